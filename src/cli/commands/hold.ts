@@ -1,0 +1,96 @@
+// `pre-incasso hold <debtor|invoice>` and `release`: pause dunning, with a reason, optionally
+// until a date, or as a dispute (which also blocks the handover).
+import type { Command } from 'commander';
+import type { Act } from '../program.js';
+import type { Context } from '../context.js';
+import { AppError } from '../errors.js';
+import { isIsoDate } from '../../domain/dates.js';
+
+interface HoldOptions {
+  reason?: string;
+  until?: string;
+  dispute?: boolean;
+}
+
+export function register(program: Command, act: Act): void {
+  program
+    .command('hold')
+    .description('pause dunning for a debtor or one invoice')
+    .argument('<debtor|invoice>', 'a debtor number or an invoice number')
+    .requiredOption('--reason <text>', 'why (kept in the audit trail)')
+    .option('--until <date>', 'resume automatically on this date (YYYY-MM-DD)')
+    .option('--dispute', 'the debtor disputes the claim: no letters and no handover until released')
+    .action(act<HoldOptions>(holdCommand));
+  program
+    .command('release')
+    .description('end the holds on a debtor or one invoice')
+    .argument('<debtor|invoice>', 'a debtor number or an invoice number')
+    .action(act(releaseCommand));
+}
+
+type Target = { debtor: string; invoice: string | null };
+
+function resolveTarget(ctx: Context, db: import('../../ledger/ledger.js').Db, key: string): Target {
+  const invoice = db.prepare('SELECT number, debtor_number FROM invoices WHERE number = ?').get(key) as { number: string; debtor_number: string } | undefined;
+  const debtor = db.prepare('SELECT number FROM debtors WHERE number = ?').get(key) as { number: string } | undefined;
+  if (invoice && debtor) {
+    throw new AppError('input_invalid', `"${key}" is both a debtor number and an invoice number.`, { hint: 'Hold the debtor with its number, or the invoice with its full invoice number; rename one in the bookkeeping if needed.' });
+  }
+  if (invoice) return { debtor: invoice.debtor_number, invoice: invoice.number };
+  if (debtor) return { debtor: debtor.number, invoice: null };
+  throw new AppError('not_found', `No debtor or invoice "${key}" in the ledger.`, { hint: 'Check the number; `pre-incasso status` and `explain <debtor>` show what the ledger holds.' });
+}
+
+async function holdCommand(ctx: Context, [key]: string[], options: HoldOptions): Promise<void> {
+  if (options.until !== undefined && !isIsoDate(options.until)) {
+    throw new AppError('usage', `--until "${options.until}" is not a date.`, { hint: 'Write it as YYYY-MM-DD.' });
+  }
+  if (options.until !== undefined && options.until <= ctx.today) {
+    throw new AppError('usage', `--until ${options.until} is not after today (${ctx.today}).`, { hint: 'Give the date on which dunning should resume.' });
+  }
+  const reason = (options.reason ?? '').trim();
+  if (!reason) throw new AppError('usage', '--reason may not be empty.', { hint: 'Say why, for the audit trail: --reason "betalingsregeling tot maart".' });
+  const { appendEvent } = await import('../../ledger/events.js');
+  const ledger = await ctx.openLedger();
+  try {
+    const db = ledger.db;
+    const target = resolveTarget(ctx, db, key!);
+    const id = db.transaction(() => {
+      const holdId = Number(
+        db.prepare('INSERT INTO holds (debtor_number, invoice_number, reason, dispute, until, created_on) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(target.invoice ? null : target.debtor, target.invoice, reason, options.dispute ? 1 : 0, options.until ?? null, ctx.today).lastInsertRowid,
+      );
+      appendEvent(db, { kind: options.dispute ? 'dispute' : 'hold', today: ctx.today, debtor: target.debtor, invoice: target.invoice, data: { hold_id: holdId, reason, until: options.until ?? null } });
+      return holdId;
+    })();
+    ctx.out.document({ hold_id: id, debtor: target.debtor, invoice: target.invoice, dispute: options.dispute === true, reason, until: options.until ?? null });
+    const what = target.invoice ? `invoice ${target.invoice} (debtor ${target.debtor})` : `debtor ${target.debtor}`;
+    ctx.out.data(`${what} ${options.dispute ? 'disputed' : 'on hold'}${options.until ? ` until ${options.until}` : ''}: ${reason}`);
+  } finally {
+    ledger.close();
+  }
+}
+
+async function releaseCommand(ctx: Context, [key]: string[]): Promise<void> {
+  const { appendEvent } = await import('../../ledger/events.js');
+  const ledger = await ctx.openLedger();
+  try {
+    const db = ledger.db;
+    const target = resolveTarget(ctx, db, key!);
+    const released = db.transaction(() => {
+      const rows = (target.invoice
+        ? db.prepare('SELECT id FROM holds WHERE invoice_number = ? AND released_on IS NULL').all(target.invoice)
+        : db.prepare('SELECT id FROM holds WHERE debtor_number = ? AND released_on IS NULL').all(target.debtor)) as { id: number }[];
+      for (const r of rows) {
+        db.prepare('UPDATE holds SET released_on = ? WHERE id = ?').run(ctx.today, r.id);
+        appendEvent(db, { kind: 'release', today: ctx.today, debtor: target.debtor, invoice: target.invoice, data: { hold_id: r.id } });
+      }
+      return rows.length;
+    })();
+    ctx.out.document({ released, debtor: target.debtor, invoice: target.invoice });
+    const what = target.invoice ? `invoice ${target.invoice}` : `debtor ${target.debtor}`;
+    ctx.out.data(released === 0 ? `${what} had no active hold.` : `${what}: ${released} hold${released === 1 ? '' : 's'} released.`);
+  } finally {
+    ledger.close();
+  }
+}

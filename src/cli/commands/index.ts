@@ -1,0 +1,16 @@
+// Every command, registered on the program. Each module is light: heavy libraries load inside
+// the action that needs them.
+import type { Command } from 'commander';
+import type { Act } from '../program.js';
+import * as init from './init.js';
+import * as importCmd from './import.js';
+import * as status from './status.js';
+import * as run from './run.js';
+import * as explain from './explain.js';
+import * as hold from './hold.js';
+import * as calc from './calc.js';
+import * as exportCmd from './export.js';
+
+export function registerCommands(program: Command, act: Act): void {
+  for (const m of [init, importCmd, run, explain, hold, status, exportCmd, calc]) m.register(program, act);
+}

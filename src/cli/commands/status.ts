@@ -1,0 +1,118 @@
+// `pre-incasso status`: the book at a glance.
+import type { Command } from 'commander';
+import type { Act } from '../program.js';
+import type { Context } from '../context.js';
+import { formatEuro } from '../../domain/money.js';
+import { daysBetween } from '../../domain/dates.js';
+
+export function register(program: Command, act: Act): void {
+  program
+    .command('status')
+    .description('open invoices and amounts per stage, aging, holds, handover, mail, freshness of the data')
+    .action(act(statusCommand));
+}
+
+interface Bucket {
+  invoices: number;
+  cents: number;
+}
+
+const AGING_SQL = `
+SELECT CASE
+         WHEN due_date >= :today THEN 'not_due'
+         WHEN julianday(:today) - julianday(due_date) <= 30 THEN '1_30'
+         WHEN julianday(:today) - julianday(due_date) <= 60 THEN '31_60'
+         WHEN julianday(:today) - julianday(due_date) <= 90 THEN '61_90'
+         ELSE 'over_90'
+       END AS bucket, count(*) AS n, coalesce(sum(open_cents), 0) AS cents
+FROM invoices WHERE status = 'open' AND open_cents <> 0 GROUP BY bucket`;
+
+async function statusCommand(ctx: Context): Promise<void> {
+  const loaded = await ctx.config();
+  const stages = loaded.config.stages;
+  const ledger = await ctx.openLedger({ readonly: true });
+  try {
+    const db = ledger.db;
+    const totals = db.prepare("SELECT count(*) AS n, coalesce(sum(open_cents), 0) AS cents FROM invoices WHERE status = 'open' AND open_cents <> 0").get() as { n: number; cents: number };
+    const byStage: Record<string, Bucket> = { none: { invoices: 0, cents: 0 } };
+    for (const s of stages) byStage[s.id] = { invoices: 0, cents: 0 };
+    for (const r of db.prepare("SELECT stage_index AS s, count(*) AS n, coalesce(sum(open_cents), 0) AS cents FROM invoices WHERE status = 'open' AND open_cents <> 0 GROUP BY stage_index").all() as { s: number | null; n: number; cents: number }[]) {
+      const key = r.s === null ? 'none' : stages[r.s]?.id ?? `stage ${r.s}`;
+      byStage[key] = { invoices: r.n, cents: r.cents };
+    }
+    const aging: Record<string, Bucket> = { not_due: { invoices: 0, cents: 0 }, '1_30': { invoices: 0, cents: 0 }, '31_60': { invoices: 0, cents: 0 }, '61_90': { invoices: 0, cents: 0 }, over_90: { invoices: 0, cents: 0 } };
+    for (const r of db.prepare(AGING_SQL).all({ today: ctx.today }) as { bucket: string; n: number; cents: number }[]) aging[r.bucket] = { invoices: r.n, cents: r.cents };
+    const holds = db
+      .prepare("SELECT count(*) AS n, coalesce(sum(dispute), 0) AS disputes FROM holds WHERE released_on IS NULL AND (until IS NULL OR until > ?)")
+      .get(ctx.today) as { n: number; disputes: number };
+    const statusCounts = Object.fromEntries(
+      (db.prepare('SELECT status, count(*) AS n FROM invoices GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
+    );
+    const mail: Record<string, number> = { queued: 0, sending: 0, sent: 0, failed: 0, retry: 0, unknown: 0 };
+    for (const r of db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as { state: string; n: number }[]) mail[r.state] = r.n;
+    const newest = db.prepare("SELECT today, at FROM imports WHERE kind = 'invoices' ORDER BY today DESC, id DESC LIMIT 1").get() as { today: string; at: string } | undefined;
+    const afterHandover = db
+      .prepare(
+        `SELECT a.invoice_number AS invoice, p.date, a.amount_cents
+         FROM allocations a JOIN payments p ON p.id = a.payment_id
+         JOIN handover_invoices hi ON hi.invoice_number = a.invoice_number
+         JOIN handovers h ON h.id = hi.handover_id AND h.state = 'done'
+         WHERE p.date >= h.today ORDER BY p.date`,
+      )
+      .all() as { invoice: string; date: string; amount_cents: number }[];
+
+    // Ready for handover comes from the engine itself, so status and run never disagree.
+    const { policyFromConfig } = await import('../../config/policy.js');
+    const { planRun } = await import('../../domain/plan.js');
+    const { readDunningSnapshot } = await import('../../ledger/dunning.js');
+    const plan = planRun(readDunningSnapshot(db), policyFromConfig(loaded.config), ctx.today);
+    const ready = plan.actions.filter((a) => a.kind === 'handover');
+    const readyInvoices = ready.reduce((s, a) => s + (a.kind === 'handover' ? a.invoices.length : 0), 0);
+    const readyCents = ready.reduce((s, a) => s + (a.kind === 'handover' ? a.amountCents : 0), 0);
+    const dueToday = plan.actions.filter((a) => a.kind === 'letter').length;
+
+    ctx.out.document({
+      today: ctx.today,
+      open_invoices: totals.n,
+      open_cents: totals.cents,
+      by_stage: byStage,
+      aging,
+      on_hold: holds.n,
+      disputes: holds.disputes,
+      ready_for_handover: readyInvoices,
+      ready_for_handover_cents: readyCents,
+      letters_due_today: dueToday,
+      handed_over: statusCounts.handed_over ?? 0,
+      mail,
+      payments_after_handover: afterHandover,
+      newest_import: newest ? { date: newest.today, age_days: daysBetween(newest.today, ctx.today) } : null,
+    });
+
+    const out = ctx.out;
+    out.data(`${loaded.config.creditor.name}: the book on ${ctx.today}`);
+    out.data(`open: ${totals.n} invoices, ${formatEuro(totals.cents)}`);
+    out.data('');
+    out.data(out.table(['stage', 'invoices', 'open'], Object.entries(byStage).map(([k, v]) => [k === 'none' ? '(no letter yet)' : k, String(v.invoices), formatEuro(v.cents)]), [1, 2]));
+    out.data('');
+    const agingLabel: Record<string, string> = { not_due: 'not due', '1_30': '1-30 days', '31_60': '31-60 days', '61_90': '61-90 days', over_90: 'over 90 days' };
+    out.data(out.table(['past due', 'invoices', 'open'], Object.entries(aging).map(([k, v]) => [agingLabel[k]!, String(v.invoices), formatEuro(v.cents)]), [1, 2]));
+    out.data('');
+    out.data(`on hold: ${holds.n}${holds.disputes ? ` (${holds.disputes} disputed)` : ''}`);
+    out.data(`letters due today: ${dueToday}`);
+    out.data(`ready for handover: ${readyInvoices} invoices, ${formatEuro(readyCents)}`);
+    if (statusCounts.handed_over) out.data(`handed over: ${statusCounts.handed_over} invoices`);
+    const mailLine = Object.entries(mail).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+    out.data(`mail: ${mailLine || 'none'}`);
+    if (mail.failed! > 0 || mail.unknown! > 0) out.warn(`${mail.failed} failed and ${mail.unknown} unknown e-mails: see \`pre-incasso mail\``);
+    for (const p of afterHandover) out.warn(`payment of ${formatEuro(p.amount_cents)} on ${p.date} for handed-over invoice ${p.invoice}: tell the incassobureau`);
+    if (newest) {
+      const age = daysBetween(newest.today, ctx.today);
+      out.data(`newest import: ${newest.today} (${age} day${age === 1 ? '' : 's'} ago)`);
+      if (age > loaded.config.maxDataAgeDays) out.warn(`the newest import is older than ${loaded.config.maxDataAgeDays} days: import a fresh export before \`run\``);
+    } else {
+      out.data('newest import: none yet');
+    }
+  } finally {
+    ledger.close();
+  }
+}

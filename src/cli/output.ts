@@ -1,0 +1,117 @@
+// The only module that writes to the console. stdout is data, stderr is talk; with --json,
+// stdout holds exactly one JSON document. Colour is decided here once: chalk alone ignores
+// NO_COLOR, so we pass it an explicit level.
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { AppError } from './errors.js';
+
+export interface OutputOptions {
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  color: boolean;
+}
+
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export function colourWanted(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (flag === false) return false;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY;
+}
+
+export class Output {
+  readonly c: ChalkInstance;
+  readonly options: OutputOptions;
+  private readonly streams: Streams;
+  private jsonWritten = false;
+
+  constructor(options: OutputOptions, streams: Streams = { stdout: process.stdout, stderr: process.stderr }) {
+    this.options = options;
+    this.streams = streams;
+    this.c = new Chalk({ level: options.color ? 1 : 0 });
+  }
+
+  get json(): boolean {
+    return this.options.json;
+  }
+
+  get stderrIsTTY(): boolean {
+    return this.streams.stderr.isTTY === true;
+  }
+
+  /** A line of data on stdout (suppressed under --json, where the document is the data). */
+  data(text: string): void {
+    if (this.options.json) return;
+    this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** The one JSON document of a --json command. */
+  document(doc: unknown): void {
+    if (!this.options.json || this.jsonWritten) return;
+    this.jsonWritten = true;
+    this.streams.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  }
+
+  /** Progress and confirmations on stderr; silenced by --quiet. */
+  info(text: string): void {
+    if (this.options.quiet) return;
+    this.streams.stderr.write(`${text}\n`);
+  }
+
+  verbose(text: string): void {
+    if (this.options.verbose) this.streams.stderr.write(`${this.c.dim(text)}\n`);
+  }
+
+  warn(text: string): void {
+    this.streams.stderr.write(`${this.c.yellow('warning:')} ${text}\n`);
+  }
+
+  /** A temporary progress line when stderr is a terminal: overwritten in place, cleared by done(). */
+  progress(text: string): void {
+    if (this.options.quiet || !this.stderrIsTTY || this.options.json) return;
+    this.streams.stderr.write(`\r\x1b[2K${text}`);
+  }
+
+  progressDone(): void {
+    if (this.options.quiet || !this.stderrIsTTY || this.options.json) return;
+    this.streams.stderr.write('\r\x1b[2K');
+  }
+
+  failure(error: AppError, stack?: string): void {
+    if (this.options.json) {
+      if (!this.jsonWritten) {
+        this.jsonWritten = true;
+        const doc: Record<string, unknown> = { code: error.code, message: error.message, hint: error.hint ?? null };
+        if (error.details.length > 0) doc.details = error.details;
+        if (error.data) Object.assign(doc, error.data);
+        this.streams.stdout.write(`${JSON.stringify({ error: doc }, null, 2)}\n`);
+      }
+    }
+    const lines = [`${this.c.red('error:')} ${error.message}`];
+    for (const d of error.details) lines.push(`  ${d}`);
+    if (error.hint) lines.push(`${this.c.cyan('hint:')} ${error.hint}`);
+    if (stack && this.options.verbose) lines.push(this.c.dim(stack));
+    this.streams.stderr.write(`${lines.join('\n')}\n`);
+  }
+
+  /** A plain text table: columns padded, numeric-looking columns right-aligned. */
+  table(headers: string[], rows: string[][], rightAligned: number[] = []): string {
+    const width = headers.map((h, i) => Math.max(visible(h), ...rows.map((r) => visible(r[i] ?? ''))));
+    const fmt = (cells: string[]): string =>
+      cells
+        .map((cell, i) => {
+          const pad = ' '.repeat(Math.max(0, width[i]! - visible(cell)));
+          return rightAligned.includes(i) ? pad + cell : cell + pad;
+        })
+        .join('  ')
+        .trimEnd();
+    return [this.c.bold(fmt(headers)), ...rows.map(fmt)].join('\n');
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const visible = (s: string): number => s.replace(/\x1b\[[0-9;]*m/g, '').length;

@@ -1,0 +1,99 @@
+// Finding, reading and validating the config. Every problem is reported at once with its path
+// (`stages[1].after: expected a whole number of days`), exit code 3.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AppError } from '../cli/errors.js';
+import { configSchema, type Config } from './schema.js';
+
+export const CONFIG_FILE_NAME = 'pre-incasso.config.json';
+export const ENV_CONFIG = 'PRE_INCASSO_CONFIG';
+
+export interface LoadedConfig {
+  config: Config;
+  file: string;
+  dir: string;
+  /** Absolute ledger path (the `ledger` setting is relative to the config file). */
+  ledgerPath: string;
+  /** Template directories, most specific first: the user's templatesDir, then the defaults. */
+  templateDirs: string[];
+}
+
+/** The shipped templates, next to dist/ in the package. */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+/** The JSON Schema shipped in the package (`"$schema"` of a config). */
+export const SCHEMA_FILE = fileURLToPath(new URL('../../examples/pre-incasso.schema.json', import.meta.url));
+
+/** `--config`, else `PRE_INCASSO_CONFIG`, else `./pre-incasso.config.json` (SPEC §3). */
+export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
+  const chosen = flag ?? env[ENV_CONFIG] ?? CONFIG_FILE_NAME;
+  return path.resolve(cwd, chosen);
+}
+
+export function loadConfig(file: string): LoadedConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new AppError('config_missing', `No configuration at ${file}.`, {
+        hint: 'Run `pre-incasso init` to write one, or point --config / PRE_INCASSO_CONFIG at yours.',
+      });
+    }
+    throw error;
+  }
+  const raw = parseJson(text, file);
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${explain(issue)}`);
+    throw new AppError('config_invalid', `${path.basename(file)} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`, {
+      details: problems,
+      hint: 'Fix these settings; the README lists every key. Editors check the file against its "$schema".',
+      data: { problems },
+    });
+  }
+  return resolveConfig(result.data, file);
+}
+
+export function resolveConfig(config: Config, file: string): LoadedConfig {
+  const dir = path.dirname(path.resolve(file));
+  const templateDirs = config.templatesDir ? [path.resolve(dir, config.templatesDir), DEFAULT_TEMPLATES_DIR] : [DEFAULT_TEMPLATES_DIR];
+  return { config, file: path.resolve(file), dir, ledgerPath: path.resolve(dir, config.ledger), templateDirs };
+}
+
+function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    const message = (error as Error).message;
+    const pos = /position (\d+)/.exec(message);
+    let where = path.basename(file);
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      const line = before.split('\n').length;
+      const column = before.length - before.lastIndexOf('\n');
+      where += `:${line}:${column}`;
+    }
+    throw new AppError('config_invalid', `${where}: not valid JSON (${message}).`, {
+      hint: 'Check for a missing comma or quote, or a trailing comma before } or ].',
+    });
+  }
+}
+
+export function formatPath(p: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of p) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(top level)' : out;
+}
+
+function explain(issue: { code: string; message: string; path: readonly PropertyKey[]; keys?: string[] }): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys?.includes('password')) {
+    return 'the SMTP password never goes in the config: put it in a file named by mail.smtp.passwordFile, or in PRE_INCASSO_SMTP_PASSWORD';
+  }
+  if (issue.code === 'unrecognized_keys') return `unknown setting ${issue.keys?.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'missing';
+  return issue.message;
+}

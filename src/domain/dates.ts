@@ -1,0 +1,136 @@
+// Calendar dates are `YYYY-MM-DD` strings. All date arithmetic lives here and works on whole
+// days counted from 1970-01-01, so no time zone or daylight-saving change can shift a date.
+
+export type IsoDate = string;
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+export function isIsoDate(text: string): boolean {
+  const m = ISO.exec(text);
+  if (!m) return false;
+  return isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1) return false;
+  return d <= daysInMonth(y, m);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function isoFromParts(y: number, m: number, d: number): IsoDate {
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+export function dateParts(date: IsoDate): { year: number; month: number; day: number } {
+  const m = ISO.exec(date);
+  if (!m) throw new RangeError(`not a date: ${date}`);
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+}
+
+/** Whole days since 1970-01-01. */
+export function toDayNumber(date: IsoDate): number {
+  const { year, month, day } = dateParts(date);
+  return Date.UTC(year, month - 1, day) / DAY_MS;
+}
+
+export function fromDayNumber(n: number): IsoDate {
+  const d = new Date(n * DAY_MS);
+  return isoFromParts(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/** `to - from` in days: positive when `to` is later. */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return toDayNumber(to) - toDayNumber(from);
+}
+
+/** Adds calendar years; 29 February becomes 28 February in a common year. */
+export function addYears(date: IsoDate, years: number): IsoDate {
+  const { year, month, day } = dateParts(date);
+  const y = year + years;
+  return isoFromParts(y, month, Math.min(day, daysInMonth(y, month)));
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function weekday(date: IsoDate): number {
+  return (((toDayNumber(date) + 4) % 7) + 7) % 7;
+}
+
+export const minDate = (a: IsoDate, b: IsoDate): IsoDate => (a <= b ? a : b);
+export const maxDate = (a: IsoDate, b: IsoDate): IsoDate => (a >= b ? a : b);
+
+export type DateParse = { ok: true; date: IsoDate } | { ok: false; reason: string };
+
+/**
+ * Reads the date notations of Dutch exports: `YYYY-MM-DD`, `YYYYMMDD`, `DD-MM-YYYY`,
+ * `D-M-YYYY`, `DD/MM/YYYY`, `DD.MM.YYYY`. Day-first always: a Dutch file never means
+ * month-first, and guessing would silently move due dates.
+ */
+export function parseDateText(text: string): DateParse {
+  const t = text.trim();
+  let y: number, m: number, d: number;
+  let match: RegExpExecArray | null;
+  if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t))) {
+    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  } else if ((match = /^(\d{4})(\d{2})(\d{2})$/.exec(t))) {
+    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  } else if ((match = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$/.exec(t))) {
+    [d, m, y] = [Number(match[1]), Number(match[3]), Number(match[4])];
+  } else {
+    return { ok: false, reason: 'not a date in a known notation' };
+  }
+  if (!isRealDate(y, m, d)) return { ok: false, reason: 'no such calendar day' };
+  return { ok: true, date: isoFromParts(y, m, d) };
+}
+
+const MONTHS_NL = [
+  'januari', 'februari', 'maart', 'april', 'mei', 'juni',
+  'juli', 'augustus', 'september', 'oktober', 'november', 'december',
+];
+const MONTHS_EN = [
+  'January', 'February', 'March', 'April', 'May', 'June',
+  'July', 'August', 'September', 'October', 'November', 'December',
+];
+
+/** `23 november 2026` (Dutch letters write the month in lower case). */
+export function formatDateNl(date: IsoDate): string {
+  const { year, month, day } = dateParts(date);
+  return `${day} ${MONTHS_NL[month - 1]} ${year}`;
+}
+
+/** `23 November 2026`. */
+export function formatDateEn(date: IsoDate): string {
+  const { year, month, day } = dateParts(date);
+  return `${day} ${MONTHS_EN[month - 1]} ${year}`;
+}
+
+export function formatDateLong(date: IsoDate, language: 'nl' | 'en'): string {
+  return language === 'en' ? formatDateEn(date) : formatDateNl(date);
+}
+
+/** `23-11-2026`: tables in letters and the handover CSV for Dutch Excel. */
+export function formatDateDmy(date: IsoDate): string {
+  const { year, month, day } = dateParts(date);
+  return `${String(day).padStart(2, '0')}-${String(month).padStart(2, '0')}-${year}`;
+}
+
+/** Adds calendar months; the day is clamped to the month's length (31 March + 1 month = 30 April). */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const { year, month, day } = dateParts(date);
+  const index = year * 12 + (month - 1) + months;
+  const y = Math.floor(index / 12);
+  const m = index - y * 12 + 1;
+  return isoFromParts(y, m, Math.min(day, daysInMonth(y, m)));
+}
+
+/** Leap year in the Gregorian calendar. */
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}

@@ -1,0 +1,83 @@
+// What a letter says, frozen when `run` records it. The ledger stores this as JSON beside the
+// letter, and the PDF and e-mail are rendered from it alone: the same snapshot always gives the
+// same bytes, whatever happens to the config or the debtor record afterwards.
+import type { IsoDate } from './dates.js';
+
+export type Language = 'nl' | 'en';
+export type DebtorType = 'consumer' | 'business';
+export type Channel = 'email' | 'post';
+
+export interface Address {
+  street: string | null;
+  postcode: string | null;
+  city: string | null;
+  /** ISO 3166 alpha-2, `NL` when the source did not say. */
+  country: string;
+}
+
+export interface CreditorSnapshot {
+  name: string;
+  address: Address;
+  kvk: string | null;
+  vatNumber: string | null;
+  iban: string;
+  bic: string | null;
+  email: string | null;
+  phone: string | null;
+  contactPerson: string | null;
+}
+
+export interface DebtorSnapshot {
+  number: string;
+  name: string;
+  type: DebtorType;
+  contactPerson: string | null;
+  email: string | null;
+  phone: string | null;
+  address: Address;
+  language: Language;
+}
+
+export interface LetterInvoiceLine {
+  number: string;
+  issueDate: IsoDate | null;
+  dueDate: IsoDate;
+  amountCents: number;
+  paidCents: number;
+  openCents: number;
+  /** `due`: this letter demands it and moves it to the stage; `also_open`: listed, not moved. */
+  role: 'due' | 'also_open';
+  reference: string | null;
+}
+
+export interface LetterData {
+  version: 1;
+  date: IsoDate;
+  stage: {
+    /** 0-based position in the configured stages. */
+    index: number;
+    id: string;
+    final: boolean;
+    /** How many stages the ladder has, for "reminder 2 of 3" wording. */
+    count: number;
+  };
+  language: Language;
+  channels: Channel[];
+  creditor: CreditorSnapshot;
+  debtor: DebtorSnapshot;
+  /** Due lines first, then also-open lines; each group by due date, then number. */
+  invoices: LetterInvoiceLine[];
+  /** Sum of the open amounts of the due lines (credit notes of the debtor netted in). */
+  dueCents: number;
+  /** Sum of the open amounts of every line in the letter. */
+  totalOpenCents: number;
+  /** The payment reference the debtor should quote (RF creditor reference or the invoice's own). */
+  paymentReference: string;
+  /**
+   * Consumer final letter (veertiendagenbrief): the BIK collection costs over the summed principal
+   * of the due invoices, stated as what becomes due after the term. Null in every other letter.
+   */
+  costsCents: number | null;
+  /** Days the debtor is given in the text (14 in the veertiendagenbrief). */
+  termDays: number;
+}

@@ -1,0 +1,217 @@
+// The import pipeline: parse each file (streamed), check each row, upsert it, and commit only
+// when every file was clean (or --skip-invalid). The ledger is written in one transaction held
+// open across the streamed reads; this process holds the ledger lock meanwhile.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { AppError } from '../cli/errors.js';
+import type { Config } from '../config/schema.js';
+import { openLedger, type Ledger } from '../ledger/ledger.js';
+import { appendEvent } from '../ledger/events.js';
+import { InvoiceImportWriter, type ImportTotals } from '../ledger/invoice-import.js';
+import { readInvoiceCsv, type ImportIssue, type InvoiceRow } from './invoice-csv.js';
+import { loadPreset } from './columns.js';
+import { isPlausibleEmail, isValidDutchVat, isValidKvk, normalisePostcode } from '../domain/identifiers.js';
+import { limitationWarning } from '../domain/limitation.js';
+import { isUblFile, readUblInvoice } from './ubl.js';
+
+export interface ImportRequest {
+  files: string[];
+  cwd: string;
+  ledgerPath: string;
+  config: Config;
+  today: string;
+  commandLine: string;
+  preset?: string | undefined;
+  snapshot: boolean;
+  force: boolean;
+  dryRun: boolean;
+  skipInvalid: boolean;
+  encoding?: 'utf-8' | 'windows-1252' | undefined;
+  delimiter?: ';' | ',' | '\t' | undefined;
+  decimal?: ',' | '.' | undefined;
+  onProgress?: (rows: number) => void;
+}
+
+export interface IssueOut {
+  file: string;
+  line: number;
+  column: number;
+  code: string;
+  message: string;
+  hint: string;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  importId: number | null;
+  totals: ImportTotals;
+  rejected: IssueOut[];
+  warnings: IssueOut[];
+  files: { file: string; sha256: string; rows: number; encoding: string; delimiter: string; decimal: string | null }[];
+}
+
+const MAX_WARNINGS = 10_000;
+
+export async function importInvoices(req: ImportRequest): Promise<ImportReport> {
+  const files = req.files.map((f) => ({ full: path.resolve(req.cwd, f), display: f }));
+  for (const f of files) {
+    if (!fs.existsSync(f.full) || !fs.statSync(f.full).isFile()) {
+      throw new AppError('input_invalid', `${f.display}: no such file.`, { hint: 'Check the path; give the export file(s) to import.' });
+    }
+  }
+  const preset = req.preset ? loadPreset(req.preset, req.cwd) : undefined;
+
+  // A dry run never creates or locks the ledger: it reads it if it exists.
+  const ledgerExists = fs.existsSync(req.ledgerPath);
+  let ledger: Ledger | null = null;
+  if (!req.dryRun) ledger = openLedger(req.ledgerPath, { create: true, command: req.commandLine });
+  else if (ledgerExists) ledger = openLedger(req.ledgerPath, { readonly: true, command: req.commandLine });
+  const db = ledger?.db ?? null;
+
+  let importId = 0;
+  let inTransaction = false;
+  try {
+    if (!req.dryRun && db) {
+      db.exec('BEGIN IMMEDIATE');
+      inTransaction = true;
+      importId = Number(
+        db
+          .prepare("INSERT INTO imports (kind, at, today, files, options) VALUES ('invoices', ?, ?, '[]', ?)")
+          .run(new Date().toISOString(), req.today, JSON.stringify({ preset: req.preset ?? 'generic', snapshot: req.snapshot, skip_invalid: req.skipInvalid }))
+          .lastInsertRowid,
+      );
+    }
+    const writer = new InvoiceImportWriter(db, { write: !req.dryRun, importId, today: req.today });
+    const openBefore = writer.openInvoiceCount();
+    const seen = req.snapshot ? new Set<string>() : null;
+    const errors: IssueOut[] = [];
+    const warnings: IssueOut[] = [];
+    const fileReports: ImportReport['files'] = [];
+    const warnedDebtors = new Set<string>();
+    let rowsDone = 0;
+
+    const handleRow = (row: InvoiceRow): void => {
+      writer.applyRow(row);
+      seen?.add(row.invoiceNumber);
+      if (warnings.length < MAX_WARNINGS) collectWarnings(row, req.today, warnedDebtors, warnings);
+      if (++rowsDone % 50_000 === 0) req.onProgress?.(rowsDone);
+    };
+
+    for (const f of files) {
+      const sha256 = await hashFile(f.full);
+      if (await isUblFile(f.full)) {
+        const result = await readUblInvoice(f.full, { displayName: f.display, paymentTermDays: req.config.defaults.paymentTermDays, defaultDebtorType: req.config.defaults.debtorType, defaultLanguage: req.config.defaults.language });
+        for (const issue of result.issues) (issue.severity === 'error' ? errors : warnings).push(toOut(issue));
+        if (result.row && !result.issues.some((i) => i.severity === 'error')) handleRow(result.row);
+        fileReports.push({ file: f.display, sha256, rows: result.row ? 1 : 0, encoding: 'utf-8', delimiter: '', decimal: '.' });
+        continue;
+      }
+      const reader = readInvoiceCsv(f.full, {
+        displayName: f.display,
+        preset,
+        encoding: req.encoding,
+        delimiter: req.delimiter,
+        decimal: req.decimal,
+        paymentTermDays: req.config.defaults.paymentTermDays,
+        defaultDebtorType: req.config.defaults.debtorType,
+        defaultLanguage: req.config.defaults.language,
+      });
+      let step = await reader.next();
+      while (!step.done) {
+        handleRow(step.value);
+        step = await reader.next();
+      }
+      const summary = step.value;
+      for (const issue of summary.issues) (issue.severity === 'error' ? errors : warnings).push(toOut(issue));
+      fileReports.push({ file: f.display, sha256, rows: summary.rows, encoding: summary.encoding, delimiter: summary.delimiter, decimal: summary.decimal ?? null });
+    }
+
+    // File-level problems (missing columns, undecidable decimal mark) cannot be skipped.
+    const fileLevel = errors.filter((e) => e.line === 0);
+    if (errors.length > 0 && (!req.skipInvalid || fileLevel.length > 0)) {
+      throw new AppError('input_invalid', `${errors.length} problem${errors.length === 1 ? '' : 's'} in the input; nothing was imported.`, {
+        details: errors.slice(0, 200).map((e) => `${e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`).concat(errors.length > 200 ? [`… and ${errors.length - 200} more (--json lists all)`] : []),
+        hint: 'Fix the rows in the export and import again, or use --skip-invalid to import the valid rows only.',
+        data: { rejected: errors.map(({ hint: _hint, ...rest }) => rest) },
+      });
+    }
+
+    if (seen) {
+      const closedNumbers = writer.closeMissing(seen);
+      if (closedNumbers.length > openBefore / 2 && closedNumbers.length > 0 && !req.force) {
+        throw new AppError('input_invalid', `This snapshot would close ${closedNumbers.length} of the ${openBefore} open invoices; nothing was imported.`, {
+          hint: 'A truncated export must not wipe the book. Check the file is complete; if it really is, run again with --force.',
+        });
+      }
+    }
+
+    if (!req.dryRun && db) {
+      db.prepare('UPDATE imports SET files = ?, inserted = ?, updated = ?, unchanged = ?, closed = ?, rejected = ? WHERE id = ?').run(
+        JSON.stringify(fileReports.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows }))),
+        writer.totals.inserted, writer.totals.updated, writer.totals.unchanged, writer.totals.closed, errors.length, importId,
+      );
+      appendEvent(db, {
+        kind: 'import',
+        today: req.today,
+        data: {
+          import_id: importId, files: fileReports.map((f) => ({ file: f.file, sha256: f.sha256 })),
+          inserted: writer.totals.inserted, updated: writer.totals.updated, unchanged: writer.totals.unchanged, closed: writer.totals.closed, rejected: errors.length,
+        },
+      });
+      db.exec('COMMIT');
+      inTransaction = false;
+    }
+    return {
+      dryRun: req.dryRun,
+      importId: req.dryRun ? null : importId,
+      totals: writer.totals,
+      rejected: errors,
+      warnings,
+      files: fileReports,
+    };
+  } finally {
+    if (inTransaction && db) db.exec('ROLLBACK');
+    ledger?.close();
+  }
+}
+
+function toOut(issue: ImportIssue): IssueOut {
+  return { file: issue.file, line: issue.line, column: issue.column, code: issue.code, message: issue.message, hint: issue.hint };
+}
+
+/** Suspicious but importable data: warn, do not reject. */
+function collectWarnings(row: InvoiceRow, today: string, warnedDebtors: Set<string>, out: IssueOut[]): void {
+  const warn = (code: string, message: string, hint: string): void => {
+    out.push({ file: row.file, line: row.line, column: 0, code, message, hint });
+  };
+  const d = row.debtor;
+  if (!warnedDebtors.has(d.number)) {
+    warnedDebtors.add(d.number);
+    if (d.email && !isPlausibleEmail(d.email)) warn('suspicious_email', `debtor ${d.number}: e-mail "${d.email}" does not look like an address`, 'Letters to this debtor go by post until it is fixed.');
+    if (d.postcode && d.country === 'NL') {
+      const pc = normalisePostcode(d.postcode);
+      if (!pc) warn('suspicious_postcode', `debtor ${d.number}: postcode "${d.postcode}" is not a Dutch postcode (1234 AB)`, 'Check the address before letters go by post.');
+      else if (pc.warning) warn('suspicious_postcode', `debtor ${d.number}: ${pc.warning}`, 'Check the address.');
+    }
+    if (d.vatNumber && /^NL/i.test(d.vatNumber) && !isValidDutchVat(d.vatNumber)) warn('suspicious_vat', `debtor ${d.number}: VAT number "${d.vatNumber}" fails the check digits`, 'Check the VAT number in the bookkeeping.');
+    if (d.kvk && !isValidKvk(d.kvk)) warn('suspicious_kvk', `debtor ${d.number}: KvK number "${d.kvk}" is not 8 digits`, 'Check the KvK number.');
+    if (d.type === 'consumer' && !d.typeKnown) {
+      // Unknown type counts as consumer (SPEC §4): the safe side, but the user should know.
+    }
+  }
+  if (row.openCents > 0) {
+    const limitation = limitationWarning(row.dueDate, today, d.type);
+    if (limitation) warn('limitation', `invoice ${row.invoiceNumber}: ${limitation}`, 'A time-barred claim cannot be collected if the debtor invokes it (3:322 BW).');
+  }
+}
+
+function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    fs.createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}

@@ -1,0 +1,172 @@
+// The ledger side of `import`: idempotent upsert of debtors and invoices keyed on their numbers.
+// Runs inside the caller's transaction; in a dry run it only reads, so the file stays
+// byte-identical while the report is the same one the real import would give.
+import type { Db } from './ledger.js';
+import { appendEvent } from './events.js';
+import type { InvoiceRow } from '../importers/invoice-csv.js';
+
+export type RowOutcome = 'inserted' | 'updated' | 'unchanged';
+
+export interface ImportTotals {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  closed: number;
+  /** Invoices whose amount changed against the ledger (the bookkeeping corrected them). */
+  amountChanges: { invoice: string; from_cents: number; to_cents: number }[];
+  /** Handed-over or written-off invoices whose open amount in the file differs: the agency must hear of it. */
+  frozenChanges: { invoice: string; status: string; ledger_open_cents: number; file_open_cents: number }[];
+}
+
+type InvoiceTuple = [string, string | null, string, number, number, number, string | null, string];
+type DebtorTuple = [string, string, number, string | null, string | null, string | null, string | null, string | null, string | null, string, string, string | null, string | null];
+
+const MAX_LISTED = 1000;
+
+export class InvoiceImportWriter {
+  readonly totals: ImportTotals = { inserted: 0, updated: 0, unchanged: 0, closed: 0, amountChanges: [], frozenChanges: [] };
+  private readonly debtorsDone = new Set<string>();
+  private readonly db: Db | null;
+  private readonly write: boolean;
+  private readonly importId: number;
+  private readonly today: string;
+  private readonly stmts;
+
+  /**
+   * @param db the ledger, or null for a dry run against a ledger that does not exist yet
+   * @param write false for --dry-run: read and compare, never write
+   */
+  constructor(db: Db | null, options: { write: boolean; importId: number; today: string }) {
+    this.db = db;
+    this.write = options.write && db !== null;
+    this.importId = options.importId;
+    this.today = options.today;
+    this.stmts = db
+      ? {
+          getInvoice: db
+            .prepare('SELECT debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status FROM invoices WHERE number = ?')
+            .raw(),
+          insertInvoice: this.write
+            ? db.prepare(
+                `INSERT INTO invoices (number, debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, source_file, source_line, import_id)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              )
+            : null,
+          updateInvoice: this.write
+            ? db.prepare(
+                `UPDATE invoices SET debtor_number = ?, issue_date = ?, due_date = ?, due_date_derived = ?, amount_cents = ?, open_cents = ?, reference = ?, status = ?,
+                   source_file = ?, source_line = ?, import_id = ? WHERE number = ?`,
+              )
+            : null,
+          getDebtor: db
+            .prepare('SELECT name, type, type_known, contact_person, email, phone, street, postcode, city, country, language, kvk, vat_number FROM debtors WHERE number = ?')
+            .raw(),
+          insertDebtor: this.write
+            ? db.prepare(
+                `INSERT INTO debtors (number, name, type, type_known, contact_person, email, phone, street, postcode, city, country, language, kvk, vat_number, import_id)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+              )
+            : null,
+          updateDebtor: this.write
+            ? db.prepare(
+                `UPDATE debtors SET name = ?, type = ?, type_known = ?, contact_person = ?, email = ?, phone = ?, street = ?, postcode = ?, city = ?, country = ?,
+                   language = ?, kvk = ?, vat_number = ?, import_id = ? WHERE number = ?`,
+              )
+            : null,
+        }
+      : null;
+  }
+
+  applyRow(row: InvoiceRow): RowOutcome {
+    this.applyDebtor(row);
+    const s = this.stmts;
+    const existing = s ? (s.getInvoice.get(row.invoiceNumber) as InvoiceTuple | undefined) : undefined;
+    const status = row.openCents === 0 ? 'paid' : 'open';
+    if (!existing) {
+      s?.insertInvoice?.run(
+        row.invoiceNumber, row.debtor.number, row.issueDate, row.dueDate, row.dueDateDerived ? 1 : 0,
+        row.amountCents, row.openCents, row.reference, status, row.file, row.line, this.importId,
+      );
+      this.totals.inserted++;
+      return 'inserted';
+    }
+    const [debtor, issue, due, derived, amount, open, reference, oldStatus] = existing;
+    if (oldStatus === 'handed_over' || oldStatus === 'written_off') {
+      // The claim left pre-incasso; the bookkeeping export does not bring it back.
+      if (open !== row.openCents && this.totals.frozenChanges.length < MAX_LISTED) {
+        this.totals.frozenChanges.push({ invoice: row.invoiceNumber, status: oldStatus, ledger_open_cents: open, file_open_cents: row.openCents });
+      }
+      this.totals.unchanged++;
+      return 'unchanged';
+    }
+    const same =
+      debtor === row.debtor.number && issue === row.issueDate && due === row.dueDate && derived === (row.dueDateDerived ? 1 : 0) &&
+      amount === row.amountCents && open === row.openCents && reference === row.reference && oldStatus === status;
+    if (same) {
+      this.totals.unchanged++;
+      return 'unchanged';
+    }
+    if (this.write) {
+      s!.updateInvoice!.run(
+        row.debtor.number, row.issueDate, row.dueDate, row.dueDateDerived ? 1 : 0, row.amountCents, row.openCents, row.reference, status,
+        row.file, row.line, this.importId, row.invoiceNumber,
+      );
+      const changes: Record<string, unknown> = {};
+      if (amount !== row.amountCents) changes.amount_cents = [amount, row.amountCents];
+      if (open !== row.openCents) changes.open_cents = [open, row.openCents];
+      if (due !== row.dueDate) changes.due_date = [due, row.dueDate];
+      if (oldStatus !== status) changes.status = [oldStatus, status];
+      if (debtor !== row.debtor.number) changes.debtor_number = [debtor, row.debtor.number];
+      appendEvent(this.db!, { kind: 'invoice_updated', today: this.today, debtor: row.debtor.number, invoice: row.invoiceNumber, data: { import_id: this.importId, changes } });
+    }
+    if (amount !== row.amountCents && this.totals.amountChanges.length < MAX_LISTED) {
+      this.totals.amountChanges.push({ invoice: row.invoiceNumber, from_cents: amount, to_cents: row.amountCents });
+    }
+    this.totals.updated++;
+    return 'updated';
+  }
+
+  private applyDebtor(row: InvoiceRow): void {
+    const d = row.debtor;
+    // A debtor's details repeat on every invoice row: handle the first row of each debtor only.
+    if (this.debtorsDone.has(d.number)) return;
+    this.debtorsDone.add(d.number);
+    const s = this.stmts;
+    if (!s) return;
+    const existing = s.getDebtor.get(d.number) as DebtorTuple | undefined;
+    // An export without a type column must not turn a known business into a consumer.
+    const type = !d.typeKnown && existing && existing[2] === 1 ? existing[1] : d.type;
+    const typeKnown = d.typeKnown || (existing !== undefined && existing[2] === 1) ? 1 : 0;
+    const values: DebtorTuple = [d.name, type, typeKnown, d.contactPerson, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language, d.kvk, d.vatNumber];
+    if (!existing) {
+      s.insertDebtor?.run(d.number, ...values, this.importId);
+      return;
+    }
+    if (values.every((v, i) => v === existing[i])) return;
+    if (this.write) {
+      s.updateDebtor!.run(...values, this.importId, d.number);
+      appendEvent(this.db!, { kind: 'debtor_updated', today: this.today, debtor: d.number, data: { import_id: this.importId } });
+    }
+  }
+
+  /** --snapshot: open invoices that the file no longer lists were settled or removed in the bookkeeping. */
+  closeMissing(seen: Set<string>): string[] {
+    if (!this.db) return [];
+    const open = this.db.prepare("SELECT number, debtor_number FROM invoices WHERE status = 'open'").raw().all() as [string, string][];
+    const missing = open.filter(([n]) => !seen.has(n));
+    if (this.write) {
+      const close = this.db.prepare("UPDATE invoices SET status = 'closed' WHERE number = ?");
+      for (const [number, debtor] of missing) {
+        close.run(number);
+        appendEvent(this.db, { kind: 'invoice_closed', today: this.today, debtor, invoice: number, data: { import_id: this.importId, reason: 'absent from snapshot' } });
+      }
+    }
+    this.totals.closed = missing.length;
+    return missing.map(([n]) => n);
+  }
+
+  openInvoiceCount(): number {
+    if (!this.db) return 0;
+    return (this.db.prepare("SELECT count(*) FROM invoices WHERE status = 'open'").raw().get() as [number])[0];
+  }
+}

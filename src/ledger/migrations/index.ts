@@ -1,0 +1,15 @@
+// The numbered migrations, in order. Each runs in one transaction together with its version bump.
+import * as m001 from './001-foundation.js';
+import * as m002 from './002-dunning.js';
+import * as m003 from './003-outbox.js';
+import * as m004 from './004-payments.js';
+import * as m005 from './005-handover.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
