@@ -1,0 +1,135 @@
+// Checks for the identifiers printed on letters and put into payment payloads (legal-nl.md §9).
+// Each check says only whether the text is well-formed; none of them proves the account, company
+// or address exists.
+
+/** Remainder mod 97 of an alphanumeric string read as digits with A=10 .. Z=35 (ISO 7064 MOD 97-10). */
+export function mod97(text: string): number {
+  let remainder = 0;
+  for (const ch of text) {
+    const code = ch.charCodeAt(0);
+    let value: number;
+    if (code >= 48 && code <= 57) value = code - 48;
+    else if (code >= 65 && code <= 90) value = code - 55;
+    else throw new RangeError(`not alphanumeric: '${ch}'`);
+    // Letters stand for two digits; fold digit by digit so the number never leaves float precision.
+    remainder = value >= 10 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
+  }
+  return remainder;
+}
+
+/** IBAN lengths of the SEPA countries (ISO 13616 registry); other countries get the generic check. */
+const IBAN_LENGTHS: Readonly<Record<string, number>> = Object.freeze({
+  AD: 24, AT: 20, BE: 16, BG: 22, CH: 21, CY: 28, CZ: 24, DE: 22, DK: 18, EE: 20, ES: 24, FI: 18,
+  FR: 27, GB: 22, GI: 23, GR: 27, HR: 21, HU: 28, IE: 22, IS: 26, IT: 27, LI: 21, LT: 20, LU: 20,
+  LV: 21, MC: 27, MT: 31, NL: 18, NO: 15, PL: 28, PT: 25, RO: 24, SE: 24, SI: 19, SK: 24, SM: 27,
+  VA: 22,
+});
+
+/** Without spaces, upper case: the form stored and put into payment payloads. */
+export function normaliseIban(text: string): string {
+  return text.replace(/\s+/g, '').toUpperCase();
+}
+
+/**
+ * ISO 13616: country, two check digits, account; moved first four characters to the end, the
+ * number mod 97 must be 1. Spaces and lower case are accepted. A Dutch IBAN is
+ * NL + 2 digits + 4-letter bank code + 10 digits.
+ */
+export function isValidIban(text: string): boolean {
+  const iban = normaliseIban(text);
+  if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+  const country = iban.slice(0, 2);
+  const length = IBAN_LENGTHS[country];
+  if (length !== undefined && iban.length !== length) return false;
+  if (country === 'NL' && !/^NL[0-9]{2}[A-Z]{4}[0-9]{10}$/.test(iban)) return false;
+  return mod97(iban.slice(4) + iban.slice(0, 4)) === 1;
+}
+
+/** `NL91 ABNA 0417 1643 00`: groups of four, as printed on letters. */
+export function formatIban(text: string): string {
+  return groupsOfFour(normaliseIban(text));
+}
+
+export function groupsOfFour(text: string): string {
+  return text.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/**
+ * Dutch btw-id: NL + 9 digits + B + 2 digits. Ids issued since 1-1-2020 (sole traders) pass mod 97
+ * over the whole string with N=23, L=21, B=11; legacy RSIN-based ids pass the 11-test on the nine
+ * digits. Either check suffices (legal-nl.md §9). The omzetbelastingnummer must never be printed,
+ * but it has the same shape, so this check cannot tell them apart.
+ */
+export function isValidDutchVat(text: string): boolean {
+  const vat = text.replace(/[\s.]+/g, '').toUpperCase();
+  if (!/^NL[0-9]{9}B[0-9]{2}$/.test(vat)) return false;
+  return mod97(vat) === 1 || passesElevenTest(vat.slice(2, 11));
+}
+
+/** The 11-test for 9-digit numbers (RSIN, BSN): weights 9..2 and -1 for the last digit. */
+export function passesElevenTest(nineDigits: string): boolean {
+  if (!/^[0-9]{9}$/.test(nineDigits)) return false;
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += Number(nineDigits[i]) * (9 - i);
+  sum -= Number(nineDigits[8]);
+  // All zeros passes arithmetically but is no number anyone was issued.
+  return sum % 11 === 0 && nineDigits !== '000000000';
+}
+
+/**
+ * KvK number: exactly 8 digits, a plain sequence number without check digit. The 12-digit
+ * vestigingsnummer (branch number) is a different identifier and is refused here.
+ */
+export function isValidKvk(text: string): boolean {
+  return /^[0-9]{8}$/.test(text.replace(/\s+/g, ''));
+}
+
+export interface PostcodeResult {
+  postcode: string;
+  warning?: string;
+}
+
+/**
+ * Dutch postcode `1234 AB`: first digit 1-9, one space, two capitals. The letter pairs SA, SD and
+ * SS are not issued, but no PostNL primary source confirms it, so they get a warning, not a
+ * refusal. Null when the text is not a Dutch postcode.
+ */
+export function normalisePostcode(text: string): PostcodeResult | null {
+  const m = /^([1-9][0-9]{3})\s*([A-Z]{2})$/.exec(text.trim().toUpperCase());
+  if (!m) return null;
+  const postcode = `${m[1]} ${m[2]}`;
+  if (m[2] === 'SA' || m[2] === 'SD' || m[2] === 'SS') {
+    return { postcode, warning: `postcode ${postcode}: the letters ${m[2]} are not issued in Dutch postcodes; check the address` };
+  }
+  return { postcode };
+}
+
+/**
+ * A plausibility check for an email address, not RFC 5322: one @, a local part without spaces,
+ * and a domain of dot-separated labels with a top-level label of at least two letters. Enough to
+ * catch typing errors in imports; delivery is the only real proof.
+ */
+export function isPlausibleEmail(text: string): boolean {
+  const t = text.trim();
+  if (t.length > 254) return false;
+  const at = t.lastIndexOf('@');
+  if (at <= 0 || t.indexOf('@') !== at) return false;
+  const local = t.slice(0, at);
+  const domain = t.slice(at + 1);
+  if (local.length > 64 || !/^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~.-]+$/.test(local)) return false;
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
+  const labels = domain.split('.');
+  if (labels.length < 2) return false;
+  for (const label of labels) {
+    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label)) return false;
+  }
+  return /^[A-Za-z]{2,}$/.test(labels[labels.length - 1]!);
+}
+
+/**
+ * BIC (ISO 9362): 4-letter institution code, 2-letter country, 2 alphanumerics location, and an
+ * optional 3-character branch code: 8 or 11 characters. Case is ignored; store it upper case.
+ */
+export function isValidBic(text: string): boolean {
+  return /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$/.test(text.trim().toUpperCase());
+}

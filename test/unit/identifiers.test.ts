@@ -1,0 +1,133 @@
+import { describe, it, expect } from 'vitest';
+import {
+  formatIban,
+  isPlausibleEmail,
+  isValidBic,
+  isValidDutchVat,
+  isValidIban,
+  isValidKvk,
+  normaliseIban,
+  normalisePostcode,
+  passesElevenTest,
+} from '../../src/domain/identifiers.js';
+
+describe('IBAN (ISO 13616, legal-nl.md §9)', () => {
+  it.each([
+    ['NL91ABNA0417164300', true, 'the textbook example'],
+    ['NL91 ABNA 0417 1643 00', true, 'printed in groups of four'],
+    ['nl91abna0417164300', true, 'lower case'],
+    ['  NL91 ABNA 0417 1643 00 ', true, 'surrounding spaces'],
+    ['NL92ABNA0417164300', false, 'one check digit off'],
+    ['NL86INGB0002445588', true, 'ING'],
+    ['NL20INGB0001234567', true, 'ING, generated'],
+    ['NL44RABO0123456789', true, 'Rabobank, generated'],
+    ['NL91ABNA041716430', false, 'one digit short'],
+    ['NL91ABNA04171643000', false, 'one digit too many'],
+    ['NL911BNA0417164300', false, 'a digit in the Dutch bank code'],
+    ['DE89370400440532013000', true, 'a German IBAN'],
+    ['DE8937040044053201300', false, 'a German IBAN one digit short'],
+    ['BE68539007547034', true, 'a Belgian IBAN'],
+    ['NL91-ABNA-0417-1643-00', false, 'dashes'],
+    ['', false, 'empty'],
+  ])('%s valid: %s (%s)', (text, valid) => {
+    expect(isValidIban(text)).toBe(valid);
+  });
+
+  it('normalises to upper case without spaces and prints groups of four', () => {
+    expect(normaliseIban(' nl91 abna 0417 1643 00')).toBe('NL91ABNA0417164300');
+    expect(formatIban('NL91ABNA0417164300')).toBe('NL91 ABNA 0417 1643 00');
+    expect(formatIban('nl91abna0417164300')).toBe('NL91 ABNA 0417 1643 00');
+    expect(formatIban('DE89370400440532013000')).toBe('DE89 3704 0044 0532 0130 00');
+  });
+});
+
+describe('Dutch btw-id', () => {
+  it.each([
+    ['NL000099998B57', true, 'Belastingdienst example, passes mod 97'],
+    ['NL004495445B01', true, 'legacy RSIN-based id, passes the 11-test'],
+    ['NL123456789B90', false, 'fails both checks'],
+    ['nl000099998b57', true, 'lower case'],
+    ['NL 0000.99.998.B57', true, 'spaces and dots as people type them'],
+    ['NL00009999B57', false, 'eight digits'],
+    ['NL000099998X57', false, 'X instead of B'],
+    ['BE0123456789', false, 'a Belgian number'],
+  ])('%s valid: %s (%s)', (text, valid) => {
+    expect(isValidDutchVat(text)).toBe(valid);
+  });
+
+  it.each([
+    ['004495445', true],
+    ['123456789', false],
+    ['000000000', false],
+    ['12345678', false],
+  ])('11-test on %s: %s', (digits, ok) => {
+    expect(passesElevenTest(digits)).toBe(ok);
+  });
+});
+
+describe('KvK number', () => {
+  it.each([
+    ['12345678', true, 'eight digits'],
+    ['1234 5678', true, 'with a space'],
+    ['1234567', false, 'seven digits'],
+    ['000012345678', false, 'a 12-digit vestigingsnummer is not a KvK number'],
+    ['1234567A', false, 'a letter'],
+  ])('%s valid: %s (%s)', (text, valid) => {
+    expect(isValidKvk(text)).toBe(valid);
+  });
+});
+
+describe('postcode', () => {
+  it.each([
+    ['1011 AB', '1011 AB'],
+    ['9999 ZZ', '9999 ZZ'],
+    ['1011AB', '1011 AB'],
+    ['1011ab', '1011 AB'],
+    [' 1011  ab ', '1011 AB'],
+  ])('%s normalises to %s', (text, postcode) => {
+    expect(normalisePostcode(text)).toEqual({ postcode });
+  });
+
+  it.each([['0123 AB'], ['1234 A'], ['12345 AB'], ['1234 A1'], ['B-1000'], ['']])('%s is not a Dutch postcode', (text) => {
+    expect(normalisePostcode(text)).toBeNull();
+  });
+
+  it.each([['1234 SS'], ['1234 sa'], ['1234SD']])('%s is accepted with a warning (letters not issued)', (text) => {
+    const r = normalisePostcode(text);
+    expect(r?.postcode).toMatch(/^1234 S[ADS]$/);
+    expect(r?.warning).toMatch(/not issued/);
+  });
+});
+
+describe('email plausibility', () => {
+  it.each([
+    ['jan@example.nl', true],
+    ['j.de.vries+facturen@sub.example.co.uk', true],
+    ['  jan@example.nl ', true],
+    ['jan@example', false],
+    ['jan example@example.nl', false],
+    ['jan@@example.nl', false],
+    ['@example.nl', false],
+    ['jan@', false],
+    ['jan..x@example.nl', false],
+    ['jan@-example.nl', false],
+    ['jan@example.n', false],
+    ['jan@example.nl.', false],
+  ])('%s plausible: %s', (text, ok) => {
+    expect(isPlausibleEmail(text)).toBe(ok);
+  });
+});
+
+describe('BIC (ISO 9362)', () => {
+  it.each([
+    ['ABNANL2A', true, 'eight characters'],
+    ['INGBNL2AXXX', true, 'eleven characters'],
+    ['rabonl2u', true, 'lower case'],
+    ['ABNANL2', false, 'seven characters'],
+    ['ABNANL2AXX', false, 'ten characters'],
+    ['AB1ANL2A', false, 'a digit in the institution code'],
+    ['ABNA NL2A', false, 'a space inside'],
+  ])('%s valid: %s (%s)', (text, valid) => {
+    expect(isValidBic(text)).toBe(valid);
+  });
+});
