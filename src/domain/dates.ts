@@ -17,8 +17,11 @@ function isRealDate(y: number, m: number, d: number): boolean {
   return d <= daysInMonth(y, m);
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return 29;
+  return MONTH_DAYS[month - 1]!;
 }
 
 export function isoFromParts(y: number, m: number, d: number): IsoDate {
@@ -75,6 +78,19 @@ export type DateParse = { ok: true; date: IsoDate } | { ok: false; reason: strin
  */
 export function parseDateText(text: string): DateParse {
   const t = text.trim();
+  // Fast path for the two notations of nearly every export (a million rows per import).
+  if (t.length === 10) {
+    const c = t.charCodeAt(2);
+    if ((c === 45 || c === 47 || c === 46) && t.charCodeAt(5) === c) {
+      const d = digits(t, 0, 2), m = digits(t, 3, 5), y = digits(t, 6, 10);
+      if (d >= 0 && m >= 0 && y >= 0) {
+        return isRealDate(y, m, d) ? { ok: true, date: `${t.slice(6, 10)}-${t.slice(3, 5)}-${t.slice(0, 2)}` } : { ok: false, reason: 'no such calendar day' };
+      }
+    } else if (t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45) {
+      const y = digits(t, 0, 4), m = digits(t, 5, 7), d = digits(t, 8, 10);
+      if (d >= 0 && m >= 0 && y >= 0) return isRealDate(y, m, d) ? { ok: true, date: t } : { ok: false, reason: 'no such calendar day' };
+    }
+  }
   let y: number, m: number, d: number;
   let match: RegExpExecArray | null;
   if ((match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t))) {
@@ -88,6 +104,17 @@ export function parseDateText(text: string): DateParse {
   }
   if (!isRealDate(y, m, d)) return { ok: false, reason: 'no such calendar day' };
   return { ok: true, date: isoFromParts(y, m, d) };
+}
+
+/** The number written in text[from, to) when it is all digits, else -1. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
 }
 
 const MONTHS_NL = [

@@ -54,6 +54,8 @@ function stripAmountDecoration(text: string): string | null {
  * `75,` (MT940), `2500`. More than two decimals is refused unless they are zeros.
  */
 export function parseAmount(text: string, decimalMark: DecimalMark): AmountParse {
+  const fast = parsePlainAmount(text, decimalMark);
+  if (fast !== null) return { ok: true, cents: fast };
   const raw = text.trim();
   if (raw === '') return { ok: false, reason: 'empty amount' };
   let t = raw.replace(NBSP, '');
@@ -97,6 +99,52 @@ export function parseAmount(text: string, decimalMark: DecimalMark): AmountParse
   const cents = Number(intPart || '0') * 100 + Number((fracPart + '00').slice(0, 2));
   if (!Number.isSafeInteger(cents) || cents > 99_999_999_999_99) return { ok: false, reason: 'amount too large' };
   return { ok: true, cents: negative && cents !== 0 ? -cents : cents };
+}
+
+/**
+ * The common case without regular expressions: `-1.234,56` / `1234.5` with optional sign,
+ * thousands groups of three, at most two decimals. Null when the text is anything else, so
+ * the full parser decides (and explains).
+ */
+function parsePlainAmount(text: string, decimalMark: DecimalMark): number | null {
+  const dec = decimalMark.charCodeAt(0);
+  const sep = decimalMark === ',' ? 46 : 44;
+  let i = 0;
+  const n = text.length;
+  let negative = false;
+  if (n > 0 && text.charCodeAt(0) === 45) {
+    negative = true;
+    i = 1;
+  }
+  let euros = 0;
+  let intDigits = 0;
+  let groupDigits = -1;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      euros = euros * 10 + (c - 48);
+      intDigits++;
+      if (groupDigits >= 0) groupDigits++;
+    } else if (c === sep) {
+      if (intDigits === 0 || (groupDigits >= 0 ? groupDigits !== 3 : intDigits > 3)) return null;
+      groupDigits = 0;
+    } else break;
+  }
+  if (intDigits === 0 || (groupDigits >= 0 && groupDigits !== 3) || intDigits > 12) return null;
+  let cents = 0;
+  if (i < n) {
+    if (text.charCodeAt(i) !== dec) return null;
+    const rest = n - i - 1;
+    if (rest < 1 || rest > 2) return null;
+    for (let k = i + 1; k < n; k++) {
+      const c = text.charCodeAt(k);
+      if (c < 48 || c > 57) return null;
+      cents = cents * 10 + (c - 48);
+    }
+    if (rest === 1) cents *= 10;
+  }
+  const total = euros * 100 + cents;
+  return negative && total !== 0 ? -total : total;
 }
 
 /**

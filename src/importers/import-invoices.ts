@@ -12,7 +12,8 @@ import { InvoiceImportWriter, type ImportTotals } from '../ledger/invoice-import
 import { readInvoiceCsv, type ImportIssue, type InvoiceRow } from './invoice-csv.js';
 import { loadPreset } from './columns.js';
 import { isPlausibleEmail, isValidDutchVat, isValidKvk, normalisePostcode } from '../domain/identifiers.js';
-import { limitationWarning } from '../domain/limitation.js';
+import { LIMITATION_WARNING_DAYS, limitationWarning } from '../domain/limitation.js';
+import { addDays, addYears } from '../domain/dates.js';
 import { isUblFile, readUblInvoice } from './ubl.js';
 
 export interface ImportRequest {
@@ -89,16 +90,19 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
     const warnings: IssueOut[] = [];
     const fileReports: ImportReport['files'] = [];
     const warnedDebtors = new Set<string>();
+    // Invoices due after this date are too young for any limitation warning (2 years - 90 days).
+    const limitationHorizon = addDays(addYears(req.today, -2), LIMITATION_WARNING_DAYS);
     let rowsDone = 0;
 
     const handleRow = (row: InvoiceRow): void => {
       writer.applyRow(row);
       seen?.add(row.invoiceNumber);
-      if (warnings.length < MAX_WARNINGS) collectWarnings(row, req.today, warnedDebtors, warnings);
+      if (warnings.length < MAX_WARNINGS) collectWarnings(row, req.today, limitationHorizon, warnedDebtors, warnings);
       if (++rowsDone % 50_000 === 0) req.onProgress?.(rowsDone);
     };
 
-    for (const f of files) {
+    for (const [index, f] of files.entries()) {
+      writer.startFile(index);
       const sha256 = await hashFile(f.full);
       if (await isUblFile(f.full)) {
         const result = await readUblInvoice(f.full, { displayName: f.display, paymentTermDays: req.config.defaults.paymentTermDays, defaultDebtorType: req.config.defaults.debtorType, defaultLanguage: req.config.defaults.language });
@@ -181,7 +185,7 @@ function toOut(issue: ImportIssue): IssueOut {
 }
 
 /** Suspicious but importable data: warn, do not reject. */
-function collectWarnings(row: InvoiceRow, today: string, warnedDebtors: Set<string>, out: IssueOut[]): void {
+function collectWarnings(row: InvoiceRow, today: string, limitationHorizon: string, warnedDebtors: Set<string>, out: IssueOut[]): void {
   const warn = (code: string, message: string, hint: string): void => {
     out.push({ file: row.file, line: row.line, column: 0, code, message, hint });
   };
@@ -200,7 +204,7 @@ function collectWarnings(row: InvoiceRow, today: string, warnedDebtors: Set<stri
       // Unknown type counts as consumer (SPEC §4): the safe side, but the user should know.
     }
   }
-  if (row.openCents > 0) {
+  if (row.openCents > 0 && row.dueDate <= limitationHorizon) {
     const limitation = limitationWarning(row.dueDate, today, d.type);
     if (limitation) warn('limitation', `invoice ${row.invoiceNumber}: ${limitation}`, 'A time-barred claim cannot be collected if the debtor invokes it (3:322 BW).');
   }

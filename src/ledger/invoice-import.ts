@@ -31,6 +31,8 @@ export class InvoiceImportWriter {
   private readonly importId: number;
   private readonly today: string;
   private readonly stmts;
+  /** The ledger had no invoices when the import began: every row is new, no lookup needed. */
+  private emptyAtStart: boolean;
 
   /**
    * @param db the ledger, or null for a dry run against a ledger that does not exist yet
@@ -41,6 +43,7 @@ export class InvoiceImportWriter {
     this.write = options.write && db !== null;
     this.importId = options.importId;
     this.today = options.today;
+    this.emptyAtStart = db === null || db.prepare('SELECT 1 FROM invoices LIMIT 1').get() === undefined;
     this.stmts = db
       ? {
           getInvoice: db
@@ -80,7 +83,8 @@ export class InvoiceImportWriter {
   applyRow(row: InvoiceRow): RowOutcome {
     this.applyDebtor(row);
     const s = this.stmts;
-    const existing = s ? (s.getInvoice.get(row.invoiceNumber) as InvoiceTuple | undefined) : undefined;
+    // The parser rejects a number repeated within the files, so an empty ledger needs no lookup.
+    const existing = s && !this.emptyAtStart ? (s.getInvoice.get(row.invoiceNumber) as InvoiceTuple | undefined) : undefined;
     const status = row.openCents === 0 ? 'paid' : 'open';
     if (!existing) {
       s?.insertInvoice?.run(
@@ -90,6 +94,16 @@ export class InvoiceImportWriter {
       this.totals.inserted++;
       return 'inserted';
     }
+    return this.compareAndUpdate(row, status, existing);
+  }
+
+  /** Called before each file: from the second file on, a number may repeat one of an earlier file. */
+  startFile(index: number): void {
+    if (index > 0) this.emptyAtStart = false;
+  }
+
+  private compareAndUpdate(row: InvoiceRow, status: string, existing: InvoiceTuple): RowOutcome {
+    const s = this.stmts!;
     const [debtor, issue, due, derived, amount, open, reference, oldStatus] = existing;
     if (oldStatus === 'handed_over' || oldStatus === 'written_off') {
       // The claim left pre-incasso; the bookkeeping export does not bring it back.
