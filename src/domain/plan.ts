@@ -3,6 +3,7 @@
 // prints exactly these actions and `run` applies them, so the preview cannot differ from the run.
 import { addDays, maxDate, type IsoDate } from './dates.js';
 import { collectionCosts } from './bik-costs.js';
+import { formatEuro } from './money.js';
 import { fourteenDayTerm } from './terms.js';
 import { isPlausibleEmail } from './identifiers.js';
 import { letterReference } from './payment-reference.js';
@@ -240,11 +241,11 @@ export function planDebtor(input: PlanDebtorInput, policy: Policy, today: IsoDat
   const dueGross = due.reduce((s, d) => s + d.inv.openCents, 0);
   const dueCents = Math.max(0, dueGross + creditTotal);
   if (netOpen <= 0 || dueCents === 0) {
-    skip('credit_covers_balance', `credit notes (${creditTotal} cents) cover the due invoices`);
+    skip('credit_covers_balance', `credit notes (${formatEuro(creditTotal)}) cover the due invoices`);
     return { actions, assessments, netOpenCents: netOpen, debtorHold };
   }
   if (dueCents < policy.minimumCents) {
-    skip('below_minimum', `due balance ${dueCents} cents is below the minimum of ${policy.minimumCents} cents`);
+    skip('below_minimum', `due balance ${formatEuro(dueCents)} is below the minimum of ${formatEuro(policy.minimumCents)}`);
     return { actions, assessments, netOpenCents: netOpen, debtorHold };
   }
 

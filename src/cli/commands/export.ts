@@ -1,7 +1,13 @@
-// `pre-incasso export`: the handover file for the incassobureau (SPEC §10).
+// `pre-incasso export`: the handover file for the incassobureau (SPEC §10). Thin: options in,
+// the handover module does the work, the result goes to the output.
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
+import { AppError } from '../errors.js';
+import { formatEuro } from '../../domain/money.js';
+import { daysBetween } from '../../domain/dates.js';
+import type { BatchResult, CaseSummary, HandoverFormat, SkippedClaim } from '../../handover/export.js';
 
 interface ExportOptions {
   out?: string;
@@ -9,20 +15,168 @@ interface ExportOptions {
   dryRun?: boolean;
   batch?: string;
   includeNotes?: boolean;
+  allowStale?: boolean;
 }
 
 export function register(program: Command, act: Act): void {
   program
     .command('export')
     .description('write the handover file for the incassobureau and mark the claims handed over')
-    .option('--out <dir>', 'the folder to write the file to', '.')
-    .option('--format <format>', 'zip (default), csv or json')
+    .option('--out <dir>', 'the folder to write the file to (created when missing)', '.')
+    .option('--format <format>', 'zip (handover.json, handover.csv, the letters and SHA256SUMS), csv or json', 'zip')
     .option('--dry-run', 'list the cases that would go; write nothing')
-    .option('--batch <n>', 'write an earlier batch again, byte for byte')
-    .option('--include-notes', 'include internal notes (hold reasons) in the case records')
+    .option('--batch <n>', 'write batch <n> again, byte for byte as it was handed over')
+    .option('--include-notes', 'add the internal notes (hold and dispute reasons) to the case records')
+    .option('--allow-stale', 'export even when the newest import is older than maxDataAgeDays')
     .action(act<ExportOptions>(exportCommand));
 }
 
-async function exportCommand(_ctx: Context, _args: string[], _options: ExportOptions): Promise<void> {
-  throw new Error('export: not finished yet');
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function parseFormat(value: string | undefined): HandoverFormat {
+  const format = (value ?? 'zip').toLowerCase();
+  if (format === 'zip' || format === 'csv' || format === 'json') return format;
+  throw new AppError('usage', `--format "${value}" is not a handover format.`, { hint: 'Use --format zip (default), csv or json.' });
+}
+
+function parseBatch(value: string): number {
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new AppError('usage', `--batch "${value}" is not a batch number.`, { hint: 'Give the number of an earlier batch, e.g. --batch 1 (the n in handover-<date>-<n>.zip).' });
+  return Number(value);
+}
+
+async function exportCommand(ctx: Context, _args: string[], options: ExportOptions): Promise<void> {
+  const format = parseFormat(options.format);
+  const outDir = options.out ?? '.';
+  const handover = await import('../../handover/export.js');
+
+  if (options.batch !== undefined) {
+    const id = parseBatch(options.batch);
+    if (options.dryRun) throw new AppError('usage', '--batch and --dry-run cannot be combined.', { hint: '--batch writes an earlier batch again and changes nothing in the ledger.' });
+    const ledger = await ctx.openLedger({ readonly: true });
+    try {
+      const result = handover.rewriteBatch(ledger.db, id, outDir);
+      report(ctx, result, [], false);
+      ctx.out.info(`batch ${id} written again, byte for byte as it was handed over; nothing changed in the ledger`);
+    } finally {
+      ledger.close();
+    }
+    return;
+  }
+
+  const loaded = await ctx.config();
+  const { policyFromConfig } = await import('../../config/policy.js');
+  const settings = {
+    policy: policyFromConfig(loaded.config),
+    dayCount: loaded.config.interest.dayCount,
+    today: ctx.today,
+    format,
+    includeNotes: options.includeNotes === true,
+    generatedBy: `pre-incasso ${version()}`,
+  };
+  const dryRun = options.dryRun === true;
+  const ledger = await ctx.openLedger({ readonly: dryRun });
+  try {
+    const db = ledger.db;
+    const interrupted = handover.interruptedBatch(db);
+    // Handing over a claim that was paid meanwhile is worse than a late handover: the same
+    // freshness rule as `run`. An interrupted batch is completed regardless (its file may be out).
+    if (!interrupted) checkFreshness(ctx, db, loaded.config.maxDataAgeDays, options.allowStale === true, dryRun);
+
+    if (dryRun) {
+      const preview = handover.previewHandover(db, settings);
+      ctx.out.document({ batch: null, file: null, sha256: null, dry_run: true, interrupted_batch: preview.interrupted?.id ?? null, cases: preview.cases, skipped: preview.skipped, warnings: preview.warnings });
+      if (preview.interrupted) ctx.out.warn(`batch ${preview.interrupted.id} (${preview.interrupted.file_name}) was interrupted; \`export\` completes it before anything new goes`);
+      printCases(ctx, preview.cases, 'would be handed over');
+      printSkipped(ctx, preview.skipped);
+      for (const w of preview.warnings) ctx.out.warn(w);
+      ctx.out.info('dry run: nothing was written');
+      return;
+    }
+
+    const run = handover.exportHandover(db, settings, outDir);
+    if (run.kind === 'nothing') {
+      ctx.out.document({ batch: null, file: null, sha256: null, dry_run: false, cases: [], skipped: run.skipped, warnings: [] });
+      ctx.out.data(`${ctx.today}: no claims ready for handover.`);
+      printSkipped(ctx, run.skipped);
+      return;
+    }
+    const result = run.result!;
+    if (run.kind === 'recovered') {
+      ctx.out.warn(`batch ${result.batch} was interrupted by an earlier export; it was completed with its original bytes (no new batch was made). Run export again for claims that became ready since.`);
+    }
+    report(ctx, result, run.skipped, run.kind === 'recovered');
+  } finally {
+    ledger.close();
+  }
+}
+
+function checkFreshness(ctx: Context, db: import('../../ledger/ledger.js').Db, maxAge: number, allowStale: boolean, dryRun: boolean): void {
+  if (allowStale) return;
+  const newest = db.prepare("SELECT today FROM imports WHERE kind = 'invoices' ORDER BY today DESC, id DESC LIMIT 1").get() as { today: string } | undefined;
+  const age = newest ? daysBetween(newest.today, ctx.today) : null;
+  if (age !== null && age <= maxAge) return;
+  const message = newest
+    ? `The newest import is from ${newest.today}, ${age} days before ${ctx.today} (maxDataAgeDays is ${maxAge}).`
+    : 'The ledger has no imported invoices yet.';
+  if (dryRun) {
+    ctx.out.warn(`${message} The real export will refuse until a fresh export is imported.`);
+    return;
+  }
+  throw new AppError('stale_data', message, {
+    hint: 'A claim paid since the last import must not go to the incassobureau. Import a fresh export first, or pass --allow-stale if you are sure.',
+  });
+}
+
+function report(ctx: Context, result: BatchResult, skipped: SkippedClaim[], recovered: boolean): void {
+  ctx.out.document({
+    batch: result.batch,
+    file: result.file,
+    file_name: result.fileName,
+    format: result.format,
+    sha256: result.sha256,
+    dry_run: false,
+    recovered,
+    cases: result.cases,
+    skipped,
+    not_marked: result.notMarked,
+    warnings: result.warnings,
+  });
+  printCases(ctx, result.cases, `handed over in batch ${result.batch}`);
+  ctx.out.data(`file:   ${result.file}`);
+  ctx.out.data(`sha256: ${result.sha256}`);
+  printSkipped(ctx, skipped);
+  for (const n of result.notMarked) ctx.out.warn(`invoice ${n.invoice} is in the batch but was ${n.status} when it was completed: tell the incassobureau`);
+  for (const w of result.warnings) ctx.out.warn(w);
+}
+
+function printCases(ctx: Context, cases: CaseSummary[], verb: string): void {
+  const out = ctx.out;
+  if (cases.length === 0) {
+    out.data(`${ctx.today}: no claims ready for handover.`);
+    return;
+  }
+  const invoices = cases.reduce((s, c) => s + c.invoices.length, 0);
+  const total = (f: (c: CaseSummary) => number): number => cases.reduce((s, c) => s + f(c), 0);
+  out.data(`${cases.length} case${cases.length === 1 ? '' : 's'} (${invoices} claim${invoices === 1 ? '' : 's'}) ${verb}:`);
+  out.data(
+    out.table(
+      ['debtor', 'name', 'type', 'invoices', 'open', 'costs', 'interest', 'total'],
+      [
+        ...cases.map((c) => [c.debtor, truncate(c.name, 28), c.type, truncate(c.invoices.join(', '), 30), formatEuro(c.open_cents), formatEuro(c.collection_costs_cents), formatEuro(c.interest_cents), formatEuro(c.total_cents)]),
+        ['', 'total', '', '', formatEuro(total((c) => c.open_cents)), formatEuro(total((c) => c.collection_costs_cents)), formatEuro(total((c) => c.interest_cents)), formatEuro(total((c) => c.total_cents))],
+      ],
+      [4, 5, 6, 7],
+    ),
+  );
+}
+
+function printSkipped(ctx: Context, skipped: SkippedClaim[]): void {
+  for (const s of skipped) ctx.out.warn(`invoice ${s.invoice} (debtor ${s.debtor}) is not handed over: ${s.reason}`);
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }

@@ -10,7 +10,11 @@ import * as explain from './explain.js';
 import * as hold from './hold.js';
 import * as calc from './calc.js';
 import * as exportCmd from './export.js';
+import * as letters from './letters.js';
+import * as mail from './mail.js';
+import * as doctor from './doctor.js';
+import * as templates from './templates.js';
 
 export function registerCommands(program: Command, act: Act): void {
-  for (const m of [init, importCmd, run, explain, hold, status, exportCmd, calc]) m.register(program, act);
+  for (const m of [init, importCmd, run, explain, hold, letters, mail, exportCmd, status, calc, templates, doctor]) m.register(program, act);
 }

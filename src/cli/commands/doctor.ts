@@ -1,0 +1,81 @@
+// `pre-incasso doctor`: config, templates, ledger integrity and the SMTP login, without sending.
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import type { Act } from '../program.js';
+import type { Context } from '../context.js';
+import { AppError } from '../errors.js';
+
+export function register(program: Command, act: Act): void {
+  program
+    .command('doctor')
+    .description('check config, templates, ledger integrity and the SMTP connection (sends nothing)')
+    .option('--no-smtp', 'skip the SMTP connection check')
+    .action(act<{ smtp?: boolean }>(doctorCommand));
+}
+
+interface Check {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function doctorCommand(ctx: Context, _args: string[], options: { smtp?: boolean }): Promise<void> {
+  const checks: Check[] = [];
+  const add = (check: string, ok: boolean, detail: string): void => {
+    checks.push({ check, ok, detail });
+  };
+  const loaded = await ctx.config();
+  add('config', true, loaded.file);
+  const { PLACEHOLDERS } = await import('./init.js');
+  if (loaded.config.creditor.name === PLACEHOLDERS.name || loaded.config.creditor.email === PLACEHOLDERS.email) {
+    add('config placeholders', false, 'the creditor details are still the placeholders of `init --yes`');
+  }
+  try {
+    const { checkTemplates } = await import('../../letters/templates.js');
+    const r = checkTemplates(loaded.templateDirs, loaded.config.stages, ['nl', 'en']);
+    add('templates', true, `${r.checked.length} checked`);
+  } catch (error) {
+    add('templates', false, error instanceof AppError ? [error.message, ...error.details].join('; ') : String(error));
+  }
+  const ledgerPath = await ctx.ledgerPath();
+  if (!fs.existsSync(ledgerPath)) {
+    add('ledger', false, `${ledgerPath} does not exist (run init or import)`);
+  } else {
+    const mode = fs.statSync(ledgerPath).mode & 0o777;
+    add('ledger file mode', mode === 0o600, `${mode.toString(8)} (should be 600: it holds personal data)`);
+    try {
+      const ledger = await ctx.openLedger({ readonly: true });
+      try {
+        const integrity = ledger.db.pragma('integrity_check', { simple: true }) as string;
+        add('ledger integrity', integrity === 'ok', integrity);
+        const fk = ledger.db.pragma('foreign_key_check') as unknown[];
+        add('ledger references', fk.length === 0, fk.length === 0 ? 'ok' : `${fk.length} broken references`);
+      } finally {
+        ledger.close();
+      }
+    } catch (error) {
+      add('ledger', false, error instanceof AppError ? error.message : String(error));
+    }
+  }
+  const mail = loaded.config.mail;
+  if (!mail) add('mail', true, 'no mail settings: e-mail letters wait in the outbox');
+  else if (options.smtp === false) add('smtp', true, 'skipped (--no-smtp)');
+  else {
+    const { readSmtpPassword, verifySmtp } = await import('../../mail/transport.js');
+    let password: string | undefined;
+    try {
+      password = readSmtpPassword(mail, ctx.env, loaded.dir);
+    } catch (error) {
+      add('smtp password', false, error instanceof Error ? error.message : String(error));
+    }
+    if (mail.smtp.user && password === undefined) add('smtp password', false, 'no password: set mail.smtp.passwordFile or PRE_INCASSO_SMTP_PASSWORD');
+    const result = await verifySmtp(mail, password, { baseDir: loaded.dir, connectionTimeoutMs: 10_000 });
+    add('smtp', result.ok, result.message);
+  }
+  ctx.out.document({ ok: checks.every((c) => c.ok), checks });
+  for (const c of checks) ctx.out.data(`${c.ok ? ctx.out.c.green('ok  ') : ctx.out.c.red('FAIL')} ${c.check}: ${c.detail}`);
+  const failed = checks.filter((c) => !c.ok);
+  if (failed.length > 0) {
+    throw new AppError('config_invalid', `${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.map((c) => c.check).join(', ')}.`, { hint: 'Fix what the lines above say; the README explains each setting.' });
+  }
+}

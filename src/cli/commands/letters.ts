@@ -1,0 +1,105 @@
+// `pre-incasso letters`: the recorded letters as PDF files, for printing and posting, or one
+// combined print file with a manifest for the print-and-post step.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Act } from '../program.js';
+import type { Context } from '../context.js';
+import { AppError } from '../errors.js';
+import { isIsoDate } from '../../domain/dates.js';
+import { formatAmountNl } from '../../domain/money.js';
+
+interface LettersOptions {
+  out?: string;
+  run?: string;
+  debtor?: string;
+  since?: string;
+  channel?: string;
+  combined?: string;
+}
+
+export function register(program: Command, act: Act): void {
+  program
+    .command('letters')
+    .description('write recorded letters as PDF files (renders any that are not rendered yet)')
+    .option('--out <dir>', 'folder for the PDF files')
+    .option('--run <id>', 'only the letters of this run')
+    .option('--debtor <number>', 'only this debtor')
+    .option('--since <date>', 'only letters dated on or after this date')
+    .option('--channel <post|email>', 'only letters that go by this channel (post: the ones to print)')
+    .option('--combined <file.pdf>', 'also one print-ready PDF of the selection (duplex: blank page after odd-length letters) and a manifest CSV')
+    .action(act<LettersOptions>(lettersCommand));
+}
+
+/** A file-name part from a debtor number or stage id: never a path, never a name. */
+export function safePart(text: string): string {
+  const s = text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 60);
+  return s === '' ? 'x' : s;
+}
+
+async function lettersCommand(ctx: Context, _args: string[], options: LettersOptions): Promise<void> {
+  if (!options.out && !options.combined) throw new AppError('usage', 'letters needs --out <dir> or --combined <file.pdf>.', { hint: 'For example: pre-incasso letters --out ./pdf --channel post' });
+  if (options.since !== undefined && !isIsoDate(options.since)) throw new AppError('usage', `--since "${options.since}" is not a date.`, { hint: 'Write it as YYYY-MM-DD.' });
+  if (options.channel !== undefined && options.channel !== 'post' && options.channel !== 'email') throw new AppError('usage', `--channel "${options.channel}" is not post or email.`);
+  if (options.run !== undefined && !/^[0-9]+$/.test(options.run)) throw new AppError('usage', `--run "${options.run}" is not a run number.`);
+  const loaded = await ctx.config();
+  const { renderPendingLetters } = await import('../../letters/deliver.js');
+  const ledger = await ctx.openLedger();
+  try {
+    const db = ledger.db;
+    await renderPendingLetters(db, loaded, ctx.today, (d, t) => ctx.out.progress(`rendering letters ${d}/${t}`));
+    ctx.out.progressDone();
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (options.run) (where.push('l.run_id = ?'), params.push(Number(options.run)));
+    if (options.debtor) (where.push('l.debtor_number = ?'), params.push(options.debtor));
+    if (options.since) (where.push('l.date >= ?'), params.push(options.since));
+    if (options.channel) (where.push('EXISTS (SELECT 1 FROM json_each(l.channels) WHERE value = ?)'), params.push(options.channel));
+    const rows = db
+      .prepare(
+        `SELECT l.id, l.run_id, l.debtor_number, l.stage_id, l.date, l.channels, l.amount_cents, l.pdf, l.pdf_sha256,
+                json_extract(l.data, '$.debtor.name') AS name,
+                json_extract(l.data, '$.debtor.address.street') AS street,
+                json_extract(l.data, '$.debtor.address.postcode') AS postcode,
+                json_extract(l.data, '$.debtor.address.city') AS city
+         FROM letters l ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.date, l.debtor_number, l.id`,
+      )
+      .all(...params) as { id: number; run_id: number; debtor_number: string; stage_id: string; date: string; channels: string; amount_cents: number; pdf: Buffer; pdf_sha256: string; name: string; street: string | null; postcode: string | null; city: string | null }[];
+    const files: { id: number; file: string | null; sha256: string }[] = [];
+    if (options.out) {
+      const dir = path.resolve(ctx.cwd, options.out);
+      fs.mkdirSync(dir, { recursive: true });
+      const used = new Set<string>();
+      for (const r of rows) {
+        let name = `${r.date}_${safePart(r.debtor_number)}_${safePart(r.stage_id)}.pdf`;
+        if (used.has(name)) name = name.replace(/\.pdf$/, `_${r.id}.pdf`);
+        used.add(name);
+        fs.writeFileSync(path.join(dir, name), r.pdf, { mode: 0o600 });
+        files.push({ id: r.id, file: path.join(options.out, name), sha256: r.pdf_sha256 });
+      }
+    } else {
+      for (const r of rows) files.push({ id: r.id, file: null, sha256: r.pdf_sha256 });
+    }
+    let combined: { file: string; manifest: string; pages: number } | null = null;
+    if (options.combined) {
+      const { combinePdfs } = await import('../../letters/pdf.js');
+      const bytes = await combinePdfs(rows.map((r) => new Uint8Array(r.pdf)), { duplexBlankPages: true });
+      const file = path.resolve(ctx.cwd, options.combined);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, bytes, { mode: 0o600 });
+      const manifest = file.replace(/\.pdf$/i, '') + '.manifest.csv';
+      const cell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v).replace(/"/g, '""');
+      const lines = ['\uFEFFvolgorde;brief;datum;debiteur;naam;adres;postcode;plaats;fase;bedrag;sha256'];
+      rows.forEach((r, i) => lines.push([String(i + 1), String(r.id), r.date, r.debtor_number, r.name, r.street ?? '', r.postcode ?? '', r.city ?? '', r.stage_id, formatAmountNl(r.amount_cents), r.pdf_sha256].map((v) => `"${cell(v)}"`).join(';')));
+      fs.writeFileSync(manifest, `${lines.join('\r\n')}\r\n`, { mode: 0o600 });
+      const { PDFDocument } = await import('pdf-lib');
+      combined = { file: options.combined, manifest: path.relative(ctx.cwd, manifest), pages: (await PDFDocument.load(bytes)).getPageCount() };
+    }
+    ctx.out.document({ letters: rows.map((r, i) => ({ id: r.id, run: r.run_id, debtor: r.debtor_number, stage: r.stage_id, date: r.date, channels: JSON.parse(r.channels), file: files[i]!.file, pdf_sha256: r.pdf_sha256 })), combined });
+    if (rows.length === 0) ctx.out.data('no letters match.');
+    for (const f of files) if (f.file) ctx.out.data(f.file);
+    if (combined) ctx.out.data(`${combined.file} (${combined.pages} pages), manifest ${combined.manifest}`);
+  } finally {
+    ledger.close();
+  }
+}

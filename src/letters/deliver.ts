@@ -1,0 +1,159 @@
+// After `run` commits: render every recorded letter that has no PDF yet, then queue and send
+// the e-mails. Each step records its own result, so a crash anywhere leaves letters that the
+// next `run`, `letters` or `mail` finishes: never lost, never rendered into two documents,
+// never sent twice.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Context } from '../cli/context.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Db, Ledger } from '../ledger/ledger.js';
+import { appendEvent } from '../ledger/events.js';
+import { AppError } from '../cli/errors.js';
+import type { LetterData } from '../domain/letter.js';
+import { buildEpcPayload, epcReferenceFields } from '../domain/epc-qr.js';
+import { renderLetterTexts } from './templates.js';
+
+export interface RenderedLetter {
+  id: number;
+  debtor: string;
+  stage: string;
+  sha256: string;
+}
+
+/** The EPC QR payload (GiroCode) for a letter: pay the open total to the creditor's IBAN. */
+export function epcPayloadFor(data: LetterData): string | null {
+  if (data.totalOpenCents <= 0) return null;
+  const fields = epcReferenceFields(data.paymentReference);
+  return buildEpcPayload({
+    bic: data.creditor.bic,
+    name: data.creditor.name.slice(0, 70),
+    iban: data.creditor.iban,
+    amountCents: data.totalOpenCents,
+    reference: fields.reference,
+    text: fields.text,
+  });
+}
+
+function readLogo(loaded: LoadedConfig): { bytes: Uint8Array; type: 'png' | 'jpg' } | undefined {
+  const logo = loaded.config.letters.logo;
+  if (!logo) return undefined;
+  const file = path.resolve(loaded.dir, logo);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    throw new AppError('config_invalid', `letters.logo: cannot read ${file}.`, { hint: 'Point letters.logo at a PNG or JPG file, relative to the config file.' });
+  }
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { bytes, type: 'png' };
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return { bytes, type: 'jpg' };
+  throw new AppError('config_invalid', `letters.logo: ${file} is neither PNG nor JPG.`, { hint: 'Save the logo as PNG or JPG.' });
+}
+
+/** Renders and stores the PDF of every letter that has none yet. Returns what was rendered. */
+export async function renderPendingLetters(db: Db, loaded: LoadedConfig, today: string, onProgress?: (done: number, total: number) => void): Promise<RenderedLetter[]> {
+  const pending = db.prepare('SELECT id FROM letters WHERE pdf IS NULL ORDER BY id').all() as { id: number }[];
+  if (pending.length === 0) return [];
+  const { renderLetterPdf } = await import('./pdf.js');
+  const logo = readLogo(loaded);
+  const templates = new Map(loaded.config.stages.map((s) => [s.id, s.template]));
+  const read = db.prepare('SELECT data FROM letters WHERE id = ?');
+  // Only a letter still without a PDF is filled: a second renderer can never replace the first.
+  const store = db.prepare('UPDATE letters SET pdf = ?, pdf_sha256 = ?, rendered_at = ? WHERE id = ? AND pdf IS NULL');
+  const rendered: RenderedLetter[] = [];
+  for (const [i, { id }] of pending.entries()) {
+    const data = JSON.parse((read.get(id) as { data: string }).data) as LetterData;
+    const texts = renderLetterTexts(data, loaded.templateDirs, { template: templates.get(data.stage.id) });
+    const pdf = await renderLetterPdf(data, { body: texts.body }, { window: loaded.config.letters.window, logo, epcPayload: epcPayloadFor(data) });
+    const sha256 = createHash('sha256').update(pdf).digest('hex');
+    db.transaction(() => {
+      if (store.run(Buffer.from(pdf), sha256, new Date().toISOString(), id).changes === 1) {
+        appendEvent(db, { kind: 'letter_rendered', today, debtor: data.debtor.number, data: { letter_id: id, pdf_sha256: sha256, bytes: pdf.length } });
+      }
+    })();
+    rendered.push({ id, debtor: data.debtor.number, stage: data.stage.id, sha256 });
+    onProgress?.(i + 1, pending.length);
+  }
+  return rendered;
+}
+
+/** Subject, text and HTML of a recorded letter's e-mail, from the same template as its PDF. */
+export function letterTextsFor(db: Db, loaded: LoadedConfig): (letterId: number) => { subject: string; text: string; html: string } {
+  const read = db.prepare('SELECT data FROM letters WHERE id = ?');
+  const templates = new Map(loaded.config.stages.map((s) => [s.id, s.template]));
+  return (letterId) => {
+    const data = JSON.parse((read.get(letterId) as { data: string }).data) as LetterData;
+    const texts = renderLetterTexts(data, loaded.templateDirs, { template: templates.get(data.stage.id) });
+    return { subject: texts.subject, text: texts.emailText, html: texts.emailHtml };
+  };
+}
+
+export interface MailRequest {
+  resendUnknown?: boolean;
+  letterIds?: readonly number[];
+}
+
+export interface MailOutcome {
+  json: Record<string, unknown>;
+  /** Throws the delivery error (exit 6) when something was not delivered. */
+  finish(): void;
+}
+
+/** Queues the e-mail letters and sends the outbox over SMTP. */
+export async function sendMail(ctx: Context, db: Db, loaded: LoadedConfig, request: MailRequest = {}): Promise<MailOutcome> {
+  const { queueLetters, deliverOutbox } = await import('../mail/outbox.js');
+  const { deliveryError, deliveryJson } = await import('../mail/summary.js');
+  const queue = queueLetters(db, { now: new Date(), today: ctx.today, letterIds: request.letterIds });
+  for (const l of queue.noAddress) {
+    ctx.out.warn(`debtor ${l.debtorNumber} has no valid e-mail address${l.email ? ` ("${l.email}")` : ''}: send letter ${l.letterId} by post instead (\`pre-incasso letters --channel post\`)`);
+  }
+  const mail = loaded.config.mail;
+  if (!mail) {
+    const waiting = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('queued', 'retry')").get() as { n: number }).n;
+    if (waiting > 0) ctx.out.warn(`${waiting} e-mail${waiting === 1 ? '' : 's'} wait in the outbox: the config has no "mail" settings.`);
+    return { json: { mail: { sent: 0, failed: 0, retry: 0, unknown: 0, waiting, no_address: queue.noAddress.map((l) => l.debtorNumber) } }, finish() {} };
+  }
+  const { createSmtpTransport, readSmtpPassword } = await import('../mail/transport.js');
+  const password = readSmtpPassword(mail, ctx.env, loaded.dir);
+  const mailer = createSmtpTransport(mail, password, { baseDir: loaded.dir });
+  try {
+    const summary = await deliverOutbox(db, mailer.send, {
+      today: ctx.today,
+      now: () => new Date(),
+      message: { from: mail.from, replyTo: mail.replyTo, bcc: mail.bcc, texts: letterTextsFor(db, loaded), sign: mailer.sign },
+      resendUnknown: request.resendUnknown === true,
+      secrets: mailer.secrets,
+      onProgress: (p) => ctx.out.progress(`mail ${p.index}/${p.total} ${p.to}: ${p.outcome}`),
+    });
+    ctx.out.progressDone();
+    const line = `mail: ${summary.sent} sent, ${summary.failed} failed, ${summary.retry} to retry, ${summary.unknown} unknown`;
+    ctx.out.info(line);
+    for (const m of summary.messages) {
+      if (m.outcome === 'failed') ctx.out.warn(`letter ${m.letterId} to ${m.to} (debtor ${m.debtorNumber}) was refused: ${m.reason ?? ''}; send it by post`);
+      if (m.outcome === 'unknown') ctx.out.warn(`letter ${m.letterId} to ${m.to}: the connection broke while sending; check whether it arrived, then \`pre-incasso mail --resend-unknown\` if not`);
+    }
+    const error = deliveryError(summary);
+    return {
+      json: { mail: { ...deliveryJson(summary), no_address: queue.noAddress.map((l) => l.debtorNumber) } },
+      finish() {
+        if (error) throw error;
+      },
+    };
+  } finally {
+    mailer.close();
+  }
+}
+
+/** What `run` does after its transaction: render, then (unless --no-mail) send. */
+export async function deliverLetters(ctx: Context, ledger: Ledger, loaded: LoadedConfig, options: { mail: boolean; letterIds?: readonly number[] }): Promise<MailOutcome> {
+  const rendered = await renderPendingLetters(ledger.db, loaded, ctx.today, (done, total) => ctx.out.progress(`rendering letters ${done}/${total}`));
+  ctx.out.progressDone();
+  if (rendered.length > 0) ctx.out.info(`${rendered.length} letter${rendered.length === 1 ? '' : 's'} rendered to PDF`);
+  const json: Record<string, unknown> = { letters: rendered.map((r) => ({ id: r.id, debtor: r.debtor, stage: r.stage, pdf_sha256: r.sha256 })) };
+  if (!options.mail) {
+    ctx.out.info('--no-mail: e-mails wait until `pre-incasso mail`');
+    return { json, finish() {} };
+  }
+  const mail = await sendMail(ctx, ledger.db, loaded, { letterIds: options.letterIds });
+  return { json: { ...json, ...mail.json }, finish: mail.finish };
+}
