@@ -35,9 +35,15 @@ const stage = z
   })
   .strict();
 
+const EMAIL = /^[^@\s<>"]+@[^@\s<>"]+\.[^@\s<>"]+$/;
+/** `name@example.nl` or `Name <name@example.nl>`. */
+const sender = z.string().refine((v) => EMAIL.test(v.trim()) || /^[^<>]*<([^<>]+)>$/.exec(v.trim())?.[1]?.match(EMAIL) != null, {
+  error: 'expected an e-mail address, "name@example.nl" or "Name <name@example.nl>"',
+});
+
 const mail = z
   .object({
-    from: z.email({ error: 'expected the sender e-mail address' }),
+    from: sender,
     replyTo: z.email().optional(),
     bcc: z.email().optional().describe('An archive address that receives a blind copy of every letter'),
     perMinute: z.number().int().min(1).max(10_000).default(30).describe('Rate limit: messages per minute'),
