@@ -61,7 +61,7 @@ export function makeContext(globals: GlobalOptions, out: Output, env: NodeJS.Pro
     async config() {
       if (!loaded) {
         const { loadConfig } = await import('../config/load.js');
-        loaded = loadConfig(ctx.configFile());
+        loaded = await loadConfig(ctx.configFile(), env);
       }
       return loaded;
     },

@@ -1,10 +1,12 @@
 // Finding, reading and validating the config. Every problem is reported at once with its path
 // (`stages[1].after: expected a whole number of days`), exit code 3.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../cli/errors.js';
-import { configSchema, type Config } from './schema.js';
+import type { Config } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'pre-incasso.config.json';
 export const ENV_CONFIG = 'PRE_INCASSO_CONFIG';
@@ -30,7 +32,24 @@ export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv, cwd
   return path.resolve(cwd, chosen);
 }
 
-export function loadConfig(file: string): LoadedConfig {
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/**
+ * Where the validated form of a config is remembered. Loading the schema library costs more
+ * than the rest of `status`; a config whose bytes this version already validated gives the same
+ * result, so it is read back instead (keyed by the SHA-256 of the bytes and the version).
+ * Invalid configs are never cached: they are validated, and reported, every time.
+ */
+function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
+  if (env.PRE_INCASSO_CONFIG_CACHE === '0') return null;
+  const home = os.homedir();
+  const base = env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
+  if (!base) return null;
+  const key = createHash('sha256').update(`${VERSION}\0${text}`).digest('hex');
+  return path.join(base, 'pre-incasso', `config-${key}.json`);
+}
+
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -42,7 +61,16 @@ export function loadConfig(file: string): LoadedConfig {
     }
     throw error;
   }
+  const cache = cachePath(text, env);
+  if (cache) {
+    try {
+      return resolveConfig(JSON.parse(fs.readFileSync(cache, 'utf8')) as Config, file);
+    } catch {
+      // Not validated before (or the cache is unreadable): validate now.
+    }
+  }
   const raw = parseJson(text, file);
+  const { configSchema } = await import('./schema.js');
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${explain(issue)}`);
@@ -51,6 +79,16 @@ export function loadConfig(file: string): LoadedConfig {
       hint: 'Fix these settings; the README lists every key. Editors check the file against its "$schema".',
       data: { problems },
     });
+  }
+  if (cache) {
+    try {
+      fs.mkdirSync(path.dirname(cache), { recursive: true, mode: 0o700 });
+      const tmp = `${cache}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, JSON.stringify(result.data), { mode: 0o600 });
+      fs.renameSync(tmp, cache);
+    } catch {
+      // A read-only home is fine: the config is simply validated again next time.
+    }
   }
   return resolveConfig(result.data, file);
 }

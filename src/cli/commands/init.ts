@@ -129,7 +129,7 @@ async function initCommand(ctx: Context, _args: string[], options: InitOptions):
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
   // Validate what we wrote with the same schema every command uses.
-  const loaded = loadConfig(file);
+  const loaded = await loadConfig(file, ctx.env);
   const { openLedger } = await import('../../ledger/ledger.js');
   const ledgerPath = ctx.globals.ledger ? path.resolve(ctx.cwd, ctx.globals.ledger) : loaded.ledgerPath;
   openLedger(ledgerPath, { create: true, command: ctx.commandLine }).close();
