@@ -1,0 +1,588 @@
+// The handover case records (SPEC §10, formats.md §6 "Handover record") as pure functions: plain
+// values read from the ledger go in, the JSON-ready document comes out. No clock, no files, no
+// database: the same inputs give the same document, so a batch can be rebuilt and checked.
+//
+// Shape rules (README "Handover file"): snake_case keys; money as integer cents (`*_cents`) AND
+// as a decimal string with a dot (`1234.56`) for readers that do not trust floats; ISO dates.
+import { addDays, type IsoDate } from '../domain/dates.js';
+import { formatDotDecimal } from '../domain/money.js';
+import { collectionCosts } from '../domain/bik-costs.js';
+import { statutoryInterest, type DayCount, type InterestPeriod } from '../domain/interest.js';
+import { fourteenDayTerm, type DeliveryChannel } from '../domain/terms.js';
+import type { Channel, CreditorSnapshot, DebtorType, Language } from '../domain/letter.js';
+
+export const HANDOVER_SCHEMA_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Inputs: what the shell reads from the ledger.
+
+export interface CaseDebtorInput {
+  number: string;
+  type: DebtorType;
+  name: string;
+  contactPerson: string | null;
+  street: string | null;
+  postcode: string | null;
+  city: string | null;
+  country: string;
+  email: string | null;
+  phone: string | null;
+  language: Language;
+  kvk: string | null;
+  vatNumber: string | null;
+}
+
+export interface CaseInvoiceInput {
+  number: string;
+  issueDate: IsoDate | null;
+  dueDate: IsoDate;
+  amountCents: number;
+  openCents: number;
+  reference: string | null;
+  /** The letter that moved the invoice to its current stage (the final letter for a ready claim). */
+  stageLetterId: number | null;
+}
+
+export interface CasePaymentInput {
+  date: IsoDate;
+  /** The part of the payment allocated to this invoice. */
+  amountCents: number;
+  reference: string | null;
+  invoiceNumber: string;
+}
+
+export interface CaseLetterInput {
+  id: number;
+  date: IsoDate;
+  stageId: string;
+  stageIndex: number;
+  final: boolean;
+  channels: Channel[];
+  amountCents: number;
+  /** The collection costs the letter stated (consumer veertiendagenbrief); null otherwise. */
+  costsCents: number | null;
+  /** SHA-256 of the stored PDF; null when the letter was never rendered. */
+  pdfSha256: string | null;
+  /** Invoices the letter demanded (role `due`). */
+  invoices: string[];
+  /** State of the e-mail in the outbox, null when the letter had no e-mail. */
+  emailState: string | null;
+  /** Calendar date the e-mail left (Europe/Amsterdam), when it was sent. */
+  emailSentDate: IsoDate | null;
+}
+
+export interface CaseNoteInput {
+  date: IsoDate;
+  kind: 'hold' | 'dispute';
+  invoiceNumber: string | null;
+  reason: string;
+  until: IsoDate | null;
+  releasedOn: IsoDate | null;
+}
+
+export interface CaseInput {
+  debtor: CaseDebtorInput;
+  /** The claims handed over (invoices with open > 0) and the debtor's open credit notes (open < 0). */
+  invoices: CaseInvoiceInput[];
+  payments: CasePaymentInput[];
+  /** Every letter recorded for the debtor. */
+  letters: CaseLetterInput[];
+  notes: CaseNoteInput[];
+}
+
+export interface HandoverInput {
+  batch: number;
+  exportDate: IsoDate;
+  generatedBy: string;
+  creditor: CreditorSnapshot;
+  dayCount: DayCount;
+  includeNotes: boolean;
+  /** True when the letters' PDFs travel with the document (the ZIP): `file` names them. */
+  letterFiles: boolean;
+  cases: CaseInput[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output: the handover.json document (schema_version 1).
+
+export interface AddressJson {
+  street: string | null;
+  postcode: string | null;
+  city: string | null;
+  country: string;
+}
+
+export interface InterestPeriodJson {
+  from: IsoDate;
+  to: IsoDate;
+  days: number;
+  rate_percent: string;
+  base_cents: number;
+  interest_cents: number;
+  interest: string;
+}
+
+export interface ClaimInterestJson {
+  basis: '6:119 BW' | '6:119a BW';
+  from: IsoDate;
+  until: IsoDate;
+  day_count: DayCount;
+  /** Part of the debtor's credit notes set off against this claim before interest. */
+  credit_applied_cents: number;
+  /** The interest-bearing amount: open minus the credit applied. */
+  principal_cents: number;
+  principal: string;
+  interest_cents: number;
+  interest: string;
+  periods: InterestPeriodJson[];
+}
+
+export interface ClaimJson {
+  invoice_number: string;
+  kind: 'invoice' | 'credit_note';
+  invoice_date: IsoDate | null;
+  due_date: IsoDate;
+  currency: 'EUR';
+  original_cents: number;
+  original: string;
+  paid_cents: number;
+  paid: string;
+  open_cents: number;
+  open: string;
+  payment_reference: string | null;
+  /** Date of the final letter that demanded this claim (the veertiendagenbrief for a consumer). */
+  final_letter_date: IsoDate | null;
+  /** Null for a credit note: it bears no interest. */
+  interest: ClaimInterestJson | null;
+}
+
+export interface PaymentJson {
+  date: IsoDate;
+  invoice_number: string;
+  amount_cents: number;
+  amount: string;
+  reference: string | null;
+}
+
+export interface LetterJson {
+  date: IsoDate;
+  stage: string;
+  stage_number: number;
+  final: boolean;
+  channels: Channel[];
+  email_state: string | null;
+  invoices: string[];
+  amount_cents: number;
+  amount: string;
+  costs_stated_cents: number | null;
+  costs_stated: string | null;
+  sha256: string | null;
+  /** Path of the PDF inside the ZIP; null outside a ZIP or when no PDF was stored. */
+  file: string | null;
+}
+
+export interface VeertiendagenbriefJson {
+  date: IsoDate;
+  stage: string;
+  /** The channel the delivery presumption is computed for: post when it went by post. */
+  delivery_channel: DeliveryChannel;
+  dispatched: IsoDate;
+  presumed_delivery: IsoDate;
+  term_start: IsoDate;
+  term_end: IsoDate;
+  costs_from: IsoDate;
+  costs_stated_cents: number;
+  costs_stated: string;
+  invoices: string[];
+  sha256: string | null;
+}
+
+export interface CollectionCostsJson {
+  basis: string;
+  /** Summed open principal of the case's claims, credit notes netted in. */
+  principal_cents: number;
+  principal: string;
+  /** The BIK amount on that principal today. */
+  computed_cents: number;
+  computed: string;
+  /** Consumer: what the veertiendagenbrieven stated; business: null (no letter needed). */
+  stated_cents: number | null;
+  stated: string | null;
+  /** What the case claims: consumer min(stated, computed); business the computed amount. */
+  claimed_cents: number;
+  claimed: string;
+  vat_included: false;
+}
+
+export interface CaseTotalsJson {
+  open_cents: number;
+  open: string;
+  collection_costs_cents: number;
+  collection_costs: string;
+  interest_cents: number;
+  interest: string;
+  total_cents: number;
+  total: string;
+}
+
+export interface NoteJson {
+  date: IsoDate;
+  kind: 'hold' | 'dispute';
+  invoice_number: string | null;
+  reason: string;
+  until: IsoDate | null;
+  released_on: IsoDate | null;
+}
+
+export interface CaseJson {
+  case_reference: string;
+  debtor: {
+    number: string;
+    type: DebtorType;
+    name: string;
+    contact_person: string | null;
+    address: AddressJson;
+    email: string | null;
+    phone: string | null;
+    language: Language;
+    kvk: string | null;
+    vat_number: string | null;
+  };
+  claims: ClaimJson[];
+  payments: PaymentJson[];
+  letters: LetterJson[];
+  veertiendagenbrieven: VeertiendagenbriefJson[];
+  collection_costs: CollectionCostsJson;
+  totals: CaseTotalsJson;
+  warnings: string[];
+  notes?: NoteJson[];
+}
+
+export interface HandoverDocument {
+  schema_version: typeof HANDOVER_SCHEMA_VERSION;
+  generated_by: string;
+  export_date: IsoDate;
+  batch: number;
+  currency: 'EUR';
+  include_notes: boolean;
+  creditor: {
+    name: string;
+    address: AddressJson;
+    kvk: string | null;
+    vat_number: string | null;
+    iban: string;
+    bic: string | null;
+    contact: { person: string | null; email: string | null; phone: string | null };
+  };
+  totals: CaseTotalsJson & { cases: number; claims: number };
+  cases: CaseJson[];
+}
+
+/** A PDF the ZIP must carry: the ledger letter id and its path inside the archive. */
+export interface LetterFile {
+  letterId: number;
+  path: string;
+}
+
+export interface BuiltHandover {
+  document: HandoverDocument;
+  letterFiles: LetterFile[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const money = (cents: number): string => formatDotDecimal(cents);
+const moneyOrNull = (cents: number | null): string | null => (cents === null ? null : formatDotDecimal(cents));
+
+/** The channel a letter's delivery is presumed on: post is slower, so it decides when both went. */
+export function deliveryChannel(channels: readonly Channel[]): DeliveryChannel {
+  return channels.includes('post') ? 'post' : 'email';
+}
+
+export type VeertiendagenbriefCheck =
+  | { ok: true; dispatched: IsoDate; channel: DeliveryChannel; term: ReturnType<typeof fourteenDayTerm> }
+  | { ok: false; reason: string };
+
+/**
+ * Is this letter a veertiendagenbrief whose term has run out on `exportDate` (6:96 lid 6 BW)?
+ * It must be the final letter, state the costs, have left (an e-mail-only letter must be in the
+ * outbox as sent), and the fourteen days after presumed delivery (Atw applied) must be over.
+ * An e-mail that left later than the letter date (a retry) starts the term from that later day.
+ */
+export function checkVeertiendagenbrief(letter: CaseLetterInput | null, exportDate: IsoDate): VeertiendagenbriefCheck {
+  if (!letter) return { ok: false, reason: 'no final letter was recorded for it' };
+  if (!letter.final) return { ok: false, reason: `its last letter (${letter.stageId}, ${letter.date}) is not the final letter` };
+  if (letter.costsCents === null) {
+    return { ok: false, reason: `the final letter of ${letter.date} states no collection costs, so it is no veertiendagenbrief` };
+  }
+  const channel = deliveryChannel(letter.channels);
+  let dispatched = letter.date;
+  if (channel === 'email') {
+    if (letter.emailState !== 'sent') {
+      return { ok: false, reason: `the final letter of ${letter.date} went by e-mail only and was not delivered (e-mail ${letter.emailState ?? 'never queued'})` };
+    }
+    if (letter.emailSentDate !== null && letter.emailSentDate > dispatched) dispatched = letter.emailSentDate;
+  }
+  const term = fourteenDayTerm(dispatched, channel);
+  if (term.costsFrom > exportDate) {
+    return { ok: false, reason: `the fourteen-day term of the veertiendagenbrief of ${letter.date} ends on ${term.termEnd}` };
+  }
+  return { ok: true, dispatched, channel, term };
+}
+
+/** `letters/<dir>/…`: a debtor number made safe as one path segment (zip and file systems). */
+export function sanitisePathSegment(text: string): string {
+  const cleaned = text.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
+  return cleaned.length === 0 ? '_' : cleaned.slice(0, 80);
+}
+
+function periodJson(p: InterestPeriod): InterestPeriodJson {
+  return {
+    from: p.from, to: p.to, days: p.days, rate_percent: p.ratePercent, base_cents: p.baseCents,
+    interest_cents: p.interestCents, interest: money(p.interestCents),
+  };
+}
+
+/** Claims first, credit notes after them; each group by due date, then number. */
+function claimOrder(a: CaseInvoiceInput, b: CaseInvoiceInput): number {
+  const ca = a.openCents < 0 ? 1 : 0;
+  const cb = b.openCents < 0 ? 1 : 0;
+  if (ca !== cb) return ca - cb;
+  if (a.dueDate !== b.dueDate) return a.dueDate < b.dueDate ? -1 : 1;
+  return a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
+}
+
+function totalsJson(open: number, costs: number, interest: number): CaseTotalsJson {
+  const total = open + costs + interest;
+  return {
+    open_cents: open, open: money(open),
+    collection_costs_cents: costs, collection_costs: money(costs),
+    interest_cents: interest, interest: money(interest),
+    total_cents: total, total: money(total),
+  };
+}
+
+const BIK_BASIS_CONSUMER =
+  'art. 6:96 lid 5-7 BW and the Besluit vergoeding voor buitengerechtelijke incassokosten (Stb. 2012, 141): ' +
+  'due after the veertiendagenbrief term ran out; never more than the letter stated';
+const BIK_BASIS_BUSINESS =
+  'art. 6:96 lid 4 BW (at least EUR 40, due without demand) with the BIK staffel as the amount (Stb. 2012, 141)';
+
+function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, files: LetterFile[]): CaseJson {
+  const { debtor } = input;
+  const consumer = debtor.type === 'consumer';
+  const warnings = new Set<string>();
+  const lettersById = new Map(input.letters.map((l) => [l.id, l]));
+  const invoices = [...input.invoices].sort(claimOrder);
+  // The debtor may set its credit notes off against the claims (6:127 BW): interest runs only on
+  // what remains. Applied to the oldest claims first and from their due date, which can only
+  // lower the interest claimed.
+  let creditLeft = -invoices.reduce((s, i) => s + Math.min(0, i.openCents), 0);
+
+  const claims: ClaimJson[] = invoices.map((inv) => {
+    const credit = inv.openCents < 0;
+    const finalLetter = inv.stageLetterId === null ? undefined : lettersById.get(inv.stageLetterId);
+    let interest: ClaimInterestJson | null = null;
+    let result: ReturnType<typeof statutoryInterest> | null = null;
+    let creditApplied = 0;
+    if (!credit) {
+      // Interest on the open amount from the day after the due date through the export date
+      // (6:119 / 6:119a BW). Conservative: interest the paid part earned while it was late is not
+      // claimed, because the ledger cannot prove the open amount and the payments agree.
+      creditApplied = Math.min(inv.openCents, creditLeft);
+      creditLeft -= creditApplied;
+      try {
+        result = statutoryInterest({
+          principalCents: inv.openCents - creditApplied,
+          type: consumer ? 'consumer' : 'business',
+          dueDate: inv.dueDate,
+          until: ctx.exportDate,
+          dayCount: ctx.dayCount,
+        });
+      } catch (error) {
+        // A due date before the rate table starts: hand over the claim, leave the interest to the agency.
+        warnings.add(`Invoice ${inv.number}: no interest computed (${(error as Error).message}).`);
+      }
+      for (const w of result?.warnings ?? []) warnings.add(w);
+    }
+    if (result) {
+      interest = {
+        basis: consumer ? '6:119 BW' : '6:119a BW',
+        from: addDays(inv.dueDate, 1),
+        until: ctx.exportDate,
+        day_count: ctx.dayCount,
+        credit_applied_cents: creditApplied,
+        principal_cents: inv.openCents - creditApplied,
+        principal: money(inv.openCents - creditApplied),
+        interest_cents: result.interestCents,
+        interest: money(result.interestCents),
+        periods: result.periods.map(periodJson),
+      };
+    }
+    const paid = inv.amountCents - inv.openCents;
+    return {
+      invoice_number: inv.number,
+      kind: credit ? 'credit_note' : 'invoice',
+      invoice_date: inv.issueDate,
+      due_date: inv.dueDate,
+      currency: 'EUR',
+      original_cents: inv.amountCents, original: money(inv.amountCents),
+      paid_cents: paid, paid: money(paid),
+      open_cents: inv.openCents, open: money(inv.openCents),
+      payment_reference: inv.reference,
+      final_letter_date: finalLetter?.final ? finalLetter.date : null,
+      interest,
+    };
+  });
+
+  const payments: PaymentJson[] = [...input.payments]
+    .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.invoiceNumber < b.invoiceNumber ? -1 : a.invoiceNumber > b.invoiceNumber ? 1 : a.amountCents - b.amountCents))
+    .map((p) => ({ date: p.date, invoice_number: p.invoiceNumber, amount_cents: p.amountCents, amount: money(p.amountCents), reference: p.reference }));
+
+  const letters: LetterJson[] = [...input.letters]
+    .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.id - b.id))
+    .map((l) => {
+      let file: string | null = null;
+      if (ctx.letterFiles && l.pdfSha256 !== null) {
+        file = `letters/${letterDir}/${l.date}_${sanitisePathSegment(l.stageId)}.pdf`;
+        files.push({ letterId: l.id, path: file });
+      } else if (ctx.letterFiles) {
+        warnings.add(`The letter of ${l.date} (${l.stageId}) has no stored PDF; it is listed without a copy.`);
+      }
+      return {
+        date: l.date, stage: l.stageId, stage_number: l.stageIndex + 1, final: l.final, channels: [...l.channels],
+        email_state: l.emailState, invoices: [...l.invoices].sort(),
+        amount_cents: l.amountCents, amount: money(l.amountCents),
+        costs_stated_cents: l.costsCents, costs_stated: moneyOrNull(l.costsCents),
+        sha256: l.pdfSha256, file,
+      };
+    });
+
+  // The veertiendagenbrieven behind the consumer claims: one per distinct final letter.
+  const veertiendagenbrieven: VeertiendagenbriefJson[] = [];
+  if (consumer) {
+    const finalIds = [...new Set(invoices.filter((i) => i.openCents > 0 && i.stageLetterId !== null).map((i) => i.stageLetterId!))];
+    for (const id of finalIds) {
+      const letter = lettersById.get(id)!;
+      const check = checkVeertiendagenbrief(letter ?? null, ctx.exportDate);
+      // The shell selects only claims that pass this check; a failure here is a bug, not input.
+      if (!check.ok) throw new Error(`case ${debtor.number}: ${check.reason}`);
+      veertiendagenbrieven.push({
+        date: letter.date,
+        stage: letter.stageId,
+        delivery_channel: check.channel,
+        dispatched: check.dispatched,
+        presumed_delivery: check.term.delivered,
+        term_start: check.term.termStart,
+        term_end: check.term.termEnd,
+        costs_from: check.term.costsFrom,
+        costs_stated_cents: letter.costsCents!,
+        costs_stated: money(letter.costsCents!),
+        invoices: invoices.filter((i) => i.stageLetterId === id).map((i) => i.number),
+        sha256: letter.pdfSha256,
+      });
+    }
+    veertiendagenbrieven.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    const withoutLetter = invoices.filter((i) => i.openCents > 0 && i.stageLetterId === null);
+    if (withoutLetter.length > 0) throw new Error(`case ${debtor.number}: consumer claims without a veertiendagenbrief: ${withoutLetter.map((i) => i.number).join(', ')}`);
+  }
+
+  // BIK over the summed open principal of the case (6:96 lid 7 BW), credit notes netted in.
+  const principal = Math.max(0, invoices.reduce((s, i) => s + i.openCents, 0));
+  const computed = collectionCosts(principal);
+  let stated: number | null = null;
+  let claimed: number;
+  if (consumer) {
+    stated = veertiendagenbrieven.reduce((s, v) => s + v.costs_stated_cents, 0);
+    // Never more than the letters announced (the debtor was told that amount), and never more
+    // than the staffel gives on what is still open (payments after the term lower it).
+    claimed = Math.min(stated, computed);
+  } else {
+    claimed = computed;
+  }
+  const collection: CollectionCostsJson = {
+    basis: consumer ? BIK_BASIS_CONSUMER : BIK_BASIS_BUSINESS,
+    principal_cents: principal, principal: money(principal),
+    computed_cents: computed, computed: money(computed),
+    stated_cents: stated, stated: moneyOrNull(stated),
+    claimed_cents: claimed, claimed: money(claimed),
+    vat_included: false,
+  };
+
+  const open = invoices.reduce((s, i) => s + i.openCents, 0);
+  const interestTotal = claims.reduce((s, c) => s + (c.interest?.interest_cents ?? 0), 0);
+  const result: CaseJson = {
+    case_reference: `${ctx.batch}-${debtor.number}`,
+    debtor: {
+      number: debtor.number,
+      type: debtor.type,
+      name: debtor.name,
+      contact_person: debtor.contactPerson,
+      address: { street: debtor.street, postcode: debtor.postcode, city: debtor.city, country: debtor.country },
+      email: debtor.email,
+      phone: debtor.phone,
+      language: debtor.language,
+      kvk: debtor.kvk,
+      vat_number: debtor.vatNumber,
+    },
+    claims,
+    payments,
+    letters,
+    veertiendagenbrieven,
+    collection_costs: collection,
+    totals: totalsJson(open, claimed, interestTotal),
+    warnings: [...warnings].sort(),
+  };
+  if (ctx.includeNotes) {
+    result.notes = [...input.notes]
+      .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+      .map((n) => ({ date: n.date, kind: n.kind, invoice_number: n.invoiceNumber, reason: n.reason, until: n.until, released_on: n.releasedOn }));
+  }
+  return result;
+}
+
+/** The whole handover document: one case per debtor, in debtor-number order. */
+export function buildHandover(input: HandoverInput): BuiltHandover {
+  const cases = [...input.cases].sort((a, b) => (a.debtor.number < b.debtor.number ? -1 : a.debtor.number > b.debtor.number ? 1 : 0));
+  const files: LetterFile[] = [];
+  const usedDirs = new Set<string>();
+  const built = cases.map((c) => {
+    // Two debtor numbers can sanitise alike (`A/1`, `A_1`): the later one gets a suffix.
+    const base = sanitisePathSegment(c.debtor.number);
+    let dir = base;
+    for (let n = 2; usedDirs.has(dir); n++) dir = `${base}~${n}`;
+    usedDirs.add(dir);
+    return buildCase(c, input, dir, files);
+  });
+  const sum = (f: (t: CaseTotalsJson) => number): number => built.reduce((s, c) => s + f(c.totals), 0);
+  const c = input.creditor;
+  const document: HandoverDocument = {
+    schema_version: HANDOVER_SCHEMA_VERSION,
+    generated_by: input.generatedBy,
+    export_date: input.exportDate,
+    batch: input.batch,
+    currency: 'EUR',
+    include_notes: input.includeNotes,
+    creditor: {
+      name: c.name,
+      address: { street: c.address.street, postcode: c.address.postcode, city: c.address.city, country: c.address.country },
+      kvk: c.kvk,
+      vat_number: c.vatNumber,
+      iban: c.iban,
+      bic: c.bic,
+      contact: { person: c.contactPerson, email: c.email, phone: c.phone },
+    },
+    totals: {
+      cases: built.length,
+      claims: built.reduce((s, x) => s + x.claims.length, 0),
+      ...totalsJson(sum((t) => t.open_cents), sum((t) => t.collection_costs_cents), sum((t) => t.interest_cents)),
+    },
+    cases: built,
+  };
+  return { document, letterFiles: files };
+}
+
+/** handover.json as bytes: two-space indent, a final newline, UTF-8 without BOM. */
+export function handoverJsonBytes(document: HandoverDocument): Buffer {
+  return Buffer.from(`${JSON.stringify(document, null, 2)}\n`, 'utf8');
+}

@@ -1,0 +1,211 @@
+// The handover case records as pure data: what the agency is told about each debtor.
+import { describe, expect, it } from 'vitest';
+import {
+  buildHandover,
+  checkVeertiendagenbrief,
+  sanitisePathSegment,
+  type CaseInput,
+  type CaseLetterInput,
+  type HandoverInput,
+} from '../../src/handover/case.js';
+import type { CreditorSnapshot } from '../../src/domain/letter.js';
+
+const creditor: CreditorSnapshot = {
+  name: 'Bakkerij De Korenschoof B.V.',
+  address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' },
+  kvk: '12345678', vatNumber: 'NL000099998B57', iban: 'NL91ABNA0417164300', bic: 'ABNANL2A',
+  email: 'administratie@korenschoof.example', phone: '033-1234567', contactPerson: 'J. de Vries',
+};
+
+function letter(over: Partial<CaseLetterInput> = {}): CaseLetterInput {
+  return {
+    id: 3, date: '2026-10-20', stageId: 'laatste-herinnering', stageIndex: 2, final: true, channels: ['email', 'post'],
+    amountCents: 12100, costsCents: 4000, pdfSha256: 'a'.repeat(64), invoices: ['F1'], emailState: null, emailSentDate: null, ...over,
+  };
+}
+
+function consumerCase(over: Partial<CaseInput> = {}): CaseInput {
+  return {
+    debtor: {
+      number: '10001', type: 'consumer', name: 'J. Jansen', contactPerson: null, street: 'Lindelaan 4', postcode: '3818 LK', city: 'Amersfoort',
+      country: 'NL', email: 'j@example.nl', phone: null, language: 'nl', kvk: null, vatNumber: null,
+    },
+    invoices: [{ number: 'F1', issueDate: '2026-08-16', dueDate: '2026-09-15', amountCents: 12100, openCents: 12100, reference: null, stageLetterId: 3 }],
+    payments: [],
+    letters: [letter({ id: 1, date: '2026-09-22', stageId: 'herinnering', stageIndex: 0, final: false, channels: ['email'], costsCents: null }), letter()],
+    notes: [],
+    ...over,
+  };
+}
+
+function businessCase(over: Partial<CaseInput> = {}): CaseInput {
+  return {
+    debtor: {
+      number: '10002', type: 'business', name: 'Bouwbedrijf Van Dijk B.V.', contactPerson: 'M. van Dijk', street: 'Industrieweg 88', postcode: '3825 MA',
+      city: 'Amersfoort', country: 'NL', email: 'crediteuren@vandijk.example', phone: '033-7654321', language: 'nl', kvk: '87654321', vatNumber: 'NL004495445B01',
+    },
+    invoices: [
+      { number: 'F2', issueDate: '2026-08-16', dueDate: '2026-09-15', amountCents: 254100, openCents: 254100, reference: '5000056789012345', stageLetterId: 7 },
+      { number: 'C1', issueDate: '2026-09-02', dueDate: '2026-09-02', amountCents: -12100, openCents: -12100, reference: null, stageLetterId: null },
+    ],
+    payments: [],
+    letters: [letter({ id: 7, costsCents: null, amountCents: 242000, invoices: ['F2'] })],
+    notes: [{ date: '2026-10-01', kind: 'hold', invoiceNumber: null, reason: 'belt terug', until: null, releasedOn: '2026-10-03' }],
+    ...over,
+  };
+}
+
+function input(over: Partial<HandoverInput> = {}): HandoverInput {
+  return {
+    batch: 4, exportDate: '2026-11-10', generatedBy: 'pre-incasso test', creditor, dayCount: 'act/365', includeNotes: false, letterFiles: true,
+    cases: [businessCase(), consumerCase()], ...over,
+  };
+}
+
+describe('buildHandover', () => {
+  it('writes one case per debtor in debtor order, with the versioned envelope', () => {
+    const { document } = buildHandover(input());
+    expect(document.schema_version).toBe(1);
+    expect(document.generated_by).toBe('pre-incasso test');
+    expect(document.export_date).toBe('2026-11-10');
+    expect(document.batch).toBe(4);
+    expect(document.cases.map((c) => c.debtor.number)).toEqual(['10001', '10002']);
+    expect(document.cases.map((c) => c.case_reference)).toEqual(['4-10001', '4-10002']);
+    expect(document.creditor).toMatchObject({ name: creditor.name, kvk: '12345678', vat_number: 'NL000099998B57', iban: 'NL91ABNA0417164300' });
+  });
+
+  it('consumer: BIK only as stated in the veertiendagenbrief, with its delivery presumption and term', () => {
+    const c = buildHandover(input()).document.cases[0]!;
+    expect(c.veertiendagenbrieven).toEqual([
+      expect.objectContaining({
+        date: '2026-10-20', delivery_channel: 'post', presumed_delivery: '2026-10-22', term_start: '2026-10-23', term_end: '2026-11-05',
+        costs_from: '2026-11-06', costs_stated_cents: 4000, costs_stated: '40.00', invoices: ['F1'],
+      }),
+    ]);
+    expect(c.collection_costs).toMatchObject({ principal_cents: 12100, computed_cents: 4000, stated_cents: 4000, claimed_cents: 4000, claimed: '40.00' });
+    expect(c.claims[0]!.interest).toMatchObject({ basis: '6:119 BW', from: '2026-09-16', until: '2026-11-10', principal_cents: 12100 });
+  });
+
+  it('consumer: a partial payment after the term lowers the costs to the staffel on what is open', () => {
+    const kase = consumerCase({
+      invoices: [{ number: 'F1', issueDate: '2026-08-16', dueDate: '2026-09-15', amountCents: 100000, openCents: 40000, reference: null, stageLetterId: 3 }],
+      payments: [{ date: '2026-11-08', amountCents: 60000, reference: 'F1', invoiceNumber: 'F1' }],
+      letters: [letter({ amountCents: 100000, costsCents: 15000 })],
+    });
+    const c = buildHandover(input({ cases: [kase] })).document.cases[0]!;
+    // 6:96 lid 6: stated 150.00 on 1,000; the staffel on the open 400 is 60.00.
+    expect(c.collection_costs).toMatchObject({ stated_cents: 15000, computed_cents: 6000, claimed_cents: 6000 });
+    expect(c.payments).toEqual([{ date: '2026-11-08', invoice_number: 'F1', amount_cents: 60000, amount: '600.00', reference: 'F1' }]);
+    expect(c.claims[0]).toMatchObject({ original_cents: 100000, paid_cents: 60000, paid: '600.00', open_cents: 40000 });
+  });
+
+  it('consumer: never more than the letters stated, even if the staffel would give more', () => {
+    const kase = consumerCase({ letters: [letter({ costsCents: 4000 })], invoices: [{ number: 'F1', issueDate: null, dueDate: '2026-09-15', amountCents: 50000, openCents: 50000, reference: null, stageLetterId: 3 }] });
+    const c = buildHandover(input({ cases: [kase] })).document.cases[0]!;
+    expect(c.collection_costs).toMatchObject({ computed_cents: 7500, stated_cents: 4000, claimed_cents: 4000 });
+  });
+
+  it('business: BIK over the principal net of credit notes, at least EUR 40 (6:96 lid 4), 6:119a interest', () => {
+    const c = buildHandover(input()).document.cases[1]!;
+    expect(c.veertiendagenbrieven).toEqual([]);
+    expect(c.collection_costs).toMatchObject({ principal_cents: 242000, computed_cents: 36300, stated_cents: null, claimed_cents: 36300 });
+    expect(c.collection_costs.basis).toContain('6:96 lid 4');
+    expect(c.claims.map((x) => [x.invoice_number, x.kind])).toEqual([['F2', 'invoice'], ['C1', 'credit_note']]);
+    const interest = c.claims[0]!.interest!;
+    // The credit note is set off first: interest runs on 2,420.00, not 2,541.00.
+    expect(interest).toMatchObject({ basis: '6:119a BW', credit_applied_cents: 12100, principal_cents: 242000, from: '2026-09-16', until: '2026-11-10' });
+    expect(interest.periods).toEqual([{ from: '2026-09-16', to: '2026-11-10', days: 56, rate_percent: '10.15', base_cents: 242000, interest_cents: 3769, interest: '37.69' }]);
+    expect(c.claims[1]!.interest).toBeNull();
+    expect(c.totals).toEqual({
+      open_cents: 242000, open: '2420.00', collection_costs_cents: 36300, collection_costs: '363.00', interest_cents: 3769, interest: '37.69',
+      total_cents: 282069, total: '2820.69',
+    });
+  });
+
+  it('business with a small claim still gets the EUR 40 minimum', () => {
+    const kase = businessCase({ invoices: [{ number: 'F9', issueDate: null, dueDate: '2026-09-15', amountCents: 5000, openCents: 5000, reference: null, stageLetterId: 7 }] });
+    expect(buildHandover(input({ cases: [kase] })).document.cases[0]!.collection_costs.claimed_cents).toBe(4000);
+  });
+
+  it('money comes as cents and as a dot-decimal string; batch totals add the cases', () => {
+    const { document } = buildHandover(input());
+    const [a, b] = document.cases;
+    expect(document.totals.cases).toBe(2);
+    expect(document.totals.claims).toBe(3);
+    expect(document.totals.total_cents).toBe(a!.totals.total_cents + b!.totals.total_cents);
+    expect(document.totals.total).toBe((document.totals.total_cents / 100).toFixed(2));
+    expect(b!.claims[1]).toMatchObject({ original_cents: -12100, original: '-121.00' });
+  });
+
+  it('lists every letter with its file in the ZIP, and warns for a letter without a stored PDF', () => {
+    const kase = consumerCase({ letters: [letter({ id: 1, date: '2026-09-22', stageId: 'herinnering', final: false, costsCents: null, pdfSha256: null }), letter()] });
+    const built = buildHandover(input({ cases: [kase] }));
+    const c = built.document.cases[0]!;
+    expect(c.letters.map((l) => [l.date, l.stage, l.file])).toEqual([
+      ['2026-09-22', 'herinnering', null],
+      ['2026-10-20', 'laatste-herinnering', 'letters/10001/2026-10-20_laatste-herinnering.pdf'],
+    ]);
+    expect(built.letterFiles).toEqual([{ letterId: 3, path: 'letters/10001/2026-10-20_laatste-herinnering.pdf' }]);
+    expect(c.warnings.some((w) => w.includes('no stored PDF'))).toBe(true);
+  });
+
+  it('outside a ZIP the letters are listed with their SHA-256 but no file', () => {
+    const built = buildHandover(input({ letterFiles: false }));
+    expect(built.letterFiles).toEqual([]);
+    expect(built.document.cases.flatMap((c) => c.letters.map((l) => l.file))).toEqual([null, null, null]);
+    expect(built.document.cases[0]!.letters[1]!.sha256).toBe('a'.repeat(64));
+  });
+
+  it('internal notes only with includeNotes', () => {
+    expect(buildHandover(input()).document.cases[1]).not.toHaveProperty('notes');
+    const withNotes = buildHandover(input({ includeNotes: true })).document;
+    expect(withNotes.include_notes).toBe(true);
+    expect(withNotes.cases[1]!.notes).toEqual([{ date: '2026-10-01', kind: 'hold', invoice_number: null, reason: 'belt terug', until: null, released_on: '2026-10-03' }]);
+  });
+
+  it('refuses to build a consumer case without a valid veertiendagenbrief (a bug in the selection)', () => {
+    const kase = consumerCase({ letters: [letter({ costsCents: null })] });
+    expect(() => buildHandover(input({ cases: [kase] }))).toThrow(/no veertiendagenbrief/);
+  });
+
+  it('is deterministic: the same input gives the same document', () => {
+    expect(JSON.stringify(buildHandover(input()).document)).toBe(JSON.stringify(buildHandover(input()).document));
+  });
+
+  it('gives two debtors whose numbers sanitise alike their own letter folders', () => {
+    const a = consumerCase({ debtor: { ...consumerCase().debtor, number: 'A/1' } });
+    const b = consumerCase({ debtor: { ...consumerCase().debtor, number: 'A_1' }, letters: [letter({ id: 9 })], invoices: [{ ...consumerCase().invoices[0]!, stageLetterId: 9 }] });
+    const files = buildHandover(input({ cases: [a, b] })).letterFiles.map((f) => f.path);
+    expect(new Set(files).size).toBe(files.length);
+    expect(files).toContain('letters/A_1/2026-10-20_laatste-herinnering.pdf');
+    expect(files).toContain('letters/A_1~2/2026-10-20_laatste-herinnering.pdf');
+  });
+});
+
+describe('checkVeertiendagenbrief', () => {
+  it.each([
+    ['post, term over', letter(), '2026-11-06', true, ''],
+    ['post, last day of the term', letter(), '2026-11-05', false, 'ends on 2026-11-05'],
+    ['not the final letter', letter({ final: false }), '2026-12-01', false, 'not the final letter'],
+    ['no costs stated', letter({ costsCents: null }), '2026-12-01', false, 'no veertiendagenbrief'],
+    ['e-mail only, never sent', letter({ channels: ['email'], emailState: 'queued' }), '2026-12-01', false, 'not delivered'],
+    ['e-mail only, sent', letter({ channels: ['email'], emailState: 'sent', emailSentDate: '2026-10-20' }), '2026-11-05', true, ''],
+    ['e-mail only, sent late: term counts from the send day', letter({ channels: ['email'], emailState: 'sent', emailSentDate: '2026-10-27' }), '2026-11-05', false, 'ends on'],
+    ['no letter at all', null, '2026-12-01', false, 'no final letter'],
+  ] as const)('%s', (_name, l, date, ok, reason) => {
+    const check = checkVeertiendagenbrief(l, date);
+    expect(check.ok).toBe(ok);
+    if (!check.ok) expect(check.reason).toContain(reason);
+  });
+});
+
+describe('sanitisePathSegment', () => {
+  it.each([
+    ['10001', '10001'],
+    ['A/1', 'A_1'],
+    ['..', '_'],
+    ['.hidden', '_hidden'],
+    ['Ł ó', '___'],
+    ['', '_'],
+  ])('%j -> %j', (text, safe) => expect(sanitisePathSegment(text)).toBe(safe));
+});

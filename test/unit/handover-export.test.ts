@@ -1,0 +1,276 @@
+// The handover shell against a real ledger built with SQL: selection, atomic writing, the marks,
+// and recovery after a crash between the steps (simulated with the module's hooks).
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
+import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
+import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/handover/export.js';
+import { AppError } from '../../src/cli/errors.js';
+import type { Policy } from '../../src/domain/plan.js';
+import type { HandoverDocument } from '../../src/handover/case.js';
+
+const policy: Policy = {
+  stages: [
+    { id: 'herinnering', after: 7, channels: ['email'], final: false },
+    { id: 'aanmaning', after: 14, channels: ['email'], final: false },
+    { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
+  ],
+  handoverAfter: 21,
+  minimumCents: 1000,
+  creditor: {
+    name: 'Bakkerij De Korenschoof B.V.', address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' },
+    kvk: '12345678', vatNumber: 'NL000099998B57', iban: 'NL91ABNA0417164300', bic: 'ABNANL2A', email: 'a@korenschoof.example', phone: null, contactPerson: null,
+  },
+};
+
+const settings = (over: Partial<HandoverSettings> = {}): HandoverSettings => ({
+  policy, dayCount: 'act/365', today: '2026-11-10', format: 'zip', includeNotes: false, generatedBy: 'pre-incasso test', ...over,
+});
+
+let dir: string;
+let ledger: Ledger;
+let out: string;
+
+const sha = (b: Buffer | Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handover-shell-'));
+  out = path.join(dir, 'out');
+  ledger = openLedger(path.join(dir, 'ledger.db'), { create: true });
+  seed(ledger);
+});
+
+afterEach(() => {
+  ledger.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A consumer (10001) and a business (10002) whose final letters of 2026-10-20 are 21 days old on
+ * 2026-11-10: both ready. Letters 1-3 each carry a PDF.
+ */
+function seed(l: Ledger): void {
+  const db = l.db;
+  db.exec(`
+    INSERT INTO imports (id, kind, at, today, files) VALUES (1, 'invoices', '2026-11-10T08:00:00Z', '2026-11-10', '[]');
+    INSERT INTO debtors (number, name, type, type_known, email, street, postcode, city, language) VALUES
+      ('10001', 'J. Jansen', 'consumer', 1, 'j@example.nl', 'Lindelaan 4', '3818 LK', 'Amersfoort', 'nl'),
+      ('10002', 'Van Dijk B.V.', 'business', 1, 'c@vandijk.example', 'Industrieweg 88', '3825 MA', 'Amersfoort', 'nl');
+    INSERT INTO invoices (number, debtor_number, issue_date, due_date, amount_cents, open_cents, source_file, source_line, import_id) VALUES
+      ('F1', '10001', '2026-08-16', '2026-09-15', 12100, 12100, 'a.csv', 2, 1),
+      ('F2', '10002', '2026-08-16', '2026-09-15', 254100, 254100, 'a.csv', 3, 1);
+    INSERT INTO runs (id, today, at) VALUES (1, '2026-10-20', '2026-10-20T08:00:00Z');
+  `);
+  const letter = db.prepare(
+    `INSERT INTO letters (id, run_id, debtor_number, stage_index, stage_id, final, date, channels, amount_cents, costs_cents, reference, data, pdf, pdf_sha256)
+     VALUES (?, 1, ?, 2, 'laatste-herinnering', 1, '2026-10-20', '["email","post"]', ?, ?, 'RF', '{}', ?, ?)`,
+  );
+  const pdf1 = Buffer.from('%PDF consumer final');
+  const pdf2 = Buffer.from('%PDF business final');
+  letter.run(1, '10001', 12100, 4000, pdf1, sha(pdf1));
+  letter.run(2, '10002', 254100, null, pdf2, sha(pdf2));
+  db.exec(`
+    INSERT INTO letter_invoices VALUES (1, 'F1', 'due', 12100, 12100), (2, 'F2', 'due', 254100, 254100);
+    UPDATE invoices SET stage_index = 2, stage_date = '2026-10-20', stage_letter_id = 1 WHERE number = 'F1';
+    UPDATE invoices SET stage_index = 2, stage_date = '2026-10-20', stage_letter_id = 2 WHERE number = 'F2';
+  `);
+}
+
+const statuses = (): Record<string, string> =>
+  Object.fromEntries((ledger.db.prepare('SELECT number, status FROM invoices ORDER BY number').raw().all() as [string, string][]));
+const batches = (): { id: number; state: string; sha256: string }[] => ledger.db.prepare('SELECT id, state, sha256 FROM handovers ORDER BY id').all() as never;
+const handoverEvents = (): number => (ledger.db.prepare("SELECT count(*) AS n FROM events WHERE kind = 'handover'").get() as { n: number }).n;
+
+function readDoc(file: string): HandoverDocument {
+  return JSON.parse(Buffer.from(unzipSync(fs.readFileSync(file))['handover.json']!).toString('utf8')) as HandoverDocument;
+}
+
+describe('exportHandover', () => {
+  it('writes the ZIP, then marks the claims handed over with an event naming file and SHA-256', () => {
+    const run = exportHandover(ledger.db, settings(), out);
+    expect(run.kind).toBe('new');
+    const r = run.result!;
+    expect(r.fileName).toBe('handover-2026-11-10-1.zip');
+    expect(sha(fs.readFileSync(r.file))).toBe(r.sha256);
+    expect((fs.statSync(r.file).mode & 0o777).toString(8)).toBe('600');
+    expect(statuses()).toEqual({ F1: 'handed_over', F2: 'handed_over' });
+    expect(batches()).toEqual([{ id: 1, state: 'done', sha256: r.sha256 }]);
+    const events = ledger.db.prepare("SELECT invoice_number, data FROM events WHERE kind = 'handover' ORDER BY invoice_number").all() as { invoice_number: string; data: string }[];
+    expect(events.map((e) => [e.invoice_number, JSON.parse(e.data)])).toEqual([
+      ['F1', { batch: 1, file: 'handover-2026-11-10-1.zip', sha256: r.sha256, format: 'zip', marked: true }],
+      ['F2', { batch: 1, file: 'handover-2026-11-10-1.zip', sha256: r.sha256, format: 'zip', marked: true }],
+    ]);
+    const files = unzipSync(fs.readFileSync(r.file));
+    expect(Object.keys(files)).toEqual([
+      'handover.json', 'handover.csv', 'letters/10001/2026-10-20_laatste-herinnering.pdf', 'letters/10002/2026-10-20_laatste-herinnering.pdf', 'SHA256SUMS',
+    ]);
+    expect(Buffer.from(files['letters/10001/2026-10-20_laatste-herinnering.pdf']!).toString()).toBe('%PDF consumer final');
+    expect(fs.readdirSync(out)).toEqual(['handover-2026-11-10-1.zip']);
+  });
+
+  it('a second export finds nothing: dunning and handover stop for handed-over claims', () => {
+    exportHandover(ledger.db, settings(), out);
+    const again = exportHandover(ledger.db, settings({ today: '2026-11-20' }), out);
+    expect(again.kind).toBe('nothing');
+    expect(batches()).toHaveLength(1);
+  });
+
+  it('csv and json formats write just that file', () => {
+    const csv = exportHandover(ledger.db, settings({ format: 'csv' }), out).result!;
+    expect(csv.fileName).toBe('handover-2026-11-10-1.csv');
+    expect(fs.readFileSync(csv.file).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.cases.map((c) => [c.debtor, c.open_cents, c.collection_costs_cents])).toEqual([['10001', 12100, 4000], ['10002', 254100, 37910]]);
+  });
+
+  it('json format: the document itself, letters listed without files', () => {
+    const r = exportHandover(ledger.db, settings({ format: 'json' }), out).result!;
+    const doc = JSON.parse(fs.readFileSync(r.file, 'utf8')) as HandoverDocument;
+    expect(doc.schema_version).toBe(1);
+    expect(doc.cases[0]!.letters[0]!.file).toBeNull();
+    expect(doc.cases[0]!.letters[0]!.sha256).toBe(sha(Buffer.from('%PDF consumer final')));
+  });
+
+  it('an unwritable out dir (its parent is a file) is an input error and leaves the ledger byte-identical', () => {
+    const before = sha(fs.readFileSync(ledger.path));
+    fs.writeFileSync(path.join(dir, 'plain-file'), 'x');
+    let error: unknown;
+    try {
+      exportHandover(ledger.db, settings(), path.join(dir, 'plain-file', 'out'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('input_invalid');
+    expect((error as AppError).exitCode).toBe(4);
+    expect(statuses()).toEqual({ F1: 'open', F2: 'open' });
+    expect(batches()).toEqual([]);
+    expect(sha(fs.readFileSync(ledger.path))).toBe(before);
+  });
+
+  it('a file of the same name already in the out dir is refused, nothing marked', () => {
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'handover-2026-11-10-1.zip'), 'someone else');
+    expect(() => exportHandover(ledger.db, settings(), out)).toThrow(/already exists/);
+    expect(statuses()).toEqual({ F1: 'open', F2: 'open' });
+    expect(batches()).toEqual([]);
+  });
+
+  it('crash after the rename, before the commit: the next export completes the same batch, no second one', () => {
+    expect(() => exportHandover(ledger.db, settings(), out, { afterRename: () => { throw new Error('power cut'); } })).toThrow('power cut');
+    expect(statuses()).toEqual({ F1: 'open', F2: 'open' });
+    const [writing] = batches();
+    expect(writing!.state).toBe('writing');
+    const firstBytes = fs.readFileSync(path.join(out, 'handover-2026-11-10-1.zip'));
+
+    // Next day, the book has moved on; the interrupted batch is still completed as it was.
+    const next = exportHandover(ledger.db, settings({ today: '2026-11-11' }), out);
+    expect(next.kind).toBe('recovered');
+    expect(next.result!.batch).toBe(1);
+    expect(next.result!.sha256).toBe(writing!.sha256);
+    expect(fs.readFileSync(next.result!.file).equals(firstBytes)).toBe(true);
+    expect(batches()).toEqual([{ id: 1, state: 'done', sha256: writing!.sha256 }]);
+    expect(statuses()).toEqual({ F1: 'handed_over', F2: 'handed_over' });
+    expect(handoverEvents()).toBe(2);
+    expect(next.result!.cases.map((c) => c.debtor)).toEqual(['10001', '10002']);
+    expect(exportHandover(ledger.db, settings({ today: '2026-11-11' }), out).kind).toBe('nothing');
+  });
+
+  it('crash before the rename: the file is written from the stored bytes, stray temp files removed', () => {
+    expect(() => exportHandover(ledger.db, settings(), out, { afterBatchRow: () => { throw new Error('killed'); } })).toThrow('killed');
+    expect(fs.readdirSync(out).some((f) => f.endsWith('.tmp'))).toBe(true);
+    expect(fs.existsSync(path.join(out, 'handover-2026-11-10-1.zip'))).toBe(false);
+    const stored = batches()[0]!;
+    const next = exportHandover(ledger.db, settings(), out);
+    expect(next.kind).toBe('recovered');
+    expect(sha(fs.readFileSync(next.result!.file))).toBe(stored.sha256);
+    expect(fs.readdirSync(out)).toEqual(['handover-2026-11-10-1.zip']);
+    expect(statuses()).toEqual({ F1: 'handed_over', F2: 'handed_over' });
+  });
+
+  it('recovery rewrites a damaged file and names a claim that was paid in between', () => {
+    expect(() => exportHandover(ledger.db, settings(), out, { afterRename: () => { throw new Error('crash'); } })).toThrow();
+    fs.writeFileSync(path.join(out, 'handover-2026-11-10-1.zip'), 'half a file');
+    ledger.db.prepare("UPDATE invoices SET status = 'paid', open_cents = 0 WHERE number = 'F2'").run();
+    const next = exportHandover(ledger.db, settings(), out).result!;
+    expect(sha(fs.readFileSync(next.file))).toBe(next.sha256);
+    expect(next.notMarked).toEqual([{ invoice: 'F2', status: 'paid' }]);
+    expect(statuses()).toEqual({ F1: 'handed_over', F2: 'paid' });
+  });
+
+  it('--batch n writes the stored bytes again, byte-identical, changing nothing', () => {
+    const first = exportHandover(ledger.db, settings(), out).result!;
+    const original = fs.readFileSync(first.file);
+    const again = rewriteBatch(ledger.db, 1, path.join(dir, 'again'));
+    expect(fs.readFileSync(again.file).equals(original)).toBe(true);
+    expect(again.cases).toEqual(first.cases);
+    expect(() => rewriteBatch(ledger.db, 2, out)).toThrow(/no handover batch 2/);
+  });
+
+  it.each(['csv', 'json'] as const)('--batch n reads the case list back from a stored %s batch', (format) => {
+    ledger.db.exec("UPDATE debtors SET name = '=HYPERLINK(\"http://x\",\"klik\")' WHERE number = '10001'");
+    const first = exportHandover(ledger.db, settings({ format }), out).result!;
+    const again = rewriteBatch(ledger.db, 1, path.join(dir, 'again'));
+    expect(again.cases).toEqual(first.cases);
+    expect(again.cases[0]!.name).toBe('=HYPERLINK("http://x","klik")');
+  });
+
+  it('never exports a held or disputed claim', () => {
+    ledger.db.exec(`
+      INSERT INTO holds (debtor_number, reason, created_on) VALUES ('10001', 'regeling', '2026-11-01');
+      INSERT INTO holds (invoice_number, reason, dispute, created_on) VALUES ('F2', 'levering betwist', 1, '2026-11-01');
+    `);
+    expect(exportHandover(ledger.db, settings(), out).kind).toBe('nothing');
+    expect(statuses()).toEqual({ F1: 'open', F2: 'open' });
+  });
+
+  it('refuses a consumer claim whose final letter stated no costs (no veertiendagenbrief), even when the planner offers it', () => {
+    // The debtor was a business when the final letter went out; a later import made it a consumer.
+    ledger.db.exec("UPDATE letters SET costs_cents = NULL WHERE id = 1");
+    const run = exportHandover(ledger.db, settings(), out);
+    expect(run.result!.cases.map((c) => c.debtor)).toEqual(['10002']);
+    expect(run.skipped).toEqual([{ debtor: '10001', invoice: 'F1', reason: expect.stringContaining('no veertiendagenbrief') }]);
+    expect(statuses()).toEqual({ F1: 'open', F2: 'handed_over' });
+  });
+
+  it('refuses a consumer claim whose e-mail-only veertiendagenbrief never left the outbox', () => {
+    ledger.db.exec(`UPDATE letters SET channels = '["email"]' WHERE id = 1;
+      INSERT INTO outbox (letter_id, to_address, state, queued_at) VALUES (1, 'j@example.nl', 'failed', '2026-10-20T08:00:00Z');`);
+    const run = exportHandover(ledger.db, settings(), out);
+    expect(run.skipped[0]).toMatchObject({ invoice: 'F1', reason: expect.stringContaining('not delivered') });
+    expect(statuses().F1).toBe('open');
+  });
+
+  it('nets an open credit note of the debtor into the case and hands it over with the claims', () => {
+    ledger.db.exec(`INSERT INTO invoices (number, debtor_number, issue_date, due_date, amount_cents, open_cents, source_file, source_line, import_id)
+      VALUES ('C1', '10002', '2026-09-02', '2026-09-02', -12100, -12100, 'a.csv', 4, 1)`);
+    const r = exportHandover(ledger.db, settings({ format: 'json' }), out).result!;
+    expect(r.cases[1]).toMatchObject({ debtor: '10002', invoices: ['F2', 'C1'], open_cents: 242000, collection_costs_cents: 36300 });
+    expect(statuses().C1).toBe('handed_over');
+  });
+
+  it('payments and, with includeNotes, released holds travel with the case', () => {
+    ledger.db.exec(`
+      INSERT INTO payments (id, date, amount_cents, source, reference) VALUES (1, '2026-10-01', 100, 'manual', 'deel');
+      INSERT INTO allocations VALUES (1, 'F2', 100, 'manual');
+      UPDATE invoices SET open_cents = 254000 WHERE number = 'F2';
+      INSERT INTO holds (debtor_number, reason, created_on, released_on) VALUES ('10002', 'belt terug', '2026-10-01', '2026-10-03');
+    `);
+    const r = exportHandover(ledger.db, settings({ format: 'json', includeNotes: true }), out).result!;
+    const doc = JSON.parse(fs.readFileSync(r.file, 'utf8')) as HandoverDocument;
+    expect(doc.cases[1]!.payments).toEqual([{ date: '2026-10-01', invoice_number: 'F2', amount_cents: 100, amount: '1.00', reference: 'deel' }]);
+    expect(doc.cases[1]!.notes).toEqual([{ date: '2026-10-01', kind: 'hold', invoice_number: null, reason: 'belt terug', until: null, released_on: '2026-10-03' }]);
+  });
+
+  it('the preview is what the export then writes, and changes nothing', () => {
+    const before = sha(fs.readFileSync(ledger.path));
+    const preview = previewHandover(ledger.db, settings());
+    expect(sha(fs.readFileSync(ledger.path))).toBe(before);
+    expect(fs.existsSync(out)).toBe(false);
+    const r = exportHandover(ledger.db, settings(), out).result!;
+    expect(preview.cases).toEqual(r.cases);
+    expect(readDoc(r.file).cases.map((c) => c.case_reference)).toEqual(['1-10001', '1-10002']);
+  });
+});
