@@ -26,8 +26,9 @@ export function decimalMarksOf(text: string): DecimalMark[] {
   // More than one of the same separator: it can only be the thousands separator.
   if (parts.length > 2) return [other];
   const after = parts[1]!;
-  // Exactly three digits after a single separator is the ambiguous case (`1.234`).
-  if (after.length === 3 && parts[0]!.length > 0 && parts[0] !== '0') return [',', '.'];
+  // Exactly three digits after a single separator is the ambiguous case (`1.234`), but only when
+  // what comes before can head a thousands group (1-3 digits): `1234.567` cannot mean 1.234.567.
+  if (after.length === 3 && parts[0]!.length > 0 && parts[0]!.length <= 3 && parts[0] !== '0') return [',', '.'];
   return [sep];
 }
 
