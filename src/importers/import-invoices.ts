@@ -131,6 +131,7 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       fileReports.push({ file: f.display, sha256, rows: summary.rows, encoding: summary.encoding, delimiter: summary.delimiter, decimal: summary.decimal ?? null });
     }
 
+    writer.flush();
     // File-level problems (missing columns, undecidable decimal mark) cannot be skipped.
     const fileLevel = errors.filter((e) => e.line === 0);
     if (errors.length > 0 && (!req.skipInvalid || fileLevel.length > 0)) {

@@ -230,18 +230,29 @@ describe('exit codes (SPEC §8)', () => {
     expect(cli(dir, ['import', 'openstaande-posten-september.csv', ...TODAY]).code).toBe(0);
   });
 
-  it('an older ledger is migrated after a backup copy is written', () => {
-    const dir = workspace({ files: ['openstaande-posten-september.csv'] });
-    cli(dir, ['import', 'openstaande-posten-september.csv', ...TODAY]);
+  it('an older ledger is migrated after a backup copy is written', async () => {
+    // A ledger as version 4 of the schema left it, with a debtor and an invoice in it.
+    const { migrations } = await import('../../dist/ledger/migrations/index.js');
+    const dir = workspace();
     const file = path.join(dir, 'pre-incasso.db');
     const db = new Database(file);
-    db.exec('DROP TABLE handover_invoices; DROP TABLE handovers;');
+    for (const m of migrations.filter((m: { version: number }) => m.version <= 4)) db.exec(m.sql);
     db.pragma('user_version = 4');
+    db.exec(`INSERT INTO imports (kind, at, today, files) VALUES ('invoices', '2026-09-22T06:00:00Z', '2026-09-22', '[]');
+             INSERT INTO debtors (number, name, type, language) VALUES ('D1', 'Oude Klant', 'consumer', 'nl');
+             INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, source_file, source_line, import_id)
+             VALUES ('F1', 'D1', '2026-08-31', 10000, 10000, 'oud.csv', 2, 1);`);
     db.close();
+    fs.chmodSync(file, 0o600);
+    const before = fs.readFileSync(file);
     const r = cli(dir, ['status', '--json', ...TODAY]);
     expect(r.code, r.stderr).toBe(0);
-    expect(fs.existsSync(`${file}.v4.backup`)).toBe(true);
+    expect(r.json().open_invoices).toBe(1);
+    expect(fs.readFileSync(`${file}.v4.backup`).equals(before)).toBe(true);
     expect(fs.statSync(`${file}.v4.backup`).mode & 0o777).toBe(0o600);
+    const migrated = new Database(file, { readonly: true });
+    expect(migrated.pragma('user_version', { simple: true })).toBe(migrations[migrations.length - 1].version);
+    migrated.close();
   });
 
   it('1: an internal error says it is a bug; --verbose adds the stack trace', () => {
