@@ -50,9 +50,11 @@ export interface PlanDebtorInput {
   invoices: PlanInvoice[];
   /** Active holds only need to be passed, but expired ones are filtered here too. */
   holds: PlanHold[];
+  /** Date of the newest letter already recorded for this debtor; null or absent when none. */
+  lastLetterDate?: IsoDate | null;
 }
 
-export type SkipCode = 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term';
+export type SkipCode = 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent';
 
 export interface LetterAction {
   kind: 'letter';
@@ -236,6 +238,13 @@ export function planDebtor(input: PlanDebtorInput, policy: Policy, today: IsoDat
   }
 
   if (due.length === 0) return { actions, assessments, netOpenCents: netOpen, debtorHold };
+  // One letter per debtor per day (a second run after a fresh import must not write a second
+  // letter dated today, nor one dated before a letter already sent): the due invoices wait for
+  // the next run.
+  if (input.lastLetterDate != null && input.lastLetterDate >= today) {
+    skip('letter_already_sent', `a letter was already recorded on ${input.lastLetterDate}; ${due.map((d) => d.inv.number).join(', ')} wait for the next run`);
+    return { actions, assessments, netOpenCents: netOpen, debtorHold };
+  }
 
   const creditTotal = credits.reduce((s, c) => s + c.openCents, 0);
   const dueGross = due.reduce((s, d) => s + d.inv.openCents, 0);

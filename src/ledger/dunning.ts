@@ -39,9 +39,19 @@ export function readHolds(db: Db, debtor?: string): Map<string, PlanHold[]> {
   return map;
 }
 
+/** The date of each debtor's newest letter (one letter per debtor per day). */
+function readLastLetterDates(db: Db, debtor?: string): Map<string, string> {
+  const rows = db
+    .prepare(`SELECT debtor_number, max(date) FROM letters ${debtor ? 'WHERE debtor_number = ?' : ''} GROUP BY debtor_number`)
+    .raw()
+    .all(...(debtor ? [debtor] : [])) as [string, string][];
+  return new Map(rows);
+}
+
 /** Every debtor with open invoices, streamed in debtor-number order. */
 export function* readDunningSnapshot(db: Db, options: { debtor?: string } = {}): Generator<PlanDebtorInput> {
   const holds = readHolds(db, options.debtor);
+  const lastLetters = readLastLetterDates(db, options.debtor);
   const sql = SNAPSHOT_SQL.replace('%FILTER%', options.debtor ? 'AND i.debtor_number = ?' : '');
   const iter = db.prepare(sql).raw().iterate(...(options.debtor ? [options.debtor] : [])) as IterableIterator<Row>;
   let current: PlanDebtorInput | null = null;
@@ -52,7 +62,7 @@ export function* readDunningSnapshot(db: Db, options: { debtor?: string } = {}):
         number: r[0], name: r[1], type: r[2], contactPerson: r[3], email: r[4], phone: r[5],
         address: { street: r[6], postcode: r[7], city: r[8], country: r[9] }, language: r[10],
       };
-      current = { debtor, invoices: [], holds: holds.get(r[0]) ?? [] };
+      current = { debtor, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null };
     }
     const invoice: PlanInvoice = {
       number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],

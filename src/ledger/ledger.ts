@@ -28,50 +28,78 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledger {
   const full = path.resolve(file);
-  const exists = fs.existsSync(full);
-  if (!exists && !options.create) {
+  if (!fs.existsSync(full) && !options.create) {
     throw new AppError('ledger_missing', `No ledger at ${full}.`, {
       hint: 'Run `pre-incasso init` to create one, or `pre-incasso import <file>` to start it with invoices.',
     });
   }
-  let lock: LockHandle | undefined;
-  if (!options.readonly) lock = acquireLock(full, options.command ?? 'pre-incasso');
+  if (options.readonly) {
+    try {
+      return openReader(full, options);
+    } catch (error) {
+      // A writer was killed mid-commit and left a hot journal: a read-only connection may not
+      // roll it back. Let a writer (under the lock) restore the last committed state first.
+      if ((error as { code?: string }).code !== 'SQLITE_READONLY_ROLLBACK') throw asLedgerError(error, full);
+      openLedger(full, { command: options.command ?? 'pre-incasso (recovery)' }).close();
+      return openReader(full, options);
+    }
+  }
+  const lock = acquireLock(full, options.command ?? 'pre-incasso');
   try {
-    if (!exists) createEmptyFile(full);
-    const version = readVersion(full);
-    if (version > LATEST_VERSION) {
-      throw new AppError('ledger_newer', `The ledger ${full} has schema version ${version}; this pre-incasso knows up to ${LATEST_VERSION}.`, {
-        hint: 'It was written by a newer pre-incasso. Upgrade pre-incasso; do not edit the ledger by hand.',
-      });
-    }
-    if (version < LATEST_VERSION && options.readonly) {
-      // A read-only command on an old ledger: migrate once under the lock, then read.
-      const writer = openLedger(full, { command: options.command ?? 'pre-incasso (migration)' });
-      writer.close();
-    }
-    const db = new Database(full, { readonly: options.readonly === true, fileMustExist: true });
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('foreign_keys = ON');
-    if (!options.readonly) {
+    if (!fs.existsSync(full)) createEmptyFile(full);
+    // Read-write from the first statement: that is what rolls back a hot journal left by a crash.
+    const db = new Database(full, { fileMustExist: true });
+    try {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      const version = checkLedger(db, full);
+      db.pragma('foreign_keys = ON');
       db.pragma('journal_mode = DELETE');
       db.pragma('synchronous = FULL');
       // 64 MB of page cache: a million-row import touches the invoice indexes all over.
       db.pragma('cache_size = -65536');
       if (version < LATEST_VERSION) migrate(db, full, version);
       fs.chmodSync(full, 0o600);
+    } catch (error) {
+      db.close();
+      throw error;
     }
     return {
       db,
       path: full,
       close() {
         if (db.open) db.close();
-        lock?.release();
+        lock.release();
       },
     };
   } catch (error) {
-    lock?.release();
+    lock.release();
     throw asLedgerError(error, full);
   }
+}
+
+function openReader(full: string, options: OpenLedgerOptions): Ledger {
+  const probe = new Database(full, { readonly: true, fileMustExist: true });
+  let version: number;
+  try {
+    probe.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    version = checkLedger(probe, full);
+  } finally {
+    probe.close();
+  }
+  if (version < LATEST_VERSION) {
+    // A read-only command on an old ledger: migrate once under the lock, then read.
+    openLedger(full, { command: options.command ?? 'pre-incasso (migration)' }).close();
+  }
+  const db = new Database(full, { readonly: true, fileMustExist: true });
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('foreign_keys = ON');
+  return {
+    db,
+    path: full,
+    close() {
+      if (db.open) db.close();
+    },
+  };
 }
 
 function createEmptyFile(full: string): void {
@@ -80,23 +108,23 @@ function createEmptyFile(full: string): void {
   fs.closeSync(fs.openSync(full, 'wx', 0o600));
 }
 
-function readVersion(full: string): number {
-  const db = new Database(full, { readonly: true, fileMustExist: true });
-  try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > 0) {
-      // A ledger from this tool has a `events` table; anything else is not ours.
-      const ok = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
-      if (!ok) throw new AppError('ledger_corrupt', `${full} is a SQLite file but not a pre-incasso ledger.`, { hint: 'Check --ledger or the `ledger` setting in the config.' });
-    } else {
-      const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number };
-      if (tables.n > 0) throw new AppError('ledger_corrupt', `${full} is a SQLite file but not a pre-incasso ledger.`, { hint: 'Check --ledger or the `ledger` setting in the config.' });
-    }
-    return version;
-  } finally {
-    db.close();
+/** The schema version, after checking the file is a ledger of this tool and not too new. */
+function checkLedger(db: Db, full: string): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const notOurs = (): AppError =>
+    new AppError('ledger_corrupt', `${full} is a SQLite file but not a pre-incasso ledger.`, { hint: 'Check --ledger or the `ledger` setting in the config.' });
+  if (version > 0) {
+    // A ledger from this tool has an `events` table; anything else is not ours.
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'").get()) throw notOurs();
+  } else if ((db.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n > 0) {
+    throw notOurs();
   }
+  if (version > LATEST_VERSION) {
+    throw new AppError('ledger_newer', `The ledger ${full} has schema version ${version}; this pre-incasso knows up to ${LATEST_VERSION}.`, {
+      hint: 'It was written by a newer pre-incasso. Upgrade pre-incasso; do not edit the ledger by hand.',
+    });
+  }
+  return version;
 }
 
 function migrate(db: Db, full: string, from: number): void {

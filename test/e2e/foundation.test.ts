@@ -216,17 +216,25 @@ describe('exit codes (SPEC §8)', () => {
     expect(cli(dir, ['status']).code).toBe(5);
 
     fs.writeFileSync(file, copy);
-    const sleeper = spawn('sleep', ['30']);
+    // Another process holds the ledger (as a long run would): this one waits briefly, then exits 5.
+    const holder = spawn(process.execPath, ['-e', `
+      import(${JSON.stringify(new URL('../../dist/ledger/lock.js', import.meta.url).href)}).then((m) => {
+        m.acquireLock(${JSON.stringify(file)}, 'pre-incasso run --today 2026-09-22');
+        process.stdout.write('locked\\n');
+        setTimeout(() => {}, 30000);
+      });`]);
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
     try {
-      fs.writeFileSync(`${file}.lock`, JSON.stringify({ pid: sleeper.pid, command: 'pre-incasso run', since: '2026-09-22T07:30:00Z' }));
       const locked = cli(dir, ['import', 'openstaande-posten-september.csv', ...TODAY]);
       expect(locked.code).toBe(5);
-      expect(locked.stderr).toMatch(new RegExp(`process ${sleeper.pid} \\(pre-incasso run`));
+      expect(locked.stderr).toMatch(new RegExp(`process ${holder.pid} \\(pre-incasso run`));
+      // Readers are not blocked by a writer.
+      expect(cli(dir, ['status', ...TODAY]).code).toBe(0);
     } finally {
-      sleeper.kill();
+      holder.kill('SIGKILL');
     }
-    // A lock left by a process that no longer exists is taken over.
-    await new Promise((r) => setTimeout(r, 100));
+    // The lock of a killed process is released by the operating system.
+    await new Promise((r) => setTimeout(r, 200));
     expect(cli(dir, ['import', 'openstaande-posten-september.csv', ...TODAY]).code).toBe(0);
   });
 
