@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import * as init from './init.js';
 import * as importCmd from './import.js';
+import * as payments from './payments.js';
 import * as status from './status.js';
 import * as run from './run.js';
 import * as explain from './explain.js';
@@ -16,5 +17,5 @@ import * as doctor from './doctor.js';
 import * as templates from './templates.js';
 
 export function registerCommands(program: Command, act: Act): void {
-  for (const m of [init, importCmd, run, explain, hold, letters, mail, exportCmd, status, calc, templates, doctor]) m.register(program, act);
+  for (const m of [init, importCmd, payments, run, explain, hold, letters, mail, exportCmd, status, calc, templates, doctor]) m.register(program, act);
 }
