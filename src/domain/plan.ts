@@ -72,7 +72,8 @@ export interface LetterAction {
   channels: Channel[];
   costsCents: number | null;
   reason: string;
-  letter: LetterData;
+  /** What the letter says; absent when the plan was made for a preview ({ letters: false }). */
+  letter?: LetterData;
 }
 
 export interface HandoverAction {
@@ -339,9 +340,19 @@ export interface Plan {
   actions: Action[];
 }
 
-/** The whole run: debtors in a stable order, each planned on its own. */
-export function planRun(debtors: Iterable<PlanDebtorInput>, policy: Policy, today: IsoDate): Plan {
+/**
+ * The whole run: debtors in a stable order, each planned on its own. A preview (dry run,
+ * status) passes `{ letters: false }`: the letters' snapshots are dropped debtor by debtor,
+ * so planning a million invoices does not hold a hundred thousand letters in memory.
+ */
+export function planRun(debtors: Iterable<PlanDebtorInput>, policy: Policy, today: IsoDate, options: { letters?: boolean } = {}): Plan {
+  const keep = options.letters !== false;
   const actions: Action[] = [];
-  for (const d of debtors) actions.push(...planDebtor(d, policy, today).actions);
+  for (const d of debtors) {
+    for (const a of planDebtor(d, policy, today).actions) {
+      if (!keep && a.kind === 'letter') delete a.letter;
+      actions.push(a);
+    }
+  }
   return { today, actions };
 }

@@ -93,6 +93,7 @@ export function applyPlan(db: Db, plan: Plan, at: Date = new Date()): AppliedRun
     const letters = plan.actions.filter((a): a is LetterAction => a.kind === 'letter');
     for (const a of letters) {
       const l = a.letter;
+      if (!l) throw new Error('a preview plan (without letters) cannot be applied');
       const id = Number(
         insertLetter.run(runId, a.debtor, a.stageIndex, a.stage, a.final ? 1 : 0, l.date, JSON.stringify(a.channels), a.amountCents, a.costsCents, l.paymentReference, JSON.stringify(l))
           .lastInsertRowid,

@@ -111,7 +111,7 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
       }
     }
     const policy = policyFromConfig(loaded.config);
-    const plan = planRun(readDunningSnapshot(db), policy, ctx.today);
+    const plan = planRun(readDunningSnapshot(db), policy, ctx.today, { letters: !dryRun });
     const doc: Record<string, unknown> = { today: plan.today, dry_run: dryRun, actions: planJson(plan) };
     if (dryRun) {
       ctx.out.document(doc);
