@@ -56,6 +56,28 @@ export class Output {
     this.streams.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   }
 
+  /**
+   * The one JSON document, written as it is produced: `head`'s keys, then `key` as an array of
+   * items given one by one. For output too large to build in memory (a plan of 100,000 letters).
+   */
+  streamDocument(head: Record<string, unknown>, key: string): { item(value: unknown): void; end(): void } {
+    if (!this.options.json || this.jsonWritten) return { item() {}, end() {} };
+    this.jsonWritten = true;
+    const stdout = this.streams.stdout;
+    const headJson = JSON.stringify(head);
+    stdout.write(`${headJson.slice(0, -1)}${headJson === '{}' ? '' : ','}${JSON.stringify(key)}: [`);
+    let first = true;
+    return {
+      item(value) {
+        stdout.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(value)}`);
+        first = false;
+      },
+      end() {
+        stdout.write(`${first ? '' : '\n'}]}\n`);
+      },
+    };
+  }
+
   /** Progress and confirmations on stderr; silenced by --quiet. */
   info(text: string): void {
     if (this.options.quiet) return;

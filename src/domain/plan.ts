@@ -1,7 +1,7 @@
 // The dunning engine (SPEC §6) as pure functions: the ledger's snapshot of one debtor, the
 // policy from the config and today go in; actions with their reasons come out. `run --dry-run`
 // prints exactly these actions and `run` applies them, so the preview cannot differ from the run.
-import { addDays, maxDate, type IsoDate } from './dates.js';
+import { addDays as addDaysExact, maxDate, type IsoDate } from './dates.js';
 import { collectionCosts } from './bik-costs.js';
 import { formatEuro } from './money.js';
 import { fourteenDayTerm } from './terms.js';
@@ -120,6 +120,19 @@ export interface DebtorPlan {
   debtorHold: PlanHold | null;
 }
 
+// A run over a million invoices asks for the same few hundred dates again and again.
+const dayCache = new Map<string, IsoDate>();
+function addDays(date: IsoDate, days: number): IsoDate {
+  const key = `${date}+${days}`;
+  let result = dayCache.get(key);
+  if (result === undefined) {
+    if (dayCache.size > 100_000) dayCache.clear();
+    result = addDaysExact(date, days);
+    dayCache.set(key, result);
+  }
+  return result;
+}
+
 /** A hold is active from its creation until the day before `until` (dunning resumes on `until`). */
 export function isHoldActive(hold: PlanHold, today: IsoDate): boolean {
   return hold.until === null || today < hold.until;
@@ -138,7 +151,14 @@ export function handoverDate(policy: Policy, debtorType: DebtorSnapshot['type'],
   return { on: maxDate(byConfig, term.costsFrom), termEnd: term.termEnd };
 }
 
-export function planDebtor(input: PlanDebtorInput, policy: Policy, today: IsoDate): DebtorPlan {
+export function planDebtor(
+  input: PlanDebtorInput,
+  policy: Policy,
+  today: IsoDate,
+  options: { letters?: boolean; assess?: boolean } = {},
+): DebtorPlan {
+  // `explain` wants an assessment of every invoice; a run does not.
+  const assess = options.assess !== false;
   const { debtor } = input;
   const stages = policy.stages;
   const finalIndex = stages.length - 1;
@@ -151,6 +171,9 @@ export function planDebtor(input: PlanDebtorInput, policy: Policy, today: IsoDat
   };
 
   const assessments: InvoiceAssessment[] = [];
+  const note = (a: InvoiceAssessment): void => {
+    if (assess) assessments.push(a);
+  };
   const due: { inv: PlanInvoice; toStage: number }[] = [];
   const alsoOpen: PlanInvoice[] = [];
   const credits: PlanInvoice[] = [];
@@ -174,12 +197,12 @@ export function planDebtor(input: PlanDebtorInput, policy: Policy, today: IsoDat
         credits.push(inv);
         netOpen += inv.openCents;
       }
-      assessments.push({ ...base, next: null, handoverOn: null, termEnd: null, state: held ? 'held' : 'credit' });
+      note({ ...base, next: null, handoverOn: null, termEnd: null, state: held ? 'held' : 'credit' });
       continue;
     }
     if (inv.openCents === 0) continue;
     if (held) {
-      assessments.push({ ...base, next: null, handoverOn: null, termEnd: null, state: 'held' });
+      note({ ...base, next: null, handoverOn: null, termEnd: null, state: 'held' });
       continue;
     }
     netOpen += inv.openCents;
@@ -190,7 +213,7 @@ export function planDebtor(input: PlanDebtorInput, policy: Policy, today: IsoDat
       if (isReady) ready.push(inv);
       else if (today >= addDays(inv.stageDate!, policy.handoverAfter)) waitingTerm.push({ inv, on });
       alsoOpen.push(inv);
-      assessments.push({ ...base, next: null, handoverOn: on, termEnd, state: isReady ? 'ready_for_handover' : 'final_waiting' });
+      note({ ...base, next: null, handoverOn: on, termEnd, state: isReady ? 'ready_for_handover' : 'final_waiting' });
       continue;
     }
     const nextIndex = inv.stageIndex === null ? 0 : inv.stageIndex + 1;
@@ -200,7 +223,7 @@ export function planDebtor(input: PlanDebtorInput, policy: Policy, today: IsoDat
     const isDue = today >= on;
     if (isDue) due.push({ inv, toStage: nextIndex });
     else if (inv.dueDate < today) alsoOpen.push(inv);
-    assessments.push({
+    note({
       ...base,
       next: { stage: stage.id, index: nextIndex, on },
       handoverOn: null,
@@ -272,28 +295,33 @@ export function planDebtor(input: PlanDebtorInput, policy: Policy, today: IsoDat
   const finalPrincipal = Math.min(dueCents, due.filter((d) => d.toStage === finalIndex).reduce((s, d) => s + d.inv.openCents, 0));
   const costsCents = finalLetter && debtor.type === 'consumer' && finalPrincipal > 0 ? collectionCosts(finalPrincipal) : null;
 
-  const lines: LetterInvoiceLine[] = [
-    ...due.map((d) => line(d.inv, 'due')),
-    ...alsoOpen.map((i) => line(i, 'also_open')),
-    ...credits.map((i) => line(i, 'also_open')),
-  ];
-  const totalOpen = lines.reduce((s, l) => s + l.openCents, 0);
-  const single = due.length === 1 && credits.length === 0 ? due[0]!.inv.reference : null;
-  const letter: LetterData = {
-    version: 1,
-    date: today,
-    stage: { index: letterStage, id: stage.id, final: finalLetter, count: stages.length },
-    language: debtor.language,
-    channels,
-    creditor: policy.creditor,
-    debtor,
-    invoices: lines,
-    dueCents,
-    totalOpenCents: totalOpen,
-    paymentReference: single ?? letterReference(debtor.number, Number(today.replaceAll('-', ''))),
-    costsCents,
-    termDays: 14,
-  };
+  // A preview (dry run, status) does not need what the letter says: building it for every
+  // debtor is most of the memory a plan of a million invoices would take.
+  let letter: LetterData | undefined;
+  if (options.letters !== false) {
+    const lines: LetterInvoiceLine[] = [
+      ...due.map((d) => line(d.inv, 'due')),
+      ...alsoOpen.map((i) => line(i, 'also_open')),
+      ...credits.map((i) => line(i, 'also_open')),
+    ];
+    const totalOpen = lines.reduce((s, l) => s + l.openCents, 0);
+    const single = due.length === 1 && credits.length === 0 ? due[0]!.inv.reference : null;
+    letter = {
+      version: 1,
+      date: today,
+      stage: { index: letterStage, id: stage.id, final: finalLetter, count: stages.length },
+      language: debtor.language,
+      channels,
+      creditor: policy.creditor,
+      debtor,
+      invoices: lines,
+      dueCents,
+      totalOpenCents: totalOpen,
+      paymentReference: single ?? letterReference(debtor.number, Number(today.replaceAll('-', ''))),
+      costsCents,
+      termDays: 14,
+    };
+  }
   const reasonParts = due.map((d) =>
     d.inv.stageIndex === null
       ? `${d.inv.number} due ${d.inv.dueDate} + ${stages[0]!.after} days`
@@ -313,7 +341,7 @@ export function planDebtor(input: PlanDebtorInput, policy: Policy, today: IsoDat
     channels,
     costsCents,
     reason: `${reasonParts.join('; ')}${hasEmail || !stage.channels.includes('email') ? '' : '; no valid e-mail address: by post instead'}`,
-    letter,
+    ...(letter ? { letter } : {}),
   });
   return { actions, assessments, netOpenCents: netOpen, debtorHold };
 }
@@ -348,11 +376,6 @@ export interface Plan {
 export function planRun(debtors: Iterable<PlanDebtorInput>, policy: Policy, today: IsoDate, options: { letters?: boolean } = {}): Plan {
   const keep = options.letters !== false;
   const actions: Action[] = [];
-  for (const d of debtors) {
-    for (const a of planDebtor(d, policy, today).actions) {
-      if (!keep && a.kind === 'letter') delete a.letter;
-      actions.push(a);
-    }
-  }
+  for (const d of debtors) actions.push(...planDebtor(d, policy, today, { letters: keep, assess: false }).actions);
   return { today, actions };
 }

@@ -24,61 +24,71 @@ export function register(program: Command, act: Act): void {
     .action(act<RunOptions>(runCommand));
 }
 
+/** One action as it appears in `--json` (SPEC §7.2). */
+export function actionJson(a: Action): Record<string, unknown> {
+  if (a.kind === 'letter') {
+    const doc: Record<string, unknown> = {
+      kind: a.kind, debtor: a.debtor, name: a.name, stage: a.stage, final: a.final, invoices: a.invoices, also_open: a.alsoOpen,
+      amount_cents: a.amountCents, channels: a.channels, reason: a.reason,
+    };
+    if (a.costsCents !== null) doc.costs_cents = a.costsCents;
+    return doc;
+  }
+  if (a.kind === 'handover') return { kind: a.kind, debtor: a.debtor, name: a.name, invoices: a.invoices, amount_cents: a.amountCents, reason: a.reason };
+  return { kind: a.kind, debtor: a.debtor, name: a.name, invoice: a.invoice, code: a.code, reason: a.reason };
+}
+
 export function planJson(plan: Plan): Record<string, unknown>[] {
-  return plan.actions.map((a) => {
+  return plan.actions.map(actionJson);
+}
+
+/**
+ * The human form of a plan, fed one action at a time. It keeps only the printed cells, not the
+ * actions, so a preview of 100,000 letters stays small.
+ */
+export class PlanPrinter {
+  private readonly letters: string[][] = [];
+  private readonly handovers: string[][] = [];
+  private readonly skips: string[] = [];
+  private skipCount = 0;
+
+  constructor(private readonly ctx: Context) {}
+
+  add(a: Action): void {
+    if (this.ctx.out.json) return;
     if (a.kind === 'letter') {
-      const doc: Record<string, unknown> = {
-        kind: a.kind, debtor: a.debtor, name: a.name, stage: a.stage, final: a.final, invoices: a.invoices, also_open: a.alsoOpen,
-        amount_cents: a.amountCents, channels: a.channels, reason: a.reason,
-      };
-      if (a.costsCents !== null) doc.costs_cents = a.costsCents;
-      return doc;
+      this.letters.push([a.debtor, truncate(a.name, 28), a.stage, truncate(a.invoices.join(', '), 30), formatEuro(a.amountCents), a.channels.join('+'), a.costsCents === null ? '' : formatEuro(a.costsCents)]);
+    } else if (a.kind === 'handover') {
+      this.handovers.push([a.debtor, truncate(a.name, 28), truncate(a.invoices.join(', '), 40), formatEuro(a.amountCents)]);
+    } else {
+      this.skipCount++;
+      if (this.skips.length < 200) this.skips.push(`  ${a.debtor} ${truncate(a.name, 28)}: ${a.reason}`);
     }
-    if (a.kind === 'handover') return { kind: a.kind, debtor: a.debtor, name: a.name, invoices: a.invoices, amount_cents: a.amountCents, reason: a.reason };
-    return { kind: a.kind, debtor: a.debtor, name: a.name, invoice: a.invoice, code: a.code, reason: a.reason };
-  });
+  }
+
+  print(today: string, verb: string): void {
+    const out = this.ctx.out;
+    if (this.letters.length === 0 && this.handovers.length === 0) out.data(`${today}: no letters due.`);
+    if (this.letters.length > 0) {
+      out.data(`${today}: ${this.letters.length} letter${this.letters.length === 1 ? '' : 's'} ${verb}:`);
+      out.data(out.table(['debtor', 'name', 'stage', 'invoices', 'amount', 'channels', 'costs stated'], this.letters, [4, 6]));
+    }
+    if (this.handovers.length > 0) {
+      out.data(`\nready for handover to the incassobureau (${this.handovers.length}):`);
+      out.data(out.table(['debtor', 'name', 'invoices', 'amount'], this.handovers, [3]));
+    }
+    if (this.skipCount > 0) {
+      out.data(`\nskipped (${this.skipCount}):`);
+      for (const line of this.skips) out.data(line);
+      if (this.skipCount > this.skips.length) out.data(`  … and ${this.skipCount - this.skips.length} more (--json lists all)`);
+    }
+  }
 }
 
 export function printPlan(ctx: Context, plan: Plan, verb: string): void {
-  const out = ctx.out;
-  const letters = plan.actions.filter((a) => a.kind === 'letter');
-  const handovers = plan.actions.filter((a) => a.kind === 'handover');
-  const skips = plan.actions.filter((a) => a.kind === 'skip');
-  if (letters.length === 0 && handovers.length === 0) out.data(`${plan.today}: no letters due.`);
-  if (letters.length > 0) {
-    out.data(`${plan.today}: ${letters.length} letter${letters.length === 1 ? '' : 's'} ${verb}:`);
-    out.data(
-      out.table(
-        ['debtor', 'name', 'stage', 'invoices', 'amount', 'channels', 'costs stated'],
-        letters.map((a) => {
-          const l = a as Extract<Action, { kind: 'letter' }>;
-          return [l.debtor, truncate(l.name, 28), l.stage, truncate(l.invoices.join(', '), 30), formatEuro(l.amountCents), l.channels.join('+'), l.costsCents === null ? '' : formatEuro(l.costsCents)];
-        }),
-        [4, 6],
-      ),
-    );
-  }
-  if (handovers.length > 0) {
-    out.data(`\nready for handover to the incassobureau (${handovers.length}):`);
-    out.data(
-      out.table(
-        ['debtor', 'name', 'invoices', 'amount'],
-        handovers.map((h) => {
-          const x = h as Extract<Action, { kind: 'handover' }>;
-          return [x.debtor, truncate(x.name, 28), truncate(x.invoices.join(', '), 40), formatEuro(x.amountCents)];
-        }),
-        [3],
-      ),
-    );
-  }
-  if (skips.length > 0) {
-    out.data(`\nskipped (${skips.length}):`);
-    for (const s of skips.slice(0, 200)) {
-      const x = s as Extract<Action, { kind: 'skip' }>;
-      out.data(`  ${x.debtor} ${truncate(x.name, 28)}: ${x.reason}`);
-    }
-    if (skips.length > 200) out.data(`  … and ${skips.length - 200} more (--json lists all)`);
-  }
+  const printer = new PlanPrinter(ctx);
+  for (const a of plan.actions) printer.add(a);
+  printer.print(plan.today, verb);
 }
 
 function truncate(s: string, n: number): string {
@@ -91,7 +101,7 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
   // Template problems are config problems (exit 3), found before anything is recorded.
   checkTemplates(loaded.templateDirs, loaded.config.stages, ['nl', 'en']);
   const { policyFromConfig } = await import('../../config/policy.js');
-  const { planRun } = await import('../../domain/plan.js');
+  const { planDebtor, planRun } = await import('../../domain/plan.js');
   const { readDunningSnapshot, applyPlan, newestImport } = await import('../../ledger/dunning.js');
   const dryRun = options.dryRun === true;
   const ledger = await ctx.openLedger({ readonly: dryRun });
@@ -111,14 +121,24 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
       }
     }
     const policy = policyFromConfig(loaded.config);
-    const plan = planRun(readDunningSnapshot(db), policy, ctx.today, { letters: !dryRun });
-    const doc: Record<string, unknown> = { today: plan.today, dry_run: dryRun, actions: planJson(plan) };
     if (dryRun) {
-      ctx.out.document(doc);
-      printPlan(ctx, plan, 'would be sent');
+      // Streamed: each debtor's actions are printed (or written as JSON) and then forgotten,
+      // so previewing a million invoices takes little memory. The same planDebtor as `run`.
+      const stream = ctx.out.streamDocument({ today: ctx.today, dry_run: true }, 'actions');
+      const printer = new PlanPrinter(ctx);
+      for (const debtor of readDunningSnapshot(db)) {
+        for (const a of planDebtor(debtor, policy, ctx.today, { letters: false, assess: false }).actions) {
+          stream.item(actionJson(a));
+          printer.add(a);
+        }
+      }
+      stream.end();
+      printer.print(ctx.today, 'would be sent');
       ctx.out.info('dry run: nothing was recorded');
       return;
     }
+    const plan = planRun(readDunningSnapshot(db), policy, ctx.today);
+    const doc: Record<string, unknown> = { today: plan.today, dry_run: false, actions: planJson(plan) };
     const applied = applyPlan(db, plan);
     doc.run_id = applied.runId;
     printPlan(ctx, plan, 'recorded');
