@@ -101,9 +101,12 @@ export interface MailOutcome {
 
 /** Queues the e-mail letters and sends the outbox over SMTP. */
 export async function sendMail(ctx: Context, db: Db, loaded: LoadedConfig, request: MailRequest = {}): Promise<MailOutcome> {
-  const { queueLetters, deliverOutbox } = await import('../mail/outbox.js');
+  const { queueLetters, deliverOutbox, withdrawSettledMail } = await import('../mail/outbox.js');
   const { deliveryError, deliveryJson } = await import('../mail/summary.js');
   const queue = queueLetters(db, { now: new Date(), today: ctx.today, letterIds: request.letterIds });
+  // A letter whose invoices were paid since it was recorded must not go out on a retry.
+  const withdrawn = withdrawSettledMail(db, { now: new Date(), today: ctx.today });
+  for (const w of withdrawn) ctx.out.info(`e-mail of letter ${w.letterId} to debtor ${w.debtorNumber} withdrawn: ${w.reason}`);
   for (const l of queue.noAddress) {
     ctx.out.warn(`debtor ${l.debtorNumber} has no valid e-mail address${l.email ? ` ("${l.email}")` : ''}: send letter ${l.letterId} by post instead (\`pre-incasso letters --channel post\`)`);
   }
@@ -111,7 +114,7 @@ export async function sendMail(ctx: Context, db: Db, loaded: LoadedConfig, reque
   if (!mail) {
     const waiting = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('queued', 'retry')").get() as { n: number }).n;
     if (waiting > 0) ctx.out.warn(`${waiting} e-mail${waiting === 1 ? '' : 's'} wait in the outbox: the config has no "mail" settings.`);
-    return { json: { mail: { sent: 0, failed: 0, retry: 0, unknown: 0, waiting, no_address: queue.noAddress.map((l) => l.debtorNumber) } }, finish() {} };
+    return { json: { mail: { sent: 0, failed: 0, retry: 0, unknown: 0, waiting, withdrawn: withdrawn.length, no_address: queue.noAddress.map((l) => l.debtorNumber) } }, finish() {} };
   }
   const { createSmtpTransport, readSmtpPassword } = await import('../mail/transport.js');
   const password = readSmtpPassword(mail, ctx.env, loaded.dir);
@@ -134,7 +137,7 @@ export async function sendMail(ctx: Context, db: Db, loaded: LoadedConfig, reque
     }
     const error = deliveryError(summary);
     return {
-      json: { mail: { ...deliveryJson(summary), no_address: queue.noAddress.map((l) => l.debtorNumber) } },
+      json: { mail: { ...deliveryJson(summary), withdrawn: withdrawn.length, no_address: queue.noAddress.map((l) => l.debtorNumber) } },
       finish() {
         if (error) throw error;
       },

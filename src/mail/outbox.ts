@@ -296,11 +296,13 @@ export async function deliverOutbox(db: Db, send: SendFunction, options: Deliver
   const states = options.resendUnknown ? `('queued', 'retry', 'unknown')` : `('queued', 'retry')`;
   // Ids first, each row with its PDF and message when its turn comes: a large outbox is never
   // held in memory all at once.
-  const ids = db.prepare(`SELECT id FROM outbox WHERE state IN ${states} ORDER BY id`).pluck().all() as number[];
+  const ids = db.prepare(`SELECT id FROM outbox WHERE state IN ${states} AND id NOT IN (SELECT outbox_id FROM outbox_withdrawn) ORDER BY id`).pluck().all() as number[];
   const getRow = db.prepare(`${OUTBOX_ROW_SQL} WHERE o.id = ?`);
 
   const storeEml = db.prepare(`UPDATE outbox SET eml = ?, eml_sha256 = ?, message_id = ? WHERE id = ? AND eml IS NULL`);
-  const markSending = db.prepare(`UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state IN ('queued', 'retry', 'unknown')`);
+  const markSending = db.prepare(
+    `UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state IN ('queued', 'retry', 'unknown') AND id NOT IN (SELECT outbox_id FROM outbox_withdrawn)`,
+  );
   const startAttempt = db.prepare(`INSERT INTO mail_attempts (outbox_id, started_at) VALUES (?, ?)`);
   const finishAttempt = db.prepare(`UPDATE mail_attempts SET finished_at = ?, outcome = ?, response = ? WHERE id = ?`);
   const markSent = db.prepare(`UPDATE outbox SET state = 'sent', sent_at = ?, server_response = ?, last_error = NULL WHERE id = ?`);
@@ -391,7 +393,7 @@ export async function deliverOutbox(db: Db, send: SendFunction, options: Deliver
     results.push({ ...base, state: final.outcome, outcome: final.outcome, attempts, reason: final.detail });
   }
 
-  const stillUnknown = db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'unknown'`).get() as { n: number };
+  const stillUnknown = db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'unknown' AND id NOT IN (SELECT outbox_id FROM outbox_withdrawn)`).get() as { n: number };
   return summarizeDelivery(results, stillUnknown.n);
 }
 
@@ -488,6 +490,54 @@ export function resolveUnknown(db: Db, outboxId: number, resolution: 'sent' | 'f
 }
 
 // ---------------------------------------------------------------------------------------------
+// Withdrawing e-mails whose letter no longer holds
+
+export interface Withdrawn {
+  outboxId: number;
+  letterId: number;
+  debtorNumber: string;
+  reason: string;
+}
+
+/**
+ * Withdraws every e-mail still waiting (queued, retry, unknown) whose letter demands an invoice
+ * that was paid, closed, handed over or reduced since the letter was recorded: sending it now
+ * would remind a debtor of money already paid (SPEC §2). The letter stays in the ledger; the
+ * invoices continue on their own schedule. One transaction, an event per withdrawn message.
+ */
+export function withdrawSettledMail(db: Db, options: { now: Date; today: string }): Withdrawn[] {
+  const rows = db
+    .prepare(
+      `SELECT o.id AS outbox_id, o.letter_id, l.debtor_number,
+              group_concat(li.invoice_number || ' (' || i.status || ')', ', ') AS changed
+         FROM outbox o
+         JOIN letters l ON l.id = o.letter_id
+         JOIN letter_invoices li ON li.letter_id = l.id AND li.role = 'due'
+         JOIN invoices i ON i.number = li.invoice_number
+        WHERE o.state IN ('queued', 'retry', 'unknown')
+          AND o.id NOT IN (SELECT outbox_id FROM outbox_withdrawn)
+          AND (i.status <> 'open' OR i.open_cents < li.open_cents)
+        GROUP BY o.id
+        ORDER BY o.id`,
+    )
+    .all() as { outbox_id: number; letter_id: number; debtor_number: string; changed: string }[];
+  if (rows.length === 0) return [];
+  const at = options.now.toISOString();
+  const insert = db.prepare('INSERT INTO outbox_withdrawn (outbox_id, reason, at) VALUES (?, ?, ?)');
+  const event = prepareEvent(db);
+  const withdrawn: Withdrawn[] = [];
+  db.transaction(() => {
+    for (const r of rows) {
+      const reason = `paid or changed since the letter was recorded: ${r.changed}`;
+      insert.run(r.outbox_id, reason, at);
+      event.run(at, options.today, 'mail_withdrawn', r.debtor_number, JSON.stringify({ letter_id: r.letter_id, outbox_id: r.outbox_id, reason }));
+      withdrawn.push({ outboxId: r.outbox_id, letterId: r.letter_id, debtorNumber: r.debtor_number, reason });
+    }
+  })();
+  return withdrawn;
+}
+
+// ---------------------------------------------------------------------------------------------
 // `mail --dry-run --out <dir>`
 
 export interface EmlFile {
@@ -525,7 +575,7 @@ export async function writeOutboxEml(db: Db, dir: string, options: PreviewOption
   // What the next `mail` would send: the waiting outbox rows, then the e-mail letters it would
   // queue first. Rows are read one at a time (they carry the PDF and the message).
   const pending: { outboxId?: number; letterId: number; to?: string }[] = [];
-  for (const row of db.prepare(`SELECT id, letter_id FROM outbox WHERE state IN ${states} ORDER BY id`).all() as { id: number; letter_id: number }[]) {
+  for (const row of db.prepare(`SELECT id, letter_id FROM outbox WHERE state IN ${states} AND id NOT IN (SELECT outbox_id FROM outbox_withdrawn) ORDER BY id`).all() as { id: number; letter_id: number }[]) {
     pending.push({ outboxId: row.id, letterId: row.letter_id });
   }
   for (const candidate of db.prepare(`${CANDIDATES_SQL} AND o.id IS NULL AND l.pdf IS NOT NULL ORDER BY l.id`).all() as CandidateRow[]) {

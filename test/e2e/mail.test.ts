@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliAsync, workspace } from '../helpers/cli.js';
+import { EXAMPLES, cliAsync, workspace } from '../helpers/cli.js';
 
 const PASSWORD = 'Wachtw00rd-van-de-Bakker!';
 const received: { to: string[]; raw: Buffer }[] = [];
@@ -133,6 +133,27 @@ describe('e-mail through the CLI', () => {
     const mail = await cliAsync(dir, ['mail', '--json', '--today', '2026-09-22']);
     expect(mail.code, mail.stderr).toBe(0);
     expect(received).toHaveLength(4);
+  });
+
+  it('an e-mail whose invoice was paid before it could be sent is withdrawn, not sent', async () => {
+    received.length = 0;
+    refuse = null;
+    const dir = mailWorkspace();
+    fs.copyFileSync(path.join(EXAMPLES, 'openstaande-posten-oktober.csv'), path.join(dir, 'oktober.csv'));
+    await cliAsync(dir, ['import', 'openstaande-posten-september.csv', '--today', '2026-09-22']);
+    expect((await cliAsync(dir, ['run', '--no-mail', '--today', '2026-09-22'])).code).toBe(0);
+    // Before the mail goes out, the October export shows Yılmaz (10004) paid: 2026-0107 is gone.
+    await cliAsync(dir, ['import', 'oktober.csv', '--snapshot', '--today', '2026-09-23']);
+    const mail = await cliAsync(dir, ['mail', '--json', '--today', '2026-09-23']);
+    expect(mail.code, mail.stderr).toBe(0);
+    expect(mail.json().mail).toMatchObject({ sent: 3, withdrawn: 1 });
+    expect(received.map((m) => m.to[0])).not.toContain('ayse.yilmaz@example.nl');
+    expect(mail.stderr).toMatch(/letter \d+ to debtor 10004 withdrawn: .*2026-0107 \(closed\)/);
+    const status = await cliAsync(dir, ['status', '--json', '--today', '2026-09-23']);
+    expect(status.json().mail).toMatchObject({ sent: 3, withdrawn: 1, queued: 0 });
+    // A later mail does not send it either.
+    await cliAsync(dir, ['mail', '--today', '2026-09-24']);
+    expect(received).toHaveLength(3);
   });
 
   it('doctor checks the SMTP login without sending anything', async () => {

@@ -48,8 +48,12 @@ async function statusCommand(ctx: Context): Promise<void> {
     const statusCounts = Object.fromEntries(
       (db.prepare('SELECT status, count(*) AS n FROM invoices GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]),
     );
-    const mail: Record<string, number> = { queued: 0, sending: 0, sent: 0, failed: 0, retry: 0, unknown: 0 };
-    for (const r of db.prepare('SELECT state, count(*) AS n FROM outbox GROUP BY state').all() as { state: string; n: number }[]) mail[r.state] = r.n;
+    const mail: Record<string, number> = { queued: 0, sending: 0, sent: 0, failed: 0, retry: 0, unknown: 0, withdrawn: 0 };
+    const mailStates = db.prepare(
+      `SELECT CASE WHEN w.outbox_id IS NULL THEN o.state ELSE 'withdrawn' END AS state, count(*) AS n
+       FROM outbox o LEFT JOIN outbox_withdrawn w ON w.outbox_id = o.id GROUP BY 1`,
+    );
+    for (const r of mailStates.all() as { state: string; n: number }[]) mail[r.state] = r.n;
     const newest = db.prepare("SELECT today, at FROM imports WHERE kind = 'invoices' ORDER BY today DESC, id DESC LIMIT 1").get() as { today: string; at: string } | undefined;
     const afterHandover = db
       .prepare(

@@ -5,6 +5,7 @@ import * as m003 from './003-outbox.js';
 import * as m004 from './004-payments.js';
 import * as m005 from './005-handover.js';
 import * as m008 from './008-payments-extra.js';
+import * as m009 from './009-outbox-withdrawn.js';
 
 export interface Migration {
   version: number;
@@ -12,5 +13,5 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008, m009];
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
