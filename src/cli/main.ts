@@ -1,17 +1,25 @@
 // The one try/catch at the top: every error becomes a message and the documented exit code.
 import { CommanderError } from 'commander';
 import { AppError } from './errors.js';
-import { Output, colourWanted } from './output.js';
+import { Output, colourWanted, loadColours } from './output.js';
 import { buildProgram } from './program.js';
+
+// `pre-incasso status | head`: the reader went away. That is not an error of ours; stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+    throw error;
+  });
+}
 
 async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
-  const out = new Output({
-    json,
-    quiet: argv.includes('--quiet'),
-    verbose: argv.includes('--verbose'),
-    color: colourWanted(argv.includes('--no-color') ? false : undefined, process.env, process.stderr.isTTY === true),
-  });
+  const color = colourWanted(argv.includes('--no-color') ? false : undefined, process.env, process.stderr.isTTY === true);
+  const out = new Output(
+    { json, quiet: argv.includes('--quiet'), verbose: argv.includes('--verbose'), color },
+    undefined,
+    color ? await loadColours() : undefined,
+  );
   const program = buildProgram(out, process.env);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,8 +1,20 @@
 // The only module that writes to the console. stdout is data, stderr is talk; with --json,
 // stdout holds exactly one JSON document. Colour is decided here once: chalk alone ignores
 // NO_COLOR, so we pass it an explicit level.
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { AppError } from './errors.js';
+
+/** The colours the tool uses. Without colour (cron, pipes, NO_COLOR) chalk is not even loaded. */
+export type Colours = Pick<ChalkInstance, 'bold' | 'dim' | 'red' | 'yellow' | 'green' | 'cyan'>;
+
+const same = (text: unknown): string => String(text);
+export const NO_COLOURS: Colours = { bold: same, dim: same, red: same, yellow: same, green: same, cyan: same } as unknown as Colours;
+
+/** chalk at level 1, loaded only when colour is wanted. */
+export async function loadColours(): Promise<Colours> {
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 });
+}
 
 export interface OutputOptions {
   json: boolean;
@@ -24,15 +36,20 @@ export function colourWanted(flag: boolean | undefined, env: NodeJS.ProcessEnv, 
 }
 
 export class Output {
-  readonly c: ChalkInstance;
+  readonly c: Colours;
   readonly options: OutputOptions;
   private readonly streams: Streams;
   private jsonWritten = false;
 
-  constructor(options: OutputOptions, streams: Streams = { stdout: process.stdout, stderr: process.stderr }) {
+  constructor(options: OutputOptions, streams: Streams = { stdout: process.stdout, stderr: process.stderr }, colours: Colours = NO_COLOURS) {
     this.options = options;
     this.streams = streams;
-    this.c = new Chalk({ level: options.color ? 1 : 0 });
+    this.c = options.color ? colours : NO_COLOURS;
+  }
+
+  /** Colours for data on stdout: only when stdout itself is a terminal, never into a pipe. */
+  get cData(): Colours {
+    return this.streams.stdout.isTTY === true ? this.c : NO_COLOURS;
   }
 
   get json(): boolean {
@@ -131,7 +148,7 @@ export class Output {
         })
         .join('  ')
         .trimEnd();
-    return [this.c.bold(fmt(headers)), ...rows.map(fmt)].join('\n');
+    return [this.cData.bold(fmt(headers)), ...rows.map(fmt)].join('\n');
   }
 }
 

@@ -1,5 +1,5 @@
 // The built CLI in a temp dir: init, import, status, and every exit code of SPEC §8.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { CSV_HEADER, EXAMPLES, cli, workspace, writeCsv } from '../helpers/cli.js';
+import { BIN, CSV_HEADER, EXAMPLES, baseEnv, cli, workspace, writeCsv } from '../helpers/cli.js';
 
 const sha = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const TODAY = ['--today', '2026-09-22'];
@@ -152,6 +152,18 @@ describe('import and status', () => {
     const r = cli(dir, ['import', 'SI-UBL-2.0_ok_minimal.xml', '--json', ...TODAY]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ inserted: 1 });
+  });
+});
+
+describe('output', () => {
+  it('a reader that stops early (| head) ends the command quietly, with no stack trace', () => {
+    const dir = workspace({ files: ['openstaande-posten-september.csv'] });
+    cli(dir, ['import', 'openstaande-posten-september.csv', ...TODAY]);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" status --today 2026-09-22 | head -1; echo "status=\${PIPESTATUS:-done}"`], {
+      cwd: dir, env: baseEnv(), encoding: 'utf8',
+    });
+    expect(r.stdout.split('\n')[0]).toBe('Bakkerij De Korenschoof B.V.: the book on 2026-09-22');
+    expect(r.stderr).not.toMatch(/EPIPE|    at /);
   });
 });
 

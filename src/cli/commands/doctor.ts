@@ -73,7 +73,7 @@ async function doctorCommand(ctx: Context, _args: string[], options: { smtp?: bo
     add('smtp', result.ok, result.message);
   }
   ctx.out.document({ ok: checks.every((c) => c.ok), checks });
-  for (const c of checks) ctx.out.data(`${c.ok ? ctx.out.c.green('ok  ') : ctx.out.c.red('FAIL')} ${c.check}: ${c.detail}`);
+  for (const c of checks) ctx.out.data(`${c.ok ? ctx.out.cData.green('ok  ') : ctx.out.cData.red('FAIL')} ${c.check}: ${c.detail}`);
   const failed = checks.filter((c) => !c.ok);
   if (failed.length > 0) {
     throw new AppError('config_invalid', `${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.map((c) => c.check).join(', ')}.`, { hint: 'Fix what the lines above say; the README explains each setting.' });
