@@ -252,7 +252,7 @@ describe('exit codes (SPEC §8)', () => {
 
   it('an older ledger is migrated after a backup copy is written', async () => {
     // A ledger as version 4 of the schema left it, with a debtor and an invoice in it.
-    const { migrations } = await import('../../dist/ledger/migrations/index.js');
+    const { migrations } = await import('../../src/ledger/migrations/index.js');
     const dir = workspace();
     const file = path.join(dir, 'pre-incasso.db');
     const db = new Database(file);
@@ -271,7 +271,7 @@ describe('exit codes (SPEC §8)', () => {
     expect(fs.readFileSync(`${file}.v4.backup`).equals(before)).toBe(true);
     expect(fs.statSync(`${file}.v4.backup`).mode & 0o777).toBe(0o600);
     const migrated = new Database(file, { readonly: true });
-    expect(migrated.pragma('user_version', { simple: true })).toBe(migrations[migrations.length - 1].version);
+    expect(migrated.pragma('user_version', { simple: true })).toBe(migrations[migrations.length - 1]!.version);
     migrated.close();
   });
 

@@ -154,7 +154,7 @@ function applyMoves(input: PlanDebtorInput, actions: Action[]): PlanDebtorInput 
     for (const a of actions) {
       if (a.kind !== 'letter') continue;
       const move = a.moves.find((m) => m.invoice === inv.number);
-      if (move) return { ...inv, stageIndex: move.toStage, stageDate: a.letter.date, stageChannels: a.channels };
+      if (move) return { ...inv, stageIndex: move.toStage, stageDate: a.letter!.date, stageChannels: a.channels };
     }
     return inv;
   });
@@ -434,7 +434,7 @@ describe('credit notes, minimum amount and channels', () => {
       costsCents: 4000,
       termDays: 14,
     });
-    expect(a.letter.invoices.map((l) => [l.number, l.role, l.openCents])).toEqual([
+    expect(a.letter!.invoices.map((l) => [l.number, l.role, l.openCents])).toEqual([
       ['A', 'due', euros(100)],
       ['B', 'also_open', 5000],
     ]);
