@@ -14,7 +14,8 @@
 // - ABN AMRO repeats the MT940 `/TRTP/…/NAME/…/REMI/…` text in AddtlNtryInf; SNS puts fee and
 //   interest text only there. Both are read when RmtInf says nothing.
 import { createHash } from 'node:crypto';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { xmlParser } from './xml.js';
 import { decodeBytes } from './decode.js';
 import { parseDotDecimal } from '../domain/money.js';
 import { isIsoDate } from '../domain/dates.js';
@@ -56,14 +57,7 @@ export function parse(input: Uint8Array | string, displayName: string): BankPars
   }
   let doc: Node;
   try {
-    doc = new XMLParser({
-      removeNSPrefix: true,
-      ignoreAttributes: false,
-      attributeNamePrefix: '@',
-      parseTagValue: false,
-      parseAttributeValue: false,
-      trimValues: true,
-    }).parse(text) as Node;
+    doc = xmlParser().parse(text) as Node;
   } catch (e) {
     error(null, 'bad_xml', `not well-formed XML (${(e as Error).message.split('\n')[0]})`, 'Download the statement again from the bank; the file is damaged.');
     return empty(null);

@@ -3,7 +3,7 @@
 // uses `doc:` for the root). Amounts stay strings until parseDotDecimal: fast-xml-parser would
 // otherwise turn `12.50` into a float.
 import fs from 'node:fs';
-import { XMLParser } from 'fast-xml-parser';
+import { xmlParser } from './xml.js';
 import { parseDotDecimal } from '../domain/money.js';
 import { addDays, isIsoDate } from '../domain/dates.js';
 import type { ImportIssue, InvoiceRow } from './invoice-csv.js';
@@ -38,15 +38,7 @@ export async function readUblInvoice(file: string, options: UblOptions): Promise
   };
   let doc: Node;
   try {
-    const parser = new XMLParser({
-      removeNSPrefix: true,
-      ignoreAttributes: false,
-      attributeNamePrefix: '@',
-      parseTagValue: false,
-      parseAttributeValue: false,
-      trimValues: true,
-    });
-    doc = parser.parse(xml, true) as Node;
+    doc = xmlParser().parse(xml, true) as Node;
   } catch (error) {
     problem('bad_xml', `not well-formed XML (${(error as Error).message.split('\n')[0]})`, 'Export the e-invoice again from the bookkeeping package.');
     return { row: null, issues };
