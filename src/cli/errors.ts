@@ -59,7 +59,3 @@ export class AppError extends Error {
     return EXIT_CODES[this.code];
   }
 }
-
-export function exitCodeFor(code: ErrorCode): number {
-  return EXIT_CODES[code];
-}

@@ -8,9 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '../cli/errors.js';
 import type { Config } from './schema.js';
 
-export const CONFIG_FILE_NAME = 'pre-incasso.config.json';
-export const ENV_CONFIG = 'PRE_INCASSO_CONFIG';
-
 export interface LoadedConfig {
   config: Config;
   file: string;
@@ -25,12 +22,6 @@ export interface LoadedConfig {
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 /** The JSON Schema shipped in the package (`"$schema"` of a config). */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../examples/pre-incasso.schema.json', import.meta.url));
-
-/** `--config`, else `PRE_INCASSO_CONFIG`, else `./pre-incasso.config.json` (SPEC §3). */
-export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string {
-  const chosen = flag ?? env[ENV_CONFIG] ?? CONFIG_FILE_NAME;
-  return path.resolve(cwd, chosen);
-}
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -160,8 +160,3 @@ function asLedgerError(error: unknown, full: string): unknown {
   }
   return error;
 }
-
-/** Maps a SQLite busy error thrown later (inside a transaction) to the ledger error. */
-export function ledgerError(error: unknown, full: string): unknown {
-  return asLedgerError(error, full);
-}

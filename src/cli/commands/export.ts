@@ -6,7 +6,6 @@ import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { formatEuro } from '../../domain/money.js';
-import { daysBetween } from '../../domain/dates.js';
 import type { BatchResult, CaseSummary, HandoverFormat, SkippedClaim } from '../../handover/export.js';
 
 interface ExportOptions {
@@ -83,7 +82,14 @@ async function exportCommand(ctx: Context, _args: string[], options: ExportOptio
     const interrupted = handover.interruptedBatch(db);
     // Handing over a claim that was paid meanwhile is worse than a late handover: the same
     // freshness rule as `run`. An interrupted batch is completed regardless (its file may be out).
-    if (!interrupted) checkFreshness(ctx, db, loaded.config.maxDataAgeDays, options.allowStale === true, dryRun);
+    if (!interrupted) {
+      const { requireFreshData } = await import('../freshness.js');
+      requireFreshData(ctx, db, loaded.config.maxDataAgeDays, {
+        allowStale: options.allowStale === true,
+        warnOnly: dryRun,
+        why: 'A claim paid since the last import must not go to the incassobureau.',
+      });
+    }
 
     if (dryRun) {
       const preview = handover.previewHandover(db, settings);
@@ -111,23 +117,6 @@ async function exportCommand(ctx: Context, _args: string[], options: ExportOptio
   } finally {
     ledger.close();
   }
-}
-
-function checkFreshness(ctx: Context, db: import('../../ledger/ledger.js').Db, maxAge: number, allowStale: boolean, dryRun: boolean): void {
-  if (allowStale) return;
-  const newest = db.prepare("SELECT today FROM imports WHERE kind = 'invoices' ORDER BY today DESC, id DESC LIMIT 1").get() as { today: string } | undefined;
-  const age = newest ? daysBetween(newest.today, ctx.today) : null;
-  if (age !== null && age <= maxAge) return;
-  const message = newest
-    ? `The newest import is from ${newest.today}, ${age} days before ${ctx.today} (maxDataAgeDays is ${maxAge}).`
-    : 'The ledger has no imported invoices yet.';
-  if (dryRun) {
-    ctx.out.warn(`${message} The real export will refuse until a fresh export is imported.`);
-    return;
-  }
-  throw new AppError('stale_data', message, {
-    hint: 'A claim paid since the last import must not go to the incassobureau. Import a fresh export first, or pass --allow-stale if you are sure.',
-  });
 }
 
 function report(ctx: Context, result: BatchResult, skipped: SkippedClaim[], recovered: boolean): void {

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
+import { formatEuro as euro } from '../../domain/money.js';
 
 interface ImportOptions {
   preset?: string;
@@ -92,12 +93,6 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
     printIssues(ctx, report.rejected, 'skipped');
   }
   if (report.dryRun) out.info('dry run: nothing was written');
-}
-
-function euro(cents: number): string {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `€ ${sign}${Math.floor(abs / 100).toLocaleString('nl-NL')},${String(abs % 100).padStart(2, '0')}`;
 }
 
 function printIssues(ctx: Context, issues: { file: string; line: number; column: number; message: string }[], label: string): void {

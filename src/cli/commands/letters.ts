@@ -31,12 +31,6 @@ export function register(program: Command, act: Act): void {
     .action(act<LettersOptions>(lettersCommand));
 }
 
-/** A file-name part from a debtor number or stage id: never a path, never a name. */
-export function safePart(text: string): string {
-  const s = text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 60);
-  return s === '' ? 'x' : s;
-}
-
 async function lettersCommand(ctx: Context, _args: string[], options: LettersOptions): Promise<void> {
   if (!options.out && !options.combined) throw new AppError('usage', 'letters needs --out <dir> or --combined <file.pdf>.', { hint: 'For example: pre-incasso letters --out ./pdf --channel post' });
   if (options.since !== undefined && !isIsoDate(options.since)) throw new AppError('usage', `--since "${options.since}" is not a date.`, { hint: 'Write it as YYYY-MM-DD.' });
@@ -48,6 +42,7 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
   try {
     const db = ledger.db;
     await renderPendingLetters(db, loaded, ctx.today, (d, t) => ctx.out.progress(`rendering letters ${d}/${t}`));
+    const { letterFileName } = await import('../../mail/message.js');
     ctx.out.progressDone();
     const where: string[] = [];
     const params: unknown[] = [];
@@ -71,7 +66,7 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
       fs.mkdirSync(dir, { recursive: true });
       const used = new Set<string>();
       for (const r of rows) {
-        let name = `${r.date}_${safePart(r.debtor_number)}_${safePart(r.stage_id)}.pdf`;
+        let name = letterFileName({ id: r.id, date: r.date, debtorNumber: r.debtor_number, stageId: r.stage_id }, 'pdf');
         if (used.has(name)) name = name.replace(/\.pdf$/, `_${r.id}.pdf`);
         used.add(name);
         fs.writeFileSync(path.join(dir, name), r.pdf, { mode: 0o600 });
@@ -88,9 +83,9 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
       fs.mkdirSync(path.dirname(file), { recursive: true });
       fs.writeFileSync(file, bytes, { mode: 0o600 });
       const manifest = file.replace(/\.pdf$/i, '') + '.manifest.csv';
-      const cell = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v).replace(/"/g, '""');
+      const { inertText, quoteCell } = await import('../../handover/csv.js');
       const lines = ['\uFEFFvolgorde;brief;datum;debiteur;naam;adres;postcode;plaats;fase;bedrag;sha256'];
-      rows.forEach((r, i) => lines.push([String(i + 1), String(r.id), r.date, r.debtor_number, r.name, r.street ?? '', r.postcode ?? '', r.city ?? '', r.stage_id, formatAmountNl(r.amount_cents), r.pdf_sha256].map((v) => `"${cell(v)}"`).join(';')));
+      rows.forEach((r, i) => lines.push([String(i + 1), String(r.id), r.date, r.debtor_number, r.name, r.street ?? '', r.postcode ?? '', r.city ?? '', r.stage_id, formatAmountNl(r.amount_cents), r.pdf_sha256].map((v) => quoteCell(inertText(v))).join(';')));
       fs.writeFileSync(manifest, `${lines.join('\r\n')}\r\n`, { mode: 0o600 });
       const { PDFDocument } = await import('pdf-lib');
       combined = { file: options.combined, manifest: path.relative(ctx.cwd, manifest), pages: (await PDFDocument.load(bytes)).getPageCount() };

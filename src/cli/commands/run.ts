@@ -5,7 +5,6 @@ import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { formatEuro } from '../../domain/money.js';
-import { daysBetween } from '../../domain/dates.js';
 import type { Action, Plan } from '../../domain/plan.js';
 
 interface RunOptions {
@@ -102,24 +101,16 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
   checkTemplates(loaded.templateDirs, loaded.config.stages, ['nl', 'en']);
   const { policyFromConfig } = await import('../../config/policy.js');
   const { planDebtor, planRun } = await import('../../domain/plan.js');
-  const { readDunningSnapshot, applyPlan, newestImport } = await import('../../ledger/dunning.js');
+  const { readDunningSnapshot, applyPlan } = await import('../../ledger/dunning.js');
+  const { requireFreshData } = await import('../freshness.js');
   const dryRun = options.dryRun === true;
   const ledger = await ctx.openLedger({ readonly: dryRun });
   try {
     const db = ledger.db;
-    const newest = newestImport(db);
-    const maxAge = loaded.config.maxDataAgeDays;
-    if (!options.allowStale) {
-      if (!newest) {
-        throw new AppError('stale_data', 'The ledger has no imported invoices yet.', { hint: 'Import the open items first: `pre-incasso import <export.csv>`.' });
-      }
-      const age = daysBetween(newest.today, ctx.today);
-      if (age > maxAge) {
-        throw new AppError('stale_data', `The newest import is from ${newest.today}, ${age} days before ${ctx.today} (maxDataAgeDays is ${maxAge}).`, {
-          hint: 'Dunning on old data sends reminders for invoices that were paid meanwhile. Import a fresh export first, or pass --allow-stale if you are sure.',
-        });
-      }
-    }
+    requireFreshData(ctx, db, loaded.config.maxDataAgeDays, {
+      allowStale: options.allowStale === true,
+      why: 'Dunning on old data sends reminders for invoices that were paid meanwhile.',
+    });
     const policy = policyFromConfig(loaded.config);
     if (dryRun) {
       // Streamed: each debtor's actions are printed (or written as JSON) and then forgotten,

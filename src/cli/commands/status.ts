@@ -54,7 +54,8 @@ async function statusCommand(ctx: Context): Promise<void> {
        FROM outbox o LEFT JOIN outbox_withdrawn w ON w.outbox_id = o.id GROUP BY 1`,
     );
     for (const r of mailStates.all() as { state: string; n: number }[]) mail[r.state] = r.n;
-    const newest = db.prepare("SELECT today, at FROM imports WHERE kind = 'invoices' ORDER BY today DESC, id DESC LIMIT 1").get() as { today: string; at: string } | undefined;
+    const { newestImport } = await import('../../ledger/dunning.js');
+    const newest = newestImport(db);
     const afterHandover = db
       .prepare(
         `SELECT a.invoice_number AS invoice, p.date, a.amount_cents
