@@ -189,9 +189,10 @@ function byShape(preset: BankCsvPreset, delimiter: string, rows: Row[]): Layout 
   const shape = preset.shape;
   if (!shape) return null;
   const patterns = Object.entries(shape.patterns).map(([i, p]) => [Number(i), new RegExp(p)] as const);
-  // Every row of the sample must fit (the last one may be cut off by the sample).
-  const sample = rows.length > 1 ? rows.slice(0, -1) : rows;
-  const fits = sample.every((r) => r.fields.length >= shape.minColumns && r.fields.length <= shape.maxColumns && patterns.every(([i, re]) => re.test((r.fields[i] ?? '').trim())));
+  // The first row decides (the patterns are strict: the bank's own account number, dates, amounts);
+  // a later row that does not fit is then reported at its line instead of hiding the whole file.
+  const first = rows[0]!;
+  const fits = first.fields.length >= shape.minColumns && first.fields.length <= shape.maxColumns && patterns.every(([i, re]) => re.test((first.fields[i] ?? '').trim()));
   if (!fits) return null;
   const columns: Layout['columns'] = {};
   for (const field of BANK_CSV_FIELDS) {
