@@ -202,6 +202,9 @@ function byShape(preset: BankCsvPreset, delimiter: string, rows: Row[]): Layout 
   return { preset, delimiter, columns, skip: 0 };
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
 const DATE_SHAPES: Record<BankDateFormat, RegExp> = {
   YYYYMMDD: /^[0-9]{8}$/,
   'YYYY-MM-DD': /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/,
@@ -238,7 +241,8 @@ function readRows(text: string, layout: Layout, displayName: string): BankParseR
   const get = (row: Row, field: BankCsvField): string | null => {
     const at = layout.columns[field];
     if (!at) return null;
-    const values = at.map((i) => (row.fields[i] ?? '').trim()).filter((v) => v !== '');
+    // Control characters (an escape sequence in a name) never reach a terminal or the ledger.
+    const values = at.map((i) => (row.fields[i] ?? '').replace(CONTROL, ' ').trim()).filter((v) => v !== '');
     if (values.length === 0) return null;
     return field === 'description' ? values.join(' ') : values[0]!;
   };

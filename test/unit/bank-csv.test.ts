@@ -193,6 +193,14 @@ describe('bank CSV: errors and deduplication', () => {
     expect(r.entries.map((e) => e.line)).toEqual([6]);
   });
 
+  it('control characters in a field become spaces; a file with only the header has no entries', () => {
+    const header = '"Date";"Interest Date";"Amount";"Account";"Counterparty";"Name";"Description"\n';
+    const row = '"2026-10-12";"2026-10-12";"10,00";"NL12BUNQ2040123456";"";"Evil\u001b[31m Corp";"x\u0007y"\n';
+    const e = parse(Buffer.from(header + row), 'b.csv').entries[0]!;
+    expect([e.counterpartyName, e.remittance]).toEqual(['Evil [31m Corp', 'x y']);
+    expect(parse(Buffer.from(header), 'empty.csv')).toMatchObject({ format: 'csv', entries: [], issues: [] });
+  });
+
   it('identical rows on one day get occurrence numbers; a longer export recognises them', () => {
     const header = '"Date";"Interest Date";"Amount";"Account";"Counterparty";"Name";"Description"\n';
     const row = (d: string) => `"${d}";"${d}";"10,00";"NL12BUNQ2040123456";"NL55INGB0000123456";"A";"termijn"\n`;
