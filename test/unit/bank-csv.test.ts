@@ -156,6 +156,14 @@ describe('bank CSV: amounts, dates, credit/debit and references per bank', () =>
   });
 
   it.each([
+    ['SNS', '12-10-2026,NL12SNSB0123456789,NL91ABNA0417164300,j. jansen,,,,EUR,10.00,EUR,20.00,12-10-2026,12-10-2026,8810,OVB,00000000,,\'factuur 2026-0123\',3', '2026-10-12'],
+    ['RegioBank, date as yyyymmdd', '20261012,NL12RBRB0123456789,NL91ABNA0417164300,j. jansen,,,,EUR,10.00,EUR,20.00,20261012,20261012,8810,OVB,00000000,,\'factuur 2026-0123\',3', '2026-10-12'],
+  ])('de Volksbank: %s reads like ASN', (_bank, line, date) => {
+    const e = parse(Buffer.from(`${line}\n`), 'v.csv').entries[0]!;
+    expect([e.variant, e.bookingDate, e.amountCents, e.remittance]).toEqual(['csv-volksbank', date, 2000, 'factuur 2026-0123']);
+  });
+
+  it.each([
     ['an RF reference in the text', 'Naam: A Omschrijving: betaling RF18 5390 0754 7034 IBAN: NL91ABNA0417164300', 'RF18539007547034', 'ISO'],
     ['a betalingskenmerk label', 'Naam: Belastingdienst Betalingskenm.: 1234 5678 9012 3456 IBAN: NL86INGB0002445588', '1234567890123456', 'CUR'],
     ['no reference', 'Naam: A Omschrijving: factuur 12 Valutadatum: 01-01-2026', null, null],
