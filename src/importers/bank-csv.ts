@@ -25,8 +25,8 @@
 // Limits: a bank that rewrites a row's text between downloads gives it a new key (for ABN AMRO the
 // key therefore leaves the description out and uses the balances before and after instead); the
 // same payment imported once from CSV and once from CAMT/MT940 is recorded twice, because their
-// keys cannot be compared; a download that ends in the middle of a day and a later one that
-// holds more identical rows of that day is fine, but one that holds fewer is not possible.
+// keys cannot be compared. A download made during the day and a later one with more identical
+// rows of that day is fine: the later rows get the next occurrence numbers.
 import { createHash } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { AppError } from '../cli/errors.js';
@@ -316,7 +316,7 @@ function readRows(text: string, layout: Layout, displayName: string): BankParseR
       currency: (get(row, 'currency') ?? 'EUR').toUpperCase(),
       ...details,
       reversal: false,
-      bankReference: get(row, 'bankReference') ?? (get(row, 'sequence') && !/^0+$/.test(get(row, 'sequence')!) ? get(row, 'sequence') : null),
+      bankReference: get(row, 'bankReference') ?? (/^0*$/.test(value('sequence')) ? null : value('sequence')),
       file: displayName,
       line: row.line,
       path: null,
