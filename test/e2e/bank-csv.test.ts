@@ -114,6 +114,25 @@ describe('payments import of bank CSV exports', () => {
     expect(both.recorded).toBe(4);
   });
 
+  it("the RF reference of a letter, in Rabobank's Betalingskenmerk or in ING's text, pays that letter's invoices", () => {
+    const dir = ledgerWithExamples();
+    ok(cli(dir, ['run', '--no-mail', '--today', TODAY]), 'run');
+    const letters = query<{ debtor_number: string; reference: string }>(dir, "SELECT debtor_number, reference FROM letters WHERE debtor_number IN ('10001', '10005') ORDER BY debtor_number");
+    expect(letters.map((l) => l.debtor_number)).toEqual(['10001', '10005']);
+    const grouped = (ref: string): string => ref.replace(/(.{4})/g, '$1 ').trim();
+    const rabobank = fs.readFileSync(bankFile('rabobank.csv'), 'latin1').split('\n')[0] + '\n' +
+      `"NL11RABO0123456789","EUR","RABONL2U","000000000000000201","2026-10-21","2026-10-21","+141,00","+141,00","NL91ABNA0417164300","J. Jansen","","","ABNANL2A","cb","","","","","${grouped(letters[0]!.reference)}","","","","","","",""\n`;
+    fs.writeFileSync(path.join(dir, 'rabo.csv'), Buffer.from(rabobank, 'latin1'));
+    fs.writeFileSync(
+      path.join(dir, 'ing.csv'),
+      '"Datum";"Naam / Omschrijving";"Rekening";"Tegenrekening";"Code";"Af Bij";"Bedrag (EUR)";"Mutatiesoort";"Mededelingen";"Saldo na mutatie";"Tag"\n' +
+        `"20261021";"G. Szoke";"NL69INGB0123456789";"HU42117730161111101800000000";"OV";"Bij";"1.234,56";"Overschrijving";"Naam: G. Szoke Omschrijving: betaling ${grouped(letters[1]!.reference)} IBAN: HU42117730161111101800000000 Valutadatum: 21-10-2026";"1.234,56";""\n`,
+    );
+    const doc = ok(cli(dir, ['payments', 'import', 'rabo.csv', 'ing.csv', '--today', '2026-10-21', '--json']), 'payments import').json();
+    expect(allocations(doc)).toEqual(['14100 2026-0101:letter:paid,2026-0123:letter:paid', '123456 2026-0099:letter:paid']);
+    expect(doc.payments.map((p: { reference: string }) => p.reference)).toEqual(letters.map((l) => l.reference));
+  });
+
   it('a CSV of an unknown bank is refused in one line, exit 4, nothing written', () => {
     const dir = ledgerWithExamples();
     const db = path.join(dir, 'pre-incasso.db');
