@@ -9,13 +9,13 @@ import { normaliseIban } from '../domain/identifiers.js';
 import { isValidRfReference, normaliseReference } from '../domain/payment-reference.js';
 import type { IsoDate } from '../domain/dates.js';
 
-export type BankFormat = 'camt.052' | 'camt.053' | 'camt.054' | 'mt940';
+export type BankFormat = 'camt.052' | 'camt.053' | 'camt.054' | 'mt940' | 'csv';
 
 export interface BankEntry {
   /** Stable identity of the entry for deduplication: the same entry in a later download gets the same key. */
   sourceKey: string;
   format: BankFormat;
-  /** CAMT: the message version (camt.053.001.02); MT940: the bank dialect (ing, rabobank, abnamro, …). */
+  /** CAMT: the message version (camt.053.001.02); MT940: the bank dialect (ing, rabobank, abnamro, …); CSV: csv-<preset>. */
   variant: string;
   /** Our own account (IBAN, or the bank's old account number). */
   account: string | null;
@@ -41,7 +41,7 @@ export interface BankEntry {
   /** The bank's own reference of the entry (AcctSvcrRef, NtryRef, the MT940 `//` reference). */
   bankReference: string | null;
   file: string;
-  /** MT940: the line of the :61: field. */
+  /** MT940: the line of the :61: field; CSV: the line of the row. */
   line: number | null;
   /** CAMT: the element path of the entry (Document/BkToCstmrStmt/Stmt[1]/Ntry[2]). */
   path: string | null;

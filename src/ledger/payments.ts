@@ -26,6 +26,7 @@ import { openLedger, type Db, type Ledger } from './ledger.js';
 import { appendEvent } from './events.js';
 import { parse as parseCamt } from '../importers/camt.js';
 import { parse as parseMt940 } from '../importers/mt940.js';
+import { parse as parseBankCsv } from '../importers/bank-csv.js';
 import { issueLocation, sniffBankFormat, type BankEntry, type BankIssue, type BankParseResult } from '../importers/bank-entry.js';
 
 export type AllocationMethod = 'structured' | 'letter' | 'end_to_end' | 'text' | 'amount_name' | 'manual' | 'surplus';
@@ -573,19 +574,15 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
   }
 }
 
-/** Reads one bank file: CAMT (XML) or MT940, told apart by the content, not the file name. */
+/**
+ * Reads one bank file: CAMT (XML) or MT940, told apart by the content, not the file name; anything
+ * else is read as a bank's CSV export, whose preset is recognised by its header or shape (an
+ * unknown layout is refused in one line that names the banks known).
+ */
 export function parseBankFile(bytes: Uint8Array, displayName: string): BankParseResult {
   const head = Buffer.from(bytes.subarray(0, 65536)).toString('latin1');
   const kind = sniffBankFormat(head);
   if (kind === 'camt') return parseCamt(bytes, displayName);
   if (kind === 'mt940') return parseMt940(bytes, displayName);
-  return {
-    format: null, entries: [], notBooked: 0, statements: 0,
-    issues: [{
-      file: displayName, line: null, path: null, code: 'unknown_format', severity: 'error',
-      message: `${displayName}: not a bank statement pre-incasso reads (CAMT.053/.054 XML or MT940)`,
-      hint: 'Download the statement from the bank as CAMT.053 (XML) or MT940; bank CSV exports are not read yet.',
-    }],
-  };
+  return parseBankCsv(bytes, displayName);
 }
-

@@ -307,9 +307,10 @@ describe('reading a bank file', () => {
     expect(parseBankFile(fs.readFileSync(path.join(FIXTURES, name)), 'statement').format).toBe(format);
   });
 
-  it('a bank CSV export is not read (yet): an error that says what to download instead', () => {
-    const r = parseBankFile(Buffer.from('"Datum","Naam / Omschrijving","Rekening"\n"20240102","Jansen","NL91ABNA0417164300"\n'), 'ing.csv');
-    expect(r.issues.map((i) => [i.code, i.severity])).toEqual([['unknown_format', 'error']]);
-    expect(r.issues[0]!.hint).toMatch(/CAMT\.053/);
+  it('a bank CSV export is read by its preset; a CSV no preset knows is refused (exit 4) naming the banks', () => {
+    const ing = parseBankFile(fs.readFileSync(path.join(FIXTURES, 'bank-csv', 'ing.csv')), 'ing.csv');
+    expect([ing.format, ing.entries[0]?.variant, ing.issues]).toEqual(['csv', 'csv-ing', []]);
+    const unknown = (): unknown => parseBankFile(Buffer.from('"Datum","Naam / Omschrijving","Rekening"\n"20240102","Jansen","NL91ABNA0417164300"\n'), 'ing.csv');
+    expect(unknown).toThrow(/^ing\.csv: not a bank statement pre-incasso knows \(CAMT\.053\/\.054, MT940, or the CSV export of ING, Rabobank/);
   });
 });

@@ -27,8 +27,8 @@ export function register(program: Command, act: Act): void {
     .description('payments: import bank statements, record one by hand, list them');
   payments
     .command('import')
-    .description('read bank statements (CAMT.053/.054 XML, MT940) and allocate the incoming payments to invoices')
-    .argument('<files...>', 'CAMT.053/.054 or MT940 files')
+    .description('read bank statements (CAMT.053/.054 XML, MT940, or the CSV export of ING, Rabobank, ABN AMRO, bunq, Knab, Triodos, ASN/SNS/RegioBank) and allocate the incoming payments to invoices')
+    .argument('<files...>', 'CAMT.053/.054, MT940 or bank CSV files')
     .option('--dry-run', 'show what would be recorded and allocated; write nothing')
     .action(act<ImportOptions>(importCommand));
   payments
