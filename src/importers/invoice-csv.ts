@@ -19,7 +19,7 @@
 
 import { basename } from 'node:path';
 import { decimalMarksOf, isAmbiguousAmount, parseAmount, type DecimalMark } from '../domain/money.js';
-import { addDays, parseDateText, type DateParse } from '../domain/dates.js';
+import { addDays, dayMonthShape, parseDateText, type DateOrder, type DateParse } from '../domain/dates.js';
 import {
   CsvTokenizer,
   delimiterName,
@@ -29,8 +29,8 @@ import {
   type CsvTokenIssue,
   type Delimiter,
 } from './csv-tokenizer.js';
-import { openDecoded, type DecodedFile, type TextEncodingName } from './decode.js';
-import { GENERIC_PRESET, INVOICE_FIELDS, matchHeader, type DateFormat, type InvoiceField, type Preset } from './columns.js';
+import { openDecoded, type DecodedEncoding, type DecodedFile, type TextEncodingName } from './decode.js';
+import { GENERIC_PRESET, INVOICE_FIELDS, matchHeader, normalizeHeader, type DateFormat, type InvoiceField, type Preset } from './columns.js';
 
 export interface InvoiceRow {
   file: string;
@@ -102,6 +102,30 @@ export interface InvoiceCsvOptions {
   maxPendingRows?: number;
   /** Bytes per read; default 64 KiB (see decode.ts). */
   chunkSize?: number;
+  /** The file is UTF-16 (recognised by sniff.ts). */
+  utf16?: 'utf-16le' | 'utf-16be';
+  /** How `a/b/yyyy` dates are read (`--date-order`); default: decided per column, day-first. */
+  dateOrder?: DateOrder;
+  /**
+   * Records from another source than CSV text (an .xlsx sheet): read instead of the file. Each
+   * record's `line` is the spreadsheet row. `encoding` names the source in the result.
+   */
+  records?: { batches: AsyncIterable<CsvRecord[]>; encoding: string };
+}
+
+/** More columns than this in the header: not an invoice export (or the wrong delimiter). */
+export const MAX_COLUMNS = 1000;
+/** Longest value read into a field of an invoice row (names, addresses, numbers). */
+export const MAX_FIELD_LENGTH = 2000;
+/** Headers whose words are English: a sign that `a/b/yyyy` dates may be month-first. */
+const ENGLISH_HEADER = /\b(date|due|invoice|amount|customer|balance|outstanding)\b/i;
+
+interface DateColumnState {
+  dmy: { line: number; value: string } | null;
+  mdy: { line: number; value: string } | null;
+  ambiguous: { line: number; value: string } | null;
+  slash: boolean;
+  reported: boolean;
 }
 
 export interface InvoiceCsvResult {
@@ -109,7 +133,7 @@ export interface InvoiceCsvResult {
   file: string;
   path: string;
   preset: string;
-  encoding: TextEncodingName;
+  encoding: DecodedEncoding | string;
   encodingSource: 'option' | 'preset' | 'detected';
   bom: boolean;
   delimiter: Delimiter;
@@ -317,6 +341,7 @@ export class InvoiceCsvReader {
   // Row state.
   private seen = new InvoiceNumberTable();
   private dateCache = new Map<string, DateParse>();
+  private dateColumns = new Map<InvoiceField, DateColumnState>();
   private pending: Pending[] = [];
   private firstAmbiguous: { line: number; column: number; value: string } | null = null;
   private undecidedReported = false;
@@ -376,10 +401,12 @@ export class InvoiceCsvReader {
   async *batches(): AsyncGenerator<InvoiceRow[], InvoiceCsvResult, undefined> {
     if (this.started) throw new Error('InvoiceCsvReader: the rows can be read only once');
     this.started = true;
+    if (this.options.records !== undefined) return yield* this.recordBatches(this.options.records);
     const forced = this.options.encoding ?? this.preset.encoding;
     this.encodingSource = this.options.encoding !== undefined ? 'option' : this.preset.encoding !== undefined ? 'preset' : 'detected';
     const decoded = await openDecoded(this.path, {
       ...(forced !== undefined ? { encoding: forced } : {}),
+      ...(this.options.utf16 !== undefined ? { utf16: this.options.utf16 } : {}),
       ...(this.options.chunkSize !== undefined ? { chunkSize: this.options.chunkSize } : {}),
     });
     this.decoded = decoded;
@@ -429,10 +456,40 @@ export class InvoiceCsvReader {
         this.addIssue('error', 0, 0, 'empty_file', 'the file is empty: there is no header line', 'Export the open invoices again; the first line must name the columns (Factuurnummer;Debiteurnummer;Bedrag;Vervaldatum;…).');
       }
       this.finishPending();
+      this.finishDateColumns();
       if (this.utf8WarningDue && !this.utf8Warned) {
         this.utf8Warned = true;
         this.addIssue('warning', 0, 0, 'invalid_utf8', 'the file is not valid UTF-8 although --encoding utf-8 was given; the bad bytes became \uFFFD', 'Leave out --encoding to detect it, or use --encoding windows-1252.');
       }
+    }
+    const result = this.buildResult();
+    if (this.out.length > 0) {
+      const batch = this.out;
+      this.out = [];
+      yield batch;
+    }
+    return result;
+  }
+
+  /** The rows of a spreadsheet: the same checks as CSV records, without decoding or tokenizing. */
+  private async *recordBatches(source: NonNullable<InvoiceCsvOptions['records']>): AsyncGenerator<InvoiceRow[], InvoiceCsvResult, undefined> {
+    this.decoded = { encoding: source.encoding, source: 'detected', bom: false, chunks: (async function* () {})(), invalidBytesSeen: false } as unknown as DecodedFile;
+    this.delimiterSource = 'detected';
+    for await (const records of source.batches) {
+      this.consume(records);
+      if (this.stopped) break;
+      if (this.out.length > 0) {
+        const batch = this.out;
+        this.out = [];
+        yield batch;
+      }
+    }
+    if (!this.stopped) {
+      if (!this.headerSeen) {
+        this.addIssue('error', 0, 0, 'empty_file', 'the sheet is empty: there is no header row', 'The first row of the sheet must name the columns (Factuurnummer, Debiteurnummer, Bedrag, Vervaldatum, …); choose another sheet with --sheet.');
+      }
+      this.finishPending();
+      this.finishDateColumns();
     }
     const result = this.buildResult();
     if (this.out.length > 0) {
@@ -514,6 +571,18 @@ export class InvoiceCsvReader {
 
   private readHeader(rec: CsvRecord): void {
     this.headerSeen = true;
+    if (rec.fields.length > MAX_COLUMNS) {
+      this.addIssue(
+        'error',
+        0,
+        0,
+        'too_many_columns',
+        `the header (line ${rec.line}) has ${rec.fields.length} columns; an invoice export has at most ${MAX_COLUMNS}`,
+        'This is not an export of open invoices, or the delimiter is wrong (--delimiter).',
+      );
+      this.stopped = true;
+      return;
+    }
     this.headerCells = rec.fields.map((f) => f.trim());
     this.headerLength = rec.fields.length;
     const match = matchHeader(this.headerCells, this.preset);
@@ -523,6 +592,20 @@ export class InvoiceCsvReader {
     }
     for (const ig of match.ignored) {
       if (ig.header === '') continue;
+      if (ig.duplicateOf !== undefined && normalizeHeader(ig.header) === normalizeHeader(this.headerCells[this.col[ig.duplicateOf]]!)) {
+        // Two columns with one name: which one holds the amount is a guess, so refuse.
+        const firstCol = this.col[ig.duplicateOf] + 1;
+        this.addIssue(
+          'error',
+          0,
+          0,
+          'duplicate_column',
+          `columns ${firstCol} ("${this.headerCells[firstCol - 1]}") and ${ig.index + 1} ("${ig.header}") both map to ${ig.duplicateOf}`,
+          'Rename or remove one of the two columns, so each field is read from one column.',
+        );
+        this.stopped = true;
+        continue;
+      }
       this.ignoredResult.push({ column: ig.index + 1, header: ig.header });
       this.noticesList.push({
         file: this.file,
@@ -543,7 +626,7 @@ export class InvoiceCsvReader {
         0,
         0,
         'missing_column',
-        `no column for ${what}: the header (line ${rec.line}) has ${this.headerCells.map((h) => `"${h}"`).join(', ')}`,
+        `no column for ${what}: the header (line ${rec.line}) has ${describeHeader(this.headerCells)}`,
         `Name a column ${miss.accepted.map((a) => `"${a}"`).join(', ')} (case and dots do not matter), or choose another --preset.`,
       );
     }
@@ -603,6 +686,14 @@ export class InvoiceCsvReader {
     if (invoiceNumber === '' && allEmpty(f)) return; // a row of empty cells, as Excel leaves them
     this.recordCount++;
     let bad = false;
+    for (const m of this.columnsResult) {
+      const v = f[m.column - 1]!;
+      if (v.length > MAX_FIELD_LENGTH) {
+        bad = true;
+        this.addIssue('error', line, m.column, 'field_too_long', `${m.header} has ${v.length} characters; at most ${MAX_FIELD_LENGTH} are read`, 'Shorten the value in the bookkeeping package; an export cell this long is a mistake.');
+        f[m.column - 1] = v.slice(0, 100);
+      }
+    }
 
     if (invoiceNumber === '') {
       bad = true;
@@ -818,7 +909,66 @@ export class InvoiceCsvReader {
     this.finishAmounts(p, this.decimal ?? ',');
   }
 
+  /**
+   * Dates are read one way per column (issue 18 item 6): any value that only month-first can
+   * read makes the column month-first, which a day-first reading would get wrong for its
+   * ambiguous values (08/01/2026), so the file is refused with `--date-order` as the way out.
+   */
+  private noteDateShape(text: string, field: InvoiceField, line: number): boolean {
+    const { shape, separator } = dayMonthShape(text);
+    if (shape === 'none') return true;
+    let st = this.dateColumns.get(field);
+    if (st === undefined) {
+      st = { dmy: null, mdy: null, ambiguous: null, slash: false, reported: false };
+      this.dateColumns.set(field, st);
+    }
+    if (separator === '/') st.slash = true;
+    if (st[shape] === null) st[shape] = { line, value: detach(text) };
+    if (this.options.dateOrder !== undefined) return true;
+    if (shape !== 'mdy') return true;
+    if (!st.reported) {
+      st.reported = true;
+      const other = st.ambiguous ?? st.dmy;
+      this.addIssue(
+        'error',
+        0,
+        0,
+        st.dmy !== null ? 'date_order_mixed' : 'date_month_first',
+        st.dmy !== null
+          ? `column ${this.column(field)} ("${this.header(field)}") mixes day-first and month-first dates: "${st.dmy.value}" (line ${st.dmy.line}) is only day-first, "${text}" (line ${line}) only month-first`
+          : `column ${this.column(field)} ("${this.header(field)}") is month-first: "${text}" (line ${line}) can only be month/day/year${other ? `, so "${other.value}" (line ${other.line}) would be read wrongly day-first` : ''}; dates are read one way per column`,
+        st.dmy !== null
+          ? 'Correct the dates in the export so one notation is used, or export dates as YYYY-MM-DD.'
+          : 'If the file is American (month first), run again with --date-order mdy; otherwise correct the dates.',
+        text,
+      );
+    }
+    return false;
+  }
+
+  /** At the end: a column of only ambiguous `a/b/yyyy` dates in a file with English signals. */
+  private finishDateColumns(): void {
+    if (this.options.dateOrder !== undefined) return;
+    for (const [field, st] of this.dateColumns) {
+      if (st.reported || st.dmy !== null || st.mdy !== null || st.ambiguous === null) continue;
+      const english = ENGLISH_HEADER.test(this.header(field).replace(/[_.-]/g, ' '));
+      if (!st.slash && !english) continue;
+      st.reported = true;
+      this.addIssue(
+        'error',
+        0,
+        0,
+        'date_order_ambiguous',
+        `column ${this.column(field)} ("${this.header(field)}") has only dates that read both day-first and month-first (such as "${st.ambiguous.value}", line ${st.ambiguous.line}), and the file ${english ? 'has English headers' : 'writes dates with "/"'}: the order cannot be decided from the file`,
+        'Check one date in your bookkeeping package, then run again with --date-order dmy (day first, e.g. 08/01 = 8 January) or --date-order mdy (month first).',
+        st.ambiguous.value,
+      );
+    }
+  }
+
   private parseDate(text: string, field: InvoiceField, line: number): string | null {
+    if (!this.noteDateShape(text, field, line)) return null;
+    const order = this.options.dateOrder ?? 'dmy';
     const format = this.preset.dateFormat;
     if (format !== undefined && !DATE_FORMAT_SHAPES[format].test(text)) {
       this.addIssue('error', line, this.column(field), 'bad_date', `${this.header(field)} "${text}" is not a date in the preset's notation ${format}`, `Write the date as ${format}, or remove dateFormat from the preset.`, text);
@@ -828,14 +978,13 @@ export class InvoiceCsvReader {
     // answers are cached (bounded) instead of running its regular expressions on every row.
     let parsed = this.dateCache.get(text);
     if (parsed === undefined) {
-      parsed = parseDateText(text);
+      parsed = parseDateText(text, order);
       if (this.dateCache.size >= 4096) this.dateCache.clear();
       this.dateCache.set(detach(text), parsed);
     }
     if (parsed.ok) return parsed.date;
     // `10/31/2024` is an American (month-first) date; say so rather than only "no such day".
-    const m = /^(\d{1,2})[-/.](\d{1,2})[-/.]\d{4}$/.exec(text);
-    const monthFirst = m !== null && Number(m[1]) <= 12 && Number(m[2]) > 12 && Number(m[2]) <= 31;
+    const monthFirst = order === 'dmy' && dayMonthShape(text).shape === 'mdy';
     this.addIssue(
       'error',
       line,
@@ -970,7 +1119,7 @@ export class InvoiceCsvReader {
       );
       return null;
     }
-    const forced = this.decimalSource === 'option' || this.decimalSource === 'preset';
+    const forced = this.options.records === undefined && (this.decimalSource === 'option' || this.decimalSource === 'preset');
     this.addIssue(
       'error',
       line,
@@ -1104,6 +1253,12 @@ export function formatIssueLocation(issue: Pick<ImportIssue, 'file' | 'line' | '
 /** The key of a debtor without a number: `name:` + the name in lower case, spaces collapsed. */
 export function debtorKeyFromName(name: string): string {
   return 'name:' + name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** A header for a message: at most 20 cells, each cut to 40 characters. */
+function describeHeader(cells: string[]): string {
+  const shown = cells.slice(0, 20).map((h) => `"${h.length > 40 ? `${h.slice(0, 40)}…` : h}"`);
+  return shown.join(', ') + (cells.length > 20 ? ` and ${cells.length - 20} more` : '');
 }
 
 /** The trimmed cell at a 0-based column; '' when the file has no such column. */
