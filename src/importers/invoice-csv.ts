@@ -551,8 +551,14 @@ export class InvoiceCsvReader {
     } else {
       this.addIssue('error', t.line, t.column, t.code, t.message, 'This does not look like a CSV export; check the file and --delimiter.');
     }
+    // A broken header: nothing after it can be matched to columns; one message is enough.
+    if (!this.headerSeen) {
+      this.headerSeen = true;
+      this.stopped = true;
+      return;
+    }
     // The broken record never reaches processRecord; count it as read and rejected.
-    if (this.headerSeen) this.recordCount++;
+    this.recordCount++;
     this.rejectedCount++;
   }
 
