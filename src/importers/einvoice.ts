@@ -290,7 +290,7 @@ function toRow(p: Parsed, options: EInvoiceOptions, problem: (code: string, mess
     const sellerIsUs = isCreditor(p.seller, c);
     const buyerIsUs = isCreditor(p.buyer, c);
     if (buyerIsUs === true && sellerIsUs !== true) {
-      problem('purchase_invoice', `is a purchase invoice: the buyer is you (${c.name}) and the seller is ${describeParty(p.seller)}; only your own sales invoices can be collected`, 'Leave purchase invoices out of the import; pay them instead.');
+      problem('purchase_invoice', `is a purchase invoice: the buyer is you (${c.name}) and the seller is ${describeParty(p.seller)}; only your own sales invoices can be collected`, '');
       return null;
     }
     if (sellerIsUs === false) {

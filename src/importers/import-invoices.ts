@@ -157,6 +157,14 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
     // File-level problems (missing columns, undecidable decimal mark) cannot be skipped.
     const fileLevel = errors.filter((e) => e.line === 0);
     if (errors.length > 0 && (!req.skipInvalid || fileLevel.length > 0)) {
+      if (errors.length === 1) {
+        // One problem: one line that says where, what and that nothing was imported.
+        const e = errors[0]!;
+        throw new AppError('input_invalid', `${e.where}: ${e.message}; nothing was imported.`, {
+          ...(e.hint ? { hint: e.hint } : {}),
+          data: { rejected: errors.map(({ hint: _hint, where: _where, ...rest }) => rest) },
+        });
+      }
       throw new AppError('input_invalid', `${errors.length} problem${errors.length === 1 ? '' : 's'} in the input; nothing was imported.`, {
         details: errors.slice(0, 200).map((e) => `${e.where}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`).concat(errors.length > 200 ? [`… and ${errors.length - 200} more (--json lists all)`] : []),
         hint: 'Fix the rows in the export and import again, or use --skip-invalid to import the valid rows only.',
