@@ -31,60 +31,16 @@ import {
 } from './csv-tokenizer.js';
 import { openDecoded, type DecodedEncoding, type DecodedFile, type TextEncodingName } from './decode.js';
 import { GENERIC_PRESET, INVOICE_FIELDS, matchHeader, normalizeHeader, type DateFormat, type InvoiceField, type Preset } from './columns.js';
+import type { ImportIssue, ImportNotice, InvoiceRow } from './invoice-row.js';
+import { InvoiceNumberTable } from './invoice-number-table.js';
+import { parseAmountFast } from './amount-fast.js';
 
-export interface InvoiceRow {
-  file: string;
-  line: number;
-  invoiceNumber: string;
-  debtor: {
-    number: string;
-    name: string;
-    type: 'consumer' | 'business';
-    typeKnown: boolean;
-    contactPerson: string | null;
-    email: string | null;
-    phone: string | null;
-    street: string | null;
-    postcode: string | null;
-    city: string | null;
-    country: string;
-    language: 'nl' | 'en';
-    kvk: string | null;
-    vatNumber: string | null;
-  };
-  issueDate: string | null;
-  dueDate: string;
-  dueDateDerived: boolean;
-  amountCents: number;
-  openCents: number;
-  currency: 'EUR';
-  reference: string | null;
-}
-
-export interface ImportIssue {
-  file: string;
-  /** 1-based physical line; 0 for a problem of the whole file (missing column, decimal mark). */
-  line: number;
-  /** 1-based column (field index); 0 when the issue is about the whole line or file. */
-  column: number;
-  /** snake_case: bad_amount, bad_date, missing_field, duplicate_invoice, wrong_field_count, … */
-  code: string;
-  /** The value, quoted, and the rule; without the location (see `formatIssueLocation`). */
-  message: string;
-  hint: string;
-  severity: 'error' | 'warning';
-  value?: string;
-}
-
-/** Information that needs no action (columns that are not used). */
-export interface ImportNotice {
-  file: string;
-  line: number;
-  column: number;
-  code: string;
-  message: string;
-  severity: 'info';
-}
+// Split by job (issue 14): the row and issue types, the duplicate table and the fast amount
+// reader live in their own files; re-exported so callers keep importing from here.
+export type { ImportIssue, ImportNotice, InvoiceRow } from './invoice-row.js';
+export { formatIssueLocation } from './invoice-row.js';
+export { InvoiceNumberTable } from './invoice-number-table.js';
+export { parseAmountFast } from './amount-fast.js';
 
 export interface InvoiceCsvOptions {
   preset?: Preset;
@@ -215,91 +171,6 @@ const DECIMAL_HINT = 'Run again with --decimal , (Dutch notation: 1.234,56) or -
 /** A copy that does not keep the chunk it was sliced from alive (V8 sliced strings). */
 function detach(s: string): string {
   return s.length < 13 ? s : (s + ' ').slice(0, -1);
-}
-
-/**
- * The invoice numbers seen in a file, to find duplicates: an open-addressing hash table whose
- * keys are copied into one growing character array. A `Map<string, number>` of a million
- * strings cost about a second per million rows, nearly all of it garbage collection (every key
- * is a young string referenced from the old map, so each minor GC has to copy it); this table
- * holds no JS objects per entry. Memory: about 2 bytes per character plus 16 bytes per number.
- */
-export class InvoiceNumberTable {
-  private slots = new Int32Array(1 << 12); // entry index + 1; 0 = empty
-  private hashes = new Int32Array(1 << 11);
-  private starts = new Int32Array(1 << 11);
-  private lengths = new Int32Array(1 << 11);
-  private lines = new Int32Array(1 << 11);
-  private chars = new Uint16Array(1 << 14);
-  private used = 0;
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  /** The line where `key` was first added, or 0 after adding it now with `line` (> 0). */
-  firstLine(key: string, line: number): number {
-    const n = key.length;
-    let h = 0x811c9dc5 | 0; // FNV-1a, kept a signed 32-bit integer like the Int32Array it is stored in
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    const mask = this.slots.length - 1;
-    let slot = h & mask;
-    for (;;) {
-      const e = this.slots[slot]! - 1;
-      if (e < 0) break;
-      if (this.hashes[e] === h && this.lengths[e] === n && this.equals(e, key)) return this.lines[e]!;
-      slot = (slot + 1) & mask;
-    }
-    // Add.
-    if (this.count === this.hashes.length) this.growEntries();
-    if (this.used + n > this.chars.length) {
-      let size = this.chars.length * 2;
-      while (size < this.used + n) size *= 2;
-      const chars = new Uint16Array(size);
-      chars.set(this.chars.subarray(0, this.used));
-      this.chars = chars;
-    }
-    const e = this.count++;
-    for (let i = 0; i < n; i++) this.chars[this.used + i] = key.charCodeAt(i);
-    this.hashes[e] = h;
-    this.starts[e] = this.used;
-    this.lengths[e] = n;
-    this.lines[e] = line;
-    this.used += n;
-    this.slots[slot] = e + 1;
-    if (this.count * 2 > this.slots.length) this.rehash();
-    return 0;
-  }
-
-  private equals(e: number, key: string): boolean {
-    const start = this.starts[e]!;
-    for (let i = 0; i < key.length; i++) if (this.chars[start + i] !== key.charCodeAt(i)) return false;
-    return true;
-  }
-
-  private growEntries(): void {
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.hashes = grow(this.hashes);
-    this.starts = grow(this.starts);
-    this.lengths = grow(this.lengths);
-    this.lines = grow(this.lines);
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let e = 0; e < this.count; e++) {
-      let slot = this.hashes[e]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = e + 1;
-    }
-    this.slots = slots;
-  }
 }
 
 /**
@@ -1186,74 +1057,6 @@ export class InvoiceCsvReader {
  */
 export function readInvoiceCsv(file: string, options: InvoiceCsvOptions): AsyncGenerator<InvoiceRow, InvoiceCsvResult, undefined> {
   return new InvoiceCsvReader(file, options).rows();
-}
-
-/**
- * The plain notations (`1234,56`, `-12,5`, `1.234.567,89`, `2500`) read without regular
- * expressions, because a million-row import spends most of its time here otherwise. Returns NaN
- * for anything else (signs after the number, currency signs, spaces, `75,`, three decimals, too
- * many digits), which then goes to `parseAmount`. Where it returns a number it is exactly what
- * `parseAmount(text, decimalMark)` returns (a property test checks this).
- */
-export function parseAmountFast(text: string, decimalMark: DecimalMark): number {
-  const n = text.length;
-  const mark = decimalMark === ',' ? 0x2c : 0x2e;
-  const thousands = decimalMark === ',' ? 0x2e : 0x2c;
-  let i = 0;
-  let negative = false;
-  if (n > 0 && text.charCodeAt(0) === 0x2d) {
-    negative = true;
-    i = 1;
-  }
-  let euros = 0;
-  let digits = 0;
-  const start = i;
-  while (i < n) {
-    const c = text.charCodeAt(i) - 0x30;
-    if (c < 0 || c > 9) break;
-    euros = euros * 10 + c;
-    digits++;
-    i++;
-  }
-  if (digits === 0) return NaN;
-  if (i < n && text.charCodeAt(i) === thousands) {
-    // Groups of exactly three digits after a head of one to three: `1.234.567`.
-    if (i - start > 3) return NaN;
-    while (i < n && text.charCodeAt(i) === thousands) {
-      if (i + 4 > n) return NaN;
-      for (let k = 1; k <= 3; k++) {
-        const c = text.charCodeAt(i + k) - 0x30;
-        if (!(c >= 0 && c <= 9)) return NaN;
-        euros = euros * 10 + c;
-      }
-      digits += 3;
-      i += 4;
-    }
-  }
-  // 11 digits of euros keep the cents within parseAmount's limit (99.999.999.999,99).
-  if (digits > 11) return NaN;
-  let cents = euros * 100;
-  if (i < n) {
-    if (text.charCodeAt(i) !== mark) return NaN;
-    const decimals = n - i - 1;
-    if (decimals < 1 || decimals > 2) return NaN;
-    const d1 = text.charCodeAt(i + 1) - 0x30;
-    if (d1 < 0 || d1 > 9) return NaN;
-    if (decimals === 2) {
-      const d2 = text.charCodeAt(i + 2) - 0x30;
-      if (d2 < 0 || d2 > 9) return NaN;
-      cents += d1 * 10 + d2;
-    } else {
-      cents += d1 * 10;
-    }
-  }
-  return negative && cents !== 0 ? -cents : cents;
-}
-
-/** `invoices.csv:14:5`, `invoices.csv:14` (whole line) or `invoices.csv` (whole file). */
-export function formatIssueLocation(issue: Pick<ImportIssue, 'file' | 'line' | 'column'>): string {
-  if (issue.line <= 0) return issue.file;
-  return issue.column > 0 ? `${issue.file}:${issue.line}:${issue.column}` : `${issue.file}:${issue.line}`;
 }
 
 /** The key of a debtor without a number: `name:` + the name in lower case, spaces collapsed. */
