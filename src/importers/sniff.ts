@@ -161,3 +161,21 @@ export function importRefusal(kind: FileKind): { what: string; todo: string } | 
       return null;
   }
 }
+
+/**
+ * The one-line refusal of `payments import` for a file that is not a bank statement, for the
+ * payments path to use: there a spreadsheet or an e-invoice is the wrong file.
+ */
+export function paymentsRefusal(kind: FileKind): { what: string; todo: string } | null {
+  switch (kind.kind) {
+    case 'refused':
+      return { what: kind.what, todo: kind.todo.replace('export the open items from your bookkeeping package as CSV or Excel (.xlsx) and import that', "download the statement from your bank as CAMT.053, MT940 or the bank's CSV export") };
+    case 'xlsx':
+      return { what: 'is an Excel workbook, not a bank statement', todo: "download the statement from your bank as CAMT.053, MT940 or the bank's CSV export (an invoice list goes to `pre-incasso import`)" };
+    case 'ubl':
+    case 'cii':
+      return { what: `is an e-invoice (${kind.kind.toUpperCase()}), not a bank statement`, todo: 'read it with `pre-incasso import`' };
+    default:
+      return null;
+  }
+}
