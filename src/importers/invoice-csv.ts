@@ -34,6 +34,7 @@ import { GENERIC_PRESET, INVOICE_FIELDS, matchHeader, normalizeHeader, type Date
 import type { ImportIssue, ImportNotice, InvoiceRow } from './invoice-row.js';
 import { InvoiceNumberTable } from './invoice-number-table.js';
 import { parseAmountFast } from './amount-fast.js';
+import { DateColumns } from './date-columns.js';
 
 // Split by job (issue 14): the row and issue types, the duplicate table and the fast amount
 // reader live in their own files; re-exported so callers keep importing from here.
@@ -73,17 +74,6 @@ export interface InvoiceCsvOptions {
 export const MAX_COLUMNS = 1000;
 /** Longest value read into a field of an invoice row (names, addresses, numbers). */
 export const MAX_FIELD_LENGTH = 2000;
-/** Headers whose words are English: a sign that `a/b/yyyy` dates may be month-first. */
-const ENGLISH_HEADER = /\b(date|due|invoice|amount|customer|balance|outstanding)\b/i;
-
-interface DateColumnState {
-  dmy: { line: number; value: string } | null;
-  mdy: { line: number; value: string } | null;
-  ambiguous: { line: number; value: string } | null;
-  slash: boolean;
-  reported: boolean;
-}
-
 export interface InvoiceCsvResult {
   /** The display name. */
   file: string;
@@ -212,7 +202,7 @@ export class InvoiceCsvReader {
   // Row state.
   private seen = new InvoiceNumberTable();
   private dateCache = new Map<string, DateParse>();
-  private dateColumns = new Map<InvoiceField, DateColumnState>();
+  private readonly dateColumns: DateColumns;
   private pending: Pending[] = [];
   private firstAmbiguous: { line: number; column: number; value: string } | null = null;
   private undecidedReported = false;
@@ -232,6 +222,11 @@ export class InvoiceCsvReader {
     this.preset = options.preset ?? GENERIC_PRESET;
     this.maxIssues = options.maxIssues ?? 10_000;
     this.maxPending = options.maxPendingRows ?? 10_000;
+    this.dateColumns = new DateColumns(
+      (code, message, hint, value) => this.addIssue('error', 0, 0, code, message, hint, value),
+      (field) => ({ column: this.column(field), header: this.header(field) }),
+      options.dateOrder,
+    );
     if (options.decimal !== undefined) {
       this.decimal = options.decimal;
       this.decimalSource = 'option';
@@ -327,7 +322,7 @@ export class InvoiceCsvReader {
         this.addIssue('error', 0, 0, 'empty_file', 'the file is empty: there is no header line', 'Export the open invoices again; the first line must name the columns (Factuurnummer;Debiteurnummer;Bedrag;Vervaldatum;…).');
       }
       this.finishPending();
-      this.finishDateColumns();
+      this.dateColumns.finish();
       if (this.utf8WarningDue && !this.utf8Warned) {
         this.utf8Warned = true;
         this.addIssue('warning', 0, 0, 'invalid_utf8', 'the file is not valid UTF-8 although --encoding utf-8 was given; the bad bytes became \uFFFD', 'Leave out --encoding to detect it, or use --encoding windows-1252.');
@@ -360,7 +355,7 @@ export class InvoiceCsvReader {
         this.addIssue('error', 0, 0, 'empty_file', 'the sheet is empty: there is no header row', 'The first row of the sheet must name the columns (Factuurnummer, Debiteurnummer, Bedrag, Vervaldatum, …); choose another sheet with --sheet.');
       }
       this.finishPending();
-      this.finishDateColumns();
+      this.dateColumns.finish();
     }
     const result = this.buildResult();
     if (this.out.length > 0) {
@@ -786,79 +781,8 @@ export class InvoiceCsvReader {
     this.finishAmounts(p, this.decimal ?? ',');
   }
 
-  /**
-   * Dates are read one way per column (issue 18 item 6): any value that only month-first can
-   * read makes the column month-first, which a day-first reading would get wrong for its
-   * ambiguous values (08/01/2026), so the file is refused with `--date-order` as the way out.
-   */
-  private noteDateShape(text: string, field: InvoiceField, line: number): boolean {
-    // Hot path (a million rows, two dates each): ISO dates say nothing about the order, and
-    // `dd-mm-yyyy` is judged from its digits without a regular expression.
-    let shape: ReturnType<typeof dayMonthShape>['shape'];
-    let separator: string;
-    const c2 = text.length === 10 ? text.charCodeAt(2) : 0;
-    if (text.length === 10 && text.charCodeAt(4) === 45) return true;
-    if (c2 !== 0 && (c2 === 45 || c2 === 46 || c2 === 47) && text.charCodeAt(5) === c2) {
-      const a = (text.charCodeAt(0) - 48) * 10 + (text.charCodeAt(1) - 48);
-      const b = (text.charCodeAt(3) - 48) * 10 + (text.charCodeAt(4) - 48);
-      separator = text[2]!;
-      if (a > 12 || b > 12 || a === b || a < 1 || b < 1) ({ shape } = dayMonthShape(text));
-      else shape = 'ambiguous';
-    } else {
-      ({ shape, separator } = dayMonthShape(text));
-    }
-    if (shape === 'none') return true;
-    let st = this.dateColumns.get(field);
-    if (st === undefined) {
-      st = { dmy: null, mdy: null, ambiguous: null, slash: false, reported: false };
-      this.dateColumns.set(field, st);
-    }
-    if (separator === '/') st.slash = true;
-    if (st[shape] === null) st[shape] = { line, value: detach(text) };
-    if (this.options.dateOrder !== undefined) return true;
-    if (shape !== 'mdy') return true;
-    if (!st.reported) {
-      st.reported = true;
-      const other = st.ambiguous ?? st.dmy;
-      this.addIssue(
-        'error',
-        0,
-        0,
-        st.dmy !== null ? 'date_order_mixed' : 'date_month_first',
-        st.dmy !== null
-          ? `column ${this.column(field)} ("${this.header(field)}") mixes day-first and month-first dates: "${st.dmy.value}" (line ${st.dmy.line}) is only day-first, "${text}" (line ${line}) only month-first`
-          : `column ${this.column(field)} ("${this.header(field)}") is month-first: "${text}" (line ${line}) can only be month/day/year${other ? `, so "${other.value}" (line ${other.line}) would be read wrongly day-first` : ''}; dates are read one way per column`,
-        st.dmy !== null
-          ? 'Correct the dates in the export so one notation is used, or export dates as YYYY-MM-DD.'
-          : 'If the file is American (month first), run again with --date-order mdy; otherwise correct the dates.',
-        text,
-      );
-    }
-    return false;
-  }
-
-  /** At the end: a column of only ambiguous `a/b/yyyy` dates in a file with English signals. */
-  private finishDateColumns(): void {
-    if (this.options.dateOrder !== undefined) return;
-    for (const [field, st] of this.dateColumns) {
-      if (st.reported || st.dmy !== null || st.mdy !== null || st.ambiguous === null) continue;
-      const english = ENGLISH_HEADER.test(this.header(field).replace(/[_.-]/g, ' '));
-      if (!st.slash && !english) continue;
-      st.reported = true;
-      this.addIssue(
-        'error',
-        0,
-        0,
-        'date_order_ambiguous',
-        `column ${this.column(field)} ("${this.header(field)}") has only dates that read both day-first and month-first (such as "${st.ambiguous.value}", line ${st.ambiguous.line}), and the file ${english ? 'has English headers' : 'writes dates with "/"'}: the order cannot be decided from the file`,
-        'Check one date in your bookkeeping package, then run again with --date-order dmy (day first, e.g. 08/01 = 8 January) or --date-order mdy (month first).',
-        st.ambiguous.value,
-      );
-    }
-  }
-
   private parseDate(text: string, field: InvoiceField, line: number): string | null {
-    if (!this.noteDateShape(text, field, line)) return null;
+    if (!this.dateColumns.note(text, field, line)) return null;
     const order = this.options.dateOrder ?? 'dmy';
     const format = this.preset.dateFormat;
     if (format !== undefined && !DATE_FORMAT_SHAPES[format].test(text)) {
