@@ -143,6 +143,15 @@ describe('bounded memory: embedded attachments are skipped while streaming', () 
     expect(issues.map((i) => i.message)).toEqual(['the XML is larger than 4 MB without its embedded attachments']);
   });
 
+  it('deep nesting and entity expansion are refused or bounded, never a crash', async () => {
+    const deep = write(UBL.replace('<cbc:UBLVersionID>', `${'<x>'.repeat(100_000)}${'</x>'.repeat(100_000)}<cbc:UBLVersionID>`));
+    expect((await readEInvoice(deep, 'ubl', UBL_SELLER)).issues.map((i) => i.message)).toEqual(['not well-formed XML (Maximum nested tags exceeded)']);
+    const laughs = ['<!ENTITY l0 "lollollollol">', ...Array.from({ length: 8 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`)].join('');
+    const bomb = write(UBL.replace('<Invoice ', `<!DOCTYPE Invoice [${laughs}]><Invoice `).replace('>Ontvanger<', '>&l8;<'));
+    const { row, issues } = await readEInvoice(bomb, 'ubl', UBL_SELLER);
+    expect(row === null ? issues.length : (row.debtor.name.length)).toBeLessThan(1_000_000);
+  });
+
   it('an attachment that is never closed (cut-off file) is refused', async () => {
     const text = attachment('QUJD'.repeat(100));
     const file = write(text.slice(0, text.indexOf('</cbc:EmbeddedDocumentBinaryObject>')));
