@@ -167,7 +167,9 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       }
       throw new AppError('input_invalid', `${errors.length} problem${errors.length === 1 ? '' : 's'} in the input; nothing was imported.`, {
         details: errors.slice(0, 200).map((e) => `${e.where}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`).concat(errors.length > 200 ? [`… and ${errors.length - 200} more (--json lists all)`] : []),
-        hint: 'Fix the rows in the export and import again, or use --skip-invalid to import the valid rows only.',
+        hint: fileLevel.length > 0
+          ? 'Fix the file(s) and import again; a problem of a whole file (its columns, dates, e-invoice) cannot be skipped.'
+          : 'Fix the rows in the export and import again, or use --skip-invalid to import the valid rows only.',
         data: { rejected: errors.map(({ hint: _hint, where: _where, ...rest }) => rest) },
       });
     }
