@@ -1,7 +1,8 @@
 // What every command gets: the output, today's date (read once, here), the global options and
 // lazy access to the config and the ledger.
 import path from 'node:path';
-import { isIsoDate, type IsoDate } from '../domain/dates.js';
+import type { IsoDate } from '../domain/dates.js';
+import { dateOption } from './date-option.js';
 import { AppError } from './errors.js';
 import { Output } from './output.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -39,10 +40,7 @@ export function amsterdamToday(now: Date): IsoDate {
 }
 
 export function makeContext(globals: GlobalOptions, out: Output, env: NodeJS.ProcessEnv, argv: string[]): Context {
-  if (globals.today !== undefined && !isIsoDate(globals.today)) {
-    throw new AppError('usage', `--today "${globals.today}" is not a date.`, { hint: 'Write it as YYYY-MM-DD, for example --today 2026-11-23.' });
-  }
-  const today = globals.today ?? amsterdamToday(new Date());
+  const today = globals.today !== undefined ? dateOption('--today', globals.today) : amsterdamToday(new Date());
   const cwd = process.cwd();
   let loaded: LoadedConfig | undefined;
   const ctx: Context = {

@@ -71,20 +71,25 @@ export const maxDate = (a: IsoDate, b: IsoDate): IsoDate => (a >= b ? a : b);
 
 export type DateParse = { ok: true; date: IsoDate } | { ok: false; reason: string };
 
+/** How `a/b/yyyy` is read: day-first (Dutch, the default) or month-first (`--date-order mdy`). */
+export type DateOrder = 'dmy' | 'mdy';
+
 /**
  * Reads the date notations of Dutch exports: `YYYY-MM-DD`, `YYYYMMDD`, `DD-MM-YYYY`,
- * `D-M-YYYY`, `DD/MM/YYYY`, `DD.MM.YYYY`. Day-first always: a Dutch file never means
- * month-first, and guessing would silently move due dates.
+ * `D-M-YYYY`, `DD/MM/YYYY`, `DD.MM.YYYY`, and an Excel date cell's ISO form. Day-first unless
+ * `order` is `mdy`: the order is decided per file and column (see `DayMonthShape`), never per
+ * cell, and guessing would silently move due dates.
  */
-export function parseDateText(text: string): DateParse {
+export function parseDateText(text: string, order: DateOrder = 'dmy'): DateParse {
   const t = text.trim();
   // Fast path for the two notations of nearly every export (a million rows per import).
   if (t.length === 10) {
     const c = t.charCodeAt(2);
     if ((c === 45 || c === 47 || c === 46) && t.charCodeAt(5) === c) {
-      const d = digits(t, 0, 2), m = digits(t, 3, 5), y = digits(t, 6, 10);
-      if (d >= 0 && m >= 0 && y >= 0) {
-        return isRealDate(y, m, d) ? { ok: true, date: `${t.slice(6, 10)}-${t.slice(3, 5)}-${t.slice(0, 2)}` } : { ok: false, reason: 'no such calendar day' };
+      const a = digits(t, 0, 2), b = digits(t, 3, 5), y = digits(t, 6, 10);
+      if (a >= 0 && b >= 0 && y >= 0) {
+        const [d, m] = order === 'dmy' ? [a, b] : [b, a];
+        return isRealDate(y, m, d) ? { ok: true, date: isoFromParts(y, m, d) } : { ok: false, reason: 'no such calendar day' };
       }
     } else if (t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45) {
       const y = digits(t, 0, 4), m = digits(t, 5, 7), d = digits(t, 8, 10);
@@ -99,11 +104,47 @@ export function parseDateText(text: string): DateParse {
     [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
   } else if ((match = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$/.exec(t))) {
     [d, m, y] = [Number(match[1]), Number(match[3]), Number(match[4])];
+    if (order === 'mdy') [d, m] = [m, d];
   } else {
     return { ok: false, reason: 'not a date in a known notation' };
   }
   if (!isRealDate(y, m, d)) return { ok: false, reason: 'no such calendar day' };
   return { ok: true, date: isoFromParts(y, m, d) };
+}
+
+/**
+ * What a `a?b?yyyy` date says about the order of day and month: `dmy` when only day-first reads
+ * it (31-01-2026), `mdy` when only month-first does (01/31/2026), `ambiguous` when both do
+ * (08/01/2026), `none` for other notations (ISO, YYYYMMDD) or no date at all. A column is read
+ * one way: any `mdy` value makes the whole column month-first.
+ */
+export type DayMonthShape = 'dmy' | 'mdy' | 'ambiguous' | 'none';
+
+export function dayMonthShape(text: string): { shape: DayMonthShape; separator: string } {
+  const m = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})$/.exec(text.trim());
+  if (m === null) return { shape: 'none', separator: '' };
+  const a = Number(m[1]), b = Number(m[3]), y = Number(m[4]);
+  const dmy = isRealDate(y, b, a);
+  const mdy = isRealDate(y, a, b);
+  const shape: DayMonthShape = dmy && mdy ? (a === b ? 'none' : 'ambiguous') : dmy ? 'dmy' : mdy ? 'mdy' : 'none';
+  return { shape, separator: m[2]! };
+}
+
+/**
+ * The one parser of every date given on the command line (`--today`, `--since`, `--until`,
+ * `--date`, `--due`, …): `YYYY-MM-DD`, `YYYYMMDD` or day-first `DD-MM-YYYY` (also with `/` or
+ * `.`). A day-first-or-month-first value like `03/04/2026` is read day-first, as the Dutch
+ * write it; `04/30/2026` (only month-first) is refused rather than guessed.
+ */
+export function parseDateOption(flag: string, text: string): { ok: true; date: IsoDate } | { ok: false; message: string; hint: string } {
+  const parsed = parseDateText(text);
+  if (parsed.ok) return parsed;
+  const monthFirst = dayMonthShape(text).shape === 'mdy';
+  return {
+    ok: false,
+    message: `${flag} "${text}" is not a date (${monthFirst ? 'it looks month-first; dates are day-first' : parsed.reason}).`,
+    hint: `Write it as YYYY-MM-DD or DD-MM-YYYY, for example ${flag} 2026-11-23.`,
+  };
 }
 
 /** The number written in text[from, to) when it is all digits, else -1. */

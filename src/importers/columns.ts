@@ -16,6 +16,11 @@ import { encodingFromName, type TextEncodingName } from './decode.js';
 import genericJson from './presets/generic.json' with { type: 'json' };
 import eboekhoudenJson from './presets/eboekhouden.json' with { type: 'json' };
 import afasJson from './presets/afas.json' with { type: 'json' };
+import exactJson from './presets/exact.json' with { type: 'json' };
+import moneybirdJson from './presets/moneybird.json' with { type: 'json' };
+import snelstartJson from './presets/snelstart.json' with { type: 'json' };
+import twinfieldJson from './presets/twinfield.json' with { type: 'json' };
+import yukiJson from './presets/yuki.json' with { type: 'json' };
 
 export const INVOICE_FIELDS = [
   'invoice_number',
@@ -56,6 +61,11 @@ export interface Preset {
   decimal?: DecimalMark;
   encoding?: TextEncodingName;
   dateFormat?: DateFormat;
+  /**
+   * Headers that together identify the package's export: when every one is in a file's header
+   * and `--preset` is not given, `import` picks this preset (and says so).
+   */
+  signature?: string[];
 }
 
 /** Required fields; an entry with two fields needs one of them. */
@@ -81,7 +91,7 @@ export function normalizeHeader(text: string): string {
   return t.toLowerCase().replace(/[.\s_-]+/g, '');
 }
 
-const PRESET_KEYS = new Set(['$schema', 'name', 'description', 'columns', 'delimiter', 'decimal', 'encoding', 'dateFormat']);
+const PRESET_KEYS = new Set(['$schema', 'name', 'description', 'columns', 'delimiter', 'decimal', 'encoding', 'dateFormat', 'signature']);
 
 /**
  * Checks a preset read from JSON and returns it typed; every problem is listed in one error
@@ -147,6 +157,11 @@ export function validatePreset(data: unknown, source: string): Preset {
     if (e === null) problems.push('encoding: expected "utf-8" or "windows-1252"');
     else preset.encoding = e;
   }
+  if (obj['signature'] !== undefined) {
+    const sig = obj['signature'];
+    if (!Array.isArray(sig) || sig.length === 0 || !sig.every((h) => typeof h === 'string' && normalizeHeader(h) !== '')) problems.push('signature: expected a non-empty list of header names');
+    else preset.signature = sig as string[];
+  }
   if (obj['dateFormat'] !== undefined) {
     const f = obj['dateFormat'];
     if (typeof f !== 'string' || !(DATE_FORMATS as readonly string[]).includes(f)) {
@@ -162,10 +177,25 @@ export function validatePreset(data: unknown, source: string): Preset {
   return preset;
 }
 
+/**
+ * The bundled preset whose signature headers are all in `header`, the most specific (longest
+ * signature) first; null when none fits (the generic preset then reads the file).
+ */
+export function presetForHeader(header: readonly string[]): Preset | null {
+  const have = new Set(header.map(normalizeHeader));
+  let best: Preset | null = null;
+  for (const preset of Object.values(BUNDLED_PRESETS)) {
+    const sig = preset.signature;
+    if (sig === undefined || !sig.every((h) => have.has(normalizeHeader(h)))) continue;
+    if (best === null || sig.length > best.signature!.length) best = preset;
+  }
+  return best;
+}
+
 /** The presets that ship with the tool, by name. */
 export const BUNDLED_PRESETS: Readonly<Record<string, Preset>> = Object.freeze(
   Object.fromEntries(
-    [genericJson, eboekhoudenJson, afasJson].map((json) => {
+    [genericJson, eboekhoudenJson, afasJson, exactJson, moneybirdJson, snelstartJson, twinfieldJson, yukiJson].map((json) => {
       const preset = validatePreset(json, `presets/${json.name}.json`);
       return [preset.name, preset];
     }),

@@ -14,7 +14,11 @@ import { loadPreset } from './columns.js';
 import { isPlausibleEmail, isValidDutchVat, isValidKvk, normalisePostcode } from '../domain/identifiers.js';
 import { LIMITATION_WARNING_DAYS, limitationWarning } from '../domain/limitation.js';
 import { addDays, addYears } from '../domain/dates.js';
-import { isUblFile, readUblInvoice } from './ubl.js';
+import { readEInvoice } from './einvoice.js';
+import { importRefusal, sniffPath } from './sniff.js';
+import { choosePreset, readHeaderCells } from './preset-choice.js';
+import { columnLetters, openSheet } from './xlsx.js';
+import type { DateOrder } from '../domain/dates.js';
 
 export interface ImportRequest {
   files: string[];
@@ -31,10 +35,15 @@ export interface ImportRequest {
   encoding?: 'utf-8' | 'windows-1252' | undefined;
   delimiter?: ';' | ',' | '\t' | undefined;
   decimal?: ',' | '.' | undefined;
+  dateOrder?: DateOrder | undefined;
+  /** The sheet of an .xlsx to read (name or 1-based number); default the first. */
+  sheet?: string | undefined;
   onProgress?: (rows: number) => void;
 }
 
 export interface IssueOut {
+  /** Where, as printed: `file:line:column` or `file.xlsx:Sheet!C7`. */
+  where: string;
   file: string;
   line: number;
   column: number;
@@ -49,17 +58,23 @@ export interface ImportReport {
   totals: ImportTotals;
   rejected: IssueOut[];
   warnings: IssueOut[];
-  files: { file: string; sha256: string; rows: number; encoding: string; delimiter: string; decimal: string | null }[];
+  files: { file: string; sha256: string; rows: number; encoding: string; delimiter: string; decimal: string | null; format: string; preset: string; presetChosen: 'option' | 'header' | 'default' }[];
 }
 
 const MAX_WARNINGS = 10_000;
 
 export async function importInvoices(req: ImportRequest): Promise<ImportReport> {
-  const files = req.files.map((f) => ({ full: path.resolve(req.cwd, f), display: f }));
-  for (const f of files) {
-    if (!fs.existsSync(f.full) || !fs.statSync(f.full).isFile()) {
-      throw new AppError('input_invalid', `${f.display}: no such file.`, { hint: 'Check the path; give the export file(s) to import.' });
-    }
+  // Every file is recognised by its first bytes before the ledger is opened: a refused file
+  // leaves nothing written, not even a new ledger.
+  const files = req.files.map((f) => {
+    const full = path.resolve(req.cwd, f);
+    const kind = sniffPath(full);
+    const refusal = importRefusal(kind);
+    if (refusal) throw new AppError('input_invalid', `${f}: ${refusal.what}; ${refusal.todo}.`);
+    return { full, display: f, kind };
+  });
+  if (req.sheet !== undefined && !files.some((f) => f.kind.kind === 'xlsx')) {
+    throw new AppError('usage', '--sheet is given but no file is an Excel workbook (.xlsx).', { hint: 'Leave out --sheet for CSV and XML files.' });
   }
   const preset = req.preset ? loadPreset(req.preset, req.cwd) : undefined;
 
@@ -104,19 +119,26 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
     for (const [index, f] of files.entries()) {
       writer.startFile(index);
       const sha256 = await hashFile(f.full);
-      if (await isUblFile(f.full)) {
-        const result = await readUblInvoice(f.full, { displayName: f.display, paymentTermDays: req.config.defaults.paymentTermDays, defaultDebtorType: req.config.defaults.debtorType, defaultLanguage: req.config.defaults.language });
+      if (f.kind.kind === 'ubl' || f.kind.kind === 'cii') {
+        const result = await readEInvoice(f.full, f.kind.kind, { displayName: f.display, paymentTermDays: req.config.defaults.paymentTermDays, defaultDebtorType: req.config.defaults.debtorType, defaultLanguage: req.config.defaults.language, creditor: req.config.creditor });
         for (const issue of result.issues) (issue.severity === 'error' ? errors : warnings).push(toOut(issue));
         if (result.row && !result.issues.some((i) => i.severity === 'error')) handleRow(result.row);
-        fileReports.push({ file: f.display, sha256, rows: result.row ? 1 : 0, encoding: 'utf-8', delimiter: '', decimal: '.' });
+        fileReports.push({ file: f.display, sha256, rows: result.row ? 1 : 0, encoding: result.encoding, delimiter: '', decimal: '.', format: f.kind.kind === 'ubl' ? 'UBL' : 'CII', preset: '', presetChosen: 'default' });
         continue;
       }
+      const sheet = f.kind.kind === 'xlsx' ? await openSheet(f.full, { sheet: req.sheet, decimal: req.decimal ?? ',' }) : null;
+      const headerCells = sheet ? sheet.header : await readHeaderCells(f.full, f.kind.kind === 'text' ? f.kind.utf16 : undefined, req.encoding, req.delimiter);
+      const chosen = preset ? { preset, how: 'option' as const } : choosePreset(headerCells);
+      const displayName = sheet ? `${f.display}:${sheet.name}` : f.display;
       const reader = readInvoiceCsv(f.full, {
-        displayName: f.display,
-        preset,
+        displayName,
+        preset: chosen.preset,
+        ...(f.kind.kind === 'text' && f.kind.utf16 ? { utf16: f.kind.utf16 } : {}),
+        ...(sheet ? { records: { batches: sheet.batches(), encoding: 'xlsx' } } : {}),
+        ...(req.dateOrder ? { dateOrder: req.dateOrder } : {}),
         encoding: req.encoding,
         delimiter: req.delimiter,
-        decimal: req.decimal,
+        decimal: sheet ? (req.decimal ?? ',') : req.decimal,
         paymentTermDays: req.config.defaults.paymentTermDays,
         defaultDebtorType: req.config.defaults.debtorType,
         defaultLanguage: req.config.defaults.language,
@@ -127,18 +149,28 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
         step = await reader.next();
       }
       const summary = step.value;
-      for (const issue of summary.issues) (issue.severity === 'error' ? errors : warnings).push(toOut(issue));
-      fileReports.push({ file: f.display, sha256, rows: summary.rows, encoding: summary.encoding, delimiter: summary.delimiter, decimal: summary.decimal ?? null });
+      for (const issue of summary.issues) (issue.severity === 'error' ? errors : warnings).push(toOut(issue, sheet !== null));
+      fileReports.push({ file: displayName, sha256, rows: summary.rows, encoding: summary.encoding, delimiter: sheet ? '' : summary.delimiter, decimal: summary.decimal ?? null, format: sheet ? 'xlsx' : 'CSV', preset: chosen.preset.name, presetChosen: chosen.how });
     }
 
     writer.flush();
     // File-level problems (missing columns, undecidable decimal mark) cannot be skipped.
     const fileLevel = errors.filter((e) => e.line === 0);
     if (errors.length > 0 && (!req.skipInvalid || fileLevel.length > 0)) {
+      if (errors.length === 1) {
+        // One problem: one line that says where, what and that nothing was imported.
+        const e = errors[0]!;
+        throw new AppError('input_invalid', `${e.where}: ${e.message}; nothing was imported.`, {
+          ...(e.hint ? { hint: e.hint } : {}),
+          data: { rejected: errors.map(({ hint: _hint, where: _where, ...rest }) => rest) },
+        });
+      }
       throw new AppError('input_invalid', `${errors.length} problem${errors.length === 1 ? '' : 's'} in the input; nothing was imported.`, {
-        details: errors.slice(0, 200).map((e) => `${e.line > 0 ? `${e.file}:${e.line}:${e.column}` : e.file}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`).concat(errors.length > 200 ? [`… and ${errors.length - 200} more (--json lists all)`] : []),
-        hint: 'Fix the rows in the export and import again, or use --skip-invalid to import the valid rows only.',
-        data: { rejected: errors.map(({ hint: _hint, ...rest }) => rest) },
+        details: errors.slice(0, 200).map((e) => `${e.where}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`).concat(errors.length > 200 ? [`… and ${errors.length - 200} more (--json lists all)`] : []),
+        hint: fileLevel.length > 0
+          ? 'Fix the file(s) and import again; a problem of a whole file (its columns, dates, e-invoice) cannot be skipped.'
+          : 'Fix the rows in the export and import again, or use --skip-invalid to import the valid rows only.',
+        data: { rejected: errors.map(({ hint: _hint, where: _where, ...rest }) => rest) },
       });
     }
 
@@ -181,14 +213,16 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
   }
 }
 
-function toOut(issue: ImportIssue): IssueOut {
-  return { file: issue.file, line: issue.line, column: issue.column, code: issue.code, message: issue.message, hint: issue.hint };
+/** `file:line:column`, or `file.xlsx:Sheet!C7` for a spreadsheet cell. */
+function toOut(issue: ImportIssue, spreadsheet = false): IssueOut {
+  const where = issue.line <= 0 ? issue.file : spreadsheet ? `${issue.file}!${issue.column > 0 ? columnLetters(issue.column) : 'row '}${issue.line}` : `${issue.file}:${issue.line}${issue.column > 0 ? `:${issue.column}` : ''}`;
+  return { file: issue.file, line: issue.line, column: issue.column, code: issue.code, message: issue.message, hint: issue.hint, where };
 }
 
 /** Suspicious but importable data: warn, do not reject. */
 function collectWarnings(row: InvoiceRow, today: string, limitationHorizon: string, warnedDebtors: Set<string>, out: IssueOut[]): void {
   const warn = (code: string, message: string, hint: string): void => {
-    out.push({ file: row.file, line: row.line, column: 0, code, message, hint });
+    out.push({ file: row.file, line: row.line, column: 0, code, message, hint, where: row.line > 0 ? `${row.file}:${row.line}` : row.file });
   };
   const d = row.debtor;
   if (!warnedDebtors.has(d.number)) {

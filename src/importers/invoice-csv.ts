@@ -19,7 +19,7 @@
 
 import { basename } from 'node:path';
 import { decimalMarksOf, isAmbiguousAmount, parseAmount, type DecimalMark } from '../domain/money.js';
-import { addDays, parseDateText, type DateParse } from '../domain/dates.js';
+import { addDays, dayMonthShape, parseDateText, type DateOrder, type DateParse } from '../domain/dates.js';
 import {
   CsvTokenizer,
   delimiterName,
@@ -29,62 +29,19 @@ import {
   type CsvTokenIssue,
   type Delimiter,
 } from './csv-tokenizer.js';
-import { openDecoded, type DecodedFile, type TextEncodingName } from './decode.js';
-import { GENERIC_PRESET, INVOICE_FIELDS, matchHeader, type DateFormat, type InvoiceField, type Preset } from './columns.js';
+import { openDecoded, type DecodedEncoding, type DecodedFile, type TextEncodingName } from './decode.js';
+import { GENERIC_PRESET, INVOICE_FIELDS, matchHeader, normalizeHeader, type DateFormat, type InvoiceField, type Preset } from './columns.js';
+import type { ImportIssue, ImportNotice, InvoiceRow } from './invoice-row.js';
+import { InvoiceNumberTable } from './invoice-number-table.js';
+import { parseAmountFast } from './amount-fast.js';
+import { DateColumns } from './date-columns.js';
 
-export interface InvoiceRow {
-  file: string;
-  line: number;
-  invoiceNumber: string;
-  debtor: {
-    number: string;
-    name: string;
-    type: 'consumer' | 'business';
-    typeKnown: boolean;
-    contactPerson: string | null;
-    email: string | null;
-    phone: string | null;
-    street: string | null;
-    postcode: string | null;
-    city: string | null;
-    country: string;
-    language: 'nl' | 'en';
-    kvk: string | null;
-    vatNumber: string | null;
-  };
-  issueDate: string | null;
-  dueDate: string;
-  dueDateDerived: boolean;
-  amountCents: number;
-  openCents: number;
-  currency: 'EUR';
-  reference: string | null;
-}
-
-export interface ImportIssue {
-  file: string;
-  /** 1-based physical line; 0 for a problem of the whole file (missing column, decimal mark). */
-  line: number;
-  /** 1-based column (field index); 0 when the issue is about the whole line or file. */
-  column: number;
-  /** snake_case: bad_amount, bad_date, missing_field, duplicate_invoice, wrong_field_count, … */
-  code: string;
-  /** The value, quoted, and the rule; without the location (see `formatIssueLocation`). */
-  message: string;
-  hint: string;
-  severity: 'error' | 'warning';
-  value?: string;
-}
-
-/** Information that needs no action (columns that are not used). */
-export interface ImportNotice {
-  file: string;
-  line: number;
-  column: number;
-  code: string;
-  message: string;
-  severity: 'info';
-}
+// Split by job (issue 14): the row and issue types, the duplicate table and the fast amount
+// reader live in their own files; re-exported so callers keep importing from here.
+export type { ImportIssue, ImportNotice, InvoiceRow } from './invoice-row.js';
+export { formatIssueLocation } from './invoice-row.js';
+export { InvoiceNumberTable } from './invoice-number-table.js';
+export { parseAmountFast } from './amount-fast.js';
 
 export interface InvoiceCsvOptions {
   preset?: Preset;
@@ -102,14 +59,27 @@ export interface InvoiceCsvOptions {
   maxPendingRows?: number;
   /** Bytes per read; default 64 KiB (see decode.ts). */
   chunkSize?: number;
+  /** The file is UTF-16 (recognised by sniff.ts). */
+  utf16?: 'utf-16le' | 'utf-16be';
+  /** How `a/b/yyyy` dates are read (`--date-order`); default: decided per column, day-first. */
+  dateOrder?: DateOrder;
+  /**
+   * Records from another source than CSV text (an .xlsx sheet): read instead of the file. Each
+   * record's `line` is the spreadsheet row. `encoding` names the source in the result.
+   */
+  records?: { batches: AsyncIterable<CsvRecord[]>; encoding: string };
 }
 
+/** More columns than this in the header: not an invoice export (or the wrong delimiter). */
+export const MAX_COLUMNS = 1000;
+/** Longest value read into a field of an invoice row (names, addresses, numbers). */
+export const MAX_FIELD_LENGTH = 2000;
 export interface InvoiceCsvResult {
   /** The display name. */
   file: string;
   path: string;
   preset: string;
-  encoding: TextEncodingName;
+  encoding: DecodedEncoding | string;
   encodingSource: 'option' | 'preset' | 'detected';
   bom: boolean;
   delimiter: Delimiter;
@@ -194,91 +164,6 @@ function detach(s: string): string {
 }
 
 /**
- * The invoice numbers seen in a file, to find duplicates: an open-addressing hash table whose
- * keys are copied into one growing character array. A `Map<string, number>` of a million
- * strings cost about a second per million rows, nearly all of it garbage collection (every key
- * is a young string referenced from the old map, so each minor GC has to copy it); this table
- * holds no JS objects per entry. Memory: about 2 bytes per character plus 16 bytes per number.
- */
-export class InvoiceNumberTable {
-  private slots = new Int32Array(1 << 12); // entry index + 1; 0 = empty
-  private hashes = new Int32Array(1 << 11);
-  private starts = new Int32Array(1 << 11);
-  private lengths = new Int32Array(1 << 11);
-  private lines = new Int32Array(1 << 11);
-  private chars = new Uint16Array(1 << 14);
-  private used = 0;
-  private count = 0;
-
-  get size(): number {
-    return this.count;
-  }
-
-  /** The line where `key` was first added, or 0 after adding it now with `line` (> 0). */
-  firstLine(key: string, line: number): number {
-    const n = key.length;
-    let h = 0x811c9dc5 | 0; // FNV-1a, kept a signed 32-bit integer like the Int32Array it is stored in
-    for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-    const mask = this.slots.length - 1;
-    let slot = h & mask;
-    for (;;) {
-      const e = this.slots[slot]! - 1;
-      if (e < 0) break;
-      if (this.hashes[e] === h && this.lengths[e] === n && this.equals(e, key)) return this.lines[e]!;
-      slot = (slot + 1) & mask;
-    }
-    // Add.
-    if (this.count === this.hashes.length) this.growEntries();
-    if (this.used + n > this.chars.length) {
-      let size = this.chars.length * 2;
-      while (size < this.used + n) size *= 2;
-      const chars = new Uint16Array(size);
-      chars.set(this.chars.subarray(0, this.used));
-      this.chars = chars;
-    }
-    const e = this.count++;
-    for (let i = 0; i < n; i++) this.chars[this.used + i] = key.charCodeAt(i);
-    this.hashes[e] = h;
-    this.starts[e] = this.used;
-    this.lengths[e] = n;
-    this.lines[e] = line;
-    this.used += n;
-    this.slots[slot] = e + 1;
-    if (this.count * 2 > this.slots.length) this.rehash();
-    return 0;
-  }
-
-  private equals(e: number, key: string): boolean {
-    const start = this.starts[e]!;
-    for (let i = 0; i < key.length; i++) if (this.chars[start + i] !== key.charCodeAt(i)) return false;
-    return true;
-  }
-
-  private growEntries(): void {
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(a.length * 2);
-      b.set(a);
-      return b;
-    };
-    this.hashes = grow(this.hashes);
-    this.starts = grow(this.starts);
-    this.lengths = grow(this.lengths);
-    this.lines = grow(this.lines);
-  }
-
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let e = 0; e < this.count; e++) {
-      let slot = this.hashes[e]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = e + 1;
-    }
-    this.slots = slots;
-  }
-}
-
-/**
  * Reads an invoice CSV file. Iterate `rows()` (or `batches()`, which is faster for bulk
  * inserts) once; afterwards `result` holds the issues and what was decided about the file. The
  * generators also return the result as their return value.
@@ -317,6 +202,7 @@ export class InvoiceCsvReader {
   // Row state.
   private seen = new InvoiceNumberTable();
   private dateCache = new Map<string, DateParse>();
+  private readonly dateColumns: DateColumns;
   private pending: Pending[] = [];
   private firstAmbiguous: { line: number; column: number; value: string } | null = null;
   private undecidedReported = false;
@@ -336,6 +222,11 @@ export class InvoiceCsvReader {
     this.preset = options.preset ?? GENERIC_PRESET;
     this.maxIssues = options.maxIssues ?? 10_000;
     this.maxPending = options.maxPendingRows ?? 10_000;
+    this.dateColumns = new DateColumns(
+      (code, message, hint, value) => this.addIssue('error', 0, 0, code, message, hint, value),
+      (field) => ({ column: this.column(field), header: this.header(field) }),
+      options.dateOrder,
+    );
     if (options.decimal !== undefined) {
       this.decimal = options.decimal;
       this.decimalSource = 'option';
@@ -376,10 +267,12 @@ export class InvoiceCsvReader {
   async *batches(): AsyncGenerator<InvoiceRow[], InvoiceCsvResult, undefined> {
     if (this.started) throw new Error('InvoiceCsvReader: the rows can be read only once');
     this.started = true;
+    if (this.options.records !== undefined) return yield* this.recordBatches(this.options.records);
     const forced = this.options.encoding ?? this.preset.encoding;
     this.encodingSource = this.options.encoding !== undefined ? 'option' : this.preset.encoding !== undefined ? 'preset' : 'detected';
     const decoded = await openDecoded(this.path, {
       ...(forced !== undefined ? { encoding: forced } : {}),
+      ...(this.options.utf16 !== undefined ? { utf16: this.options.utf16 } : {}),
       ...(this.options.chunkSize !== undefined ? { chunkSize: this.options.chunkSize } : {}),
     });
     this.decoded = decoded;
@@ -429,10 +322,40 @@ export class InvoiceCsvReader {
         this.addIssue('error', 0, 0, 'empty_file', 'the file is empty: there is no header line', 'Export the open invoices again; the first line must name the columns (Factuurnummer;Debiteurnummer;Bedrag;Vervaldatum;…).');
       }
       this.finishPending();
+      this.dateColumns.finish();
       if (this.utf8WarningDue && !this.utf8Warned) {
         this.utf8Warned = true;
         this.addIssue('warning', 0, 0, 'invalid_utf8', 'the file is not valid UTF-8 although --encoding utf-8 was given; the bad bytes became \uFFFD', 'Leave out --encoding to detect it, or use --encoding windows-1252.');
       }
+    }
+    const result = this.buildResult();
+    if (this.out.length > 0) {
+      const batch = this.out;
+      this.out = [];
+      yield batch;
+    }
+    return result;
+  }
+
+  /** The rows of a spreadsheet: the same checks as CSV records, without decoding or tokenizing. */
+  private async *recordBatches(source: NonNullable<InvoiceCsvOptions['records']>): AsyncGenerator<InvoiceRow[], InvoiceCsvResult, undefined> {
+    this.decoded = { encoding: source.encoding, source: 'detected', bom: false, chunks: (async function* () {})(), invalidBytesSeen: false } as unknown as DecodedFile;
+    this.delimiterSource = 'detected';
+    for await (const records of source.batches) {
+      this.consume(records);
+      if (this.stopped) break;
+      if (this.out.length > 0) {
+        const batch = this.out;
+        this.out = [];
+        yield batch;
+      }
+    }
+    if (!this.stopped) {
+      if (!this.headerSeen) {
+        this.addIssue('error', 0, 0, 'empty_file', 'the sheet is empty: there is no header row', 'The first row of the sheet must name the columns (Factuurnummer, Debiteurnummer, Bedrag, Vervaldatum, …); choose another sheet with --sheet.');
+      }
+      this.finishPending();
+      this.dateColumns.finish();
     }
     const result = this.buildResult();
     if (this.out.length > 0) {
@@ -494,8 +417,14 @@ export class InvoiceCsvReader {
     } else {
       this.addIssue('error', t.line, t.column, t.code, t.message, 'This does not look like a CSV export; check the file and --delimiter.');
     }
+    // A broken header: nothing after it can be matched to columns; one message is enough.
+    if (!this.headerSeen) {
+      this.headerSeen = true;
+      this.stopped = true;
+      return;
+    }
     // The broken record never reaches processRecord; count it as read and rejected.
-    if (this.headerSeen) this.recordCount++;
+    this.recordCount++;
     this.rejectedCount++;
   }
 
@@ -514,6 +443,18 @@ export class InvoiceCsvReader {
 
   private readHeader(rec: CsvRecord): void {
     this.headerSeen = true;
+    if (rec.fields.length > MAX_COLUMNS) {
+      this.addIssue(
+        'error',
+        0,
+        0,
+        'too_many_columns',
+        `the header (line ${rec.line}) has ${rec.fields.length} columns; an invoice export has at most ${MAX_COLUMNS}`,
+        'This is not an export of open invoices, or the delimiter is wrong (--delimiter).',
+      );
+      this.stopped = true;
+      return;
+    }
     this.headerCells = rec.fields.map((f) => f.trim());
     this.headerLength = rec.fields.length;
     const match = matchHeader(this.headerCells, this.preset);
@@ -523,6 +464,20 @@ export class InvoiceCsvReader {
     }
     for (const ig of match.ignored) {
       if (ig.header === '') continue;
+      if (ig.duplicateOf !== undefined && normalizeHeader(ig.header) === normalizeHeader(this.headerCells[this.col[ig.duplicateOf]]!)) {
+        // Two columns with one name: which one holds the amount is a guess, so refuse.
+        const firstCol = this.col[ig.duplicateOf] + 1;
+        this.addIssue(
+          'error',
+          0,
+          0,
+          'duplicate_column',
+          `columns ${firstCol} ("${this.headerCells[firstCol - 1]}") and ${ig.index + 1} ("${ig.header}") both map to ${ig.duplicateOf}`,
+          'Rename or remove one of the two columns, so each field is read from one column.',
+        );
+        this.stopped = true;
+        continue;
+      }
       this.ignoredResult.push({ column: ig.index + 1, header: ig.header });
       this.noticesList.push({
         file: this.file,
@@ -543,7 +498,7 @@ export class InvoiceCsvReader {
         0,
         0,
         'missing_column',
-        `no column for ${what}: the header (line ${rec.line}) has ${this.headerCells.map((h) => `"${h}"`).join(', ')}`,
+        `no column for ${what}: the header (line ${rec.line}) has ${describeHeader(this.headerCells)}`,
         `Name a column ${miss.accepted.map((a) => `"${a}"`).join(', ')} (case and dots do not matter), or choose another --preset.`,
       );
     }
@@ -603,6 +558,14 @@ export class InvoiceCsvReader {
     if (invoiceNumber === '' && allEmpty(f)) return; // a row of empty cells, as Excel leaves them
     this.recordCount++;
     let bad = false;
+    for (const m of this.columnsResult) {
+      const v = f[m.column - 1]!;
+      if (v.length > MAX_FIELD_LENGTH) {
+        bad = true;
+        this.addIssue('error', line, m.column, 'field_too_long', `${m.header} has ${v.length} characters; at most ${MAX_FIELD_LENGTH} are read`, 'Shorten the value in the bookkeeping package; an export cell this long is a mistake.');
+        f[m.column - 1] = v.slice(0, 100);
+      }
+    }
 
     if (invoiceNumber === '') {
       bad = true;
@@ -819,6 +782,8 @@ export class InvoiceCsvReader {
   }
 
   private parseDate(text: string, field: InvoiceField, line: number): string | null {
+    if (!this.dateColumns.note(text, field, line)) return null;
+    const order = this.options.dateOrder ?? 'dmy';
     const format = this.preset.dateFormat;
     if (format !== undefined && !DATE_FORMAT_SHAPES[format].test(text)) {
       this.addIssue('error', line, this.column(field), 'bad_date', `${this.header(field)} "${text}" is not a date in the preset's notation ${format}`, `Write the date as ${format}, or remove dateFormat from the preset.`, text);
@@ -828,14 +793,13 @@ export class InvoiceCsvReader {
     // answers are cached (bounded) instead of running its regular expressions on every row.
     let parsed = this.dateCache.get(text);
     if (parsed === undefined) {
-      parsed = parseDateText(text);
+      parsed = parseDateText(text, order);
       if (this.dateCache.size >= 4096) this.dateCache.clear();
       this.dateCache.set(detach(text), parsed);
     }
     if (parsed.ok) return parsed.date;
     // `10/31/2024` is an American (month-first) date; say so rather than only "no such day".
-    const m = /^(\d{1,2})[-/.](\d{1,2})[-/.]\d{4}$/.exec(text);
-    const monthFirst = m !== null && Number(m[1]) <= 12 && Number(m[2]) > 12 && Number(m[2]) <= 31;
+    const monthFirst = order === 'dmy' && dayMonthShape(text).shape === 'mdy';
     this.addIssue(
       'error',
       line,
@@ -970,7 +934,7 @@ export class InvoiceCsvReader {
       );
       return null;
     }
-    const forced = this.decimalSource === 'option' || this.decimalSource === 'preset';
+    const forced = this.options.records === undefined && (this.decimalSource === 'option' || this.decimalSource === 'preset');
     this.addIssue(
       'error',
       line,
@@ -1033,77 +997,15 @@ export function readInvoiceCsv(file: string, options: InvoiceCsvOptions): AsyncG
   return new InvoiceCsvReader(file, options).rows();
 }
 
-/**
- * The plain notations (`1234,56`, `-12,5`, `1.234.567,89`, `2500`) read without regular
- * expressions, because a million-row import spends most of its time here otherwise. Returns NaN
- * for anything else (signs after the number, currency signs, spaces, `75,`, three decimals, too
- * many digits), which then goes to `parseAmount`. Where it returns a number it is exactly what
- * `parseAmount(text, decimalMark)` returns (a property test checks this).
- */
-export function parseAmountFast(text: string, decimalMark: DecimalMark): number {
-  const n = text.length;
-  const mark = decimalMark === ',' ? 0x2c : 0x2e;
-  const thousands = decimalMark === ',' ? 0x2e : 0x2c;
-  let i = 0;
-  let negative = false;
-  if (n > 0 && text.charCodeAt(0) === 0x2d) {
-    negative = true;
-    i = 1;
-  }
-  let euros = 0;
-  let digits = 0;
-  const start = i;
-  while (i < n) {
-    const c = text.charCodeAt(i) - 0x30;
-    if (c < 0 || c > 9) break;
-    euros = euros * 10 + c;
-    digits++;
-    i++;
-  }
-  if (digits === 0) return NaN;
-  if (i < n && text.charCodeAt(i) === thousands) {
-    // Groups of exactly three digits after a head of one to three: `1.234.567`.
-    if (i - start > 3) return NaN;
-    while (i < n && text.charCodeAt(i) === thousands) {
-      if (i + 4 > n) return NaN;
-      for (let k = 1; k <= 3; k++) {
-        const c = text.charCodeAt(i + k) - 0x30;
-        if (!(c >= 0 && c <= 9)) return NaN;
-        euros = euros * 10 + c;
-      }
-      digits += 3;
-      i += 4;
-    }
-  }
-  // 11 digits of euros keep the cents within parseAmount's limit (99.999.999.999,99).
-  if (digits > 11) return NaN;
-  let cents = euros * 100;
-  if (i < n) {
-    if (text.charCodeAt(i) !== mark) return NaN;
-    const decimals = n - i - 1;
-    if (decimals < 1 || decimals > 2) return NaN;
-    const d1 = text.charCodeAt(i + 1) - 0x30;
-    if (d1 < 0 || d1 > 9) return NaN;
-    if (decimals === 2) {
-      const d2 = text.charCodeAt(i + 2) - 0x30;
-      if (d2 < 0 || d2 > 9) return NaN;
-      cents += d1 * 10 + d2;
-    } else {
-      cents += d1 * 10;
-    }
-  }
-  return negative && cents !== 0 ? -cents : cents;
-}
-
-/** `invoices.csv:14:5`, `invoices.csv:14` (whole line) or `invoices.csv` (whole file). */
-export function formatIssueLocation(issue: Pick<ImportIssue, 'file' | 'line' | 'column'>): string {
-  if (issue.line <= 0) return issue.file;
-  return issue.column > 0 ? `${issue.file}:${issue.line}:${issue.column}` : `${issue.file}:${issue.line}`;
-}
-
 /** The key of a debtor without a number: `name:` + the name in lower case, spaces collapsed. */
 export function debtorKeyFromName(name: string): string {
   return 'name:' + name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** A header for a message: at most 20 cells, each cut to 40 characters. */
+function describeHeader(cells: string[]): string {
+  const shown = cells.slice(0, 20).map((h) => `"${h.length > 40 ? `${h.slice(0, 40)}…` : h}"`);
+  return shown.join(', ') + (cells.length > 20 ? ` and ${cells.length - 20} more` : '');
 }
 
 /** The trimmed cell at a 0-based column; '' when the file has no such column. */

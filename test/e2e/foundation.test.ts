@@ -147,8 +147,10 @@ describe('import and status', () => {
     db.close();
   });
 
-  it('imports a UBL e-invoice', () => {
-    const dir = workspace({ files: [path.join(EXAMPLES, '..', 'test', 'fixtures', 'ubl', 'SI-UBL-2.0_ok_minimal.xml')] });
+  it('imports a UBL e-invoice whose seller is the creditor', () => {
+    // The sample's seller: its KvK is a placeholder, so the VAT number identifies it.
+    const seller = (c: any) => ({ ...c, creditor: { ...c.creditor, name: 'SimplerInvoicing', vatNumber: 'NL1111.11.111.B.01' } });
+    const dir = workspace({ config: seller, files: [path.join(EXAMPLES, '..', 'test', 'fixtures', 'ubl', 'SI-UBL-2.0_ok_minimal.xml')] });
     const r = cli(dir, ['import', 'SI-UBL-2.0_ok_minimal.xml', '--json', ...TODAY]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({ inserted: 1 });

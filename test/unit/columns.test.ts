@@ -118,8 +118,8 @@ describe('matchHeader with the generic preset', () => {
 });
 
 describe('bundled presets', () => {
-  it('ships generic, eboekhouden and afas', () => {
-    expect(Object.keys(BUNDLED_PRESETS).sort()).toEqual(['afas', 'eboekhouden', 'generic']);
+  it('ships generic and the presets of seven packages', () => {
+    expect(Object.keys(BUNDLED_PRESETS).sort()).toEqual(['afas', 'eboekhouden', 'exact', 'generic', 'moneybird', 'snelstart', 'twinfield', 'yuki']);
   });
 
   it('the generic preset covers every field', () => {
@@ -154,9 +154,9 @@ describe('loadPreset', () => {
   });
 
   it('refuses an unknown name, listing the bundled ones', () => {
-    const e = thrown(() => loadPreset('exact'));
+    const e = thrown(() => loadPreset('exakt'));
     expect(e.code).toBe('usage');
-    expect(e.hint).toContain('generic, eboekhouden, afas');
+    expect(e.hint).toContain('generic, eboekhouden, afas, exact');
   });
 
   it('reads a user preset from a file, relative to cwd', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, addYears, daysBetween, formatDateDmy, formatDateEn, formatDateNl, isIsoDate, parseDateText, weekday } from '../../src/domain/dates.js';
+import { addDays, addYears, dayMonthShape, daysBetween, formatDateDmy, formatDateEn, formatDateNl, isIsoDate, parseDateOption, parseDateText, weekday } from '../../src/domain/dates.js';
 
 describe('parseDateText reads Dutch export notations, never month-first', () => {
   it.each([
@@ -46,5 +46,41 @@ describe('date arithmetic on calendar days', () => {
     expect(formatDateNl('2026-11-23')).toBe('23 november 2026');
     expect(formatDateEn('2026-11-03')).toBe('3 November 2026');
     expect(formatDateDmy('2026-01-05')).toBe('05-01-2026');
+  });
+});
+
+describe('one parser for every date option (parseDateOption)', () => {
+  it.each([
+    ['2026-11-23', '2026-11-23'],
+    ['20261123', '2026-11-23'],
+    ['23-11-2026', '2026-11-23'],
+    ['23/11/2026', '2026-11-23'],
+    ['03/04/2026', '2026-04-03'],
+  ])('%s is %s', (text, iso) => {
+    expect(parseDateOption('--today', text)).toEqual({ ok: true, date: iso });
+  });
+
+  it.each([
+    ['11/23/2026', 'it looks month-first; dates are day-first'],
+    ['2026-02-30', 'no such calendar day'],
+    ['morgen', 'not a date in a known notation'],
+  ])('%s is refused: %s', (text, reason) => {
+    const r = parseDateOption('--since', text);
+    expect(r).toEqual({ ok: false, message: `--since "${text}" is not a date (${reason}).`, hint: 'Write it as YYYY-MM-DD or DD-MM-YYYY, for example --since 2026-11-23.' });
+  });
+
+  it.each([
+    ['31-01-2026', 'dmy'],
+    ['01/31/2026', 'mdy'],
+    ['08/01/2026', 'ambiguous'],
+    ['05/05/2026', 'none'],
+    ['2026-01-08', 'none'],
+  ])('%s has the day/month shape %s', (text, shape) => {
+    expect(dayMonthShape(text).shape).toBe(shape);
+  });
+
+  it('month-first order reads a/b/yyyy as month/day', () => {
+    expect(parseDateText('01/31/2026', 'mdy')).toEqual({ ok: true, date: '2026-01-31' });
+    expect(parseDateText('31/01/2026', 'mdy').ok).toBe(false);
   });
 });

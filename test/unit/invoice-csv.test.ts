@@ -177,6 +177,8 @@ describe('bad-rows.csv: every bad line is reported with its line and column', ()
     const { rows, result } = await readFile(fixture('bad-rows.csv'));
     expect(rows.map((r) => r.line)).toEqual([2]);
     expect(where(errors(result))).toEqual([
+      // 10/31/2024 (line 15) can only be month-first: the whole Factuurdatum column would be.
+      [0, 0, 'date_month_first'],
       [3, 7, 'bad_amount'],
       [4, 6, 'bad_date'],
       [5, 4, 'unknown_debtor_type'],
@@ -188,7 +190,6 @@ describe('bad-rows.csv: every bad line is reported with its line and column', ()
       [11, 8, 'open_sign_mismatch'],
       [12, 6, 'missing_field'],
       [14, 7, 'decimal_mismatch'],
-      [15, 5, 'bad_date'],
       [16, 3, 'unterminated_quote'],
     ]);
     expect(where(warnings(result))).toEqual([[15, 7, 'zero_amount']]);
@@ -209,7 +210,10 @@ describe('bad-rows.csv: every bad line is reported with its line and column', ()
     expect(byLine.get('7:duplicate_invoice')!.message).toBe('invoice number "F-1" appears twice in the file (first on line 2)');
     expect(byLine.get('8:wrong_field_count')!.message).toBe("the line has 4 fields but the header has 9 (delimiter ';')");
     expect(byLine.get('14:decimal_mismatch')!.message).toContain('decided by "100,00" on line 2');
-    expect(byLine.get('15:bad_date')!.message).toContain('month-first');
+    expect(byLine.get('0:date_month_first')!.message).toBe(
+      'column 5 ("Factuurdatum") is month-first: "10/31/2024" (line 15) can only be month/day/year, so "01-10-2024" (line 2) would be read wrongly day-first; dates are read one way per column',
+    );
+    expect(byLine.get('0:date_month_first')!.hint).toContain('--date-order mdy');
     for (const issue of result.issues) {
       expect(issue.hint.length, issue.code).toBeGreaterThan(10);
       expect(issue.code).toMatch(/^[a-z]+(_[a-z0-9]+)*$/);
@@ -386,7 +390,6 @@ describe('dates', () => {
     ['01-11-2024', '2024-11-01'],
     ['1-11-2024', '2024-11-01'],
     ['1-2-2024', '2024-02-01'],
-    ['01/11/2024', '2024-11-01'],
     ['01.11.2024', '2024-11-01'],
     ['29-02-2024', '2024-02-29'],
     [' 31-12-2024 ', '2024-12-31'],
@@ -399,7 +402,6 @@ describe('dates', () => {
   it.each<[string, string]>([
     ['29-02-2023', 'no such calendar day'],
     ['2024-13-01', 'no such calendar day'],
-    ['12/31/2024', 'month-first'],
     ['31-12-24', 'not a date in a known notation'],
     ['morgen', 'not a date in a known notation'],
     ['2024-11-01T00:00', 'not a date in a known notation'],
@@ -727,5 +729,64 @@ describe('InvoiceNumberTable', () => {
     for (let i = 1; i <= 100_000; i++) expect(table.firstLine(`INV-${i}`, i)).toBe(0);
     for (let i = 1; i <= 100_000; i += 997) expect(table.firstLine(`INV-${i}`, 1)).toBe(i);
     expect(table.size).toBe(100_000);
+  });
+});
+
+describe('dates are decided per file and column, never per cell (issue 18 item 6)', () => {
+  it.each<[string, string[], Partial<InvoiceCsvOptions>, string | null, string[] | null]>([
+    // [case, due dates, options, file-level error code, due dates read]
+    ['day-first only: read day-first', ['31-01-2026', '08-01-2026'], {}, null, ['2026-01-31', '2026-01-08']],
+    ['one month-first value makes the column month-first: refused', ['08/01/2026', '01/31/2026'], {}, 'date_month_first', null],
+    ['day-first and month-first values in one column: refused', ['31/01/2026', '01/31/2026'], {}, 'date_order_mixed', null],
+    ['all ambiguous with "/": refused until --date-order says it', ['08/01/2026', '03/04/2026'], {}, 'date_order_ambiguous', null],
+    ['all ambiguous with "/" and --date-order dmy', ['08/01/2026', '03/04/2026'], { dateOrder: 'dmy' }, null, ['2026-01-08', '2026-04-03']],
+    ['month-first with --date-order mdy', ['08/01/2026', '01/31/2026'], { dateOrder: 'mdy' }, null, ['2026-08-01', '2026-01-31']],
+    ['all ambiguous with "-" and Dutch headers: day-first', ['08-01-2026', '03-04-2026'], {}, null, ['2026-01-08', '2026-04-03']],
+  ])('%s', async (_name, dues, options, code, read) => {
+    const { rows, result } = await readText(csv(...dues.map((d, i) => row(`F${i}`, '10,00', '', d))), options);
+    if (code === null) {
+      expect(errors(result)).toEqual([]);
+      expect(rows.map((r) => r.dueDate)).toEqual(read);
+    } else {
+      expect(errors(result).map((e) => [e.line, e.code])).toEqual([[0, code]]);
+      if (code !== 'date_order_mixed') expect(errors(result)[0]!.hint).toContain('--date-order');
+    }
+  });
+
+  it('English headers with only ambiguous dates need --date-order, also with "-"', async () => {
+    const text = 'Invoice Number;Name;Due Date;Amount\nF1;Jan;08-01-2026;10.00\n';
+    const { result } = await readText(text);
+    expect(errors(result)).toEqual([expect.objectContaining({ line: 0, code: 'date_order_ambiguous', message: expect.stringContaining('English headers') })]);
+  });
+});
+
+describe('header limits and duplicate columns (issue 11)', () => {
+  it('two columns with one name are an error naming both', async () => {
+    const { rows, result } = await readText('Factuurnummer;Naam;Bedrag;Vervaldatum;Bedrag\nF1;Jan;10,00;01-11-2024;20,00\n');
+    expect(rows).toEqual([]);
+    expect(errors(result).map((e) => e.message)).toEqual(['columns 3 ("Bedrag") and 5 ("Bedrag") both map to amount']);
+  });
+
+  it('a 200,000-column header gives one short message', async () => {
+    const header = Array.from({ length: 200_000 }, () => 'c').join(';');
+    const { result } = await readText(`${header}\n1;2\n`);
+    expect(result.issues.map((i) => i.code)).toEqual(['too_many_columns']);
+    expect(result.issues[0]!.message).toBe('the header (line 1) has 200000 columns; an invoice export has at most 1000');
+    // Longer names make the header line itself too long: still one message.
+    const long = await readText(`${Array.from({ length: 200_000 }, (_, i) => `kolom${i}`).join(';')}\n1;2\n`);
+    expect(long.result.issues.map((i) => [i.code, i.message])).toEqual([['record_too_long', 'the line is longer than 1048576 characters']]);
+  });
+
+  it('a missing column lists at most 20 header cells', async () => {
+    const header = Array.from({ length: 500 }, (_, i) => `kolom${i}`).join(';');
+    const { result } = await readText(`${header}\n`);
+    const message = errors(result).map((e) => e.message).join('\n');
+    expect(message.length).toBeLessThan(2000);
+    expect(message).toContain('and 480 more');
+  });
+
+  it('a value longer than the field limit is refused without echoing it', async () => {
+    const { result } = await readText(csv(row('F1', '10,00').replace('Jan Jansen', 'x'.repeat(5000))));
+    expect(errors(result)).toEqual([expect.objectContaining({ line: 2, column: 3, code: 'field_too_long', message: 'Naam has 5000 characters; at most 2000 are read' })]);
   });
 });

@@ -5,7 +5,8 @@ import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { decimalMarksOf, formatEuro, parseAmount } from '../../domain/money.js';
-import { formatDateNl, isIsoDate, parseDateText } from '../../domain/dates.js';
+import { formatDateNl } from '../../domain/dates.js';
+import { dateOption } from '../date-option.js';
 
 export function register(program: Command, act: Act): void {
   const calc = program.command('calc').description('calculators: BIK collection costs, statutory interest, the fourteen-day term');
@@ -43,9 +44,7 @@ function amountArg(text: string): number {
 }
 
 function dateArg(text: string, flag: string): string {
-  const parsed = parseDateText(text);
-  if (!parsed.ok || !isIsoDate(parsed.date)) throw new AppError('usage', `${flag} "${text}" is not a date (${parsed.ok ? 'out of range' : parsed.reason}).`, { hint: 'Write it as YYYY-MM-DD or DD-MM-YYYY.' });
-  return parsed.date;
+  return dateOption(flag, text);
 }
 
 async function costsCommand(ctx: Context, amounts: string[], options: { vat?: boolean }): Promise<void> {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
-import { isIsoDate } from '../../domain/dates.js';
+import { dateOption } from '../date-option.js';
 
 interface HoldOptions {
   reason?: string;
@@ -42,9 +42,7 @@ function resolveTarget(ctx: Context, db: import('../../ledger/ledger.js').Db, ke
 }
 
 async function holdCommand(ctx: Context, [key]: string[], options: HoldOptions): Promise<void> {
-  if (options.until !== undefined && !isIsoDate(options.until)) {
-    throw new AppError('usage', `--until "${options.until}" is not a date.`, { hint: 'Write it as YYYY-MM-DD.' });
-  }
+  if (options.until !== undefined) options.until = dateOption('--until', options.until);
   if (options.until !== undefined && options.until <= ctx.today) {
     throw new AppError('usage', `--until ${options.until} is not after today (${ctx.today}).`, { hint: 'Give the date on which dunning should resume.' });
   }

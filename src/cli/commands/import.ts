@@ -16,14 +16,18 @@ interface ImportOptions {
   encoding?: string;
   delimiter?: string;
   decimal?: string;
+  sheet?: string;
+  dateOrder?: string;
 }
 
 export function register(program: Command, act: Act): void {
   program
     .command('import')
-    .description('read invoices from bookkeeping exports (CSV, presets, UBL XML) into the ledger')
-    .argument('<files...>', 'CSV or UBL XML files')
-    .option('--preset <name|file.json>', 'column preset: generic (default), eboekhouden, afas, or your own JSON file')
+    .description('read invoices from bookkeeping exports (CSV, Excel .xlsx, presets, UBL or CII e-invoices) into the ledger')
+    .argument('<files...>', 'CSV, .xlsx, or UBL/CII XML files')
+    .option('--preset <name|file.json>', 'column preset: exact, moneybird, snelstart, twinfield, eboekhouden, afas, yuki, generic, or your own JSON file (default: chosen by the header)')
+    .option('--sheet <name|number>', 'the sheet of an .xlsx workbook to read (default: the first)')
+    .option('--date-order <dmy|mdy>', 'how dates like 08/01/2026 are read: dmy (day first) or mdy (month first); needed when a file cannot decide it')
     .option('--snapshot', 'the files list ALL open items: open invoices missing from them are closed')
     .option('--force', 'with --snapshot: allow closing more than half of the open invoices')
     .option('--dry-run', 'report what would change; write nothing')
@@ -41,6 +45,7 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
   const encoding = parseChoice(options.encoding, ['utf-8', 'windows-1252'] as const, '--encoding', { utf8: 'utf-8', cp1252: 'windows-1252', 'win-1252': 'windows-1252' });
   const delimiter = parseChoice(options.delimiter, [';', ',', '\t'] as const, '--delimiter', { tab: '\t', '\\t': '\t', semicolon: ';', comma: ',' });
   const decimal = parseChoice(options.decimal, [',', '.'] as const, '--decimal', { comma: ',', dot: '.', point: '.' });
+  const dateOrder = parseChoice(options.dateOrder, ['dmy', 'mdy'] as const, '--date-order', { 'd-m-y': 'dmy', 'm-d-y': 'mdy', 'day-first': 'dmy', 'month-first': 'mdy' });
 
   const report = await importInvoices({
     files,
@@ -57,6 +62,8 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
     encoding,
     delimiter,
     decimal,
+    dateOrder,
+    sheet: options.sheet,
     onProgress: (rows) => ctx.out.progress(`importing… ${rows.toLocaleString('nl-NL')} rows`),
   });
   ctx.out.progressDone();
@@ -81,7 +88,11 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
     `${prefix}: ${report.totals.inserted} new, ${report.totals.updated} updated, ${report.totals.unchanged} unchanged` +
       `${options.snapshot ? `, ${report.totals.closed} closed` : ''}${report.rejected.length ? `, ${report.rejected.length} rejected` : ''}`,
   );
-  for (const f of report.files) out.info(out.c.dim(`${f.file}: ${f.rows} rows, ${f.encoding}, delimiter ${f.delimiter === '\t' ? 'tab' : `"${f.delimiter}"`}, decimal "${f.decimal ?? '-'}"`));
+  for (const f of report.files) {
+    if (f.presetChosen === 'header') out.info(`${f.file}: preset "${f.preset}" chosen by the header (override with --preset)`);
+    const layout = f.format === 'CSV' ? `, delimiter ${f.delimiter === '\t' ? 'tab' : `"${f.delimiter}"`}, decimal "${f.decimal ?? '-'}"` : '';
+    out.info(out.c.dim(`${f.file}: ${f.rows} rows, ${f.format}${f.format === 'CSV' ? `, ${f.encoding}` : ''}${layout}`));
+  }
   for (const change of report.totals.amountChanges.slice(0, 20)) {
     out.warn(`invoice ${change.invoice}: amount changed from ${euro(change.from_cents)} to ${euro(change.to_cents)}`);
   }
@@ -95,10 +106,10 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
   if (report.dryRun) out.info('dry run: nothing was written');
 }
 
-function printIssues(ctx: Context, issues: { file: string; line: number; column: number; message: string }[], label: string): void {
+function printIssues(ctx: Context, issues: { where: string; message: string }[], label: string): void {
   const shown = issues.slice(0, 50);
   for (const issue of shown) {
-    const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
+    const where = issue.where;
     if (label === 'warning') ctx.out.warn(`${where}: ${issue.message}`);
     else ctx.out.info(`${ctx.out.c.yellow(`${label}:`)} ${where}: ${issue.message}`);
   }

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
-import { isIsoDate } from '../../domain/dates.js';
+import { dateOption } from '../date-option.js';
 import { formatAmountNl } from '../../domain/money.js';
 
 interface LettersOptions {
@@ -33,7 +33,7 @@ export function register(program: Command, act: Act): void {
 
 async function lettersCommand(ctx: Context, _args: string[], options: LettersOptions): Promise<void> {
   if (!options.out && !options.combined) throw new AppError('usage', 'letters needs --out <dir> or --combined <file.pdf>.', { hint: 'For example: pre-incasso letters --out ./pdf --channel post' });
-  if (options.since !== undefined && !isIsoDate(options.since)) throw new AppError('usage', `--since "${options.since}" is not a date.`, { hint: 'Write it as YYYY-MM-DD.' });
+  if (options.since !== undefined) options.since = dateOption('--since', options.since);
   if (options.channel !== undefined && options.channel !== 'post' && options.channel !== 'email') throw new AppError('usage', `--channel "${options.channel}" is not post or email.`);
   if (options.run !== undefined && !/^[0-9]+$/.test(options.run)) throw new AppError('usage', `--run "${options.run}" is not a run number.`);
   const loaded = await ctx.config();

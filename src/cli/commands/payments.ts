@@ -5,7 +5,7 @@ import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { decimalMarksOf, formatEuro, parseAmount } from '../../domain/money.js';
-import { parseDateText } from '../../domain/dates.js';
+import { dateOption } from '../date-option.js';
 import type { PaymentListItem, RecordedPayment } from '../../ledger/payments.js';
 
 interface ImportOptions {
@@ -94,10 +94,9 @@ async function addCommand(ctx: Context, [invoice, amountText]: string[], options
   const amountCents = parseUserAmount(amountText ?? '');
   let date = ctx.today;
   if (options.date !== undefined) {
-    const parsed = parseDateText(options.date);
-    if (!parsed.ok) throw new AppError('usage', `--date "${options.date}" is not a date (${parsed.reason}).`, { hint: 'Write it as YYYY-MM-DD or DD-MM-YYYY.' });
-    if (parsed.date > ctx.today) throw new AppError('usage', `--date ${parsed.date} is after today (${ctx.today}).`, { hint: 'Record a payment once it has been made.' });
-    date = parsed.date;
+    const parsed = dateOption('--date', options.date);
+    if (parsed > ctx.today) throw new AppError('usage', `--date ${parsed} is after today (${ctx.today}).`, { hint: 'Record a payment once it has been made.' });
+    date = parsed;
   }
   const reference = options.reference?.trim() || null;
   const { addManualPayment } = await import('../../ledger/payments.js');
