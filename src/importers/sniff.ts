@@ -169,7 +169,7 @@ export function importRefusal(kind: FileKind): { what: string; todo: string } | 
 export function paymentsRefusal(kind: FileKind): { what: string; todo: string } | null {
   switch (kind.kind) {
     case 'refused':
-      return { what: kind.what, todo: kind.todo.replace('export the open items from your bookkeeping package as CSV or Excel (.xlsx) and import that', "download the statement from your bank as CAMT.053, MT940 or the bank's CSV export") };
+      return { what: kind.what.replace('not a list of invoices', 'not a bank statement'), todo: kind.todo.replace('export the open invoices again; the file must have a header line and rows', 'download the statement from your bank again').replace('export the open items from your bookkeeping package as CSV or Excel (.xlsx) and import that', "download the statement from your bank as CAMT.053, MT940 or the bank's CSV export") };
     case 'xlsx':
       return { what: 'is an Excel workbook, not a bank statement', todo: "download the statement from your bank as CAMT.053, MT940 or the bank's CSV export (an invoice list goes to `pre-incasso import`)" };
     case 'ubl':

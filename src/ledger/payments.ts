@@ -27,6 +27,7 @@ import { appendEvent } from './events.js';
 import { parse as parseCamt } from '../importers/camt.js';
 import { parse as parseMt940 } from '../importers/mt940.js';
 import { parse as parseBankCsv } from '../importers/bank-csv.js';
+import { paymentsRefusal, sniffPath } from '../importers/sniff.js';
 import { issueLocation, sniffBankFormat, type BankEntry, type BankIssue, type BankParseResult } from '../importers/bank-entry.js';
 
 export type AllocationMethod = 'structured' | 'letter' | 'end_to_end' | 'text' | 'amount_name' | 'manual' | 'surplus';
@@ -441,9 +442,10 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
   const warnings: BankIssue[] = [];
   for (const file of req.files) {
     const full = path.resolve(req.cwd, file);
-    if (!fs.existsSync(full) || !fs.statSync(full).isFile()) {
-      throw new AppError('input_invalid', `${file}: no such file.`, { hint: 'Check the path; give the bank statement file(s) to import.' });
-    }
+    // Recognised by its first bytes: a folder, an empty file, a spreadsheet, a PDF or an
+    // e-invoice is refused in one line that says what it is and where it belongs.
+    const refusal = paymentsRefusal(sniffPath(full));
+    if (refusal) throw new AppError('input_invalid', `${file}: ${refusal.what}; ${refusal.todo}.`);
     const bytes = fs.readFileSync(full);
     const result = parseBankFile(bytes, file);
     for (const issue of result.issues) (issue.severity === 'error' ? errors : warnings).push(issue);

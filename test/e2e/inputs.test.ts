@@ -283,3 +283,22 @@ describe('header limits and duplicate columns (issue 11)', () => {
     expect(lines(r.stderr)[0]).toBe('error: breed.csv: the header (line 1) has 200000 columns; an invoice export has at most 1000; nothing was imported.');
   });
 });
+
+describe('payments import: the wrong file, one line, exit 4, ledger untouched', () => {
+  it.each<[string, (dir: string) => string, string]>([
+    ['a PDF', (d) => put(d, 'afschrift.pdf', '%PDF-1.7\n%\xe2\xe3\n1 0 obj\n'), "afschrift.pdf: is a PDF document, not a bank statement; download the statement from your bank as CAMT.053, MT940 or the bank's CSV export."],
+    ['an Excel workbook', (d) => copy(d, path.join(FIXTURES, 'xlsx', 'libreoffice-openstaand.xlsx')), "libreoffice-openstaand.xlsx: is an Excel workbook, not a bank statement; download the statement from your bank as CAMT.053, MT940 or the bank's CSV export (an invoice list goes to `pre-incasso import`)."],
+    ['an e-invoice', (d) => copy(d, path.join(FIXTURES, 'ubl', 'SI-UBL-2.0_ok_minimal.xml')), 'SI-UBL-2.0_ok_minimal.xml: is an e-invoice (UBL), not a bank statement; read it with `pre-incasso import`.'],
+    ['a folder', (d) => (fs.mkdirSync(path.join(d, 'bank')), 'bank'), 'bank: is a folder, not a file; name the export file(s) inside it, e.g. folder/*.csv.'],
+    ['an empty file', (d) => put(d, 'leeg.csv', ''), 'leeg.csv: is empty (0 bytes); download the statement from your bank again.'],
+  ])('%s', (_name, make, message) => {
+    const dir = ws({ files: ['openstaande-posten-september.csv'] });
+    expect(cli(dir, ['import', 'openstaande-posten-september.csv', ...TODAY]).code).toBe(0);
+    const before = fs.readFileSync(db(dir));
+    const file = make(dir);
+    const r = cli(dir, ['payments', 'import', file, ...TODAY]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(lines(r.stderr)[0]).toBe(`error: ${message}`);
+    expect(fs.readFileSync(db(dir)).equals(before)).toBe(true);
+  });
+});
