@@ -1,0 +1,450 @@
+// The SQL behind `report` and the book snapshots it draws its history from. Every figure is a
+// set-based aggregate (GROUP BY in SQLite, no query per debtor), so the report over a million
+// invoices costs a few table scans; src/domain/report turns these facts into the figures.
+import type { Db } from './ledger.js';
+import type { IsoDate } from '../domain/dates.js';
+
+/**
+ * Records what the book looks like now, under `today`: one row of totals, and for an import one
+ * row per debtor with money overdue. Call it inside the import's or run's own transaction.
+ */
+export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'run', sourceId: number): number {
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO book_snapshots (today, source, source_id, open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors)
+         SELECT :today, :source, :sourceId,
+                coalesce(sum(status = 'open'), 0),
+                coalesce(sum(CASE WHEN status = 'open' THEN open_cents END), 0),
+                coalesce(sum(status = 'open' AND open_cents > 0 AND due_date < :today), 0),
+                coalesce(sum(CASE WHEN status = 'open' AND open_cents > 0 AND due_date < :today THEN open_cents END), 0),
+                coalesce(sum(CASE WHEN status = 'handed_over' THEN open_cents END), 0),
+                count(DISTINCT CASE WHEN status = 'open' THEN debtor_number END)
+         FROM invoices WHERE status IN ('open', 'handed_over') AND open_cents <> 0`,
+      )
+      .run({ today, source, sourceId }).lastInsertRowid,
+  );
+  if (source === 'import') {
+    db.prepare(
+      `INSERT INTO book_snapshot_debtors (snapshot_id, debtor_number, open_cents, overdue_cents, max_days_late)
+       SELECT :id, debtor_number, sum(open_cents),
+              sum(CASE WHEN open_cents > 0 AND due_date < :today THEN open_cents ELSE 0 END) AS overdue,
+              max(CASE WHEN open_cents > 0 AND due_date < :today THEN CAST(julianday(:today) - julianday(due_date) AS INTEGER) ELSE 0 END)
+       FROM invoices WHERE status = 'open' AND open_cents <> 0
+       GROUP BY debtor_number HAVING overdue > 0`,
+    ).run({ id, today });
+  }
+  return id;
+}
+
+export interface AmountGroup<K> {
+  key: K;
+  invoices: number;
+  cents: number;
+}
+
+const OPEN = "status = 'open' AND open_cents <> 0";
+
+/** Open invoices grouped by due date (a few thousand groups at most): the domain buckets them. */
+export function readOpenByDueDate(db: Db): AmountGroup<IsoDate>[] {
+  return (db.prepare(`SELECT due_date, count(*), sum(open_cents) FROM invoices WHERE ${OPEN} GROUP BY due_date`).raw().all() as [string, number, number][]).map(
+    ([key, invoices, cents]) => ({ key, invoices, cents }),
+  );
+}
+
+export function readOpenByStage(db: Db): AmountGroup<number | null>[] {
+  return (db.prepare(`SELECT stage_index, count(*), sum(open_cents) FROM invoices WHERE ${OPEN} GROUP BY stage_index`).raw().all() as [number | null, number, number][]).map(
+    ([key, invoices, cents]) => ({ key, invoices, cents }),
+  );
+}
+
+/** Open invoices under an active hold (of the invoice or of its debtor), split by dispute. */
+export function readHeld(db: Db, today: IsoDate): { held: AmountGroup<'hold'>; disputed: AmountGroup<'dispute'> } {
+  const rows = db
+    .prepare(
+      `WITH active AS (SELECT * FROM holds WHERE released_on IS NULL AND (until IS NULL OR until > :today)),
+       held AS (
+         SELECT i.number, i.open_cents, a.dispute FROM active a JOIN invoices i ON i.number = a.invoice_number
+         UNION ALL
+         SELECT i.number, i.open_cents, a.dispute FROM active a JOIN invoices i ON i.debtor_number = a.debtor_number WHERE a.invoice_number IS NULL
+       ),
+       per AS (SELECT number, max(open_cents) AS cents, max(dispute) AS dispute FROM held h
+               WHERE EXISTS (SELECT 1 FROM invoices i WHERE i.number = h.number AND i.status = 'open' AND i.open_cents > 0) GROUP BY number)
+       SELECT dispute, count(*), coalesce(sum(cents), 0) FROM per GROUP BY dispute`,
+    )
+    .raw()
+    .all({ today }) as [number, number, number][];
+  const pick = (d: number): { invoices: number; cents: number } => {
+    const r = rows.find((x) => x[0] === d);
+    return { invoices: r?.[1] ?? 0, cents: r?.[2] ?? 0 };
+  };
+  return { held: { key: 'hold', ...pick(0) }, disputed: { key: 'dispute', ...pick(1) } };
+}
+
+export function readHandedOver(db: Db): { invoices: number; cents: number } {
+  const [invoices, cents] = db.prepare("SELECT count(*), coalesce(sum(open_cents), 0) FROM invoices WHERE status = 'handed_over'").raw().get() as [number, number];
+  return { invoices, cents };
+}
+
+export interface UnmatchedPayment {
+  id: number;
+  date: IsoDate;
+  amountCents: number;
+  unallocatedCents: number;
+  counterparty: string | null;
+  reference: string | null;
+}
+
+/** Bank money not (fully) allocated to an invoice: totals and the largest `limit`. */
+export function readUnmatched(db: Db, limit: number): { count: number; cents: number; top: UnmatchedPayment[] } {
+  const base = `SELECT p.id, p.date, p.amount_cents, p.amount_cents - coalesce(a.allocated, 0) AS rest, p.counterparty_name, coalesce(p.reference, p.description)
+                FROM payments p LEFT JOIN (SELECT payment_id, sum(amount_cents) AS allocated FROM allocations GROUP BY payment_id) a ON a.payment_id = p.id
+                WHERE p.amount_cents > coalesce(a.allocated, 0)`;
+  const [count, cents] = db.prepare(`SELECT count(*), coalesce(sum(rest), 0) FROM (${base})`).raw().get() as [number, number];
+  const top = (db.prepare(`${base} ORDER BY rest DESC, p.id LIMIT ?`).raw().all(limit) as [number, string, number, number, string | null, string | null][]).map(
+    ([id, date, amountCents, unallocatedCents, counterparty, reference]) => ({ id, date, amountCents, unallocatedCents, counterparty, reference }),
+  );
+  return { count, cents, top };
+}
+
+export interface SnapshotRow {
+  id: number;
+  today: IsoDate;
+  source: 'import' | 'run';
+  openInvoices: number;
+  openCents: number;
+  overdueInvoices: number;
+  overdueCents: number;
+  handedOverCents: number;
+  debtors: number;
+}
+
+export function readSnapshots(db: Db, until: IsoDate): SnapshotRow[] {
+  return (
+    db
+      .prepare('SELECT id, today, source, open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors FROM book_snapshots WHERE today <= ? ORDER BY today, id')
+      .raw()
+      .all(until) as [number, string, 'import' | 'run', number, number, number, number, number, number][]
+  ).map(([id, today, source, openInvoices, openCents, overdueInvoices, overdueCents, handedOverCents, debtors]) => ({
+    id, today, source, openInvoices, openCents, overdueInvoices, overdueCents, handedOverCents, debtors,
+  }));
+}
+
+export interface DebtorSnapshotRow {
+  today: IsoDate;
+  debtor: string;
+  openCents: number;
+  overdueCents: number;
+  maxDaysLate: number;
+}
+
+/** Per-debtor rows of the last `count` import days (the last import of each day), oldest first. */
+export function readDebtorSnapshots(db: Db, until: IsoDate, count: number): DebtorSnapshotRow[] {
+  return (
+    db
+      .prepare(
+        `WITH last AS (SELECT max(id) AS id, today FROM book_snapshots WHERE source = 'import' AND today <= ? GROUP BY today ORDER BY today DESC LIMIT ?)
+         SELECT last.today, d.debtor_number, d.open_cents, d.overdue_cents, d.max_days_late
+         FROM last JOIN book_snapshot_debtors d ON d.snapshot_id = last.id ORDER BY d.debtor_number, last.today`,
+      )
+      .raw()
+      .all(until, count) as [string, string, number, number, number][]
+  ).map(([today, debtor, openCents, overdueCents, maxDaysLate]) => ({ today, debtor, openCents, overdueCents, maxDaysLate }));
+}
+
+/** The dates of the last `count` invoice imports (one per day), newest first. */
+export function readImportDays(db: Db, until: IsoDate, count: number): IsoDate[] {
+  return (db.prepare("SELECT DISTINCT today FROM imports WHERE kind = 'invoices' AND today <= ? ORDER BY today DESC LIMIT ?").raw().all(until, count) as [string][]).map((r) => r[0]);
+}
+
+// Reductions of an invoice's open amount, dated: bank payments allocated to it, a lower open
+// amount in a later export, and the invoice closed because a snapshot export no longer lists it
+// (settled in the bookkeeping: its last open amount). A higher open amount (a payment reversed,
+// an export that lags behind the bank) counts negative, so the sum stays the net reduction.
+const REDUCTIONS = (scope: string): string => `
+  SELECT a.invoice_number AS invoice, p.date AS date, a.amount_cents AS cents
+    FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_number IN (${scope})
+  UNION ALL
+  SELECT e.invoice_number, e.today, json_extract(e.data, '$.changes.open_cents[0]') - json_extract(e.data, '$.changes.open_cents[1]')
+    FROM events e WHERE e.invoice_number IN (${scope}) AND e.kind = 'invoice_updated' AND json_extract(e.data, '$.changes.open_cents') IS NOT NULL
+  UNION ALL
+  SELECT e.invoice_number, e.today, i.open_cents
+    FROM events e JOIN invoices i ON i.number = e.invoice_number
+    WHERE e.invoice_number IN (${scope}) AND e.kind = 'invoice_closed' AND i.status = 'closed' AND i.open_cents > 0`;
+
+export interface LetterInvoiceRow {
+  letterId: number;
+  letterStage: number;
+  stageIndex: number;
+  letterDate: IsoDate;
+  invoice: string;
+  openCents: number;
+  handedOver: boolean;
+  reductions: { date: IsoDate; cents: number }[];
+}
+
+/** Each invoice a letter demanded (role due), the stage it moved to, and its later reductions. */
+export function readLetterInvoices(db: Db, until: IsoDate): LetterInvoiceRow[] {
+  const rows = db
+    .prepare(
+      `WITH li AS (
+         SELECT l.id, l.stage_index AS letter_stage, l.date, x.invoice_number, x.open_cents
+         FROM letters l JOIN letter_invoices x ON x.letter_id = l.id AND x.role = 'due' WHERE l.date <= :until
+       ),
+       moved AS (
+         SELECT e.invoice_number, CAST(json_extract(e.data, '$.letter_id') AS INTEGER) AS letter_id, json_extract(e.data, '$.stage_index') AS stage_index
+         FROM events e WHERE e.kind = 'stage_changed' AND e.invoice_number IN (SELECT invoice_number FROM li)
+       ),
+       handed AS (
+         SELECT DISTINCT hi.invoice_number FROM handover_invoices hi JOIN handovers h ON h.id = hi.handover_id AND h.state = 'done' AND h.today <= :until
+       ),
+       red AS (${REDUCTIONS('SELECT invoice_number FROM li')})
+       SELECT li.id, li.letter_stage, coalesce(m.stage_index, li.letter_stage), li.date, li.invoice_number, li.open_cents,
+              li.invoice_number IN (SELECT invoice_number FROM handed), r.date, r.cents
+       FROM li
+       LEFT JOIN moved m ON m.invoice_number = li.invoice_number AND m.letter_id = li.id
+       LEFT JOIN red r ON r.invoice = li.invoice_number AND r.date > li.date AND r.date <= :until
+       ORDER BY li.id, li.invoice_number, r.date`,
+    )
+    .raw()
+    .iterate({ until }) as IterableIterator<[number, number, number, string, string, number, number, string | null, number | null]>;
+  const out: LetterInvoiceRow[] = [];
+  let current: LetterInvoiceRow | null = null;
+  for (const [letterId, letterStage, stageIndex, letterDate, invoice, openCents, handed, rDate, rCents] of rows) {
+    if (!current || current.letterId !== letterId || current.invoice !== invoice) {
+      current = { letterId, letterStage, stageIndex, letterDate, invoice, openCents, handedOver: handed === 1, reductions: [] };
+      out.push(current);
+    }
+    if (rDate !== null && rCents !== null && rCents !== 0) current.reductions.push({ date: rDate, cents: rCents });
+  }
+  return out;
+}
+
+export interface LetterCountRow {
+  stageIndex: number;
+  letters: number;
+}
+
+export function readLetterCounts(db: Db, until: IsoDate): LetterCountRow[] {
+  return (db.prepare('SELECT stage_index, count(*) FROM letters WHERE date <= ? GROUP BY stage_index').raw().all(until) as [number, number][]).map(([stageIndex, letters]) => ({ stageIndex, letters }));
+}
+
+export interface SettledRow {
+  debtor: string;
+  invoice: string;
+  dueDate: IsoDate;
+  settledOn: IsoDate;
+}
+
+/** Invoices paid or closed in full, with the day of their last reduction: the payment behaviour. */
+export function readSettled(db: Db, until: IsoDate): SettledRow[] {
+  return (
+    db
+      .prepare(
+        `WITH s AS (SELECT number FROM invoices WHERE status IN ('paid', 'closed') AND amount_cents > 0),
+         red AS (${REDUCTIONS('SELECT number FROM s')})
+         SELECT i.debtor_number, i.number, i.due_date, max(red.date) AS settled
+         FROM red JOIN invoices i ON i.number = red.invoice
+         WHERE red.cents > 0 AND red.date <= ?
+         GROUP BY i.number ORDER BY i.debtor_number, settled, i.number`,
+      )
+      .raw()
+      .all(until) as [string, string, string, string][]
+  ).map(([debtor, invoice, dueDate, settledOn]) => ({ debtor, invoice, dueDate, settledOn }));
+}
+
+export interface DebtorNameRow {
+  number: string;
+  name: string;
+  type: 'consumer' | 'business';
+}
+
+export function readDebtorNames(db: Db, numbers: Iterable<string>): Map<string, DebtorNameRow> {
+  const list = [...new Set(numbers)];
+  const map = new Map<string, DebtorNameRow>();
+  if (list.length === 0) return map;
+  const rows = db.prepare('SELECT number, name, type FROM debtors WHERE number IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(list)) as [string, string, 'consumer' | 'business'][];
+  for (const [number, name, type] of rows) map.set(number, { number, name, type });
+  return map;
+}
+
+export interface TopDebtorRow {
+  debtor: string;
+  name: string;
+  invoices: number;
+  openCents: number;
+  oldestDue: IsoDate;
+  stageIndex: number | null;
+}
+
+export function readTopDebtors(db: Db, limit: number): TopDebtorRow[] {
+  return (
+    db
+      .prepare(
+        `SELECT i.debtor_number, d.name, count(*), sum(i.open_cents) AS cents, min(i.due_date), max(i.stage_index)
+         FROM invoices i JOIN debtors d ON d.number = i.debtor_number
+         WHERE i.${OPEN} GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT ?`,
+      )
+      .raw()
+      .all(limit) as [string, string, number, number, string, number | null][]
+  ).map(([debtor, name, invoices, openCents, oldestDue, stageIndex]) => ({ debtor, name, invoices, openCents, oldestDue, stageIndex }));
+}
+
+export interface HoldRow {
+  id: number;
+  debtor: string;
+  name: string;
+  invoice: string | null;
+  dispute: boolean;
+  reason: string;
+  since: IsoDate;
+  until: IsoDate | null;
+  openCents: number;
+}
+
+/** Active holds and disputes with their reasons, oldest first. */
+export function readActiveHolds(db: Db, today: IsoDate, limit: number): { count: number; rows: HoldRow[] } {
+  const where = 'h.released_on IS NULL AND (h.until IS NULL OR h.until > :today)';
+  const [count] = db.prepare(`SELECT count(*) FROM holds h WHERE ${where}`).raw().get({ today }) as [number];
+  const rows = (
+    db
+      .prepare(
+        `SELECT h.id, coalesce(h.debtor_number, i.debtor_number) AS debtor, d.name, h.invoice_number, h.dispute, h.reason, h.created_on, h.until,
+                CASE WHEN h.invoice_number IS NOT NULL THEN CASE WHEN i.status = 'open' THEN i.open_cents ELSE 0 END
+                     ELSE (SELECT coalesce(sum(open_cents), 0) FROM invoices x WHERE x.debtor_number = h.debtor_number AND x.status = 'open' AND x.open_cents > 0) END
+         FROM holds h LEFT JOIN invoices i ON i.number = h.invoice_number
+         JOIN debtors d ON d.number = coalesce(h.debtor_number, i.debtor_number)
+         WHERE ${where} ORDER BY h.dispute DESC, h.created_on, h.id LIMIT :limit`,
+      )
+      .raw()
+      .all({ today, limit }) as [number, string, string, string | null, number, string, string, string | null, number][]
+  ).map(([id, debtor, name, invoice, dispute, reason, since, until, openCents]) => ({ id, debtor, name, invoice, dispute: dispute === 1, reason, since, until, openCents }));
+  return { count, rows };
+}
+
+export interface HandoverBatchRow {
+  id: number;
+  today: IsoDate;
+  fileName: string;
+  invoices: number;
+  /** Open now plus what was paid since: the amount the claims had when handed over. */
+  handedOverCents: number;
+  paidAfterCents: number;
+  paymentsAfter: number;
+  openNowCents: number;
+}
+
+export function readHandoverBatches(db: Db, until: IsoDate): HandoverBatchRow[] {
+  return (
+    db
+      .prepare(
+        `WITH after AS (
+           SELECT hi.handover_id, a.invoice_number, sum(a.amount_cents) AS cents, count(*) AS n
+           FROM handover_invoices hi JOIN handovers h ON h.id = hi.handover_id
+           JOIN allocations a ON a.invoice_number = hi.invoice_number JOIN payments p ON p.id = a.payment_id
+           WHERE p.date >= h.today AND p.date <= :until GROUP BY hi.handover_id, a.invoice_number
+         )
+         SELECT h.id, h.today, h.file_name, count(hi.invoice_number),
+                coalesce(sum(CASE WHEN i.status = 'handed_over' THEN i.open_cents ELSE 0 END), 0) + coalesce(sum(af.cents), 0),
+                coalesce(sum(af.cents), 0), coalesce(sum(af.n), 0),
+                coalesce(sum(CASE WHEN i.status = 'handed_over' THEN i.open_cents ELSE 0 END), 0)
+         FROM handovers h JOIN handover_invoices hi ON hi.handover_id = h.id JOIN invoices i ON i.number = hi.invoice_number
+         LEFT JOIN after af ON af.handover_id = h.id AND af.invoice_number = hi.invoice_number
+         WHERE h.state = 'done' AND h.today <= :until GROUP BY h.id ORDER BY h.today, h.id`,
+      )
+      .raw()
+      .all({ until }) as [number, string, string, number, number, number, number, number][]
+  ).map(([id, today, fileName, invoices, handedOverCents, paidAfterCents, paymentsAfter, openNowCents]) => ({
+    id, today, fileName, invoices, handedOverCents, paidAfterCents, paymentsAfter, openNowCents,
+  }));
+}
+
+export interface RunRow {
+  id: number;
+  today: IsoDate;
+  at: string;
+  lettersByStage: { stageIndex: number; letters: number; cents: number }[];
+  mail: Record<string, number>;
+  handoverReady: number | null;
+  skipped: number | null;
+}
+
+/** The last `limit` runs: letters per stage, e-mail states, and what the run event recorded. */
+export function readRuns(db: Db, until: IsoDate, limit: number): { count: number; rows: RunRow[] } {
+  const [count] = db.prepare('SELECT count(*) FROM runs WHERE today <= ?').raw().get(until) as [number];
+  const runs = db.prepare('SELECT id, today, at FROM runs WHERE today <= ? ORDER BY today DESC, id DESC LIMIT ?').raw().all(until, limit) as [number, string, string][];
+  if (runs.length === 0) return { count, rows: [] };
+  const ids = JSON.stringify(runs.map((r) => r[0]));
+  const byRun = new Map<number, RunRow>(runs.map(([id, today, at]) => [id, { id, today, at, lettersByStage: [], mail: {}, handoverReady: null, skipped: null }]));
+  for (const [runId, stageIndex, letters, cents] of db
+    .prepare('SELECT run_id, stage_index, count(*), sum(amount_cents) FROM letters WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, stage_index ORDER BY stage_index')
+    .raw()
+    .all(ids) as [number, number, number, number][]) {
+    byRun.get(runId)!.lettersByStage.push({ stageIndex, letters, cents });
+  }
+  for (const [runId, state, n] of db
+    .prepare(
+      `SELECT l.run_id, CASE WHEN w.outbox_id IS NULL THEN o.state ELSE 'withdrawn' END, count(*)
+       FROM outbox o JOIN letters l ON l.id = o.letter_id LEFT JOIN outbox_withdrawn w ON w.outbox_id = o.id
+       WHERE l.run_id IN (SELECT value FROM json_each(?)) GROUP BY 1, 2`,
+    )
+    .raw()
+    .all(ids) as [number, string, number][]) {
+    byRun.get(runId)!.mail[state] = n;
+  }
+  for (const [runId, ready, skipped] of db
+    .prepare(
+      `SELECT CAST(json_extract(data, '$.run_id') AS INTEGER), json_extract(data, '$.handover_ready'), json_extract(data, '$.skipped')
+       FROM events WHERE kind = 'run' AND CAST(json_extract(data, '$.run_id') AS INTEGER) IN (SELECT value FROM json_each(?))`,
+    )
+    .raw()
+    .all(ids) as [number, number | null, number | null][]) {
+    const r = byRun.get(runId);
+    if (r) {
+      r.handoverReady = ready;
+      r.skipped = skipped;
+    }
+  }
+  return { count, rows: [...byRun.values()] };
+}
+
+export interface LimitationCandidate {
+  invoice: string;
+  debtor: string;
+  name: string;
+  type: 'consumer' | 'business';
+  dueDate: IsoDate;
+  openCents: number;
+}
+
+/** Open invoices due on or before `horizon`: the only ones a limitation warning can concern. */
+export function readLimitationCandidates(db: Db, horizon: IsoDate, limit: number): LimitationCandidate[] {
+  return (
+    db
+      .prepare(
+        `SELECT i.number, i.debtor_number, d.name, d.type, i.due_date, i.open_cents FROM invoices i JOIN debtors d ON d.number = i.debtor_number
+         WHERE i.status = 'open' AND i.open_cents > 0 AND i.due_date <= ? ORDER BY i.due_date, i.number LIMIT ?`,
+      )
+      .raw()
+      .all(horizon, limit) as [string, string, string, 'consumer' | 'business', string, number][]
+  ).map(([invoice, debtor, name, type, dueDate, openCents]) => ({ invoice, debtor, name, type, dueDate, openCents }));
+}
+
+/** Open invoices of at least `minCents` that fell due after `since` and before `today`. */
+export function readNewOverdue(db: Db, since: IsoDate, today: IsoDate, minCents: number, limit: number): LimitationCandidate[] {
+  return (
+    db
+      .prepare(
+        `SELECT i.number, i.debtor_number, d.name, d.type, i.due_date, i.open_cents FROM invoices i JOIN debtors d ON d.number = i.debtor_number
+         WHERE i.status IN ('open', 'handed_over') AND i.status = 'open' AND i.open_cents >= ? AND i.due_date >= ? AND i.due_date < ?
+         ORDER BY i.open_cents DESC, i.number LIMIT ?`,
+      )
+      .raw()
+      .all(minCents, since, today, limit) as [string, string, string, 'consumer' | 'business', string, number][]
+  ).map(([invoice, debtor, name, type, dueDate, openCents]) => ({ invoice, debtor, name, type, dueDate, openCents }));
+}
+
+/** Whether the ledger has a table (facts another part of the tool may or may not have added). */
+export function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
