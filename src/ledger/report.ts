@@ -16,8 +16,8 @@ export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'r
          SELECT :today, :source, :sourceId,
                 coalesce(sum(status = 'open'), 0),
                 coalesce(sum(CASE WHEN status = 'open' THEN open_cents END), 0),
-                coalesce(sum(status = 'open' AND open_cents > 0 AND due_date < :today), 0),
-                coalesce(sum(CASE WHEN status = 'open' AND open_cents > 0 AND due_date < :today THEN open_cents END), 0),
+                coalesce(sum(status = 'open' AND due_date < :today), 0),
+                coalesce(sum(CASE WHEN status = 'open' AND due_date < :today THEN open_cents END), 0),
                 coalesce(sum(CASE WHEN status = 'handed_over' THEN open_cents END), 0),
                 count(DISTINCT CASE WHEN status = 'open' THEN debtor_number END)
          FROM invoices WHERE status IN ('open', 'handed_over') AND open_cents <> 0`,

@@ -80,7 +80,7 @@ export async function renderReportHtml(doc: ReportDocument): Promise<string> {
   const agingChart = chart(echarts, {
     title: { text: t.agingTitle, textStyle: { fontSize: 14 } },
     grid: { left: 90, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: agingKeys.map((k) => t.aging[k]) },
+    xAxis: { type: 'category', data: agingKeys.map((k) => t.aging[k]), axisLabel: { interval: 0, width: 86, overflow: 'break', fontSize: 11 } },
     yAxis: euroAxis(lang),
     series: [{ type: 'bar', data: agingKeys.map((k, i) => ({ value: euros(b.aging[k].cents), itemStyle: { color: i === 0 ? PALETTE[2] : i >= 3 ? PALETTE[3] : PALETTE[1] } })), barMaxWidth: 48 }],
   });
@@ -92,7 +92,7 @@ export async function renderReportHtml(doc: ReportDocument): Promise<string> {
   const stageChart = chart(echarts, {
     title: { text: t.byStageTitle, textStyle: { fontSize: 14 } },
     grid: { left: 90, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: b.by_stage.map((s) => p.stageLabel(s.stage)) },
+    xAxis: { type: 'category', data: b.by_stage.map((s) => p.stageLabel(s.stage)), axisLabel: { interval: 0, width: 100, overflow: 'break', fontSize: 11 } },
     yAxis: euroAxis(lang),
     series: [{ type: 'bar', data: b.by_stage.map((s) => euros(s.cents)), barMaxWidth: 48 }],
   });
@@ -114,13 +114,14 @@ export async function renderReportHtml(doc: ReportDocument): Promise<string> {
   const historyBody = h.points.length === 0
     ? `<p class="empty">${escapeHtml(t.noHistory)}</p>`
     : `${chart(echarts, {
-        legend: { top: 0, data: [t.open, t.overdue] },
+        legend: { top: 0, data: [t.open, t.overdue, t.handedOver] },
         grid: { left: 90, right: 20, top: 40, bottom: 30 },
-        xAxis: { type: 'category', data: h.points.map((x) => x.period) },
+        xAxis: { type: 'category', data: h.points.map((x) => x.period), axisLabel: { interval: 0 } },
         yAxis: euroAxis(lang),
         series: [
           { name: t.open, type: 'line', data: h.points.map((x) => euros(x.open_cents)), symbolSize: 7 },
           { name: t.overdue, type: 'line', data: h.points.map((x) => euros(x.overdue_cents)), symbolSize: 7 },
+          { name: t.handedOver, type: 'line', data: h.points.map((x) => euros(x.handed_over_cents)), symbolSize: 7, lineStyle: { type: 'dashed' } },
         ],
       }, 1000, 280)}${p.table(
         [h.unit === 'week' ? t.week : t.month, t.seenOn, t.openInvoices, t.open, t.overdue, t.handedOver],
@@ -141,9 +142,9 @@ export async function renderReportHtml(doc: ReportDocument): Promise<string> {
   );
   const shareChart = chart(echarts, {
     title: { text: t.paidShareTitle, textStyle: { fontSize: 14 } },
-    legend: { top: 24, data: [t.paid7, t.paid14, t.paid30] },
-    grid: { left: 50, right: 20, top: 60, bottom: 30 },
-    xAxis: { type: 'category', data: e.stages.map((s) => s.stage) },
+    legend: { bottom: 0, data: [t.paid7, t.paid14, t.paid30] },
+    grid: { left: 50, right: 20, top: 40, bottom: 60 },
+    xAxis: { type: 'category', data: e.stages.map((s) => s.stage), axisLabel: { interval: 0 } },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
     series: ([['paid_7_share', t.paid7], ['paid_14_share', t.paid14], ['paid_30_share', t.paid30]] as const).map(([k, name]) => ({
       name, type: 'bar', data: e.stages.map((s) => Math.round(s[k] * 1000) / 10), barMaxWidth: 28,

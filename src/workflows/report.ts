@@ -40,14 +40,19 @@ function assemble(db: Db, config: Config, today: IsoDate) {
   const unmatched = q.readUnmatched(db, LIMITS.unmatched);
 
   // Over time.
-  const history = historyOf(q.readSnapshots(db, today));
+  // The book as it stands now closes the series (an export or a hold since the last import
+  // changed it); it replaces the last snapshot of the same period.
+  const history = historyOf([
+    ...q.readSnapshots(db, today),
+    { today, openCents: open.cents, overdueCents: overdue.cents, openInvoices: open.invoices, overdueInvoices: overdue.invoices, handedOverCents: handedOver.cents },
+  ]);
 
   // Effectiveness.
   const facts = q.readLetterInvoices(db, today);
   const handovers = q.readHandoverBatches(db, today);
   const handoverTotal = handovers.reduce((s, h) => ({ invoices: s.invoices + h.invoices, cents: s.cents + h.handedOverCents }), { invoices: 0, cents: 0 });
   const stages = effectivenessOf(stageIds, facts, q.readLetterCounts(db, today));
-  const funnel = funnelOf(stageIds, facts, handoverTotal);
+  const funnel = funnelOf(stageIds, facts);
 
   // Behaviour and signals.
   const behaviour = behaviourOf(q.readSettled(db, today));
@@ -68,6 +73,7 @@ function assemble(db: Db, config: Config, today: IsoDate) {
     newOverdue,
     limitation,
     unmatched: { count: unmatched.count, cents: unmatched.cents },
+    minimumCents: Math.round(config.minimumAmount * 100),
     // arrangements: read here once the ledger records payment arrangements, promises and calls.
   };
   const signals = signalsOf(signalFacts);

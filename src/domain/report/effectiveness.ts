@@ -110,7 +110,7 @@ export function effectivenessOf(stageIds: string[], facts: LetterInvoiceFact[], 
  * The funnel herinnering → aanmaning → final → handover: the distinct invoices that reached
  * each stage (with their amount when they first reached it) and those handed over.
  */
-export function funnelOf(stageIds: string[], facts: LetterInvoiceFact[], handedOver: { invoices: number; cents: number }): FunnelStep[] {
+export function funnelOf(stageIds: string[], facts: LetterInvoiceFact[]): FunnelStep[] {
   const last = stageIds.length - 1;
   const seen: Map<string, number>[] = stageIds.map(() => new Map());
   for (const f of facts) {
@@ -118,6 +118,10 @@ export function funnelOf(stageIds: string[], facts: LetterInvoiceFact[], handedO
     if (!m.has(f.invoice)) m.set(f.invoice, f.openCents);
   }
   const steps: FunnelStep[] = stageIds.map((step, i) => ({ step, invoices: seen[i]!.size, cents: [...seen[i]!.values()].reduce((s, c) => s + c, 0) }));
-  steps.push({ step: 'handover', invoices: handedOver.invoices, cents: handedOver.cents });
+  // Handover: the invoices the letters demanded that went to the incassobureau (a credit note
+  // handed over along with them is no step of the funnel).
+  const handed = new Map<string, number>();
+  for (const f of facts) if (f.handedOver && !handed.has(f.invoice)) handed.set(f.invoice, f.openCents);
+  steps.push({ step: 'handover', invoices: handed.size, cents: [...handed.values()].reduce((s, c) => s + c, 0) });
   return steps;
 }

@@ -2,7 +2,7 @@
 // sees. A rule whose facts the ledger does not have (arrangements before that part of the tool
 // exists) is skipped, so a new kind of fact brings a new rule and nothing else changes.
 import { LIMITATION_WARNING_DAYS, limitationDate } from '../limitation.js';
-import { daysBetween, type IsoDate } from '../dates.js';
+import { daysBetween, formatDateDmy, formatDateEn, type IsoDate } from '../dates.js';
 import { formatEuro, formatEuroEn } from '../money.js';
 import type { Behaviour } from './behaviour.js';
 
@@ -43,6 +43,8 @@ export interface SignalFacts {
   newOverdue?: InvoiceFact[];
   limitation?: InvoiceFact[];
   unmatched?: { count: number; cents: number };
+  /** Below this overdue amount a debtor is not worth a signal (the config's minimumAmount). */
+  minimumCents?: number;
   arrangements?: ArrangementFact[];
 }
 
@@ -67,6 +69,8 @@ export interface SignalRule {
 
 const nl = formatEuro;
 const en = formatEuroEn;
+const dnl = formatDateDmy;
+const den = formatDateEn;
 
 function byDebtor(points: DebtorPoint[]): Map<string, DebtorPoint[]> {
   const map = new Map<string, DebtorPoint[]>();
@@ -123,13 +127,13 @@ export const SIGNAL_RULES: SignalRule[] = [
         // The oldest overdue invoice keeps ageing and nothing of the arrears was paid meanwhile.
         const ageing = list.every((p, i) => i === 0 || (p.maxDaysLate > list[i - 1]!.maxDaysLate && p.overdueCents >= list[i - 1]!.overdueCents));
         const last = list.at(-1)!;
-        if (!ageing || last.maxDaysLate < 30) continue;
+        if (!ageing || last.maxDaysLate < 30 || last.overdueCents < (f.minimumCents ?? 0)) continue;
         const name = f.names.get(debtor) ?? debtor;
         out.push({
           kind: 'rising_days_late', severity: last.maxDaysLate > 60 ? 'high' : 'medium', debtor, name, invoice: null, cents: last.overdueCents,
           text: {
-            nl: `${name} betaalde niets van de achterstand sinds ${list[0]!.today}; oudste post nu ${last.maxDaysLate} dagen te laat.`,
-            en: `${name} paid nothing of the arrears since ${list[0]!.today}; the oldest item is now ${last.maxDaysLate} days late.`,
+            nl: `${name} betaalde niets van de achterstand sinds ${dnl(list[0]!.today)}; oudste post nu ${last.maxDaysLate} dagen te laat.`,
+            en: `${name} paid nothing of the arrears since ${den(list[0]!.today)}; the oldest item is now ${last.maxDaysLate} days late.`,
           },
         });
       }
@@ -160,8 +164,8 @@ export const SIGNAL_RULES: SignalRule[] = [
       return f.newOverdue!.map((i) => ({
         kind: 'new_large_overdue', severity: 'medium' as const, debtor: i.debtor, name: i.name, invoice: i.invoice, cents: i.openCents,
         text: {
-          nl: `Nieuw achterstallig: factuur ${i.invoice} van ${i.name}, ${nl(i.openCents)}, vervallen op ${i.dueDate}.`,
-          en: `Newly overdue: invoice ${i.invoice} of ${i.name}, ${en(i.openCents)}, due on ${i.dueDate}.`,
+          nl: `Nieuw achterstallig: factuur ${i.invoice} van ${i.name}, ${nl(i.openCents)}, vervallen op ${dnl(i.dueDate)}.`,
+          en: `Newly overdue: invoice ${i.invoice} of ${i.name}, ${en(i.openCents)}, due on ${den(i.dueDate)}.`,
         },
       }));
     },
@@ -182,8 +186,8 @@ export const SIGNAL_RULES: SignalRule[] = [
         out.push({
           kind: 'near_limitation', severity: left < 30 ? 'high' : 'medium', debtor: i.debtor, name: i.name, invoice: i.invoice, cents: i.openCents,
           text: left < 0
-            ? { nl: `Factuur ${i.invoice} van ${i.name} (${nl(i.openCents)}) is mogelijk verjaard sinds ${end} (art. ${which}).`, en: `Invoice ${i.invoice} of ${i.name} (${en(i.openCents)}) may be time-barred since ${end} (art. ${which}).` }
-            : { nl: `Factuur ${i.invoice} van ${i.name} (${nl(i.openCents)}) verjaart op ${end} (${left} dagen, art. ${which}): stuur een stuitingsbrief.`, en: `Invoice ${i.invoice} of ${i.name} (${en(i.openCents)}) becomes time-barred on ${end} (${left} days, art. ${which}): interrupt it in writing.` },
+            ? { nl: `Factuur ${i.invoice} van ${i.name} (${nl(i.openCents)}) is mogelijk verjaard sinds ${dnl(end)} (art. ${which}).`, en: `Invoice ${i.invoice} of ${i.name} (${en(i.openCents)}) may be time-barred since ${den(end)} (art. ${which}).` }
+            : { nl: `Factuur ${i.invoice} van ${i.name} (${nl(i.openCents)}) verjaart op ${dnl(end)} (${left} dagen, art. ${which}): stuur een stuitingsbrief.`, en: `Invoice ${i.invoice} of ${i.name} (${en(i.openCents)}) becomes time-barred on ${den(end)} (${left} days, art. ${which}): interrupt it in writing.` },
         });
       }
       return out;
@@ -212,8 +216,8 @@ export const SIGNAL_RULES: SignalRule[] = [
       return f.arrangements!.filter((a) => a.broken).map((a) => ({
         kind: 'broken_arrangement', severity: 'high' as const, debtor: a.debtor, name: a.name, invoice: null, cents: a.cents,
         text: {
-          nl: `${a.name}: ${what[a.kind][0]} van ${a.dueDate} niet nagekomen${a.cents !== null ? ` (${nl(a.cents)})` : ''}.`,
-          en: `${a.name}: ${what[a.kind][1]} of ${a.dueDate} broken${a.cents !== null ? ` (${en(a.cents)})` : ''}.`,
+          nl: `${a.name}: ${what[a.kind][0]} van ${dnl(a.dueDate)} niet nagekomen${a.cents !== null ? ` (${nl(a.cents)})` : ''}.`,
+          en: `${a.name}: ${what[a.kind][1]} of ${den(a.dueDate)} broken${a.cents !== null ? ` (${en(a.cents)})` : ''}.`,
         },
       }));
     },
