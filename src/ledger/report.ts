@@ -161,16 +161,8 @@ export function readImportDays(db: Db, until: IsoDate, count: number): IsoDate[]
 // amount in a later export, and the invoice closed because a snapshot export no longer lists it
 // (settled in the bookkeeping: its last open amount). A higher open amount (a payment reversed,
 // an export that lags behind the bank) counts negative, so the sum stays the net reduction.
-const REDUCTIONS = (scope: string): string => `
-  SELECT a.invoice_number AS invoice, p.date AS date, a.amount_cents AS cents
-    FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_number IN (${scope})
-  UNION ALL
-  SELECT e.invoice_number, e.today, json_extract(e.data, '$.changes.open_cents[0]') - json_extract(e.data, '$.changes.open_cents[1]')
-    FROM events e WHERE e.invoice_number IN (${scope}) AND e.kind = 'invoice_updated' AND json_extract(e.data, '$.changes.open_cents') IS NOT NULL
-  UNION ALL
-  SELECT e.invoice_number, e.today, i.open_cents
-    FROM events e JOIN invoices i ON i.number = e.invoice_number
-    WHERE e.invoice_number IN (${scope}) AND e.kind = 'invoice_closed' AND i.status = 'closed' AND i.open_cents > 0`;
+// Three index-driven queries, one per source, each joined to the rows it concerns.
+const OPEN_CHANGE = "json_extract(e.data, '$.changes.open_cents[0]') - json_extract(e.data, '$.changes.open_cents[1]')";
 
 export interface LetterInvoiceRow {
   letterId: number;
@@ -183,39 +175,48 @@ export interface LetterInvoiceRow {
   reductions: { date: IsoDate; cents: number }[];
 }
 
-/** Each invoice a letter demanded (role due), the stage it moved to, and its later reductions. */
+/**
+ * Each invoice a letter demanded (role due), the stage it moved to, and its later reductions.
+ * Every letter moves each invoice it demands exactly one stage (the planner's rule), so the
+ * stage is the letter's place among that invoice's letters. The reductions are read once per
+ * source for all demanded invoices and attached here, not looked up row by row.
+ */
 export function readLetterInvoices(db: Db, until: IsoDate): LetterInvoiceRow[] {
-  const rows = db
-    .prepare(
-      `WITH li AS (
-         SELECT l.id, l.stage_index AS letter_stage, l.date, x.invoice_number, x.open_cents
-         FROM letters l JOIN letter_invoices x ON x.letter_id = l.id AND x.role = 'due' WHERE l.date <= :until
-       ),
-       moved AS (
-         SELECT e.invoice_number, CAST(json_extract(e.data, '$.letter_id') AS INTEGER) AS letter_id, json_extract(e.data, '$.stage_index') AS stage_index
-         FROM events e WHERE e.kind = 'stage_changed' AND e.invoice_number IN (SELECT invoice_number FROM li)
-       ),
-       handed AS (
-         SELECT DISTINCT hi.invoice_number FROM handover_invoices hi JOIN handovers h ON h.id = hi.handover_id AND h.state = 'done' AND h.today <= :until
-       ),
-       red AS (${REDUCTIONS('SELECT invoice_number FROM li')})
-       SELECT li.id, li.letter_stage, coalesce(m.stage_index, li.letter_stage), li.date, li.invoice_number, li.open_cents,
-              li.invoice_number IN (SELECT invoice_number FROM handed), r.date, r.cents
-       FROM li
-       LEFT JOIN moved m ON m.invoice_number = li.invoice_number AND m.letter_id = li.id
-       LEFT JOIN red r ON r.invoice = li.invoice_number AND r.date > li.date AND r.date <= :until
-       ORDER BY li.id, li.invoice_number, r.date`,
-    )
-    .raw()
-    .iterate({ until }) as IterableIterator<[number, number, number, string, string, number, number, string | null, number | null]>;
+  const handed = new Set(
+    (db.prepare("SELECT DISTINCT hi.invoice_number FROM handover_invoices hi JOIN handovers h ON h.id = hi.handover_id WHERE h.state = 'done' AND h.today <= ?").raw().all(until) as [string][]).map((r) => r[0]),
+  );
   const out: LetterInvoiceRow[] = [];
-  let current: LetterInvoiceRow | null = null;
-  for (const [letterId, letterStage, stageIndex, letterDate, invoice, openCents, handed, rDate, rCents] of rows) {
-    if (!current || current.letterId !== letterId || current.invoice !== invoice) {
-      current = { letterId, letterStage, stageIndex, letterDate, invoice, openCents, handedOver: handed === 1, reductions: [] };
-      out.push(current);
+  const byInvoice = new Map<string, LetterInvoiceRow[]>();
+  const rows = db
+    .prepare("SELECT l.id, l.stage_index, l.date, x.invoice_number, x.open_cents FROM letter_invoices x JOIN letters l ON l.id = x.letter_id WHERE x.role = 'due' AND l.date <= ?")
+    .raw()
+    .iterate(until) as IterableIterator<[number, number, string, string, number]>;
+  for (const [letterId, letterStage, letterDate, invoice, openCents] of rows) {
+    const row: LetterInvoiceRow = { letterId, letterStage, stageIndex: letterStage, letterDate, invoice, openCents, handedOver: handed.has(invoice), reductions: [] };
+    out.push(row);
+    const list = byInvoice.get(invoice);
+    if (list) list.push(row);
+    else byInvoice.set(invoice, [row]);
+  }
+  for (const list of byInvoice.values()) {
+    if (list.length > 1) list.sort((a, b) => (a.letterDate < b.letterDate ? -1 : a.letterDate > b.letterDate ? 1 : a.letterId - b.letterId));
+    list.forEach((row, i) => (row.stageIndex = i));
+  }
+  if (out.length === 0) return out;
+  const demanded = "EXISTS (SELECT 1 FROM letter_invoices x WHERE x.invoice_number = %COL% AND x.role = 'due')";
+  const sources = [
+    `SELECT a.invoice_number, p.date, a.amount_cents FROM allocations a JOIN payments p ON p.id = a.payment_id
+     WHERE p.date <= :until AND ${demanded.replace('%COL%', 'a.invoice_number')}`,
+    `SELECT e.invoice_number, e.today, ${OPEN_CHANGE} FROM events e
+     WHERE e.kind = 'invoice_updated' AND e.today <= :until AND json_extract(e.data, '$.changes.open_cents') IS NOT NULL AND ${demanded.replace('%COL%', 'e.invoice_number')}`,
+    `SELECT e.invoice_number, e.today, i.open_cents FROM events e JOIN invoices i ON i.number = e.invoice_number
+     WHERE e.kind = 'invoice_closed' AND e.today <= :until AND i.status = 'closed' AND i.open_cents > 0 AND ${demanded.replace('%COL%', 'e.invoice_number')}`,
+  ];
+  for (const sql of sources) {
+    for (const [invoice, date, cents] of db.prepare(sql).raw().iterate({ until }) as IterableIterator<[string, string, number]>) {
+      if (cents === 0) continue;
+      for (const row of byInvoice.get(invoice) ?? []) if (date > row.letterDate) row.reductions.push({ date, cents });
     }
-    if (rDate !== null && rCents !== null && rCents !== 0) current.reductions.push({ date: rDate, cents: rCents });
   }
   return out;
 }
@@ -238,19 +239,25 @@ export interface SettledRow {
 
 /** Invoices paid or closed in full, with the day of their last reduction: the payment behaviour. */
 export function readSettled(db: Db, until: IsoDate): SettledRow[] {
-  return (
-    db
-      .prepare(
-        `WITH s AS (SELECT number FROM invoices WHERE status IN ('paid', 'closed') AND amount_cents > 0),
-         red AS (${REDUCTIONS('SELECT number FROM s')})
-         SELECT i.debtor_number, i.number, i.due_date, max(red.date) AS settled
-         FROM red JOIN invoices i ON i.number = red.invoice
-         WHERE red.cents > 0 AND red.date <= ?
-         GROUP BY i.number ORDER BY i.debtor_number, settled, i.number`,
-      )
-      .raw()
-      .all(until) as [string, string, string, string][]
-  ).map(([debtor, invoice, dueDate, settledOn]) => ({ debtor, invoice, dueDate, settledOn }));
+  const sources = [
+    // Closed: absent from a snapshot export (settled in the bookkeeping).
+    `SELECT i.debtor_number, i.number, i.due_date, e.today FROM events e JOIN invoices i ON i.number = e.invoice_number
+     WHERE e.kind = 'invoice_closed' AND i.status = 'closed' AND i.amount_cents > 0 AND e.today <= :until`,
+    // Paid by a bank payment allocated to it.
+    `SELECT i.debtor_number, i.number, i.due_date, p.date FROM allocations a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.number = a.invoice_number
+     WHERE i.status = 'paid' AND i.amount_cents > 0 AND p.date <= :until`,
+    // Paid: an export showed nothing open any more.
+    `SELECT i.debtor_number, i.number, i.due_date, e.today FROM events e JOIN invoices i ON i.number = e.invoice_number
+     WHERE e.kind = 'invoice_updated' AND i.status = 'paid' AND i.amount_cents > 0 AND e.today <= :until AND json_extract(e.data, '$.changes.open_cents[1]') = 0`,
+  ];
+  const last = new Map<string, SettledRow>();
+  for (const sql of sources) {
+    for (const [debtor, invoice, dueDate, settledOn] of db.prepare(sql).raw().iterate({ until }) as IterableIterator<[string, string, string, string]>) {
+      const seen = last.get(invoice);
+      if (!seen || settledOn > seen.settledOn) last.set(invoice, { debtor, invoice, dueDate, settledOn });
+    }
+  }
+  return [...last.values()];
 }
 
 export interface DebtorNameRow {
