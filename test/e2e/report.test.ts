@@ -195,3 +195,23 @@ describe('book snapshots', () => {
     }
   });
 });
+
+describe('in English, with hostile text in the ledger', () => {
+  it('escapes debtor data in the HTML, keeps it inert in the CSV, and speaks English', () => {
+    const reason = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>';
+    ok(cli(dir, ['hold', '10007', '--reason', reason, '--today', '2026-11-10']), 'hold');
+    const config = JSON.parse(fs.readFileSync(path.join(dir, 'pre-incasso.config.json'), 'utf8'));
+    config.defaults = { ...config.defaults, language: 'en' };
+    fs.writeFileSync(path.join(dir, 'en.config.json'), JSON.stringify(config));
+    ok(cli(dir, ['--config', 'en.config.json', 'report', '--out', 'en.html', '--csv', 'en-csv', '--today', '2026-11-10']), 'report en');
+    const html = fs.readFileSync(path.join(dir, 'en.html'), 'utf8');
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Accounts receivable report');
+    expect(html).toContain('data-figure="book.open.cents" data-format="euro" data-value="259606">€ 2,596.06<');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<img');
+    const holds = fs.readFileSync(path.join(dir, 'en-csv', 'holds.csv'), 'utf8');
+    expect(holds).toContain(`;"'=HYPERLINK(""http://x"")<img src=x onerror=alert(1)>";`);
+  });
+});
+
