@@ -43,19 +43,17 @@ export interface AmountGroup<K> {
   cents: number;
 }
 
-const OPEN = "status = 'open' AND open_cents <> 0";
-
-/** Open invoices grouped by due date (a few thousand groups at most): the domain buckets them. */
-export function readOpenByDueDate(db: Db): AmountGroup<IsoDate>[] {
-  return (db.prepare(`SELECT due_date, count(*), sum(open_cents) FROM invoices WHERE ${OPEN} GROUP BY due_date`).raw().all() as [string, number, number][]).map(
-    ([key, invoices, cents]) => ({ key, invoices, cents }),
-  );
-}
-
-export function readOpenByStage(db: Db): AmountGroup<number | null>[] {
-  return (db.prepare(`SELECT stage_index, count(*), sum(open_cents) FROM invoices WHERE ${OPEN} GROUP BY stage_index`).raw().all() as [number | null, number, number][]).map(
-    ([key, invoices, cents]) => ({ key, invoices, cents }),
-  );
+/**
+ * Open and handed-over invoices grouped by status, due date and stage (a few thousand groups at
+ * most), in one scan of the invoices: the domain buckets them by age and by stage.
+ */
+export function readOpenGroups(db: Db): { status: 'open' | 'handed_over'; dueDate: IsoDate; stageIndex: number | null; invoices: number; cents: number }[] {
+  return (
+    db
+      .prepare("SELECT status, due_date, stage_index, count(*), sum(open_cents) FROM invoices WHERE status IN ('open', 'handed_over') AND open_cents <> 0 GROUP BY status, due_date, stage_index")
+      .raw()
+      .all() as ['open' | 'handed_over', string, number | null, number, number][]
+  ).map(([status, dueDate, stageIndex, invoices, cents]) => ({ status, dueDate, stageIndex, invoices, cents }));
 }
 
 /** Open invoices under an active hold (of the invoice or of its debtor), split by dispute. */
@@ -79,11 +77,6 @@ export function readHeld(db: Db, today: IsoDate): { held: AmountGroup<'hold'>; d
     return { invoices: r?.[1] ?? 0, cents: r?.[2] ?? 0 };
   };
   return { held: { key: 'hold', ...pick(0) }, disputed: { key: 'dispute', ...pick(1) } };
-}
-
-export function readHandedOver(db: Db): { invoices: number; cents: number } {
-  const [invoices, cents] = db.prepare("SELECT count(*), coalesce(sum(open_cents), 0) FROM invoices WHERE status = 'handed_over'").raw().get() as [number, number];
-  return { invoices, cents };
 }
 
 export interface UnmatchedPayment {
@@ -290,7 +283,7 @@ export function readTopDebtors(db: Db, limit: number): TopDebtorRow[] {
       .prepare(
         `SELECT i.debtor_number, d.name, count(*), sum(i.open_cents) AS cents, min(i.due_date), max(i.stage_index)
          FROM invoices i JOIN debtors d ON d.number = i.debtor_number
-         WHERE i.${OPEN} GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT ?`,
+         WHERE i.status = 'open' AND i.open_cents <> 0 GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT ?`,
       )
       .raw()
       .all(limit) as [string, string, number, number, string, number | null][]

@@ -31,12 +31,15 @@ function assemble(db: Db, config: Config, today: IsoDate) {
   const language = config.defaults.language;
 
   // The book now.
-  const aging = agingOf(q.readOpenByDueDate(db), today);
-  const byStage = byStageOf(q.readOpenByStage(db), stageIds);
+  const groups = q.readOpenGroups(db);
+  const openGroups = groups.filter((g) => g.status === 'open');
+  const aging = agingOf(openGroups.map((g) => ({ key: g.dueDate, invoices: g.invoices, cents: g.cents })), today);
+  const byStage = byStageOf(openGroups.map((g) => ({ key: g.stageIndex, invoices: g.invoices, cents: g.cents })), stageIds);
   const open = byStage.reduce((s, r) => ({ invoices: s.invoices + r.invoices, cents: s.cents + r.cents }), { invoices: 0, cents: 0 });
   const overdue = (['1_30', '31_60', '61_90', 'over_90'] as const).reduce((s, b) => ({ invoices: s.invoices + aging[b].invoices, cents: s.cents + aging[b].cents }), { invoices: 0, cents: 0 });
   const held = q.readHeld(db, today);
-  const handedOver = q.readHandedOver(db);
+  // Handed over: counted with what is still open on them (status 'handed_over', as `status`).
+  const handedOver = groups.filter((g) => g.status === 'handed_over').reduce((t, g) => ({ invoices: t.invoices + g.invoices, cents: t.cents + g.cents }), { invoices: 0, cents: 0 });
   const unmatched = q.readUnmatched(db, LIMITS.unmatched);
 
   // Over time.
