@@ -130,7 +130,7 @@ describe('the HTML report in headless Chromium', () => {
   it('loads offline without errors and shows exactly the figures of report --json', async () => {
     const r = ok(cli(dir, ['report', '--out', 'rapport/rapport.html', '--today', '2026-11-10']), 'report --out');
     const file = path.join(dir, 'rapport', 'rapport.html');
-    expect(r.stderr).toContain(file);
+    expect(r.stdout).toContain(`HTML: ${file}`);
     const html = fs.readFileSync(file);
     expect(html.length).toBeLessThan(2 * 1024 * 1024);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);

@@ -32,25 +32,25 @@ async function reportCommand(ctx: Context, _args: string[], options: ReportOptio
   }
   const path = await import('node:path');
   const { writePrivateFile, ensureDir } = await import('../../report/write.js');
-  const written: Record<string, unknown> = {};
+  const written: { html?: string; csv?: string[]; csvDir?: string } = {};
   const htmlWanted = options.out !== undefined || (!ctx.out.json && options.csv === undefined);
   if (htmlWanted) {
     const { renderReportHtml } = await import('../../report/html.js');
     const file = writePrivateFile(path.resolve(ctx.cwd, options.out ?? 'report.html'), await renderReportHtml(doc));
     written.html = file;
-    ctx.out.info(`report written: ${file}`);
   }
   if (options.csv !== undefined) {
     const { reportCsvFiles } = await import('../../report/csv.js');
     const dir = ensureDir(path.resolve(ctx.cwd, options.csv));
     const files = Object.entries(reportCsvFiles(doc)).map(([name, content]) => writePrivateFile(path.join(dir, name), content));
     written.csv = files;
-    ctx.out.info(`${files.length} CSV files written to ${dir}`);
+    written.csvDir = dir;
   }
-  ctx.out.document({ ...doc, files: written });
+  ctx.out.document({ ...doc, files: { html: written.html ?? null, csv: written.csv ?? [] } });
   const b = doc.book;
   ctx.out.data(`${doc.creditor}: report on ${doc.today}`);
   ctx.out.data(`open ${formatEuro(b.open.cents)} (${b.open.invoices} invoices), overdue ${formatEuro(b.overdue.cents)}, handed over ${formatEuro(b.handed_over.cents)}`);
   ctx.out.data(`${doc.signals.count} signal${doc.signals.count === 1 ? '' : 's'}${doc.signals.items.slice(0, 5).map((s) => `\n  - ${s.text}`).join('')}`);
   if (written.html) ctx.out.data(`HTML: ${String(written.html)}`);
+  if (written.csvDir) ctx.out.data(`CSV: ${(written.csv as string[]).length} files in ${String(written.csvDir)}`);
 }

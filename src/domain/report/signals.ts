@@ -132,8 +132,8 @@ export const SIGNAL_RULES: SignalRule[] = [
         out.push({
           kind: 'rising_days_late', severity: last.maxDaysLate > 60 ? 'high' : 'medium', debtor, name, invoice: null, cents: last.overdueCents,
           text: {
-            nl: `${name} betaalde niets van de achterstand sinds ${dnl(list[0]!.today)}; oudste post nu ${last.maxDaysLate} dagen te laat.`,
-            en: `${name} paid nothing of the arrears since ${den(list[0]!.today)}; the oldest item is now ${last.maxDaysLate} days late.`,
+            nl: `${name} betaalde niets van de achterstand sinds ${dnl(list[0]!.today)}; bij de laatste import was de oudste post ${last.maxDaysLate} dagen te laat.`,
+            en: `${name} paid nothing of the arrears since ${den(list[0]!.today)}; at the last import the oldest item was ${last.maxDaysLate} days late.`,
           },
         });
       }
