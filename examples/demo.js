@@ -52,4 +52,8 @@ step(['import', 'openstaande-posten-oktober.csv', '--snapshot', '--today', '2026
 step(['run', '--dry-run', '--today', '2026-11-10']);
 step(['export', '--out', 'overdracht', '--today', '2026-11-10']);
 step(['status', '--today', '2026-11-10']);
+// What lies ahead if nothing is paid, and the season in one report for the business owner.
+step(['forecast', '--days', '45', '--today', '2026-11-10']);
+step(['report', '--out', 'rapport.html', '--today', '2026-11-10']);
 console.log(`\nEverything the demo wrote is in ${work}: pdf/, print/, mail/, overdracht/ and the ledger pre-incasso.db.`);
+console.log(`The report of the season: ${path.join(work, 'rapport.html')}`);

@@ -12,6 +12,7 @@ import { InvoiceImportWriter, type ImportTotals } from '../ledger/invoice-import
 import { readInvoiceCsv, type ImportIssue, type InvoiceRow } from './invoice-csv.js';
 import { loadPreset } from './columns.js';
 import { isPlausibleEmail, isValidDutchVat, isValidKvk, normalisePostcode } from '../domain/identifiers.js';
+import { recordBookSnapshot } from '../ledger/report.js';
 import { LIMITATION_WARNING_DAYS, limitationWarning } from '../domain/limitation.js';
 import { addDays, addYears } from '../domain/dates.js';
 import { readEInvoice } from './einvoice.js';
@@ -196,6 +197,8 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
           inserted: writer.totals.inserted, updated: writer.totals.updated, unchanged: writer.totals.unchanged, closed: writer.totals.closed, rejected: errors.length,
         },
       });
+      // The book as this import saw it, for the report's history (same transaction).
+      recordBookSnapshot(db, req.today, 'import', importId);
       db.exec('COMMIT');
       inTransaction = false;
     }

@@ -2,6 +2,7 @@
 // every open invoice with its debtor; no query per debtor (a million invoices stay fast).
 import type { Db } from './ledger.js';
 import { appendEvent } from './events.js';
+import { recordBookSnapshot } from './report.js';
 import type { Channel, DebtorSnapshot, Language, DebtorType } from '../domain/letter.js';
 import type { Action, LetterAction, Plan, PlanDebtorInput, PlanHold, PlanInvoice } from '../domain/plan.js';
 
@@ -111,6 +112,8 @@ export function applyPlan(db: Db, plan: Plan, at: Date = new Date()): AppliedRun
       }, at);
     }
     appendEvent(db, { kind: 'run', today: plan.today, data: { run_id: runId, letters: letters.length, handover_ready: countKind(plan.actions, 'handover'), skipped: countKind(plan.actions, 'skip') } }, at);
+    // The book as this run left it, for the report's history (same transaction).
+    recordBookSnapshot(db, plan.today, 'run', runId);
     return { runId, letterIds };
   })();
 }

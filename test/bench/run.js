@@ -107,6 +107,14 @@ report('run --dry-run peak RSS (MB)', dry.rssMb.toFixed(0), 'target <= 500');
 report('run --dry-run / bare SELECT', (dry.seconds / bare.seconds).toFixed(2), 'target <= 3');
 report('letters planned', JSON.parse(dry.stdout).actions.filter((a) => a.kind === 'letter').length.toLocaleString('en'));
 
+// --- report over the whole book, against status on it (issue: report < 2x status)
+const statusBig = measure(['node', BIN, 'status', '--json', '--today', '2026-11-23']);
+const reportBig = measure(['node', BIN, 'report', '--out', 'report.html', '--today', '2026-11-23', '--quiet']);
+report('status over the whole book (s)', statusBig.seconds.toFixed(2));
+report('report over the whole book (s)', reportBig.seconds.toFixed(2));
+report('report / status', (reportBig.seconds / statusBig.seconds).toFixed(2), 'target < 2');
+report('report HTML (KB)', (fs.statSync(path.join(dir, 'report.html')).size / 1024).toFixed(0), 'target < 2048');
+
 // --- start-up
 const small = fs.mkdtempSync(path.join(os.tmpdir(), 'pre-incasso-bench-small-'));
 fs.copyFileSync(path.join(dir, 'pre-incasso.config.json'), path.join(small, 'pre-incasso.config.json'));

@@ -1,0 +1,47 @@
+// The book now: open amounts by aging bucket and by stage, from the ledger's grouped facts.
+import { daysBetween, type IsoDate } from '../dates.js';
+
+export interface Amount {
+  invoices: number;
+  cents: number;
+}
+
+export const AGING_BUCKETS = ['not_due', '1_30', '31_60', '61_90', 'over_90'] as const;
+export type AgingBucket = (typeof AGING_BUCKETS)[number];
+
+/** The bucket of an invoice due on `dueDate`, seen on `today` (the same cut-offs as `status`). */
+export function agingBucket(dueDate: IsoDate, today: IsoDate): AgingBucket {
+  if (dueDate >= today) return 'not_due';
+  const late = daysBetween(dueDate, today);
+  if (late <= 30) return '1_30';
+  if (late <= 60) return '31_60';
+  if (late <= 90) return '61_90';
+  return 'over_90';
+}
+
+export function agingOf(groups: { key: IsoDate; invoices: number; cents: number }[], today: IsoDate): Record<AgingBucket, Amount> {
+  const out = Object.fromEntries(AGING_BUCKETS.map((b) => [b, { invoices: 0, cents: 0 }])) as Record<AgingBucket, Amount>;
+  for (const g of groups) {
+    const b = out[agingBucket(g.key, today)];
+    b.invoices += g.invoices;
+    b.cents += g.cents;
+  }
+  return out;
+}
+
+export interface StageAmount extends Amount {
+  /** The stage id, or null for invoices that had no letter yet. */
+  stage: string | null;
+}
+
+/** Open amount per stage reached, in the order of the stages; "no letter yet" first. */
+export function byStageOf(groups: { key: number | null; invoices: number; cents: number }[], stageIds: string[]): StageAmount[] {
+  const rows: StageAmount[] = [{ stage: null, invoices: 0, cents: 0 }, ...stageIds.map((stage) => ({ stage, invoices: 0, cents: 0 }))];
+  for (const g of groups) {
+    // A stage removed from the config since: counted with the last stage, never lost.
+    const row = g.key === null ? rows[0]! : rows[Math.min(g.key, stageIds.length - 1) + 1]!;
+    row.invoices += g.invoices;
+    row.cents += g.cents;
+  }
+  return rows;
+}

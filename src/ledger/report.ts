@@ -1,0 +1,450 @@
+// The SQL behind `report` and the book snapshots it draws its history from. Every figure is a
+// set-based aggregate (GROUP BY in SQLite, no query per debtor), so the report over a million
+// invoices costs a few table scans; src/domain/report turns these facts into the figures.
+import type { Db } from './ledger.js';
+import type { IsoDate } from '../domain/dates.js';
+
+/**
+ * Records what the book looks like now, under `today`: one row of totals, and for an import one
+ * row per debtor with money overdue. Call it inside the import's or run's own transaction.
+ */
+export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'run', sourceId: number): number {
+  const id = Number(
+    db
+      .prepare(
+        `INSERT INTO book_snapshots (today, source, source_id, open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors)
+         SELECT :today, :source, :sourceId,
+                coalesce(sum(status = 'open'), 0),
+                coalesce(sum(CASE WHEN status = 'open' THEN open_cents END), 0),
+                coalesce(sum(status = 'open' AND due_date < :today), 0),
+                coalesce(sum(CASE WHEN status = 'open' AND due_date < :today THEN open_cents END), 0),
+                coalesce(sum(CASE WHEN status = 'handed_over' THEN open_cents END), 0),
+                count(DISTINCT CASE WHEN status = 'open' THEN debtor_number END)
+         FROM invoices WHERE status IN ('open', 'handed_over') AND open_cents <> 0`,
+      )
+      .run({ today, source, sourceId }).lastInsertRowid,
+  );
+  if (source === 'import') {
+    db.prepare(
+      `INSERT INTO book_snapshot_debtors (snapshot_id, debtor_number, open_cents, overdue_cents, max_days_late)
+       SELECT :id, debtor_number, sum(open_cents),
+              sum(CASE WHEN open_cents > 0 AND due_date < :today THEN open_cents ELSE 0 END) AS overdue,
+              max(CASE WHEN open_cents > 0 AND due_date < :today THEN CAST(julianday(:today) - julianday(due_date) AS INTEGER) ELSE 0 END)
+       FROM invoices WHERE status = 'open' AND open_cents <> 0
+       GROUP BY debtor_number HAVING overdue > 0`,
+    ).run({ id, today });
+  }
+  return id;
+}
+
+export interface AmountGroup<K> {
+  key: K;
+  invoices: number;
+  cents: number;
+}
+
+/**
+ * Open and handed-over invoices grouped by status, due date and stage (a few thousand groups at
+ * most), in one scan of the invoices: the domain buckets them by age and by stage.
+ */
+export function readOpenGroups(db: Db): { status: 'open' | 'handed_over'; dueDate: IsoDate; stageIndex: number | null; invoices: number; cents: number }[] {
+  return (
+    db
+      .prepare("SELECT status, due_date, stage_index, count(*), sum(open_cents) FROM invoices WHERE status IN ('open', 'handed_over') AND open_cents <> 0 GROUP BY status, due_date, stage_index")
+      .raw()
+      .all() as ['open' | 'handed_over', string, number | null, number, number][]
+  ).map(([status, dueDate, stageIndex, invoices, cents]) => ({ status, dueDate, stageIndex, invoices, cents }));
+}
+
+/** Open invoices under an active hold (of the invoice or of its debtor), split by dispute. */
+export function readHeld(db: Db, today: IsoDate): { held: AmountGroup<'hold'>; disputed: AmountGroup<'dispute'> } {
+  const rows = db
+    .prepare(
+      `WITH active AS (SELECT * FROM holds WHERE released_on IS NULL AND (until IS NULL OR until > :today)),
+       held AS (
+         SELECT i.number, i.open_cents, a.dispute FROM active a JOIN invoices i ON i.number = a.invoice_number
+         UNION ALL
+         SELECT i.number, i.open_cents, a.dispute FROM active a JOIN invoices i ON i.debtor_number = a.debtor_number WHERE a.invoice_number IS NULL
+       ),
+       per AS (SELECT number, max(open_cents) AS cents, max(dispute) AS dispute FROM held h
+               WHERE EXISTS (SELECT 1 FROM invoices i WHERE i.number = h.number AND i.status = 'open' AND i.open_cents > 0) GROUP BY number)
+       SELECT dispute, count(*), coalesce(sum(cents), 0) FROM per GROUP BY dispute`,
+    )
+    .raw()
+    .all({ today }) as [number, number, number][];
+  const pick = (d: number): { invoices: number; cents: number } => {
+    const r = rows.find((x) => x[0] === d);
+    return { invoices: r?.[1] ?? 0, cents: r?.[2] ?? 0 };
+  };
+  return { held: { key: 'hold', ...pick(0) }, disputed: { key: 'dispute', ...pick(1) } };
+}
+
+export interface UnmatchedPayment {
+  id: number;
+  date: IsoDate;
+  amountCents: number;
+  unallocatedCents: number;
+  counterparty: string | null;
+  reference: string | null;
+}
+
+/** Bank money not (fully) allocated to an invoice: totals and the largest `limit`. */
+export function readUnmatched(db: Db, limit: number): { count: number; cents: number; top: UnmatchedPayment[] } {
+  const base = `SELECT p.id, p.date, p.amount_cents, p.amount_cents - coalesce(a.allocated, 0) AS rest, p.counterparty_name, coalesce(p.reference, p.description)
+                FROM payments p LEFT JOIN (SELECT payment_id, sum(amount_cents) AS allocated FROM allocations GROUP BY payment_id) a ON a.payment_id = p.id
+                WHERE p.amount_cents > coalesce(a.allocated, 0)`;
+  const [count, cents] = db.prepare(`SELECT count(*), coalesce(sum(rest), 0) FROM (${base})`).raw().get() as [number, number];
+  const top = (db.prepare(`${base} ORDER BY rest DESC, p.id LIMIT ?`).raw().all(limit) as [number, string, number, number, string | null, string | null][]).map(
+    ([id, date, amountCents, unallocatedCents, counterparty, reference]) => ({ id, date, amountCents, unallocatedCents, counterparty, reference }),
+  );
+  return { count, cents, top };
+}
+
+export interface SnapshotRow {
+  id: number;
+  today: IsoDate;
+  source: 'import' | 'run';
+  openInvoices: number;
+  openCents: number;
+  overdueInvoices: number;
+  overdueCents: number;
+  handedOverCents: number;
+  debtors: number;
+}
+
+export function readSnapshots(db: Db, until: IsoDate): SnapshotRow[] {
+  return (
+    db
+      .prepare('SELECT id, today, source, open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors FROM book_snapshots WHERE today <= ? ORDER BY today, id')
+      .raw()
+      .all(until) as [number, string, 'import' | 'run', number, number, number, number, number, number][]
+  ).map(([id, today, source, openInvoices, openCents, overdueInvoices, overdueCents, handedOverCents, debtors]) => ({
+    id, today, source, openInvoices, openCents, overdueInvoices, overdueCents, handedOverCents, debtors,
+  }));
+}
+
+export interface DebtorSnapshotRow {
+  today: IsoDate;
+  debtor: string;
+  openCents: number;
+  overdueCents: number;
+  maxDaysLate: number;
+}
+
+/** Per-debtor rows of the last `count` import days (the last import of each day), oldest first. */
+export function readDebtorSnapshots(db: Db, until: IsoDate, count: number): DebtorSnapshotRow[] {
+  return (
+    db
+      .prepare(
+        `WITH last AS (SELECT max(id) AS id, today FROM book_snapshots WHERE source = 'import' AND today <= ? GROUP BY today ORDER BY today DESC LIMIT ?)
+         SELECT last.today, d.debtor_number, d.open_cents, d.overdue_cents, d.max_days_late
+         FROM last JOIN book_snapshot_debtors d ON d.snapshot_id = last.id ORDER BY d.debtor_number, last.today`,
+      )
+      .raw()
+      .all(until, count) as [string, string, number, number, number][]
+  ).map(([today, debtor, openCents, overdueCents, maxDaysLate]) => ({ today, debtor, openCents, overdueCents, maxDaysLate }));
+}
+
+/** The dates of the last `count` invoice imports (one per day), newest first. */
+export function readImportDays(db: Db, until: IsoDate, count: number): IsoDate[] {
+  return (db.prepare("SELECT DISTINCT today FROM imports WHERE kind = 'invoices' AND today <= ? ORDER BY today DESC LIMIT ?").raw().all(until, count) as [string][]).map((r) => r[0]);
+}
+
+// Reductions of an invoice's open amount, dated: bank payments allocated to it, a lower open
+// amount in a later export, and the invoice closed because a snapshot export no longer lists it
+// (settled in the bookkeeping: its last open amount). A higher open amount (a payment reversed,
+// an export that lags behind the bank) counts negative, so the sum stays the net reduction.
+// Three index-driven queries, one per source, each joined to the rows it concerns.
+const OPEN_CHANGE = "json_extract(e.data, '$.changes.open_cents[0]') - json_extract(e.data, '$.changes.open_cents[1]')";
+
+export interface LetterInvoiceRow {
+  letterId: number;
+  letterStage: number;
+  stageIndex: number;
+  letterDate: IsoDate;
+  invoice: string;
+  openCents: number;
+  handedOver: boolean;
+  reductions: { date: IsoDate; cents: number }[];
+}
+
+/**
+ * Each invoice a letter demanded (role due), the stage it moved to, and its later reductions.
+ * Every letter moves each invoice it demands exactly one stage (the planner's rule), so the
+ * stage is the letter's place among that invoice's letters. The reductions are read once per
+ * source for all demanded invoices and attached here, not looked up row by row.
+ */
+export function readLetterInvoices(db: Db, until: IsoDate): LetterInvoiceRow[] {
+  const handed = new Set(
+    (db.prepare("SELECT DISTINCT hi.invoice_number FROM handover_invoices hi JOIN handovers h ON h.id = hi.handover_id WHERE h.state = 'done' AND h.today <= ?").raw().all(until) as [string][]).map((r) => r[0]),
+  );
+  const out: LetterInvoiceRow[] = [];
+  const byInvoice = new Map<string, LetterInvoiceRow[]>();
+  const rows = db
+    .prepare("SELECT l.id, l.stage_index, l.date, x.invoice_number, x.open_cents FROM letter_invoices x JOIN letters l ON l.id = x.letter_id WHERE x.role = 'due' AND l.date <= ?")
+    .raw()
+    .iterate(until) as IterableIterator<[number, number, string, string, number]>;
+  for (const [letterId, letterStage, letterDate, invoice, openCents] of rows) {
+    const row: LetterInvoiceRow = { letterId, letterStage, stageIndex: letterStage, letterDate, invoice, openCents, handedOver: handed.has(invoice), reductions: [] };
+    out.push(row);
+    const list = byInvoice.get(invoice);
+    if (list) list.push(row);
+    else byInvoice.set(invoice, [row]);
+  }
+  for (const list of byInvoice.values()) {
+    if (list.length > 1) list.sort((a, b) => (a.letterDate < b.letterDate ? -1 : a.letterDate > b.letterDate ? 1 : a.letterId - b.letterId));
+    list.forEach((row, i) => (row.stageIndex = i));
+  }
+  if (out.length === 0) return out;
+  const demanded = "EXISTS (SELECT 1 FROM letter_invoices x WHERE x.invoice_number = %COL% AND x.role = 'due')";
+  const sources = [
+    `SELECT a.invoice_number, p.date, a.amount_cents FROM allocations a JOIN payments p ON p.id = a.payment_id
+     WHERE p.date <= :until AND ${demanded.replace('%COL%', 'a.invoice_number')}`,
+    `SELECT e.invoice_number, e.today, ${OPEN_CHANGE} FROM events e
+     WHERE e.kind = 'invoice_updated' AND e.today <= :until AND json_extract(e.data, '$.changes.open_cents') IS NOT NULL AND ${demanded.replace('%COL%', 'e.invoice_number')}`,
+    `SELECT e.invoice_number, e.today, i.open_cents FROM events e JOIN invoices i ON i.number = e.invoice_number
+     WHERE e.kind = 'invoice_closed' AND e.today <= :until AND i.status = 'closed' AND i.open_cents > 0 AND ${demanded.replace('%COL%', 'e.invoice_number')}`,
+  ];
+  for (const sql of sources) {
+    for (const [invoice, date, cents] of db.prepare(sql).raw().iterate({ until }) as IterableIterator<[string, string, number]>) {
+      if (cents === 0) continue;
+      for (const row of byInvoice.get(invoice) ?? []) if (date > row.letterDate) row.reductions.push({ date, cents });
+    }
+  }
+  return out;
+}
+
+export interface LetterCountRow {
+  stageIndex: number;
+  letters: number;
+}
+
+export function readLetterCounts(db: Db, until: IsoDate): LetterCountRow[] {
+  return (db.prepare('SELECT stage_index, count(*) FROM letters WHERE date <= ? GROUP BY stage_index').raw().all(until) as [number, number][]).map(([stageIndex, letters]) => ({ stageIndex, letters }));
+}
+
+export interface SettledRow {
+  debtor: string;
+  invoice: string;
+  dueDate: IsoDate;
+  settledOn: IsoDate;
+}
+
+/** Invoices paid or closed in full, with the day of their last reduction: the payment behaviour. */
+export function readSettled(db: Db, until: IsoDate): SettledRow[] {
+  const sources = [
+    // Closed: absent from a snapshot export (settled in the bookkeeping).
+    `SELECT i.debtor_number, i.number, i.due_date, e.today FROM events e JOIN invoices i ON i.number = e.invoice_number
+     WHERE e.kind = 'invoice_closed' AND i.status = 'closed' AND i.amount_cents > 0 AND e.today <= :until`,
+    // Paid by a bank payment allocated to it.
+    `SELECT i.debtor_number, i.number, i.due_date, p.date FROM allocations a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.number = a.invoice_number
+     WHERE i.status = 'paid' AND i.amount_cents > 0 AND p.date <= :until`,
+    // Paid: an export showed nothing open any more.
+    `SELECT i.debtor_number, i.number, i.due_date, e.today FROM events e JOIN invoices i ON i.number = e.invoice_number
+     WHERE e.kind = 'invoice_updated' AND i.status = 'paid' AND i.amount_cents > 0 AND e.today <= :until AND json_extract(e.data, '$.changes.open_cents[1]') = 0`,
+  ];
+  const last = new Map<string, SettledRow>();
+  for (const sql of sources) {
+    for (const [debtor, invoice, dueDate, settledOn] of db.prepare(sql).raw().iterate({ until }) as IterableIterator<[string, string, string, string]>) {
+      const seen = last.get(invoice);
+      if (!seen || settledOn > seen.settledOn) last.set(invoice, { debtor, invoice, dueDate, settledOn });
+    }
+  }
+  return [...last.values()];
+}
+
+export interface DebtorNameRow {
+  number: string;
+  name: string;
+  type: 'consumer' | 'business';
+}
+
+export function readDebtorNames(db: Db, numbers: Iterable<string>): Map<string, DebtorNameRow> {
+  const list = [...new Set(numbers)];
+  const map = new Map<string, DebtorNameRow>();
+  if (list.length === 0) return map;
+  const rows = db.prepare('SELECT number, name, type FROM debtors WHERE number IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(list)) as [string, string, 'consumer' | 'business'][];
+  for (const [number, name, type] of rows) map.set(number, { number, name, type });
+  return map;
+}
+
+export interface TopDebtorRow {
+  debtor: string;
+  name: string;
+  invoices: number;
+  openCents: number;
+  oldestDue: IsoDate;
+  stageIndex: number | null;
+}
+
+export function readTopDebtors(db: Db, limit: number): TopDebtorRow[] {
+  return (
+    db
+      .prepare(
+        `SELECT i.debtor_number, d.name, count(*), sum(i.open_cents) AS cents, min(i.due_date), max(i.stage_index)
+         FROM invoices i JOIN debtors d ON d.number = i.debtor_number
+         WHERE i.status = 'open' AND i.open_cents <> 0 GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT ?`,
+      )
+      .raw()
+      .all(limit) as [string, string, number, number, string, number | null][]
+  ).map(([debtor, name, invoices, openCents, oldestDue, stageIndex]) => ({ debtor, name, invoices, openCents, oldestDue, stageIndex }));
+}
+
+export interface HoldRow {
+  id: number;
+  debtor: string;
+  name: string;
+  invoice: string | null;
+  dispute: boolean;
+  reason: string;
+  since: IsoDate;
+  until: IsoDate | null;
+  openCents: number;
+}
+
+/** Active holds and disputes with their reasons, oldest first. */
+export function readActiveHolds(db: Db, today: IsoDate, limit: number): { count: number; rows: HoldRow[] } {
+  const where = 'h.released_on IS NULL AND (h.until IS NULL OR h.until > :today)';
+  const [count] = db.prepare(`SELECT count(*) FROM holds h WHERE ${where}`).raw().get({ today }) as [number];
+  const rows = (
+    db
+      .prepare(
+        `SELECT h.id, coalesce(h.debtor_number, i.debtor_number) AS debtor, d.name, h.invoice_number, h.dispute, h.reason, h.created_on, h.until,
+                CASE WHEN h.invoice_number IS NOT NULL THEN CASE WHEN i.status = 'open' THEN i.open_cents ELSE 0 END
+                     ELSE (SELECT coalesce(sum(open_cents), 0) FROM invoices x WHERE x.debtor_number = h.debtor_number AND x.status = 'open' AND x.open_cents > 0) END
+         FROM holds h LEFT JOIN invoices i ON i.number = h.invoice_number
+         JOIN debtors d ON d.number = coalesce(h.debtor_number, i.debtor_number)
+         WHERE ${where} ORDER BY h.dispute DESC, h.created_on, h.id LIMIT :limit`,
+      )
+      .raw()
+      .all({ today, limit }) as [number, string, string, string | null, number, string, string, string | null, number][]
+  ).map(([id, debtor, name, invoice, dispute, reason, since, until, openCents]) => ({ id, debtor, name, invoice, dispute: dispute === 1, reason, since, until, openCents }));
+  return { count, rows };
+}
+
+export interface HandoverBatchRow {
+  id: number;
+  today: IsoDate;
+  fileName: string;
+  invoices: number;
+  /** Open now plus what was paid since: the amount the claims had when handed over. */
+  handedOverCents: number;
+  paidAfterCents: number;
+  paymentsAfter: number;
+  openNowCents: number;
+}
+
+export function readHandoverBatches(db: Db, until: IsoDate): HandoverBatchRow[] {
+  return (
+    db
+      .prepare(
+        `WITH after AS (
+           SELECT hi.handover_id, a.invoice_number, sum(a.amount_cents) AS cents, count(*) AS n
+           FROM handover_invoices hi JOIN handovers h ON h.id = hi.handover_id
+           JOIN allocations a ON a.invoice_number = hi.invoice_number JOIN payments p ON p.id = a.payment_id
+           WHERE p.date >= h.today AND p.date <= :until GROUP BY hi.handover_id, a.invoice_number
+         )
+         SELECT h.id, h.today, h.file_name, count(hi.invoice_number),
+                coalesce(sum(CASE WHEN i.status = 'handed_over' THEN i.open_cents ELSE 0 END), 0) + coalesce(sum(af.cents), 0),
+                coalesce(sum(af.cents), 0), coalesce(sum(af.n), 0),
+                coalesce(sum(CASE WHEN i.status = 'handed_over' THEN i.open_cents ELSE 0 END), 0)
+         FROM handovers h JOIN handover_invoices hi ON hi.handover_id = h.id JOIN invoices i ON i.number = hi.invoice_number
+         LEFT JOIN after af ON af.handover_id = h.id AND af.invoice_number = hi.invoice_number
+         WHERE h.state = 'done' AND h.today <= :until GROUP BY h.id ORDER BY h.today, h.id`,
+      )
+      .raw()
+      .all({ until }) as [number, string, string, number, number, number, number, number][]
+  ).map(([id, today, fileName, invoices, handedOverCents, paidAfterCents, paymentsAfter, openNowCents]) => ({
+    id, today, fileName, invoices, handedOverCents, paidAfterCents, paymentsAfter, openNowCents,
+  }));
+}
+
+export interface RunRow {
+  id: number;
+  today: IsoDate;
+  at: string;
+  lettersByStage: { stageIndex: number; letters: number; cents: number }[];
+  mail: Record<string, number>;
+  handoverReady: number | null;
+  skipped: number | null;
+}
+
+/** The last `limit` runs: letters per stage, e-mail states, and what the run event recorded. */
+export function readRuns(db: Db, until: IsoDate, limit: number): { count: number; rows: RunRow[] } {
+  const [count] = db.prepare('SELECT count(*) FROM runs WHERE today <= ?').raw().get(until) as [number];
+  const runs = db.prepare('SELECT id, today, at FROM runs WHERE today <= ? ORDER BY today DESC, id DESC LIMIT ?').raw().all(until, limit) as [number, string, string][];
+  if (runs.length === 0) return { count, rows: [] };
+  const ids = JSON.stringify(runs.map((r) => r[0]));
+  const byRun = new Map<number, RunRow>(runs.map(([id, today, at]) => [id, { id, today, at, lettersByStage: [], mail: {}, handoverReady: null, skipped: null }]));
+  for (const [runId, stageIndex, letters, cents] of db
+    .prepare('SELECT run_id, stage_index, count(*), sum(amount_cents) FROM letters WHERE run_id IN (SELECT value FROM json_each(?)) GROUP BY run_id, stage_index ORDER BY stage_index')
+    .raw()
+    .all(ids) as [number, number, number, number][]) {
+    byRun.get(runId)!.lettersByStage.push({ stageIndex, letters, cents });
+  }
+  for (const [runId, state, n] of db
+    .prepare(
+      `SELECT l.run_id, CASE WHEN w.outbox_id IS NULL THEN o.state ELSE 'withdrawn' END, count(*)
+       FROM outbox o JOIN letters l ON l.id = o.letter_id LEFT JOIN outbox_withdrawn w ON w.outbox_id = o.id
+       WHERE l.run_id IN (SELECT value FROM json_each(?)) GROUP BY 1, 2`,
+    )
+    .raw()
+    .all(ids) as [number, string, number][]) {
+    byRun.get(runId)!.mail[state] = n;
+  }
+  for (const [runId, ready, skipped] of db
+    .prepare(
+      `SELECT CAST(json_extract(data, '$.run_id') AS INTEGER), json_extract(data, '$.handover_ready'), json_extract(data, '$.skipped')
+       FROM events WHERE kind = 'run' AND CAST(json_extract(data, '$.run_id') AS INTEGER) IN (SELECT value FROM json_each(?))`,
+    )
+    .raw()
+    .all(ids) as [number, number | null, number | null][]) {
+    const r = byRun.get(runId);
+    if (r) {
+      r.handoverReady = ready;
+      r.skipped = skipped;
+    }
+  }
+  return { count, rows: [...byRun.values()] };
+}
+
+export interface LimitationCandidate {
+  invoice: string;
+  debtor: string;
+  name: string;
+  type: 'consumer' | 'business';
+  dueDate: IsoDate;
+  openCents: number;
+}
+
+/** Open invoices due on or before `horizon`: the only ones a limitation warning can concern. */
+export function readLimitationCandidates(db: Db, horizon: IsoDate, limit: number): LimitationCandidate[] {
+  return (
+    db
+      .prepare(
+        `SELECT i.number, i.debtor_number, d.name, d.type, i.due_date, i.open_cents FROM invoices i JOIN debtors d ON d.number = i.debtor_number
+         WHERE i.status = 'open' AND i.open_cents > 0 AND i.due_date <= ? ORDER BY i.due_date, i.number LIMIT ?`,
+      )
+      .raw()
+      .all(horizon, limit) as [string, string, string, 'consumer' | 'business', string, number][]
+  ).map(([invoice, debtor, name, type, dueDate, openCents]) => ({ invoice, debtor, name, type, dueDate, openCents }));
+}
+
+/** Open invoices of at least `minCents` that fell due after `since` and before `today`. */
+export function readNewOverdue(db: Db, since: IsoDate, today: IsoDate, minCents: number, limit: number): LimitationCandidate[] {
+  return (
+    db
+      .prepare(
+        `SELECT i.number, i.debtor_number, d.name, d.type, i.due_date, i.open_cents FROM invoices i JOIN debtors d ON d.number = i.debtor_number
+         WHERE i.status IN ('open', 'handed_over') AND i.status = 'open' AND i.open_cents >= ? AND i.due_date >= ? AND i.due_date < ?
+         ORDER BY i.open_cents DESC, i.number LIMIT ?`,
+      )
+      .raw()
+      .all(minCents, since, today, limit) as [string, string, string, 'consumer' | 'business', string, number][]
+  ).map(([invoice, debtor, name, type, dueDate, openCents]) => ({ invoice, debtor, name, type, dueDate, openCents }));
+}
+
+/** Whether the ledger has a table (facts another part of the tool may or may not have added). */
+export function hasTable(db: Db, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}

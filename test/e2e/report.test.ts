@@ -1,0 +1,217 @@
+// `report` and `forecast` end to end over the demo season (examples/, the same steps as
+// `npm run demo`): the JSON figures against figures computed by hand, the CSV files, and the
+// HTML opened in real headless Chromium (Debian's /usr/bin/chromium through puppeteer-core, no
+// browser download): no console error, no network request, every figure shown equal to
+// `report --json`, and a screenshot (REPORT_SCREENSHOT=<file.png> keeps it).
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import puppeteer from 'puppeteer-core';
+import { cli, workspace, type CliResult } from '../helpers/cli.js';
+import { formatFigure, type FigureFormat } from '../../src/report/format.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+function ok(r: CliResult, what: string): CliResult {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`);
+  return r;
+}
+
+let dir: string;
+let doc: any;
+
+beforeAll(() => {
+  dir = workspace({ files: ['openstaande-posten-september.csv', 'openstaande-posten-oktober.csv'] });
+  const steps: string[][] = [
+    ['import', 'openstaande-posten-september.csv', '--today', '2026-09-22'],
+    ['run', '--no-mail', '--today', '2026-09-22'],
+    ['import', 'openstaande-posten-oktober.csv', '--snapshot', '--today', '2026-10-06'],
+    ['hold', '10005', '--dispute', '--reason', 'Klant betwist de levering (mail 3 oktober)', '--today', '2026-10-06'],
+    ['run', '--no-mail', '--today', '2026-10-06'],
+    ['import', 'openstaande-posten-oktober.csv', '--snapshot', '--today', '2026-10-20'],
+    ['run', '--no-mail', '--today', '2026-10-20'],
+    ['import', 'openstaande-posten-oktober.csv', '--snapshot', '--today', '2026-11-10'],
+    ['export', '--out', 'overdracht', '--today', '2026-11-10'],
+  ];
+  for (const s of steps) ok(cli(dir, s), s.join(' '));
+  doc = ok(cli(dir, ['report', '--json', '--today', '2026-11-10']), 'report --json').json();
+}, 120_000);
+
+afterAll(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('report --json over the demo season', () => {
+  it('gives the effectiveness per stage as computed by hand', () => {
+    // herinnering, 22 Sep: Jansen 2026-0101 (121,00), Van Dijk 2026-0102 (2.541,00), Wróblewski
+    // 2026-0105 (350,00), Yılmaz 2026-0107 (89,95), Szőke 2026-0099 (1.234,56); 20 Oct: Jansen
+    // 2026-0123 (20,00 open), Van Dijk 2026-0161 (726,00), Buurtwerk 2026-0150 (610,00), moved to
+    // herinnering by letters whose own stage was final (Jansen, Van Dijk) or herinnering (Buurtwerk).
+    // Yılmaz's invoice vanished from the export of 6 Oct: paid 14 days after the letter.
+    // aanmaning, 6 Oct: 0101, 0102, 0105 (Szőke disputed); final, 20 Oct: the same three, which
+    // the export of 10 Nov hands over.
+    const [herinnering, aanmaning, final] = doc.effectiveness.stages;
+    expect(herinnering).toEqual({
+      stage: 'herinnering', letters: 6, invoices: 8, amount_cents: 12100 + 254100 + 35000 + 8995 + 123456 + 2000 + 72600 + 61000,
+      paid_7_cents: 0, paid_14_cents: 8995, paid_30_cents: 8995,
+      paid_7_share: 0, paid_14_share: Math.round((8995 / 569251) * 10000) / 10000, paid_30_share: Math.round((8995 / 569251) * 10000) / 10000,
+      paid_in_full: 1, median_days_to_payment: 14, handed_over_invoices: 3, handed_over_cents: 12100 + 254100 + 35000,
+    });
+    for (const [row, stage, letters] of [[aanmaning, 'aanmaning', 3], [final, 'laatste-herinnering', 3]] as const) {
+      expect(row).toEqual({
+        stage, letters, invoices: 3, amount_cents: 301200, paid_7_cents: 0, paid_14_cents: 0, paid_30_cents: 0,
+        paid_7_share: 0, paid_14_share: 0, paid_30_share: 0, paid_in_full: 0, median_days_to_payment: null, handed_over_invoices: 3, handed_over_cents: 301200,
+      });
+    }
+    // The credit note 2026-0140 went along with Van Dijk's claim (the batch holds four invoices,
+    // net € 2.891,00), but it was never demanded: the funnel ends with the three claims.
+    expect(doc.handovers).toMatchObject({ invoices: 4, cents: 289100 });
+    expect(doc.effectiveness.funnel).toEqual([
+      { step: 'herinnering', invoices: 8, cents: 569251 },
+      { step: 'aanmaning', invoices: 3, cents: 301200 },
+      { step: 'laatste-herinnering', invoices: 3, cents: 301200 },
+      { step: 'handover', invoices: 3, cents: 301200 },
+    ]);
+  });
+
+  it('shows the book now, its weeks, behaviour, disputes, handovers and runs', () => {
+    expect(doc.book.open).toEqual({ invoices: 5, cents: 2000 + 72600 + 123456 + 550 + 61000 });
+    expect(doc.book.disputed).toEqual({ invoices: 1, cents: 123456 });
+    expect(doc.book.handed_over).toEqual({ invoices: 4, cents: 289100 });
+    expect(doc.history.unit).toBe('week');
+    expect(doc.history.points.map((p: any) => [p.period, p.date])).toEqual([['2026-W39', '2026-09-22'], ['2026-W41', '2026-10-06'], ['2026-W43', '2026-10-20'], ['2026-W46', '2026-11-10']]);
+    // 22 Sep after the run: everything of the September export is open; all but 2026-0123 and
+    // 2026-0150 overdue (the credit note counts, as in the aging buckets).
+    expect(doc.history.points[0]).toMatchObject({ open_cents: 487941, overdue_cents: 487941 - 4840 - 61000 });
+    // The last point is the book as it stands, after the export of 10 Nov.
+    expect(doc.history.points.at(-1)).toMatchObject({ date: '2026-11-10', open_cents: doc.book.open.cents, overdue_cents: doc.book.overdue.cents, handed_over_cents: 289100 });
+    expect(doc.behaviour.slowest).toEqual([{ debtor: '10004', name: 'Ayşe Yılmaz', payments: 1, average_days_late: 21, trend: null, days_late: [21] }]);
+    expect(doc.holds.items).toMatchObject([{ debtor: '10005', dispute: true, reason: 'Klant betwist de levering (mail 3 oktober)', since: '2026-10-06', age_days: 35 }]);
+    expect(doc.handovers.batches).toMatchObject([{ date: '2026-11-10', invoices: 4, handed_over_cents: 289100, paid_after_cents: 0 }]);
+    expect(doc.runs.items.map((r: any) => [r.date, r.letters, r.letters_by_stage])).toEqual([
+      ['2026-10-20', 4, { herinnering: 1, 'laatste-herinnering': 3 }],
+      ['2026-10-06', 3, { aanmaning: 3 }],
+      ['2026-09-22', 5, { herinnering: 5 }],
+    ]);
+    expect(doc.signals.items.map((s: any) => s.kind)).toContain('rising_days_late');
+  });
+
+  it('writes the same figures as CSV files, 0600, for Dutch Excel', () => {
+    const out = path.join(dir, 'cijfers');
+    ok(cli(dir, ['report', '--csv', 'cijfers', '--today', '2026-11-10']), 'report --csv');
+    const eff = fs.readFileSync(path.join(out, 'effectiveness.csv'), 'utf8');
+    expect(eff.startsWith('\uFEFFstage;letters;invoices;demanded_eur')).toBe(true);
+    expect(eff).toContain('\r\nherinnering;6;8;5692,51;0,00;0;89,95;1,58;89,95;1,58;1;14;3;3012,00\r\n');
+    expect(fs.statSync(path.join(out, 'effectiveness.csv')).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(false);
+  });
+});
+
+describe('forecast', () => {
+  it('runs the planner forward: aanmaning today, the final letters after 14 days, handover after 21 more', () => {
+    const f = ok(cli(dir, ['forecast', '--days', '40', '--json', '--today', '2026-11-10']), 'forecast').json();
+    // Jansen 2026-0123 (20,00), Van Dijk 2026-0161 (726,00 less the credit is not due: net), Buurtwerk 2026-0150.
+    expect(f.schedule.map((d: any) => [d.date, d.actions.map((a: any) => [a.kind, a.stage, a.count])])).toEqual([
+      ['2026-11-10', [['letter', 'aanmaning', 3]]],
+      ['2026-11-24', [['letter', 'laatste-herinnering', 3]]],
+      ['2026-12-15', [['handover', null, 3]]],
+    ]);
+    const ledgerBefore = fs.readFileSync(path.join(dir, 'pre-incasso.db'));
+    ok(cli(dir, ['forecast', '--days', '5', '--today', '2026-11-10']), 'forecast text');
+    expect(fs.readFileSync(path.join(dir, 'pre-incasso.db')).equals(ledgerBefore)).toBe(true);
+    expect(cli(dir, ['forecast', '--days', 'x']).code).toBe(2);
+  });
+});
+
+describe('the HTML report in headless Chromium', () => {
+  it('loads offline without errors and shows exactly the figures of report --json', async () => {
+    const r = ok(cli(dir, ['report', '--out', 'rapport/rapport.html', '--today', '2026-11-10']), 'report --out');
+    const file = path.join(dir, 'rapport', 'rapport.html');
+    expect(r.stdout).toContain(`HTML: ${file}`);
+    const html = fs.readFileSync(file);
+    expect(html.length).toBeLessThan(2 * 1024 * 1024);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(html.toString()).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+
+    const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1200, height: 900 });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warn') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.setRequestInterception(true);
+      page.on('request', (req) => {
+        if (req.url() === pathToFileURL(file).href) return void req.continue();
+        requests.push(req.url());
+        void req.abort();
+      });
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      const figures = await page.$$eval('[data-figure]', (els) =>
+        els.map((e) => ({ path: e.getAttribute('data-figure')!, format: e.getAttribute('data-format')!, value: e.getAttribute('data-value')!, text: (e.textContent ?? '').trim() })),
+      );
+      const charts = await page.$$eval('figure.chart svg', (els) => els.length);
+      const shot = process.env.REPORT_SCREENSHOT ?? path.join(dir, 'rapport.png');
+      await page.screenshot({ path: shot as `${string}.png`, fullPage: true });
+      expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
+
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+      expect(charts).toBe(5);
+      expect(figures.length).toBeGreaterThan(80);
+      const at = (p: string): unknown => p.split('.').reduce<any>((o, k) => o?.[k], doc);
+      for (const f of figures) {
+        const expected = at(f.path);
+        expect(expected, f.path).not.toBeUndefined();
+        expect(f.value, f.path).toBe(expected === null ? '' : String(expected));
+        expect(f.text, f.path).toBe(formatFigure(expected, f.format as FigureFormat, 'nl'));
+      }
+      expect(figures.find((f) => f.path === 'effectiveness.stages.0.paid_14_share')?.text).toBe('1,6%');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('book snapshots', () => {
+  it('are written by each import and run, under its --today date', () => {
+    const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true });
+    try {
+      const rows = db.prepare('SELECT today, source FROM book_snapshots ORDER BY id').all();
+      expect(rows).toEqual([
+        { today: '2026-09-22', source: 'import' }, { today: '2026-09-22', source: 'run' },
+        { today: '2026-10-06', source: 'import' }, { today: '2026-10-06', source: 'run' },
+        { today: '2026-10-20', source: 'import' }, { today: '2026-10-20', source: 'run' },
+        { today: '2026-11-10', source: 'import' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('in English, with hostile text in the ledger', () => {
+  it('escapes debtor data in the HTML, keeps it inert in the CSV, and speaks English', () => {
+    const reason = '=HYPERLINK("http://x")<img src=x onerror=alert(1)>';
+    ok(cli(dir, ['hold', '10007', '--reason', reason, '--today', '2026-11-10']), 'hold');
+    const config = JSON.parse(fs.readFileSync(path.join(dir, 'pre-incasso.config.json'), 'utf8'));
+    config.defaults = { ...config.defaults, language: 'en' };
+    fs.writeFileSync(path.join(dir, 'en.config.json'), JSON.stringify(config));
+    ok(cli(dir, ['--config', 'en.config.json', 'report', '--out', 'en.html', '--csv', 'en-csv', '--today', '2026-11-10']), 'report en');
+    const html = fs.readFileSync(path.join(dir, 'en.html'), 'utf8');
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Accounts receivable report');
+    expect(html).toContain('data-figure="book.open.cents" data-format="euro" data-value="259606">€ 2,596.06<');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<img');
+    const holds = fs.readFileSync(path.join(dir, 'en-csv', 'holds.csv'), 'utf8');
+    expect(holds).toContain(`;"'=HYPERLINK(""http://x"")<img src=x onerror=alert(1)>";`);
+  });
+});
+
