@@ -121,16 +121,16 @@ export const BUSINESS_MINIMUM_PER_INVOICE_CENTS = 40_00;
  * Collection costs towards a business (handelsovereenkomst): the higher of the BIK staffel over
  * the summed principal and EUR 40 for each late-paid invoice (art. 6:96 lid 4 BW, Directive
  * 2011/7/EU art. 6; CJEU 20 October 2022, C-585/20: the EUR 40 is due per commercial transaction,
- * also when several invoices are claimed together). Principals of zero or less count for nothing.
+ * also when several invoices are claimed together). A negative principal (a credit note) lowers
+ * the sum; only positive principals count as late invoices.
  */
 export function businessCollectionCosts(principals: number[], options?: CollectionCostOptions): { costsCents: number; basis: 'bik' | 'per_invoice'; lateInvoices: number } {
   let total = 0;
   let late = 0;
   for (const p of principals) {
     assertCents(p, 'principal');
-    if (p <= 0) continue;
     total += p;
-    late++;
+    if (p > 0) late++;
   }
   const bik = collectionCosts(total, options);
   const perInvoice = late * BUSINESS_MINIMUM_PER_INVOICE_CENTS;

@@ -184,7 +184,7 @@ export function planDebtor(
     };
     if (inv.kind === 'credit_note') {
       // A credit note is set off against claims by the account; only an unused rest is listed.
-      if (inv.openCents < 0) {
+      if (inv.openCents < 0 && !invoiceHeld) {
         credits.push(inv);
         netOpen += inv.openCents;
       }
