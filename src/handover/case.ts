@@ -383,7 +383,7 @@ const BIK_BASIS_CONSUMER =
 function businessBasis(principalCents: number, late: number, basis: 'bik' | 'per_invoice'): string {
   return (
     `art. 6:96 lid 4 BW: the higher of the BIK staffel (Stb. 2012, 141) over the summed principal (EUR ${money(principalCents)}) ` +
-    `and EUR 40 for each of the ${late} late-paid invoice${late === 1 ? '' : 's'} (CJEU 20 October 2022, C-585/20); due without demand; ` +
+    `and ${late === 1 ? 'EUR 40 for the one late-paid invoice' : `EUR 40 for each of the ${late} late-paid invoices`} (CJEU 20 October 2022, C-585/20); due without demand; ` +
     `${basis === 'per_invoice' ? 'here EUR 40 per invoice is the higher' : 'here the staffel is the higher'}`
   );
 }
