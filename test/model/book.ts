@@ -21,6 +21,7 @@ import { addDays, type IsoDate } from '../../src/domain/dates.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { policyFromConfig } from '../../src/config/policy.js';
 import { debtorAccount } from '../../src/domain/account.js';
+import { readAccountFacts } from '../../src/ledger/account-facts.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const START: IsoDate = '2026-09-01';
@@ -186,12 +187,10 @@ class Pay implements Cmd {
         reference: null, endToEndId: null, description: `factuur ${target.number}`, account: null, importId: null,
       }),
     )();
-    const allocated = rec.allocations.reduce((s, a) => s + a.amountCents, 0);
     // Money beyond what was open stays unallocated (the bookkeeper books only what was allocated).
     if (rec.paymentId !== null) {
       for (const a of rec.allocations) r.payments.push({ id: rec.paymentId, invoice: a.invoice, amountCents: a.amountCents, date: r.today, booked: false, reversed: false });
     }
-    void allocated;
   }
   toString(): string {
     return `bank pays ${this.part}/4 of open invoice #${this.pick}`;
@@ -423,11 +422,8 @@ function readAllFacts(r: Real) {
 
 function* readDunningSnapshotAll(r: Real, debtor: string) {
   // Every claim of the debtor (paid and closed too), as explain reads it.
-  const { readAccountFacts } = accountFacts;
   yield* readAccountFacts(r.ledger.db, { debtor, all: true, payments: true });
 }
-
-import * as accountFacts from '../../src/ledger/account-facts.js';
 
 // ---------------------------------------------------------------------------------------------
 
