@@ -25,6 +25,8 @@ ORDER BY i.debtor_number`;
 export interface AccountReadOptions {
   /** One debtor only (explain). */
   debtor?: string;
+  /** Only these debtors (the handover), read in one query. */
+  debtors?: string[];
   /** Every claim of the debtor, paid and closed ones too (explain); default: open and handed over with money open. */
   all?: boolean;
   /** Read the payments allocated to each claim (explain, handover). */
@@ -129,9 +131,10 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
   const claimed = readCostsClaimed(db, debtor);
   const where = [
     options.all ? '1 = 1' : "i.status IN ('open', 'handed_over') AND i.open_cents <> 0",
-    debtor ? 'i.debtor_number = ?' : '1 = 1',
+    debtor ? 'i.debtor_number = ?' : options.debtors ? 'i.debtor_number IN (SELECT value FROM json_each(?))' : '1 = 1',
   ].join(' AND ');
-  const iter = db.prepare(CLAIMS_SQL.replace('%WHERE%', where)).raw().iterate(...(debtor ? [debtor] : [])) as IterableIterator<Row>;
+  const params = debtor ? [debtor] : options.debtors ? [JSON.stringify(options.debtors)] : [];
+  const iter = db.prepare(CLAIMS_SQL.replace('%WHERE%', where)).raw().iterate(...params) as IterableIterator<Row>;
   let current: PlanDebtorInput | null = null;
   const finish = (d: PlanDebtorInput): PlanDebtorInput => {
     if (options.payments) {
@@ -162,10 +165,12 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
   if (current) yield finish(current);
 }
 
-/** The facts of the given debtors (the handover's cases), with payment detail: a few queries. */
+/** The facts of the given debtors (the handover's cases), with payment detail: a few queries in all. */
 export function readAccountsOf(db: Db, debtors: string[]): Map<string, PlanDebtorInput> {
   const map = new Map<string, PlanDebtorInput>();
-  // One debtor at a time through the indexed debtor filter; a handover has few debtors.
-  for (const d of debtors) for (const input of readAccountFacts(db, { debtor: d, payments: true })) map.set(input.debtor.number, input);
+  if (debtors.length === 0) return map;
+  for (const input of readAccountFacts(db, { debtors })) map.set(input.debtor.number, input);
+  const payments = readAllocatedPayments(db, [...map.values()].flatMap((d) => d.invoices.map((i) => i.number)));
+  for (const d of map.values()) for (const inv of d.invoices) inv.payments = payments.get(inv.number) ?? [];
   return map;
 }
