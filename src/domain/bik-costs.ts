@@ -113,3 +113,26 @@ export function costsAfterPartialPayment(
   const unpaid = principalCents - paidWithinTermCents;
   return unpaid <= 0 ? 0 : collectionCosts(unpaid, options);
 }
+
+/** The fixed minimum compensation per late-paid commercial invoice (art. 6:96 lid 4 BW). */
+export const BUSINESS_MINIMUM_PER_INVOICE_CENTS = 40_00;
+
+/**
+ * Collection costs towards a business (handelsovereenkomst): the higher of the BIK staffel over
+ * the summed principal and EUR 40 for each late-paid invoice (art. 6:96 lid 4 BW, Directive
+ * 2011/7/EU art. 6; CJEU 20 October 2022, C-585/20: the EUR 40 is due per commercial transaction,
+ * also when several invoices are claimed together). A negative principal (a credit note) lowers
+ * the sum; only positive principals count as late invoices.
+ */
+export function businessCollectionCosts(principals: number[], options?: CollectionCostOptions): { costsCents: number; basis: 'bik' | 'per_invoice'; lateInvoices: number } {
+  let total = 0;
+  let late = 0;
+  for (const p of principals) {
+    assertCents(p, 'principal');
+    total += p;
+    if (p > 0) late++;
+  }
+  const bik = collectionCosts(total, options);
+  const perInvoice = late * BUSINESS_MINIMUM_PER_INVOICE_CENTS;
+  return perInvoice > bik ? { costsCents: perInvoice, basis: 'per_invoice', lateInvoices: late } : { costsCents: bik, basis: 'bik', lateInvoices: late };
+}

@@ -44,6 +44,8 @@ export interface LetterInvoiceLine {
   dueDate: IsoDate;
   amountCents: number;
   paidCents: number;
+  /** Credit notes set off against this invoice (absent when none): amount − paid − credited = open. */
+  creditedCents?: number;
   openCents: number;
   /** `due`: this letter demands it and moves it to the stage; `also_open`: listed, not moved. */
   role: 'due' | 'also_open';
@@ -80,4 +82,6 @@ export interface LetterData {
   costsCents: number | null;
   /** Days the debtor is given in the text (14 in the veertiendagenbrief). */
   termDays: number;
+  /** The credit notes set off against the invoices of this letter (the account's allocation). */
+  credits?: { creditNote: string; invoice: string; amountCents: number }[];
 }

@@ -2,10 +2,10 @@
 // policy from the config and today go in; actions with their reasons come out. `run --dry-run`
 // prints exactly these actions and `run` applies them, so the preview cannot differ from the run.
 import { addDays as addDaysExact, maxDate, type IsoDate } from './dates.js';
-import { collectionCosts } from './bik-costs.js';
 import { formatEuro } from './money.js';
 import { fourteenDayTerm } from './terms.js';
 import { isPlausibleEmail } from './identifiers.js';
+import { consumerFinalCosts, debtorAccount, isHoldActive, type AccountClaimInput, type AccountFinalLetter, type AccountHold, type ClaimPosition, type DebtorAccount } from './account.js';
 import { letterReference } from './payment-reference.js';
 import type { Channel, CreditorSnapshot, DebtorSnapshot, LetterData, LetterInvoiceLine } from './letter.js';
 
@@ -23,27 +23,10 @@ export interface Policy {
   creditor: CreditorSnapshot;
 }
 
-export interface PlanInvoice {
-  number: string;
-  issueDate: IsoDate | null;
-  dueDate: IsoDate;
-  amountCents: number;
-  openCents: number;
-  reference: string | null;
-  /** Index of the last stage a letter moved this invoice to; null before the first letter. */
-  stageIndex: number | null;
-  /** Date of that letter. */
-  stageDate: IsoDate | null;
-  /** Channels of that letter (decides the delivery presumption of a final letter). */
-  stageChannels: Channel[] | null;
-}
+/** One claim as the ledger knows it (see account.ts): the engine reads it through the account. */
+export type PlanInvoice = AccountClaimInput;
 
-export interface PlanHold {
-  invoiceNumber: string | null;
-  reason: string;
-  dispute: boolean;
-  until: IsoDate | null;
-}
+export type PlanHold = AccountHold;
 
 export interface PlanDebtorInput {
   debtor: DebtorSnapshot;
@@ -52,6 +35,10 @@ export interface PlanDebtorInput {
   holds: PlanHold[];
   /** Date of the newest letter already recorded for this debtor; null or absent when none. */
   lastLetterDate?: IsoDate | null;
+  /** The debtor's final letters so far: what they covered and the costs they stated (6:96 lid 7). */
+  finalLetters?: AccountFinalLetter[];
+  /** Collection costs claimed for this debtor in earlier handovers. */
+  costsClaimedCents?: number;
 }
 
 export type SkipCode = 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent';
@@ -114,6 +101,8 @@ export interface InvoiceAssessment {
 }
 
 export interface DebtorPlan {
+  /** The account the plan was made from: the same figures every command shows. */
+  account: DebtorAccount;
   actions: Action[];
   assessments: InvoiceAssessment[];
   netOpenCents: number;
@@ -133,10 +122,7 @@ function addDays(date: IsoDate, days: number): IsoDate {
   return result;
 }
 
-/** A hold is active from its creation until the day before `until` (dunning resumes on `until`). */
-export function isHoldActive(hold: PlanHold, today: IsoDate): boolean {
-  return hold.until === null || today < hold.until;
-}
+export { isHoldActive };
 
 function finalChannel(channels: Channel[] | null): Channel {
   return channels?.includes('post') ? 'post' : 'email';
@@ -162,46 +148,52 @@ export function planDebtor(
   const { debtor } = input;
   const stages = policy.stages;
   const finalIndex = stages.length - 1;
-  const active = input.holds.filter((h) => isHoldActive(h, today));
-  const debtorHold = active.find((h) => h.invoiceNumber === null) ?? null;
-  const invoiceHolds = new Map(active.filter((h) => h.invoiceNumber !== null).map((h) => [h.invoiceNumber!, h]));
+  // Every figure below comes from the account: what is paid, credited and open per claim.
+  const account = debtorAccount(input, today);
+  const debtorHold = account.debtorHold;
   const actions: Action[] = [];
   const skip = (code: SkipCode, reason: string, invoice: string | null = null): void => {
     actions.push({ kind: 'skip', debtor: debtor.number, name: debtor.name, invoice, code, reason });
   };
+  const result = (): DebtorPlan => ({ account, actions, assessments, netOpenCents: netOpen, debtorHold });
 
   const assessments: InvoiceAssessment[] = [];
   const note = (a: InvoiceAssessment): void => {
     if (assess) assessments.push(a);
   };
-  const due: { inv: PlanInvoice; toStage: number }[] = [];
-  const alsoOpen: PlanInvoice[] = [];
-  const credits: PlanInvoice[] = [];
-  const ready: PlanInvoice[] = [];
-  const waitingTerm: { inv: PlanInvoice; on: IsoDate }[] = [];
+  const due: { inv: ClaimPosition; toStage: number }[] = [];
+  const alsoOpen: ClaimPosition[] = [];
+  const credits: ClaimPosition[] = [];
+  const ready: ClaimPosition[] = [];
+  const waitingTerm: { inv: ClaimPosition; on: IsoDate }[] = [];
+  const coveredByCredit: string[] = [];
+  const heldOpen: ClaimPosition[] = [];
   let netOpen = 0;
 
-  for (const inv of sortInvoices(input.invoices)) {
-    const held = invoiceHolds.get(inv.number) ?? null;
+  for (const inv of account.claims) {
+    if (inv.status !== 'open') continue;
+    // A debtor hold is reported once for the debtor; an invoice hold per invoice.
+    const invoiceHeld = inv.held !== null && inv.held !== debtorHold ? inv.held : null;
     const base = {
       number: inv.number,
       openCents: inv.openCents,
       dueDate: inv.dueDate,
       stage: inv.stageIndex === null ? null : stages[inv.stageIndex]?.id ?? null,
       stageDate: inv.stageDate,
-      held,
+      held: invoiceHeld,
     };
-    if (inv.openCents < 0) {
-      // A credit note reduces the balance; it is never dunned itself.
-      if (!held) {
+    if (inv.kind === 'credit_note') {
+      // A credit note is set off against claims by the account; only an unused rest is listed.
+      if (inv.openCents < 0 && !invoiceHeld) {
         credits.push(inv);
         netOpen += inv.openCents;
       }
-      note({ ...base, next: null, handoverOn: null, termEnd: null, state: held ? 'held' : 'credit' });
+      if (inv.openCents < 0 || inv.creditedCents > 0) note({ ...base, next: null, handoverOn: null, termEnd: null, state: invoiceHeld ? 'held' : 'credit' });
       continue;
     }
-    if (inv.openCents === 0) continue;
-    if (held) {
+    if (inv.openCents <= 0 && inv.creditedCents === 0) continue;
+    if (invoiceHeld) {
+      heldOpen.push(inv);
       note({ ...base, next: null, handoverOn: null, termEnd: null, state: 'held' });
       continue;
     }
@@ -210,10 +202,12 @@ export function planDebtor(
     if (atFinal) {
       const { on, termEnd } = handoverDate(policy, debtor.type, inv.stageDate!, inv.stageChannels);
       const isReady = today >= on;
-      if (isReady) ready.push(inv);
-      else if (today >= addDays(inv.stageDate!, policy.handoverAfter)) waitingTerm.push({ inv, on });
-      alsoOpen.push(inv);
-      note({ ...base, next: null, handoverOn: on, termEnd, state: isReady ? 'ready_for_handover' : 'final_waiting' });
+      if (inv.openCents > 0) {
+        if (isReady) ready.push(inv);
+        else if (today >= addDays(inv.stageDate!, policy.handoverAfter)) waitingTerm.push({ inv, on });
+        alsoOpen.push(inv);
+      }
+      note({ ...base, next: null, handoverOn: on, termEnd, state: inv.openCents <= 0 ? 'credit' : isReady ? 'ready_for_handover' : 'final_waiting' });
       continue;
     }
     const nextIndex = inv.stageIndex === null ? 0 : inv.stageIndex + 1;
@@ -221,6 +215,12 @@ export function planDebtor(
     // First stage counts from the due date, later ones from the letter that moved the invoice.
     const on = inv.stageIndex === null ? addDays(inv.dueDate, stage.after) : addDays(inv.stageDate!, stage.after);
     const isDue = today >= on;
+    if (inv.openCents <= 0) {
+      // Credit notes cover it entirely: nothing to demand.
+      if (isDue) coveredByCredit.push(inv.number);
+      note({ ...base, next: null, handoverOn: null, termEnd: null, state: 'credit' });
+      continue;
+    }
     if (isDue) due.push({ inv, toStage: nextIndex });
     else if (inv.dueDate < today) alsoOpen.push(inv);
     note({
@@ -236,12 +236,12 @@ export function planDebtor(
     if (due.length > 0 || ready.length > 0) {
       skip(debtorHold.dispute ? 'debtor_disputed' : 'debtor_on_hold', `${debtorHold.dispute ? 'disputed' : 'on hold'}: ${debtorHold.reason}${debtorHold.until ? ` (until ${debtorHold.until})` : ''}`);
     }
-    return { actions, assessments: assessments.map((a) => ({ ...a, state: a.state === 'credit' ? a.state : 'held', held: a.held ?? debtorHold })), netOpenCents: netOpen, debtorHold };
+    return { account, actions, assessments: assessments.map((a) => ({ ...a, state: a.state === 'credit' ? a.state : 'held', held: a.held ?? debtorHold })), netOpenCents: netOpen, debtorHold };
   }
-  for (const [number, hold] of invoiceHolds) {
-    const inv = input.invoices.find((i) => i.number === number);
-    if (inv && inv.openCents > 0) {
-      skip(hold.dispute ? 'invoice_disputed' : 'invoice_on_hold', `invoice ${number} ${hold.dispute ? 'disputed' : 'on hold'}: ${hold.reason}${hold.until ? ` (until ${hold.until})` : ''}`, number);
+  for (const inv of heldOpen) {
+    const hold = inv.held!;
+    if (inv.openCents > 0) {
+      skip(hold.dispute ? 'invoice_disputed' : 'invoice_on_hold', `invoice ${inv.number} ${hold.dispute ? 'disputed' : 'on hold'}: ${hold.reason}${hold.until ? ` (until ${hold.until})` : ''}`, inv.number);
     }
   }
 
@@ -261,39 +261,51 @@ export function planDebtor(
     skip('handover_waits_for_term', `invoice ${w.inv.number}: handover waits for the end of the fourteen-day term (from ${w.on})`, w.inv.number);
   }
 
-  if (due.length === 0) return { actions, assessments, netOpenCents: netOpen, debtorHold };
+  if (due.length === 0) {
+    if (coveredByCredit.length > 0) skip('credit_covers_balance', `credit notes cover ${coveredByCredit.join(', ')}`);
+    return result();
+  }
   // One letter per debtor per day (a second run after a fresh import must not write a second
   // letter dated today, nor one dated before a letter already sent): the due invoices wait for
   // the next run.
   if (input.lastLetterDate != null && input.lastLetterDate >= today) {
     skip('letter_already_sent', `a letter was already recorded on ${input.lastLetterDate}; ${due.map((d) => d.inv.number).join(', ')} wait for the next run`);
-    return { actions, assessments, netOpenCents: netOpen, debtorHold };
-  }
-
-  const creditTotal = credits.reduce((s, c) => s + c.openCents, 0);
-  const dueGross = due.reduce((s, d) => s + d.inv.openCents, 0);
-  const dueCents = Math.max(0, dueGross + creditTotal);
-  if (netOpen <= 0 || dueCents === 0) {
-    skip('credit_covers_balance', `credit notes (${formatEuro(creditTotal)}) cover the due invoices`);
-    return { actions, assessments, netOpenCents: netOpen, debtorHold };
-  }
-  if (dueCents < policy.minimumCents) {
-    skip('below_minimum', `due balance ${formatEuro(dueCents)} is below the minimum of ${formatEuro(policy.minimumCents)}`);
-    return { actions, assessments, netOpenCents: netOpen, debtorHold };
+    return result();
   }
 
   const letterStage = Math.max(...due.map((d) => d.toStage));
+  const finalLetter = letterStage === finalIndex;
+  const consumerFinal = finalLetter && debtor.type === 'consumer';
+  if (consumerFinal) {
+    // 6:96 lid 7 BW: the veertiendagenbrief covers every claim of the debtor that is due (past
+    // its due date, not held or disputed) when it is sent; each moves to the final stage. Claims
+    // a veertiendagenbrief already covers stay "also open" and get no costs again.
+    for (const d of due) d.toStage = finalIndex;
+    for (let i = alsoOpen.length - 1; i >= 0; i--) {
+      const inv = alsoOpen[i]!;
+      if ((inv.stageIndex === null || inv.stageIndex < finalIndex) && inv.dueDate < today && inv.coveredBy === null) {
+        due.push({ inv, toStage: finalIndex });
+        alsoOpen.splice(i, 1);
+      }
+    }
+    due.sort((a, b) => (a.inv.dueDate < b.inv.dueDate ? -1 : a.inv.dueDate > b.inv.dueDate ? 1 : a.inv.number < b.inv.number ? -1 : a.inv.number > b.inv.number ? 1 : 0));
+  }
+  const dueCents = due.reduce((s, d) => s + d.inv.openCents, 0);
+  if (dueCents < policy.minimumCents) {
+    skip('below_minimum', `due balance ${formatEuro(dueCents)} is below the minimum of ${formatEuro(policy.minimumCents)}`);
+    return result();
+  }
+
   const stage = stages[letterStage]!;
   const hasEmail = debtor.email !== null && isPlausibleEmail(debtor.email);
   // A debtor without a usable e-mail address gets the letter by post instead.
   const channels: Channel[] = stage.channels.includes('email') && !hasEmail
     ? ['post']
     : [...stage.channels];
-  const finalLetter = letterStage === finalIndex;
-  // The veertiendagenbrief states the BIK costs over the summed principal of the claims it
-  // demands (6:96 lid 6-7 BW); a credit note of the debtor lowers that principal.
-  const finalPrincipal = Math.min(dueCents, due.filter((d) => d.toStage === finalIndex).reduce((s, d) => s + d.inv.openCents, 0));
-  const costsCents = finalLetter && debtor.type === 'consumer' && finalPrincipal > 0 ? collectionCosts(finalPrincipal) : null;
+  // The veertiendagenbrief states the BIK costs over the summed principal (open after payments
+  // and credit notes) of the claims it newly covers, within what the debtor's earlier letters
+  // left under the scale (6:96 lid 6-7 BW).
+  const costsCents = consumerFinal ? consumerFinalCosts(account, dueCents) : null;
 
   // A preview (dry run, status) does not need what the letter says: building it for every
   // debtor is most of the memory a plan of a million invoices would take.
@@ -305,7 +317,9 @@ export function planDebtor(
       ...credits.map((i) => line(i, 'also_open')),
     ];
     const totalOpen = lines.reduce((s, l) => s + l.openCents, 0);
-    const single = due.length === 1 && credits.length === 0 ? due[0]!.inv.reference : null;
+    const shown = new Set(lines.map((l) => l.number));
+    const setOff = account.claims.flatMap((c) => (c.kind === 'invoice' && shown.has(c.number) ? c.credits : []));
+    const single = due.length === 1 && credits.length === 0 && setOff.length === 0 ? due[0]!.inv.reference : null;
     letter = {
       version: 1,
       date: today,
@@ -320,12 +334,15 @@ export function planDebtor(
       paymentReference: single ?? letterReference(debtor.number, Number(today.replaceAll('-', ''))),
       costsCents,
       termDays: 14,
+      ...(setOff.length > 0 ? { credits: setOff.map((c) => ({ creditNote: c.creditNote, invoice: c.invoice, amountCents: c.amountCents })) } : {}),
     };
   }
   const reasonParts = due.map((d) =>
-    d.inv.stageIndex === null
+    d.inv.stageIndex === null && d.toStage === 0
       ? `${d.inv.number} due ${d.inv.dueDate} + ${stages[0]!.after} days`
-      : `${d.inv.number} ${stages[d.inv.stageIndex]!.id} on ${d.inv.stageDate} + ${stages[d.toStage]!.after} days`,
+      : d.toStage === finalIndex && consumerFinal && (d.inv.stageIndex === null ? 0 : d.inv.stageIndex + 1) < finalIndex
+        ? `${d.inv.number} due since ${d.inv.dueDate}: covered by the veertiendagenbrief (6:96 lid 7 BW)`
+        : `${d.inv.number} ${d.inv.stageIndex === null ? 'due' : stages[d.inv.stageIndex]!.id} on ${d.inv.stageIndex === null ? d.inv.dueDate : d.inv.stageDate} + ${stages[d.toStage]!.after} days`,
   );
   actions.push({
     kind: 'letter',
@@ -343,24 +360,21 @@ export function planDebtor(
     reason: `${reasonParts.join('; ')}${hasEmail || !stage.channels.includes('email') ? '' : '; no valid e-mail address: by post instead'}`,
     ...(letter ? { letter } : {}),
   });
-  return { actions, assessments, netOpenCents: netOpen, debtorHold };
+  return result();
 }
 
-function line(inv: PlanInvoice, role: LetterInvoiceLine['role']): LetterInvoiceLine {
+function line(inv: ClaimPosition, role: LetterInvoiceLine['role']): LetterInvoiceLine {
   return {
     number: inv.number,
     issueDate: inv.issueDate,
     dueDate: inv.dueDate,
-    amountCents: inv.amountCents,
-    paidCents: inv.amountCents - inv.openCents,
+    amountCents: inv.principalCents,
+    paidCents: inv.kind === 'credit_note' ? inv.principalCents - inv.openCents : inv.paidCents,
+    ...(inv.creditedCents > 0 && inv.kind === 'invoice' ? { creditedCents: inv.creditedCents } : {}),
     openCents: inv.openCents,
     role,
     reference: inv.reference,
   };
-}
-
-function sortInvoices(invoices: PlanInvoice[]): PlanInvoice[] {
-  return [...invoices].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
 }
 
 export interface Plan {

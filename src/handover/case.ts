@@ -6,7 +6,7 @@
 // as a decimal string with a dot (`1234.56`) for readers that do not trust floats; ISO dates.
 import { addDays, type IsoDate } from '../domain/dates.js';
 import { formatDotDecimal } from '../domain/money.js';
-import { collectionCosts } from '../domain/bik-costs.js';
+import { businessCollectionCosts, collectionCosts, BUSINESS_MINIMUM_PER_INVOICE_CENTS } from '../domain/bik-costs.js';
 import { statutoryInterest, type DayCount, type InterestPeriod } from '../domain/interest.js';
 import { fourteenDayTerm, type DeliveryChannel } from '../domain/terms.js';
 import type { Channel, CreditorSnapshot, DebtorType, Language } from '../domain/letter.js';
@@ -37,10 +37,15 @@ export interface CaseInvoiceInput {
   issueDate: IsoDate | null;
   dueDate: IsoDate;
   amountCents: number;
+  /** Open after payments and credit notes, as the debtor's account says (src/domain/account.ts). */
   openCents: number;
   reference: string | null;
   /** The letter that moved the invoice to its current stage (the final letter for a ready claim). */
   stageLetterId: number | null;
+  /** Paid per the account (payments, and what the export shows paid beyond them); default amount − open − credited. */
+  paidCents?: number;
+  /** Credit notes the account set off against this claim. */
+  credits?: { creditNote: string; amountCents: number }[];
 }
 
 export interface CasePaymentInput {
@@ -88,6 +93,9 @@ export interface CaseInput {
   /** Every letter recorded for the debtor. */
   letters: CaseLetterInput[];
   notes: CaseNoteInput[];
+  /** Consumer: costs all the debtor's letters stated, and what earlier handovers already claimed of them. */
+  costsStatedTotalCents?: number;
+  costsClaimedBeforeCents?: number;
 }
 
 export interface HandoverInput {
@@ -147,6 +155,10 @@ export interface ClaimJson {
   original: string;
   paid_cents: number;
   paid: string;
+  /** Credit notes set off against this claim (the debtor's account allocates each one once). */
+  credited_cents: number;
+  credited: string;
+  credit_notes: { credit_note: string; amount_cents: number; amount: string }[];
   open_cents: number;
   open: string;
   payment_reference: string | null;
@@ -211,6 +223,9 @@ export interface CollectionCostsJson {
   /** What the case claims: consumer min(stated, computed); business the computed amount. */
   claimed_cents: number;
   claimed: string;
+  /** Business: the invoices paid late, each worth at least EUR 40 (6:96 lid 4 BW; CJEU C-585/20); null for a consumer. */
+  late_invoices: number | null;
+  minimum_per_invoice_cents: number | null;
   vat_included: false;
 }
 
@@ -365,8 +380,13 @@ function totalsJson(open: number, costs: number, interest: number): CaseTotalsJs
 const BIK_BASIS_CONSUMER =
   'art. 6:96 lid 5-7 BW and the Besluit vergoeding voor buitengerechtelijke incassokosten (Stb. 2012, 141): ' +
   'due after the veertiendagenbrief term ran out; never more than the letter stated';
-const BIK_BASIS_BUSINESS =
-  'art. 6:96 lid 4 BW (at least EUR 40, due without demand) with the BIK staffel as the amount (Stb. 2012, 141)';
+function businessBasis(principalCents: number, late: number, basis: 'bik' | 'per_invoice'): string {
+  return (
+    `art. 6:96 lid 4 BW: the higher of the BIK staffel (Stb. 2012, 141) over the summed principal (EUR ${money(principalCents)}) ` +
+    `and ${late === 1 ? 'EUR 40 for the one late-paid invoice' : `EUR 40 for each of the ${late} late-paid invoices`} (CJEU 20 October 2022, C-585/20); due without demand; ` +
+    `${basis === 'per_invoice' ? 'here EUR 40 per invoice is the higher' : 'here the staffel is the higher'}`
+  );
+}
 
 function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, files: LetterFile[]): CaseJson {
   const { debtor } = input;
@@ -374,10 +394,8 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
   const warnings = new Set<string>();
   const lettersById = new Map(input.letters.map((l) => [l.id, l]));
   const invoices = [...input.invoices].sort(claimOrder);
-  // The debtor may set its credit notes off against the claims (6:127 BW): interest runs only on
-  // what remains. Applied to the oldest claims first and from their due date, which can only
-  // lower the interest claimed.
-  let creditLeft = -invoices.reduce((s, i) => s + Math.min(0, i.openCents), 0);
+  // The credit notes were set off by the debtor's account (oldest claim first, each once): the
+  // claims arrive with their open amount after credit, so interest runs only on what remains.
 
   const claims: ClaimJson[] = invoices.map((inv) => {
     const credit = inv.openCents < 0;
@@ -389,11 +407,10 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
       // Interest on the open amount from the day after the due date through the export date
       // (6:119 / 6:119a BW). Conservative: interest the paid part earned while it was late is not
       // claimed, because the ledger cannot prove the open amount and the payments agree.
-      creditApplied = Math.min(inv.openCents, creditLeft);
-      creditLeft -= creditApplied;
+      creditApplied = (inv.credits ?? []).reduce((s, c) => s + c.amountCents, 0);
       try {
         result = statutoryInterest({
-          principalCents: inv.openCents - creditApplied,
+          principalCents: inv.openCents,
           type: consumer ? 'consumer' : 'business',
           dueDate: inv.dueDate,
           until: ctx.exportDate,
@@ -412,14 +429,15 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
         until: ctx.exportDate,
         day_count: ctx.dayCount,
         credit_applied_cents: creditApplied,
-        principal_cents: inv.openCents - creditApplied,
-        principal: money(inv.openCents - creditApplied),
+        principal_cents: inv.openCents,
+        principal: money(inv.openCents),
         interest_cents: result.interestCents,
         interest: money(result.interestCents),
         periods: result.periods.map(periodJson),
       };
     }
-    const paid = inv.amountCents - inv.openCents;
+    const credited = (inv.credits ?? []).reduce((s, c) => s + c.amountCents, 0);
+    const paid = inv.paidCents ?? inv.amountCents - inv.openCents - credited;
     return {
       invoice_number: inv.number,
       kind: credit ? 'credit_note' : 'invoice',
@@ -428,6 +446,8 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
       currency: 'EUR',
       original_cents: inv.amountCents, original: money(inv.amountCents),
       paid_cents: paid, paid: money(paid),
+      credited_cents: credited, credited: money(credited),
+      credit_notes: (inv.credits ?? []).map((c) => ({ credit_note: c.creditNote, amount_cents: c.amountCents, amount: money(c.amountCents) })),
       open_cents: inv.openCents, open: money(inv.openCents),
       payment_reference: inv.reference,
       final_letter_date: finalLetter?.final ? finalLetter.date : null,
@@ -489,23 +509,28 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
 
   // BIK over the summed open principal of the case (6:96 lid 7 BW), credit notes netted in.
   const principal = Math.max(0, invoices.reduce((s, i) => s + i.openCents, 0));
-  const computed = collectionCosts(principal);
+  const business = consumer ? null : businessCollectionCosts(invoices.map((i) => i.openCents));
+  const computed = business ? business.costsCents : collectionCosts(principal);
   let stated: number | null = null;
   let claimed: number;
   if (consumer) {
     stated = veertiendagenbrieven.reduce((s, v) => s + v.costs_stated_cents, 0);
-    // Never more than the letters announced (the debtor was told that amount), and never more
-    // than the staffel gives on what is still open (payments after the term lower it).
-    claimed = Math.min(stated, computed);
+    // Never more than the letters announced (the debtor was told that amount), never more than
+    // the staffel gives on what is still open (payments after the term lower it), and over all
+    // handovers never more than all the debtor's letters stated together (6:96 lid 7 BW).
+    const room = input.costsStatedTotalCents === undefined ? stated : Math.max(0, input.costsStatedTotalCents - (input.costsClaimedBeforeCents ?? 0));
+    claimed = Math.min(stated, computed, room);
   } else {
     claimed = computed;
   }
   const collection: CollectionCostsJson = {
-    basis: consumer ? BIK_BASIS_CONSUMER : BIK_BASIS_BUSINESS,
+    basis: business ? businessBasis(principal, business.lateInvoices, business.basis) : BIK_BASIS_CONSUMER,
     principal_cents: principal, principal: money(principal),
     computed_cents: computed, computed: money(computed),
     stated_cents: stated, stated: moneyOrNull(stated),
     claimed_cents: claimed, claimed: money(claimed),
+    late_invoices: business ? business.lateInvoices : null,
+    minimum_per_invoice_cents: business ? BUSINESS_MINIMUM_PER_INVOICE_CENTS : null,
     vat_included: false,
   };
 

@@ -17,6 +17,8 @@ import { unzipSync } from 'fflate';
 import type { Db } from '../ledger/ledger.js';
 import { appendEvent } from '../ledger/events.js';
 import { readDunningSnapshot, readHolds } from '../ledger/dunning.js';
+import { readAccountsOf } from '../ledger/account-facts.js';
+import { debtorAccount, type ClaimPosition } from '../domain/account.js';
 import { AppError } from '../cli/errors.js';
 import { isHoldActive, planRun, type HandoverAction, type Policy } from '../domain/plan.js';
 import type { IsoDate } from '../domain/dates.js';
@@ -189,11 +191,20 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
   const invoiceRows = db
     .prepare(
       `SELECT number, debtor_number, issue_date, due_date, amount_cents, open_cents, reference, stage_letter_id, status FROM invoices
-       WHERE number IN (SELECT value FROM json_each(?))
-          OR (debtor_number IN (SELECT value FROM json_each(?)) AND status = 'open' AND open_cents < 0)`,
+       WHERE number IN (SELECT value FROM json_each(?))`,
     )
     .raw()
-    .all(json(candidates), json(debtorNumbers)) as InvoiceRow[];
+    .all(json(candidates)) as InvoiceRow[];
+  // The debtors' accounts: the open amount of each claim after payments and credit notes, the
+  // same allocation the letters showed (src/domain/account.ts).
+  const facts = readAccountsOf(db, debtorNumbers);
+  const positions = new Map<string, ClaimPosition>();
+  const accounts = new Map<string, ReturnType<typeof debtorAccount>>();
+  for (const [number, input] of facts) {
+    const account = debtorAccount(input, today);
+    accounts.set(number, account);
+    for (const c of account.claims) positions.set(c.number, c);
+  }
   const letters = readLetters(db, debtorNumbers, options.withPdf, options.warnings);
   const lettersById = new Map([...letters.values()].flat().map((l) => [l.id, l]));
   const holds = readHolds(db);
@@ -214,18 +225,23 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
       if (candidates.has(number)) skipped.push({ debtor, invoice: number, reason: refusal });
       continue;
     }
+    const position = positions.get(number);
     const list = byDebtor.get(debtor) ?? [];
-    list.push({ number, issueDate: issue, dueDate: due, amountCents: amount, openCents: open, reference, stageLetterId });
+    list.push({
+      number, issueDate: issue, dueDate: due, amountCents: amount, openCents: position ? position.openCents : open, reference, stageLetterId,
+      ...(position ? { paidCents: position.paidCents, credits: position.credits.map((c) => ({ creditNote: c.creditNote, amountCents: c.amountCents })) } : {}),
+    });
     byDebtor.set(debtor, list);
   }
 
   const cases: CaseInput[] = [];
   const kept: string[] = [];
   for (const number of debtorNumbers) {
-    const invoices = byDebtor.get(number) ?? [];
-    // Credit notes alone make no case: the debtor's claims were all refused.
-    if (!invoices.some((i) => i.openCents > 0)) continue;
+    const invoices = (byDebtor.get(number) ?? []).filter((i) => i.openCents > 0);
+    // Nothing open after credit notes: no case.
+    if (invoices.length === 0) continue;
     const d = debtors.get(number)!;
+    const account = accounts.get(number);
     kept.push(...invoices.map((i) => i.number));
     cases.push({
       debtor: {
@@ -239,6 +255,7 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
         return rest;
       }),
       notes: [],
+      ...(account ? { costsStatedTotalCents: account.costsStatedCents, costsClaimedBeforeCents: account.costsClaimedCents } : {}),
     });
   }
   if (cases.length === 0) return { cases, skipped, letters: pdfs };
@@ -548,6 +565,9 @@ export function exportHandover(db: Db, settings: HandoverSettings, outDir: strin
         .run(batchId, settings.today, settings.format, fileName, built.content, sha256, now().toISOString());
       const insert = db.prepare('INSERT INTO handover_invoices (handover_id, invoice_number) VALUES (?, ?)');
       for (const invoice of invoices) insert.run(batchId, invoice);
+      // The costs each case claims, so later handovers of the debtor stay within what was stated.
+      const costs = db.prepare('INSERT INTO handover_costs (handover_id, debtor_number, claimed_cents, basis) VALUES (?, ?, ?, ?)');
+      for (const c of built.document.cases) costs.run(batchId, c.debtor.number, c.collection_costs.claimed_cents, c.collection_costs.basis);
     })();
   } catch (error) {
     fs.rmSync(tmp, { force: true });
@@ -560,6 +580,7 @@ export function exportHandover(db: Db, settings: HandoverSettings, outDir: strin
     // The file never got its name: take the row back, so the ledger is as it was.
     db.transaction(() => {
       db.prepare('DELETE FROM handover_invoices WHERE handover_id = ?').run(batchId);
+      db.prepare('DELETE FROM handover_costs WHERE handover_id = ?').run(batchId);
       db.prepare("DELETE FROM handovers WHERE id = ? AND state = 'writing'").run(batchId);
     })();
     throw error;

@@ -155,6 +155,7 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
     }
 
     writer.flush();
+    writer.finishKeptPaid();
     // File-level problems (missing columns, undecidable decimal mark) cannot be skipped.
     const fileLevel = errors.filter((e) => e.line === 0);
     if (errors.length > 0 && (!req.skipInvalid || fileLevel.length > 0)) {

@@ -3,76 +3,15 @@
 import type { Db } from './ledger.js';
 import { appendEvent } from './events.js';
 import { recordBookSnapshot } from './report.js';
-import type { Channel, DebtorSnapshot, Language, DebtorType } from '../domain/letter.js';
-import type { Action, LetterAction, Plan, PlanDebtorInput, PlanHold, PlanInvoice } from '../domain/plan.js';
+import type { Action, LetterAction, Plan, PlanDebtorInput } from '../domain/plan.js';
+import { readAccountFacts, readHolds } from './account-facts.js';
 
-type Row = [
-  string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language,
-  string, string | null, string, number, number, string | null, number | null, string | null, string | null,
-];
-
-const SNAPSHOT_SQL = `
-SELECT d.number, d.name, d.type, d.contact_person, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language,
-       i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels
-FROM invoices i
-JOIN debtors d ON d.number = i.debtor_number
-LEFT JOIN letters l ON l.id = i.stage_letter_id
-WHERE i.status = 'open' AND i.open_cents <> 0 %FILTER%
-ORDER BY i.debtor_number`;
-
-/** Active (unreleased) holds per debtor; expiry by date is decided by the planner. */
-export function readHolds(db: Db, debtor?: string): Map<string, PlanHold[]> {
-  const rows = db
-    .prepare(
-      `SELECT coalesce(h.debtor_number, i.debtor_number) AS debtor, h.invoice_number, h.reason, h.dispute, h.until
-       FROM holds h LEFT JOIN invoices i ON i.number = h.invoice_number
-       WHERE h.released_on IS NULL ${debtor ? 'AND coalesce(h.debtor_number, i.debtor_number) = ?' : ''}
-       ORDER BY h.id`,
-    )
-    .raw()
-    .all(...(debtor ? [debtor] : [])) as [string, string | null, string, number, string | null][];
-  const map = new Map<string, PlanHold[]>();
-  for (const [d, invoice, reason, dispute, until] of rows) {
-    const list = map.get(d) ?? [];
-    list.push({ invoiceNumber: invoice, reason, dispute: dispute === 1, until });
-    map.set(d, list);
-  }
-  return map;
+/** Every debtor with money open, streamed in debtor-number order (the account's facts). */
+export function readDunningSnapshot(db: Db, options: { debtor?: string } = {}): Generator<PlanDebtorInput> {
+  return readAccountFacts(db, options);
 }
 
-/** The date of each debtor's newest letter (one letter per debtor per day). */
-function readLastLetterDates(db: Db, debtor?: string): Map<string, string> {
-  const rows = db
-    .prepare(`SELECT debtor_number, max(date) FROM letters ${debtor ? 'WHERE debtor_number = ?' : ''} GROUP BY debtor_number`)
-    .raw()
-    .all(...(debtor ? [debtor] : [])) as [string, string][];
-  return new Map(rows);
-}
-
-/** Every debtor with open invoices, streamed in debtor-number order. */
-export function* readDunningSnapshot(db: Db, options: { debtor?: string } = {}): Generator<PlanDebtorInput> {
-  const holds = readHolds(db, options.debtor);
-  const lastLetters = readLastLetterDates(db, options.debtor);
-  const sql = SNAPSHOT_SQL.replace('%FILTER%', options.debtor ? 'AND i.debtor_number = ?' : '');
-  const iter = db.prepare(sql).raw().iterate(...(options.debtor ? [options.debtor] : [])) as IterableIterator<Row>;
-  let current: PlanDebtorInput | null = null;
-  for (const r of iter) {
-    if (!current || current.debtor.number !== r[0]) {
-      if (current) yield current;
-      const debtor: DebtorSnapshot = {
-        number: r[0], name: r[1], type: r[2], contactPerson: r[3], email: r[4], phone: r[5],
-        address: { street: r[6], postcode: r[7], city: r[8], country: r[9] }, language: r[10],
-      };
-      current = { debtor, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null };
-    }
-    const invoice: PlanInvoice = {
-      number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],
-      stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? (JSON.parse(r[19]) as Channel[]) : null,
-    };
-    current.invoices.push(invoice);
-  }
-  if (current) yield current;
-}
+export { readHolds };
 
 export interface AppliedRun {
   runId: number;

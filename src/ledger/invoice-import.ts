@@ -16,19 +16,33 @@ export interface ImportTotals {
   amountChanges: { invoice: string; from_cents: number; to_cents: number }[];
   /** Handed-over or written-off invoices whose open amount in the file differs: the agency must hear of it. */
   frozenChanges: { invoice: string; status: string; ledger_open_cents: number; file_open_cents: number }[];
+  /**
+   * Invoices the export shows more open than the ledger's own facts leave (a payment the
+   * bookkeeping has not booked yet): the ledger's figure was kept (SPEC §6.7).
+   */
+  keptPaid: KeptPaid[];
 }
 
-type InvoiceTuple = [string, string | null, string, number, number, number, string | null, string];
+export interface KeptPaid {
+  invoice: string;
+  debtor: string;
+  file_open_cents: number;
+  kept_open_cents: number;
+  payments: { payment_id: number; date: string; source: string; amount_cents: number }[];
+}
+
+type InvoiceTuple = [string, string | null, string, number, number, number, string | null, string, number | null, number];
 type DebtorTuple = [string, string, number, string | null, string | null, string | null, string | null, string | null, string | null, string, string, string | null, string | null];
 
 const MAX_LISTED = 1000;
 /** Rows per multi-row INSERT: fewer statement executions for a million-row import. */
 const BATCH = 64;
-const INVOICE_COLUMNS = '(number, debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, source_file, source_line, import_id)';
-const INVOICE_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const INVOICE_COLUMNS = '(number, debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, source_file, source_line, import_id, export_open_cents, export_date)';
+const INVOICE_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const ROW_VALUES = 14;
 
 export class InvoiceImportWriter {
-  readonly totals: ImportTotals = { inserted: 0, updated: 0, unchanged: 0, closed: 0, amountChanges: [], frozenChanges: [] };
+  readonly totals: ImportTotals = { inserted: 0, updated: 0, unchanged: 0, closed: 0, amountChanges: [], frozenChanges: [], keptPaid: [] };
   private readonly debtorsDone = new Set<string>();
   private readonly db: Db | null;
   private readonly write: boolean;
@@ -51,14 +65,19 @@ export class InvoiceImportWriter {
     this.stmts = db
       ? {
           getInvoice: db
-            .prepare('SELECT debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status FROM invoices WHERE number = ?')
+            .prepare(
+              `SELECT debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, export_open_cents,
+                      (SELECT coalesce(sum(a.amount_cents), 0) FROM allocations a WHERE a.invoice_number = invoices.number)
+               FROM invoices WHERE number = ?`,
+            )
             .raw(),
           insertInvoice: this.write ? db.prepare(`INSERT INTO invoices ${INVOICE_COLUMNS} VALUES ${INVOICE_PLACEHOLDERS}`) : null,
           insertInvoices: this.write ? db.prepare(`INSERT INTO invoices ${INVOICE_COLUMNS} VALUES ${Array(BATCH).fill(INVOICE_PLACEHOLDERS).join(', ')}`) : null,
           updateInvoice: this.write
             ? db.prepare(
                 `UPDATE invoices SET debtor_number = ?, issue_date = ?, due_date = ?, due_date_derived = ?, amount_cents = ?, open_cents = ?, reference = ?, status = ?,
-                   source_file = ?, source_line = ?, import_id = ? WHERE number = ?`,
+                   source_file = ?, source_line = ?, import_id = ?, export_open_cents = ?, export_date = CASE WHEN export_open_cents IS ? THEN export_date ELSE ? END
+                 WHERE number = ?`,
               )
             : null,
           getDebtor: db
@@ -90,9 +109,9 @@ export class InvoiceImportWriter {
       if (this.write) {
         this.pending.push(
           row.invoiceNumber, row.debtor.number, row.issueDate, row.dueDate, row.dueDateDerived ? 1 : 0,
-          row.amountCents, row.openCents, row.reference, status, row.file, row.line, this.importId,
+          row.amountCents, row.openCents, row.reference, status, row.file, row.line, this.importId, row.openCents, this.today,
         );
-        if (this.pending.length === BATCH * 12) this.flush();
+        if (this.pending.length === BATCH * ROW_VALUES) this.flush();
       }
       this.totals.inserted++;
       return 'inserted';
@@ -106,8 +125,8 @@ export class InvoiceImportWriter {
   flush(): void {
     const s = this.stmts;
     if (!s || this.pending.length === 0) return;
-    if (this.pending.length === BATCH * 12) s.insertInvoices!.run(this.pending);
-    else for (let i = 0; i < this.pending.length; i += 12) s.insertInvoice!.run(this.pending.slice(i, i + 12));
+    if (this.pending.length === BATCH * ROW_VALUES) s.insertInvoices!.run(this.pending);
+    else for (let i = 0; i < this.pending.length; i += ROW_VALUES) s.insertInvoice!.run(this.pending.slice(i, i + ROW_VALUES));
     this.pending = [];
   }
 
@@ -117,9 +136,9 @@ export class InvoiceImportWriter {
     if (index > 0) this.emptyAtStart = false;
   }
 
-  private compareAndUpdate(row: InvoiceRow, status: string, existing: InvoiceTuple): RowOutcome {
+  private compareAndUpdate(row: InvoiceRow, _status: string, existing: InvoiceTuple): RowOutcome {
     const s = this.stmts!;
-    const [debtor, issue, due, derived, amount, open, reference, oldStatus] = existing;
+    const [debtor, issue, due, derived, amount, open, reference, oldStatus, exportOpen, allocated] = existing;
     if (oldStatus === 'handed_over' || oldStatus === 'written_off') {
       // The claim left pre-incasso; the bookkeeping export does not bring it back.
       if (open !== row.openCents && this.totals.frozenChanges.length < MAX_LISTED) {
@@ -128,21 +147,35 @@ export class InvoiceImportWriter {
       this.totals.unchanged++;
       return 'unchanged';
     }
+    // Facts survive imports: the open amount is the lower of what the export says and what the
+    // payments the ledger allocated leave of the (possibly corrected) amount.
+    // When the export states the same figure as last time, the bookkeeping booked nothing new:
+    // the ledger's figure (after the payments it allocated since) stands.
+    let newOpen = row.openCents;
+    if (allocated > 0) {
+      newOpen = Math.min(newOpen, Math.max(0, row.amountCents - allocated));
+      if (exportOpen === row.openCents && amount === row.amountCents && oldStatus !== 'closed') newOpen = Math.min(newOpen, open);
+    }
+    const status = newOpen === 0 ? 'paid' : 'open';
+    if (newOpen < row.openCents && this.totals.keptPaid.length < MAX_LISTED) {
+      this.keptPaidPending.push({ invoice: row.invoiceNumber, debtor: row.debtor.number, file_open_cents: row.openCents, kept_open_cents: newOpen, payments: [] });
+    }
     const same =
       debtor === row.debtor.number && issue === row.issueDate && due === row.dueDate && derived === (row.dueDateDerived ? 1 : 0) &&
-      amount === row.amountCents && open === row.openCents && reference === row.reference && oldStatus === status;
+      amount === row.amountCents && open === newOpen && reference === row.reference && oldStatus === status && exportOpen === row.openCents;
     if (same) {
       this.totals.unchanged++;
       return 'unchanged';
     }
     if (this.write) {
       s!.updateInvoice!.run(
-        row.debtor.number, row.issueDate, row.dueDate, row.dueDateDerived ? 1 : 0, row.amountCents, row.openCents, row.reference, status,
-        row.file, row.line, this.importId, row.invoiceNumber,
+        row.debtor.number, row.issueDate, row.dueDate, row.dueDateDerived ? 1 : 0, row.amountCents, newOpen, row.reference, status,
+        row.file, row.line, this.importId, row.openCents, row.openCents, this.today, row.invoiceNumber,
       );
       const changes: Record<string, unknown> = {};
       if (amount !== row.amountCents) changes.amount_cents = [amount, row.amountCents];
-      if (open !== row.openCents) changes.open_cents = [open, row.openCents];
+      if (open !== newOpen) changes.open_cents = [open, newOpen];
+      if (exportOpen !== row.openCents) changes.export_open_cents = [exportOpen, row.openCents];
       if (due !== row.dueDate) changes.due_date = [due, row.dueDate];
       if (oldStatus !== status) changes.status = [oldStatus, status];
       if (debtor !== row.debtor.number) changes.debtor_number = [debtor, row.debtor.number];
@@ -153,6 +186,21 @@ export class InvoiceImportWriter {
     }
     this.totals.updated++;
     return 'updated';
+  }
+
+  private keptPaidPending: KeptPaid[] = [];
+
+  /** The payments behind each kept figure, read once at the end (few rows). */
+  finishKeptPaid(): void {
+    if (!this.db || this.keptPaidPending.length === 0) return;
+    const read = this.db.prepare(
+      `SELECT p.id, p.date, p.source, a.amount_cents FROM allocations a JOIN payments p ON p.id = a.payment_id WHERE a.invoice_number = ? ORDER BY p.date, p.id`,
+    ).raw();
+    for (const k of this.keptPaidPending) {
+      k.payments = (read.all(k.invoice) as [number, string, string, number][]).map(([id, date, source, amount]) => ({ payment_id: id, date, source, amount_cents: amount }));
+      this.totals.keptPaid.push(k);
+    }
+    this.keptPaidPending = [];
   }
 
   private applyDebtor(row: InvoiceRow): void {

@@ -300,6 +300,60 @@ export class PaymentBook {
   }
 }
 
+export interface ReversedPayment {
+  paymentId: number;
+  date: IsoDate;
+  amountCents: number;
+  reopened: { invoice: string; debtor: string; amountCents: number; openCents: number; status: string }[];
+}
+
+/**
+ * Undoes a payment (a storno in a later bank statement, or `payments undo`): its allocations are
+ * removed and each invoice gets back the open amount the ledger's remaining facts leave, capped by
+ * what the latest export stated. The payment row stays, marked reversed; the event log keeps all.
+ */
+export function reversePayment(db: Db, paymentId: number, options: { today: IsoDate; on: IsoDate; by: string }): ReversedPayment {
+  const payment = db.prepare('SELECT id, date, amount_cents FROM payments WHERE id = ?').get(paymentId) as { id: number; date: string; amount_cents: number } | undefined;
+  if (!payment) throw new AppError('not_found', `No payment ${paymentId} in the ledger.`, { hint: '`pre-incasso payments list` shows the payments with their numbers.' });
+  const allocations = db.prepare('SELECT invoice_number, amount_cents FROM allocations WHERE payment_id = ? ORDER BY rowid').raw().all(paymentId) as [string, number][];
+  const reopened: ReversedPayment['reopened'] = [];
+  db.prepare('DELETE FROM allocations WHERE payment_id = ?').run(paymentId);
+  const read = db.prepare(
+    `SELECT debtor_number, amount_cents, open_cents, status, export_open_cents,
+            (SELECT coalesce(sum(a.amount_cents), 0) FROM allocations a WHERE a.invoice_number = invoices.number)
+     FROM invoices WHERE number = ?`,
+  ).raw();
+  const update = db.prepare('UPDATE invoices SET open_cents = ?, status = ? WHERE number = ?');
+  for (const [invoice, amount] of allocations) {
+    const [debtor, invoiceAmount, open, status, exportOpen, allocated] = read.get(invoice) as [string, number, number, string, number | null, number];
+    const figure = Math.max(0, Math.min(exportOpen ?? invoiceAmount, invoiceAmount - allocated, open + amount));
+    const newStatus = status === 'paid' && figure > 0 ? 'open' : status;
+    update.run(figure, newStatus, invoice);
+    appendEvent(db, {
+      kind: 'payment_reversed', today: options.today, debtor, invoice,
+      data: { payment_id: paymentId, amount_cents: amount, open_cents: figure, status: newStatus, previous_status: status, by: options.by },
+    });
+    reopened.push({ invoice, debtor, amountCents: amount, openCents: figure, status: newStatus });
+  }
+  db.prepare('UPDATE payments SET reversed_on = ?, reversed_by = ? WHERE id = ?').run(options.on, options.by, paymentId);
+  if (allocations.length === 0) appendEvent(db, { kind: 'payment_reversed', today: options.today, data: { payment_id: paymentId, by: options.by } });
+  return { paymentId, date: payment.date, amountCents: payment.amount_cents, reopened };
+}
+
+/** The payment a storno (a debit reversing a credit) undoes: same amount, same payer or reference, not reversed yet. */
+function findReversedPayment(db: Db, e: BankEntry): number | null {
+  const row = db
+    .prepare(
+      `SELECT id FROM payments WHERE reversed_on IS NULL AND amount_cents = ? AND date <= ?
+         AND ((? IS NOT NULL AND end_to_end_id = ?) OR (? IS NOT NULL AND counterparty_iban = ?) OR (? IS NOT NULL AND upper(replace(reference, ' ', '')) = ?))
+       ORDER BY date DESC, id DESC LIMIT 1`,
+    )
+    .get(-e.amountCents, e.bookingDate, e.endToEndId, e.endToEndId, e.counterpartyIban, e.counterpartyIban, e.structuredRef, e.structuredRef ? referenceKey(e.structuredRef) : null) as
+    | { id: number }
+    | undefined;
+  return row?.id ?? null;
+}
+
 /** The invoices found, oldest first, when they all belong to one debtor; otherwise no match. */
 function single(method: AllocationMethod, rows: InvoiceRow[]): Match | null {
   if (rows.length === 0) return null;
@@ -420,6 +474,8 @@ export interface PaymentImportTotals {
   recordedCents: number;
   allocatedCents: number;
   unallocatedCents: number;
+  /** Payments a storno in the statement reversed. */
+  reversed: number;
 }
 
 export interface PaymentImportReport {
@@ -478,7 +534,7 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
 
   const totals: PaymentImportTotals = {
     entries: 0, credits: 0, debits: 0, notBooked: 0, returns: 0, foreignCurrency: 0, duplicates: 0, recorded: 0, matched: 0, unmatched: 0,
-    recordedCents: 0, allocatedCents: 0, unallocatedCents: 0,
+    recordedCents: 0, allocatedCents: 0, unallocatedCents: 0, reversed: 0,
   };
   const formatOf = (r: BankParseResult): string => {
     const variant = r.entries[0]?.variant;
@@ -492,6 +548,7 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
 
   // Payments first, in booking order across all files (stable: file order within a day).
   const payments: BankEntry[] = [];
+  const reversals: BankEntry[] = [];
   for (const { result } of parsed) {
     totals.notBooked += result.notBooked;
     for (const e of result.entries) {
@@ -499,7 +556,7 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
       if (e.amountCents < 0) {
         totals.debits++;
         if (e.reversal || e.returnReason) {
-          warn(e, 'debit_return', `${e.currency === 'EUR' ? formatEuro(-e.amountCents) : `${formatAmountNl(-e.amountCents)} ${e.currency}`} went out as a ${e.reversal ? 'reversal' : `return (${e.returnReason})`}${e.counterpartyName ? ` of ${e.counterpartyName}` : ''}: not applied to any payment`, 'If it undoes a payment recorded earlier, reopen that invoice in the bookkeeping and import the open items again.');
+          reversals.push(e);
         }
         continue;
       }
@@ -554,6 +611,20 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
       if (r.match && r.allocations.length === 0 && r.note) warn(e, 'already_settled', `payment of ${formatEuro(e.amountCents)} names ${r.note}: left unallocated`, 'Check it with `pre-incasso payments list --unmatched`.');
       recorded.push({ ...r, entry: e });
     }
+    // Stornos: a debit that reverses a payment recorded earlier re-opens what that payment paid.
+    reversals.sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : 0));
+    for (const e of reversals) {
+      const amount = `${e.currency === 'EUR' ? formatEuro(-e.amountCents) : `${formatAmountNl(-e.amountCents)} ${e.currency}`}`;
+      const id = e.currency === 'EUR' ? findReversedPayment(db, e) : null;
+      if (id === null) {
+        warn(e, 'debit_return', `${amount} went out as a ${e.reversal ? 'reversal' : `return (${e.returnReason})`}${e.counterpartyName ? ` of ${e.counterpartyName}` : ''}: no payment in the ledger matches it`, 'If it undoes a payment recorded earlier, reopen that invoice in the bookkeeping and import the open items again.');
+        continue;
+      }
+      const r = reversePayment(db, id, { today: req.today, on: e.bookingDate, by: `storno ${issueLocation(e)}` });
+      totals.reversed++;
+      const invoices = r.reopened.map((x) => `${x.invoice} (${formatEuro(x.openCents)} open again)`).join(', ');
+      warn(e, 'payment_reversed', `${amount} reversed the payment of ${r.date}${invoices ? `: ${invoices}` : ''}`, 'Dunning resumes for these invoices; reverse the payment in the bookkeeping too.');
+    }
     db.prepare('UPDATE imports SET inserted = ?, unchanged = ? WHERE id = ?').run(totals.recorded, totals.duplicates, importId);
     appendEvent(db, {
       kind: 'import',
@@ -565,7 +636,7 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
     });
     // Nothing new (the same statement again): leave the ledger exactly as it was, not even an
     // import record, so a second run changes nothing (SPEC §2.1).
-    const keep = !req.dryRun && totals.recorded > 0;
+    const keep = !req.dryRun && (totals.recorded > 0 || totals.reversed > 0);
     db.exec(keep ? 'COMMIT' : 'ROLLBACK');
     inTransaction = false;
     return { dryRun: req.dryRun, importId: keep ? importId : null, files, totals, payments: recorded, warnings };

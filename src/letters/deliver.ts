@@ -154,7 +154,11 @@ export async function deliverLetters(ctx: Context, ledger: Ledger, loaded: Loade
   if (rendered.length > 0) ctx.out.info(`${rendered.length} letter${rendered.length === 1 ? '' : 's'} rendered to PDF`);
   const json: Record<string, unknown> = { letters: rendered.map((r) => ({ id: r.id, debtor: r.debtor, stage: r.stage, pdf_sha256: r.sha256 })) };
   if (!options.mail) {
-    ctx.out.info('--no-mail: e-mails wait until `pre-incasso mail`');
+    // Queued now, so `status` counts them as waiting; `mail` sends them.
+    const { queueLetters } = await import('../mail/outbox.js');
+    const queue = queueLetters(ledger.db, { now: new Date(), today: ctx.today, letterIds: options.letterIds });
+    ctx.out.info(`--no-mail: ${queue.queued.length} e-mail${queue.queued.length === 1 ? '' : 's'} queued; they wait until \`pre-incasso mail\``);
+    json.mail = { queued: queue.queued.length, no_address: queue.noAddress.map((l) => l.debtorNumber) };
     return { json, finish() {} };
   }
   const mail = await sendMail(ctx, ledger.db, loaded, { letterIds: options.letterIds });

@@ -638,16 +638,20 @@ function tableItems(view: LetterView, labels: LetterLabels, fonts: Fonts): Item[
       p.text(amount, RIGHT, t + base, TABLE_SIZE, { bold: true, align: 'right' });
     },
   });
+  const notes = [...(view.hasAlsoOpen ? [labels.alsoOpenNote] : []), ...view.creditNotes];
   if (view.hasAlsoOpen) {
     items.push(totalRow(labels.subtotalDue, view.due, true, true));
-    items.push(totalRow(labels.totalOpen, view.totalOpen, false, true));
+    items.push(totalRow(view.totalLabel, view.totalOpen, false, notes.length > 0));
+  } else {
+    items.push(totalRow(view.totalLabel, view.totalOpen, true, notes.length > 0));
+  }
+  notes.forEach((n, i) => {
     items.push({
       height: TABLE_ROW,
-      draw: (p, top) => p.text(labels.alsoOpenNote, LEFT, top + base, 7.5, { color: GREY }),
+      keepWithNext: i < notes.length - 1,
+      draw: (p, top) => p.text(fitText(n, fonts.regular, 7.5, TEXT_W), LEFT, top + base, 7.5, { color: GREY }),
     });
-  } else {
-    items.push(totalRow(labels.totalOpen, view.totalOpen, true, false));
-  }
+  });
   return items;
 }
 

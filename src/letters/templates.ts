@@ -664,8 +664,9 @@ function textInvoiceTable(view: LetterView): string {
   const total = (label: string, amount: string): string => `${label}${' '.repeat(Math.max(2, totalWidth - label.length - amount.length))}${amount}`;
   lines.push('-'.repeat(totalWidth));
   if (view.hasAlsoOpen) lines.push(total(l.subtotalDue, view.due));
-  lines.push(total(l.totalOpen, view.totalOpen));
+  lines.push(total(view.totalLabel, view.totalOpen));
   if (view.hasAlsoOpen) lines.push(l.alsoOpenNote);
+  lines.push(...view.creditNotes);
   return lines.join('\n');
 }
 
@@ -713,9 +714,10 @@ function htmlInvoiceTable(view: LetterView): string {
     `<td style="${CELL}${top ? ';border-top:1px solid #8a8f98' : ''};text-align:right;white-space:nowrap;font-weight:bold">${escapeHtml(amount)}</td></tr>`;
   const totals = [
     ...(view.hasAlsoOpen ? [total(l.subtotalDue, view.due, true)] : []),
-    total(l.totalOpen, view.totalOpen, !view.hasAlsoOpen),
+    total(view.totalLabel, view.totalOpen, !view.hasAlsoOpen),
   ].join('\n');
-  const note = view.hasAlsoOpen ? `\n<p style="margin:4px 0 16px 0;font-size:12px;color:#555">${escapeHtml(l.alsoOpenNote)}</p>` : '';
+  const notes = [...(view.hasAlsoOpen ? [l.alsoOpenNote] : []), ...view.creditNotes];
+  const note = notes.map((n) => `\n<p style="margin:4px 0 16px 0;font-size:12px;color:#555">${escapeHtml(n)}</p>`).join('');
   return (
     `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:8px 0 16px 0;font-size:14px">\n` +
     `<thead><tr>${head}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n<tfoot>\n${totals}\n</tfoot>\n</table>${note}`

@@ -119,6 +119,10 @@ export interface LetterView {
   paymentReferenceCompact: string;
   /** Consumer final letter: the BIK collection costs that become due after the term. Null otherwise. */
   costs: string | null;
+  /** One sentence per credit note set off against an invoice in the table (the account's allocation). */
+  creditNotes: string[];
+  /** The label of the table's last total line: it sums every line. */
+  totalLabel: string;
   termDays: number;
   /** Letter date + termDays, long form. A reminder may print it; the veertiendagenbrief should not. */
   payBefore: string;
@@ -176,8 +180,13 @@ export interface LetterLabels {
   paid: string;
   open: string;
   subtotalDue: string;
+  /** The total when the table has "*" lines: it sums every line. */
   totalOpen: string;
+  /** The total when every line is demanded. */
+  totalOnly: string;
   alsoOpenNote: string;
+  /** `Creditnota X (€ …) is verrekend met factuur Y.` */
+  creditNote: (creditNote: string, amount: string, invoice: string) => string;
   paymentTitle: string;
   payAmount: string;
   iban: string;
@@ -202,11 +211,13 @@ const LABELS: Record<Language, LetterLabels> = {
     invoiceDate: 'Factuurdatum',
     dueDate: 'Vervaldatum',
     amount: 'Bedrag',
-    paid: 'Betaald',
+    paid: 'Betaald/verrekend',
     open: 'Openstaand',
-    subtotalDue: 'Subtotaal (zonder *)',
-    totalOpen: 'Totaal openstaand',
+    subtotalDue: 'Gevraagd in deze brief (regels zonder *)',
+    totalOpen: 'Totaal openstaand (alle regels)',
+    totalOnly: 'Totaal openstaand',
     alsoOpenNote: '* Ook openstaand, maar (nog) niet onder deze brief.',
+    creditNote: (cn, amount, invoice) => `Creditnota ${cn} (${amount}) is verrekend met factuur ${invoice}.`,
     paymentTitle: 'Betaalgegevens',
     payAmount: 'Bedrag',
     iban: 'IBAN',
@@ -230,11 +241,13 @@ const LABELS: Record<Language, LetterLabels> = {
     invoiceDate: 'Invoice date',
     dueDate: 'Due date',
     amount: 'Amount',
-    paid: 'Paid',
+    paid: 'Paid/credited',
     open: 'Open',
-    subtotalDue: 'Subtotal (without *)',
-    totalOpen: 'Total outstanding',
+    subtotalDue: 'Demanded in this letter (lines without *)',
+    totalOpen: 'Total outstanding (all lines)',
+    totalOnly: 'Total outstanding',
     alsoOpenNote: '* Also outstanding, but not (yet) covered by this letter.',
+    creditNote: (cn, amount, invoice) => `Credit note ${cn} (${amount}) is set off against invoice ${invoice}.`,
     paymentTitle: 'Payment details',
     payAmount: 'Amount',
     iban: 'IBAN',
@@ -438,7 +451,7 @@ export function letterView(data: LetterData): LetterView {
     issueDate: line.issueDate === null ? '' : formatDateDmy(line.issueDate),
     dueDate: formatDateDmy(line.dueDate),
     amount: money(line.amountCents),
-    paid: money(line.paidCents),
+    paid: money(line.paidCents + (line.creditedCents ?? 0)),
     open: money(line.openCents),
     due: line.role === 'due',
     alsoOpen: line.role === 'also_open',
@@ -492,6 +505,8 @@ export function letterView(data: LetterData): LetterView {
     paymentReference: groupReference(data.paymentReference),
     paymentReferenceCompact: compactReference(data.paymentReference),
     costs: data.costsCents === null ? null : money(data.costsCents),
+    creditNotes: (data.credits ?? []).map((c) => LABELS[language].creditNote(cleanText(c.creditNote), money(c.amountCents), cleanText(c.invoice))),
+    totalLabel: alsoOpenInvoices.length > 0 ? LABELS[language].totalOpen : LABELS[language].totalOnly,
     termDays: data.termDays,
     payBefore: formatDateLong(addDays(data.date, data.termDays), language),
   };

@@ -45,8 +45,8 @@ function businessCase(over: Partial<CaseInput> = {}): CaseInput {
       city: 'Amersfoort', country: 'NL', email: 'crediteuren@vandijk.example', phone: '033-7654321', language: 'nl', kvk: '87654321', vatNumber: 'NL004495445B01',
     },
     invoices: [
-      { number: 'F2', issueDate: '2026-08-16', dueDate: '2026-09-15', amountCents: 254100, openCents: 254100, reference: '5000056789012345', stageLetterId: 7 },
-      { number: 'C1', issueDate: '2026-09-02', dueDate: '2026-09-02', amountCents: -12100, openCents: -12100, reference: null, stageLetterId: null },
+      // The debtor's account set credit note C1 off against F2 (src/domain/account.ts).
+      { number: 'F2', issueDate: '2026-08-16', dueDate: '2026-09-15', amountCents: 254100, openCents: 242000, reference: '5000056789012345', stageLetterId: 7, paidCents: 0, credits: [{ creditNote: 'C1', amountCents: 12100 }] },
     ],
     payments: [],
     letters: [letter({ id: 7, costsCents: null, amountCents: 242000, invoices: ['F2'] })],
@@ -110,12 +110,12 @@ describe('buildHandover', () => {
     expect(c.veertiendagenbrieven).toEqual([]);
     expect(c.collection_costs).toMatchObject({ principal_cents: 242000, computed_cents: 36300, stated_cents: null, claimed_cents: 36300 });
     expect(c.collection_costs.basis).toContain('6:96 lid 4');
-    expect(c.claims.map((x) => [x.invoice_number, x.kind])).toEqual([['F2', 'invoice'], ['C1', 'credit_note']]);
+    expect(c.claims.map((x) => [x.invoice_number, x.kind, x.paid_cents, x.credited_cents, x.open_cents])).toEqual([['F2', 'invoice', 0, 12100, 242000]]);
+    expect(c.claims[0]!.credit_notes).toEqual([{ credit_note: 'C1', amount_cents: 12100, amount: '121.00' }]);
     const interest = c.claims[0]!.interest!;
     // The credit note is set off first: interest runs on 2,420.00, not 2,541.00.
     expect(interest).toMatchObject({ basis: '6:119a BW', credit_applied_cents: 12100, principal_cents: 242000, from: '2026-09-16', until: '2026-11-10' });
     expect(interest.periods).toEqual([{ from: '2026-09-16', to: '2026-11-10', days: 56, rate_percent: '10.15', base_cents: 242000, interest_cents: 3769, interest: '37.69' }]);
-    expect(c.claims[1]!.interest).toBeNull();
     expect(c.totals).toEqual({
       open_cents: 242000, open: '2420.00', collection_costs_cents: 36300, collection_costs: '363.00', interest_cents: 3769, interest: '37.69',
       total_cents: 282069, total: '2820.69',
@@ -131,10 +131,10 @@ describe('buildHandover', () => {
     const { document } = buildHandover(input());
     const [a, b] = document.cases;
     expect(document.totals.cases).toBe(2);
-    expect(document.totals.claims).toBe(3);
+    expect(document.totals.claims).toBe(2);
     expect(document.totals.total_cents).toBe(a!.totals.total_cents + b!.totals.total_cents);
     expect(document.totals.total).toBe((document.totals.total_cents / 100).toFixed(2));
-    expect(b!.claims[1]).toMatchObject({ original_cents: -12100, original: '-121.00' });
+    expect(b!.claims[0]).toMatchObject({ original_cents: 254100, original: '2541.00', credited_cents: 12100, credited: '121.00' });
   });
 
   it('lists every letter with its file in the ZIP, and warns for a letter without a stored PDF', () => {

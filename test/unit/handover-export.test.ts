@@ -243,12 +243,15 @@ describe('exportHandover', () => {
     expect(statuses().F1).toBe('open');
   });
 
-  it('nets an open credit note of the debtor into the case and hands it over with the claims', () => {
+  it('hands a claim over with the credit note the account set off against it; the credit note stays with it', () => {
     ledger.db.exec(`INSERT INTO invoices (number, debtor_number, issue_date, due_date, amount_cents, open_cents, source_file, source_line, import_id)
       VALUES ('C1', '10002', '2026-09-02', '2026-09-02', -12100, -12100, 'a.csv', 4, 1)`);
     const r = exportHandover(ledger.db, settings({ format: 'json' }), out).result!;
-    expect(r.cases[1]).toMatchObject({ debtor: '10002', invoices: ['F2', 'C1'], open_cents: 242000, collection_costs_cents: 36300 });
-    expect(statuses().C1).toBe('handed_over');
+    expect(r.cases[1]).toMatchObject({ debtor: '10002', invoices: ['F2'], open_cents: 242000, collection_costs_cents: 36300 });
+    const doc = JSON.parse(fs.readFileSync(r.file, 'utf8'));
+    expect(doc.cases[1].claims[0]).toMatchObject({ invoice_number: 'F2', credited_cents: 12100, credit_notes: [{ credit_note: 'C1', amount_cents: 12100, amount: '121.00' }] });
+    // The credit note is used up against the handed-over claim: it nets nothing else any more.
+    expect(statuses().C1).toBe('open');
   });
 
   it('payments and, with includeNotes, released holds travel with the case', () => {

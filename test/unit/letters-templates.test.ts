@@ -94,7 +94,8 @@ describe('the shipped templates', () => {
   it('announce handelsrente and collection costs to a business without charging them', () => {
     const t = renderLetterTexts(sampleLetterData({ final: true, debtorType: 'business' }), [DEFAULT_TEMPLATES_DIR]);
     const flat = t.body.replace(/\s+/g, ' ');
-    expect(flat).toContain('wettelijke handelsrente vanaf de vervaldatum (artikel 6:119a BW)');
+    expect(flat).toContain('wettelijke handelsrente vanaf de dag na de vervaldatum (artikel 6:119a BW)');
+    expect(flat).toContain('ten minste € 40 per factuur (artikel 6:96 lid 4 BW)');
     expect(flat).toContain('geen kosten verbonden');
     expect(flat).not.toContain('€ 67,50');
   });

@@ -140,11 +140,13 @@ interface Scenario {
   policy?: Policy;
   /** The debtor's newest recorded letter. */
   lastLetterDate?: string;
+  /** The debtor's earlier final letters (6:96 lid 7). */
+  finalLetters?: PlanDebtorInput['finalLetters'];
   expected: Record<string, unknown>[];
 }
 
 function actionsOf(s: Scenario): Record<string, unknown>[] {
-  const input: PlanDebtorInput = { debtor: s.debtor ?? debtor(), invoices: s.invoices, holds: s.holds ?? [], lastLetterDate: s.lastLetterDate ?? null };
+  const input: PlanDebtorInput = { debtor: s.debtor ?? debtor(), invoices: s.invoices, holds: s.holds ?? [], lastLetterDate: s.lastLetterDate ?? null, finalLetters: s.finalLetters ?? [] };
   return planDebtor(input, s.policy ?? policy(), s.today).actions.map(summary);
 }
 
@@ -247,7 +249,7 @@ describe('timing of the ladder: herinnering 7 days after due, then 14 and 14 day
 describe('several invoices of one debtor', () => {
   it.each<Scenario>([
     {
-      name: 'a new invoice joins a debtor at aanmaning: one last letter, each invoice moves one step, costs only over what reaches the last stage',
+      name: 'a new invoice joins a consumer at aanmaning: the veertiendagenbrief covers every due claim (6:96 lid 7), costs over the sum',
       today: '2026-10-20',
       invoices: [invoice('A', { amountCents: euros(1000), ...at('aanmaning', '2026-10-06') }), invoice('B', { amountCents: euros(500), dueDate: '2026-10-10' })],
       expected: [
@@ -255,8 +257,37 @@ describe('several invoices of one debtor', () => {
           stage: 'laatste-herinnering',
           invoices: ['A', 'B'],
           amountCents: euros(1500),
-          costsCents: 15000, // BIK over €1.000 (A), not over €1.500
-          moves: ['A→laatste-herinnering', 'B→herinnering'],
+          costsCents: 22500, // BIK over €1.500, stated once for both
+          moves: ['A→laatste-herinnering', 'B→laatste-herinnering'],
+        }),
+      ],
+    },
+    {
+      name: 'a business is not swept: each invoice moves one step in the last letter',
+      today: '2026-10-20',
+      debtor: business(),
+      invoices: [invoice('A', { amountCents: euros(1000), ...at('aanmaning', '2026-10-06') }), invoice('B', { amountCents: euros(500), dueDate: '2026-10-10' })],
+      expected: [
+        letter({ debtor: '10002', stage: 'laatste-herinnering', invoices: ['A', 'B'], amountCents: euros(1500), costsCents: null, moves: ['A→laatste-herinnering', 'B→herinnering'] }),
+      ],
+    },
+    {
+      name: 'a claim falling due after the veertiendagenbrief gets its own, with costs only within the BIK room left (lid 7)',
+      today: '2026-12-01',
+      finalLetters: [{ id: 1, date: '2026-10-20', covers: ['A'], principalCents: euros(1000), costsCents: 15000 }],
+      invoices: [
+        invoice('A', { amountCents: euros(1000), ...at('laatste-herinnering', '2026-10-20') }),
+        invoice('B', { amountCents: euros(500), dueDate: '2026-10-25', ...at('aanmaning', '2026-11-17') }),
+      ],
+      expected: [
+        handover(['A'], euros(1000)),
+        letter({
+          stage: 'laatste-herinnering',
+          invoices: ['B'],
+          amountCents: euros(500),
+          costsCents: 7500, // BIK(€1.500) €225 − €150 stated before
+          moves: ['B→laatste-herinnering'],
+          alsoOpen: ['A'],
         }),
       ],
     },
@@ -318,10 +349,10 @@ describe('several invoices of one debtor', () => {
 describe('credit notes, minimum amount and channels', () => {
   it.each<Scenario>([
     {
-      name: 'a credit note is netted against the due invoice and listed as also open',
+      name: 'a credit note is set off against the oldest claim (the account), not listed again',
       today: '2026-09-22',
       invoices: [invoice('A'), invoice('C', { amountCents: -2100, dueDate: '2026-09-02' })],
-      expected: [letter({ stage: 'herinnering', invoices: ['A'], amountCents: 10000, moves: ['A→herinnering'], alsoOpen: ['C'] })],
+      expected: [letter({ stage: 'herinnering', invoices: ['A'], amountCents: 10000, moves: ['A→herinnering'] })],
     },
     {
       name: 'a credit note covering the whole balance: no letter',
@@ -339,7 +370,7 @@ describe('credit notes, minimum amount and channels', () => {
       name: 'consumer last letter: costs over the principal net of the credit note (€1.000 − €200 → BIK €120)',
       today: '2026-10-20',
       invoices: [invoice('A', { amountCents: euros(1000), ...at('aanmaning', '2026-10-06') }), invoice('C', { amountCents: euros(-200), dueDate: '2026-09-02' })],
-      expected: [letter({ stage: 'laatste-herinnering', invoices: ['A'], amountCents: euros(800), costsCents: 12000, moves: ['A→laatste-herinnering'], alsoOpen: ['C'] })],
+      expected: [letter({ stage: 'laatste-herinnering', invoices: ['A'], amountCents: euros(800), costsCents: 12000, moves: ['A→laatste-herinnering'] })],
     },
     {
       name: 'due balance €9,99 is below the €10 minimum: no letter',
@@ -429,14 +460,15 @@ describe('credit notes, minimum amount and channels', () => {
       date: '2026-10-20',
       stage: { index: 2, id: 'laatste-herinnering', final: true, count: 3 },
       channels: ['email', 'post'],
-      dueCents: euros(100),
+      // B is past its due date: 6:96 lid 7 sweeps it into the veertiendagenbrief.
+      dueCents: euros(100) + 5000,
       totalOpenCents: euros(100) + 5000,
       costsCents: 4000,
       termDays: 14,
     });
     expect(a.letter!.invoices.map((l) => [l.number, l.role, l.openCents])).toEqual([
       ['A', 'due', euros(100)],
-      ['B', 'also_open', 5000],
+      ['B', 'due', 5000],
     ]);
   });
 });

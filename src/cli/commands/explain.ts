@@ -29,7 +29,9 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
   const loaded = await ctx.config();
   const { policyFromConfig } = await import('../../config/policy.js');
   const { planDebtor } = await import('../../domain/plan.js');
-  const { readDunningSnapshot, readHolds } = await import('../../ledger/dunning.js');
+  const { readHolds } = await import('../../ledger/dunning.js');
+  const { readAccountFacts } = await import('../../ledger/account-facts.js');
+  const { debtorAccount } = await import('../../domain/account.js');
   const ledger = await ctx.openLedger({ readonly: true });
   try {
     const db = ledger.db;
@@ -39,23 +41,38 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
     if (!debtor) {
       throw new AppError('not_found', `No debtor "${debtorNumber}" in the ledger.`, { hint: 'Debtor numbers are the relation codes of the bookkeeping; `pre-incasso status` lists the book.' });
     }
-    const input = [...readDunningSnapshot(db, { debtor: debtorNumber })][0];
+    // Every claim of the debtor with the payments behind it: the same account `run` plans from.
+    const input = [...readAccountFacts(db, { debtor: debtorNumber, all: true, payments: true })][0];
     const policy = policyFromConfig(loaded.config);
     const result = input
       ? planDebtor(input, policy, ctx.today)
-      : { actions: [], assessments: [], netOpenCents: 0, debtorHold: null };
+      : { actions: [], assessments: [], netOpenCents: 0, debtorHold: null, account: null };
+    const account = result.account ?? (input ? debtorAccount(input, ctx.today) : null);
     const holds = readHolds(db, debtorNumber).get(debtorNumber) ?? [];
     const letters = db
       .prepare('SELECT id, date, stage_id, channels, amount_cents, costs_cents, pdf_sha256 FROM letters WHERE debtor_number = ? ORDER BY date, id')
       .all(debtorNumber) as { id: number; date: string; stage_id: string; channels: string; amount_cents: number; costs_cents: number | null; pdf_sha256: string | null }[];
-    const closed = db
-      .prepare("SELECT number, status, open_cents FROM invoices WHERE debtor_number = ? AND status <> 'open' ORDER BY number")
-      .all(debtorNumber) as { number: string; status: string; open_cents: number }[];
+    const claims = account?.claims ?? [];
+    const closed = claims.filter((c) => c.status !== 'open').map((c) => ({ number: c.number, status: c.status, open_cents: c.openCents }));
 
     ctx.out.document({
       today: ctx.today,
       debtor: { number: debtor.number, name: debtor.name, type: debtor.type, type_known: debtor.type_known === 1, email: debtor.email },
       net_open_cents: result.netOpenCents,
+      account: account
+        ? {
+            open_cents: account.openCents, held_cents: account.heldCents, handed_over_cents: account.handedOverCents,
+            unallocated_credit_cents: account.unallocatedCreditCents, costs_stated_cents: account.costsStatedCents,
+            covered_principal_cents: account.coveredPrincipalCents, costs_claimed_cents: account.costsClaimedCents,
+            claims: claims.map((c) => ({
+              invoice: c.number, kind: c.kind, status: c.status, due_date: c.dueDate, principal_cents: c.principalCents, paid_cents: c.paidCents,
+              paid_by: c.paidBy.map((p) => ({ payment_id: p.paymentId, date: p.date, source: p.source, amount_cents: p.amountCents })),
+              paid_per_export_cents: c.paidPerExportCents, export_open_cents: c.exportOpenCents, export_date: c.exportDate,
+              credited_cents: c.creditedCents, credits: c.credits.map((x) => ({ credit_note: x.creditNote, invoice: x.invoice, amount_cents: x.amountCents })),
+              open_cents: c.openCents, held: c.held !== null, covered_by_letter: c.coveredBy?.letterId ?? null,
+            })),
+          }
+        : null,
       holds: holds.map((h) => ({ invoice: h.invoiceNumber, reason: h.reason, dispute: h.dispute, until: h.until })),
       invoices: result.assessments.map((a) => ({
         invoice: a.number, open_cents: a.openCents, due_date: a.dueDate, stage: a.stage, stage_date: a.stageDate, state: a.state,
@@ -68,25 +85,48 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
 
     const out = ctx.out;
     out.data(`${debtor.number} ${debtor.name} (${debtor.type}${debtor.type_known ? '' : ', type not given: treated as consumer'})`);
-    out.data(`open balance: ${formatEuro(result.netOpenCents)}`);
+    if (account) {
+      // The account's figures: the same that run, status, the letters and the handover use.
+      const parts = [`open balance: ${formatEuro(account.openCents)}`];
+      if (account.heldCents > 0) parts.push(`of which ${formatEuro(account.heldCents)} on hold`);
+      if (account.handedOverCents > 0) parts.push(`handed over: ${formatEuro(account.handedOverCents)}`);
+      if (account.unallocatedCreditCents < 0) parts.push(`unused credit: ${formatEuro(-account.unallocatedCreditCents)}`);
+      out.data(parts.join('; '));
+      if (account.costsStatedCents > 0) {
+        out.data(`costs stated in veertiendagenbrieven: ${formatEuro(account.costsStatedCents)} over ${formatEuro(account.coveredPrincipalCents)} covered${account.costsClaimedCents > 0 ? `; claimed in handovers: ${formatEuro(account.costsClaimedCents)}` : ''}`);
+      }
+    } else {
+      out.data(`open balance: ${formatEuro(0)}`);
+    }
     for (const h of holds) out.data(`hold: ${h.invoiceNumber ? `invoice ${h.invoiceNumber}` : 'whole debtor'}${h.dispute ? ' (dispute)' : ''}: ${h.reason}${h.until ? `, until ${h.until}` : ''}`);
-    if (result.assessments.length > 0) {
+    if (claims.length > 0) {
+      const assessed = new Map(result.assessments.map((a) => [a.number, a]));
       out.data('');
       out.data(
         out.table(
-          ['invoice', 'due', 'open', 'stage', 'since', 'next', 'when'],
-          result.assessments.map((a) => [
-            a.number, a.dueDate, formatEuro(a.openCents), a.stage ?? '-', a.stageDate ?? '-',
-            a.next ? a.next.stage : a.handoverOn ? 'handover' : '-',
-            a.next ? a.next.on : a.handoverOn ?? '-',
-          ]),
-          [2],
+          ['invoice', 'due', 'amount', 'paid', 'credited', 'open', 'status', 'stage', 'next', 'when'],
+          claims.map((c) => {
+            const a = assessed.get(c.number);
+            return [
+              c.number, c.dueDate, formatEuro(c.principalCents), formatEuro(c.paidCents), formatEuro(c.creditedCents), formatEuro(c.openCents),
+              c.held && c.status === 'open' ? 'on hold' : c.status, a?.stage ?? (c.stageIndex === null ? '-' : loaded.config.stages[c.stageIndex]?.id ?? '-'),
+              a?.next ? a.next.stage : a?.handoverOn ? 'handover' : '-',
+              a?.next ? a.next.on : a?.handoverOn ?? '-',
+            ];
+          }),
+          [2, 3, 4, 5],
         ),
       );
-      for (const a of result.assessments) {
-        let line = `  ${a.number}: ${STATE_TEXT[a.state]}`;
-        if (a.termEnd) line += `; fourteen-day term ends ${a.termEnd}`;
-        out.data(line);
+      for (const c of claims) {
+        const facts: string[] = [];
+        for (const p of c.paidBy) facts.push(`paid ${formatEuro(p.amountCents)} on ${p.date} (${p.source === 'manual' ? 'payments add' : p.source}, payment ${p.paymentId})`);
+        if (c.paidPerExportCents > 0) facts.push(`${formatEuro(c.paidPerExportCents)} paid per the export of ${c.exportDate ?? 'an earlier import'}`);
+        for (const x of c.credits) facts.push(c.kind === 'invoice' ? `credit note ${x.creditNote} set off ${formatEuro(x.amountCents)}` : `set off ${formatEuro(x.amountCents)} against ${x.invoice}`);
+        if (c.exportOpenCents !== null && c.exportOpenCents > c.openCents + c.creditedCents && c.kind === 'invoice') facts.push(`the export of ${c.exportDate} says ${formatEuro(c.exportOpenCents)} open: the ledger's payments stand`);
+        if (c.coveredBy) facts.push(`covered by the veertiendagenbrief of ${c.coveredBy.date}`);
+        const a = assessed.get(c.number);
+        if (a && c.status === 'open') facts.unshift(`${STATE_TEXT[a.state]}${a.termEnd ? `; fourteen-day term ends ${a.termEnd}` : ''}`);
+        if (facts.length > 0) out.data(`  ${c.number}: ${facts.join('; ')}`);
       }
     } else {
       out.data('no open invoices.');

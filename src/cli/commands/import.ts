@@ -80,6 +80,7 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
     warnings: report.warnings,
     amount_changes: report.totals.amountChanges,
     handed_over_changes: report.totals.frozenChanges,
+    kept_paid: report.totals.keptPaid,
     files: report.files,
   };
   out.document(doc);
@@ -99,6 +100,14 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
   for (const change of report.totals.frozenChanges.slice(0, 20)) {
     out.warn(`invoice ${change.invoice} is ${change.status.replace('_', ' ')}; the export now shows ${euro(change.file_open_cents)} open (ledger: ${euro(change.ledger_open_cents)}): tell the incassobureau`);
   }
+  for (const k of report.totals.keptPaid.slice(0, 50)) {
+    const paid = k.payments.map((p) => `${euro(p.amount_cents)} on ${p.date} (${p.source === 'manual' ? 'payments add' : `bank statement, ${p.source}`})`).join(', ');
+    out.warn(
+      `invoice ${k.invoice} (debtor ${k.debtor}): the export shows ${euro(k.file_open_cents)} open, but the ledger knows it was paid: ${paid}; ` +
+        `kept ${euro(k.kept_open_cents)} open. Book the payment in the bookkeeping; if it was reversed, \`payments import\` the statement with the storno.`,
+    );
+  }
+  if (report.totals.keptPaid.length > 50) out.info(`… and ${report.totals.keptPaid.length - 50} more invoices kept as paid (--json lists them)`);
   printIssues(ctx, report.warnings, 'warning');
   if (report.rejected.length > 0) {
     printIssues(ctx, report.rejected, 'skipped');

@@ -55,6 +55,20 @@ export const PLACEHOLDERS: InitAnswers = {
   smtpUser: 'administratie@example.nl',
 };
 
+/** The settings of a config that are still the placeholders `init --yes` wrote, one line each. */
+export function placeholderProblems(config: { creditor: { name: string; iban: string; email: string | null; address: { street: string | null } }; mail?: { smtp: { host: string } } | undefined }): string[] {
+  const problems: string[] = [];
+  const c = config.creditor;
+  const compactIban = c.iban.replace(/\s+/g, '').toUpperCase();
+  if (c.name === PLACEHOLDERS.name) problems.push(`creditor.name: "${c.name}" is the placeholder of \`init --yes\`; write your company name`);
+  if (c.address.street === PLACEHOLDERS.street) problems.push(`creditor.address.street: "${c.address.street}" is the placeholder; write your address`);
+  if (c.email === PLACEHOLDERS.email) problems.push(`creditor.email: "${c.email}" is the placeholder; write your own address`);
+  if (config.mail && config.mail.smtp.host === PLACEHOLDERS.smtpHost) problems.push(`mail.smtp.host: "${PLACEHOLDERS.smtpHost}" is the placeholder; write your mail server (or remove "mail")`);
+  // The sample IBAN is a valid test number (also in the bundled example): a problem next to the others.
+  if (problems.length > 0 && compactIban === PLACEHOLDERS.iban) problems.push(`creditor.iban: ${PLACEHOLDERS.iban} is the sample IBAN; write the account debtors should pay to`);
+  return problems;
+}
+
 export function configFromAnswers(a: InitAnswers, schemaRef: string): Record<string, unknown> {
   return {
     $schema: schemaRef,

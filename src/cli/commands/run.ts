@@ -96,6 +96,18 @@ function truncate(s: string, n: number): string {
 
 async function runCommand(ctx: Context, _args: string[], options: RunOptions): Promise<void> {
   const loaded = await ctx.config();
+  const dryRun = options.dryRun === true;
+  if (!dryRun) {
+    // A run records letters in the creditor's name: never from the placeholders of `init --yes`.
+    const { placeholderProblems } = await import('./init.js');
+    const problems = placeholderProblems(loaded.config);
+    if (problems.length > 0) {
+      throw new AppError('config_invalid', `${loaded.file} still holds the placeholders of \`init --yes\`; nothing was recorded.`, {
+        details: problems,
+        hint: 'Fill in your own company details (name, address, KvK, IBAN, e-mail, SMTP) in the config, then run again. `pre-incasso doctor` lists every problem.',
+      });
+    }
+  }
   const { checkTemplates } = await import('../../letters/templates.js');
   // Template problems are config problems (exit 3), found before anything is recorded.
   checkTemplates(loaded.templateDirs, loaded.config.stages, ['nl', 'en']);
@@ -103,7 +115,6 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
   const { planDebtor, planRun } = await import('../../domain/plan.js');
   const { readDunningSnapshot, applyPlan } = await import('../../ledger/dunning.js');
   const { requireFreshData } = await import('../freshness.js');
-  const dryRun = options.dryRun === true;
   const ledger = await ctx.openLedger({ readonly: dryRun });
   try {
     const db = ledger.db;

@@ -17,31 +17,55 @@ interface Bucket {
   cents: number;
 }
 
-const AGING_SQL = `
-SELECT CASE
-         WHEN due_date >= :today THEN 'not_due'
-         WHEN julianday(:today) - julianday(due_date) <= 30 THEN '1_30'
-         WHEN julianday(:today) - julianday(due_date) <= 60 THEN '31_60'
-         WHEN julianday(:today) - julianday(due_date) <= 90 THEN '61_90'
-         ELSE 'over_90'
-       END AS bucket, count(*) AS n, coalesce(sum(open_cents), 0) AS cents
-FROM invoices WHERE status = 'open' AND open_cents <> 0 GROUP BY bucket`;
-
 async function statusCommand(ctx: Context): Promise<void> {
   const loaded = await ctx.config();
   const stages = loaded.config.stages;
   const ledger = await ctx.openLedger({ readonly: true });
   try {
     const db = ledger.db;
-    const totals = db.prepare("SELECT count(*) AS n, coalesce(sum(open_cents), 0) AS cents FROM invoices WHERE status = 'open' AND open_cents <> 0").get() as { n: number; cents: number };
+    // Every figure from the debtors' accounts (src/domain/account.ts): credit notes set off once,
+    // payments the ledger knows kept, the same as run, explain, the letters and the handover.
+    const { policyFromConfig } = await import('../../config/policy.js');
+    const { planDebtor } = await import('../../domain/plan.js');
+    const { readDunningSnapshot } = await import('../../ledger/dunning.js');
+    const policy = policyFromConfig(loaded.config);
+    const totals = { n: 0, cents: 0 };
     const byStage: Record<string, Bucket> = { none: { invoices: 0, cents: 0 } };
     for (const s of stages) byStage[s.id] = { invoices: 0, cents: 0 };
-    for (const r of db.prepare("SELECT stage_index AS s, count(*) AS n, coalesce(sum(open_cents), 0) AS cents FROM invoices WHERE status = 'open' AND open_cents <> 0 GROUP BY stage_index").all() as { s: number | null; n: number; cents: number }[]) {
-      const key = r.s === null ? 'none' : stages[r.s]?.id ?? `stage ${r.s}`;
-      byStage[key] = { invoices: r.n, cents: r.cents };
-    }
     const aging: Record<string, Bucket> = { not_due: { invoices: 0, cents: 0 }, '1_30': { invoices: 0, cents: 0 }, '31_60': { invoices: 0, cents: 0 }, '61_90': { invoices: 0, cents: 0 }, over_90: { invoices: 0, cents: 0 } };
-    for (const r of db.prepare(AGING_SQL).all({ today: ctx.today }) as { bucket: string; n: number; cents: number }[]) aging[r.bucket] = { invoices: r.n, cents: r.cents };
+    let unusedCredit = 0;
+    let heldCents = 0;
+    let readyInvoices = 0;
+    let readyCents = 0;
+    let dueToday = 0;
+    const bucketOf = (due: string): string => {
+      if (due >= ctx.today) return 'not_due';
+      const days = daysBetween(due, ctx.today);
+      return days <= 30 ? '1_30' : days <= 60 ? '31_60' : days <= 90 ? '61_90' : 'over_90';
+    };
+    for (const input of readDunningSnapshot(db)) {
+      const plan = planDebtor(input, policy, ctx.today, { letters: false, assess: false });
+      for (const a of plan.actions) {
+        if (a.kind === 'handover') {
+          readyInvoices += a.invoices.length;
+          readyCents += a.amountCents;
+        } else if (a.kind === 'letter') dueToday++;
+      }
+      unusedCredit += plan.account.unallocatedCreditCents;
+      heldCents += plan.account.heldCents;
+      for (const c of plan.account.claims) {
+        if (c.status !== 'open' || c.kind !== 'invoice' || c.openCents <= 0) continue;
+        totals.n++;
+        totals.cents += c.openCents;
+        const key = c.stageIndex === null ? 'none' : stages[c.stageIndex]?.id ?? `stage ${c.stageIndex}`;
+        const stage = (byStage[key] ??= { invoices: 0, cents: 0 });
+        stage.invoices++;
+        stage.cents += c.openCents;
+        const bucket = aging[bucketOf(c.dueDate)]!;
+        bucket.invoices++;
+        bucket.cents += c.openCents;
+      }
+    }
     const holds = db
       .prepare("SELECT count(*) AS n, coalesce(sum(dispute), 0) AS disputes FROM holds WHERE released_on IS NULL AND (until IS NULL OR until > ?)")
       .get(ctx.today) as { n: number; disputes: number };
@@ -66,20 +90,12 @@ async function statusCommand(ctx: Context): Promise<void> {
       )
       .all() as { invoice: string; date: string; amount_cents: number }[];
 
-    // Ready for handover comes from the engine itself, so status and run never disagree.
-    const { policyFromConfig } = await import('../../config/policy.js');
-    const { planRun } = await import('../../domain/plan.js');
-    const { readDunningSnapshot } = await import('../../ledger/dunning.js');
-    const plan = planRun(readDunningSnapshot(db), policyFromConfig(loaded.config), ctx.today, { letters: false });
-    const ready = plan.actions.filter((a) => a.kind === 'handover');
-    const readyInvoices = ready.reduce((s, a) => s + (a.kind === 'handover' ? a.invoices.length : 0), 0);
-    const readyCents = ready.reduce((s, a) => s + (a.kind === 'handover' ? a.amountCents : 0), 0);
-    const dueToday = plan.actions.filter((a) => a.kind === 'letter').length;
-
     ctx.out.document({
       today: ctx.today,
       open_invoices: totals.n,
       open_cents: totals.cents,
+      held_cents: heldCents,
+      unused_credit_cents: -unusedCredit,
       by_stage: byStage,
       aging,
       on_hold: holds.n,
@@ -95,7 +111,7 @@ async function statusCommand(ctx: Context): Promise<void> {
 
     const out = ctx.out;
     out.data(`${loaded.config.creditor.name}: the book on ${ctx.today}`);
-    out.data(`open: ${totals.n} invoices, ${formatEuro(totals.cents)}`);
+    out.data(`open: ${totals.n} invoices, ${formatEuro(totals.cents)}${heldCents > 0 ? ` (of which ${formatEuro(heldCents)} on hold)` : ''}${unusedCredit < 0 ? `; unused credit notes ${formatEuro(-unusedCredit)}` : ''}`);
     out.data('');
     out.data(out.table(['stage', 'invoices', 'open'], Object.entries(byStage).map(([k, v]) => [k === 'none' ? '(no letter yet)' : k, String(v.invoices), formatEuro(v.cents)]), [1, 2]));
     out.data('');
@@ -106,7 +122,7 @@ async function statusCommand(ctx: Context): Promise<void> {
     out.data(`letters due today: ${dueToday}`);
     out.data(`ready for handover: ${readyInvoices} invoices, ${formatEuro(readyCents)}`);
     if (statusCounts.handed_over) out.data(`handed over: ${statusCounts.handed_over} invoices`);
-    const mailLine = Object.entries(mail).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+    const mailLine = Object.entries(mail).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k === 'queued' ? 'waiting to be sent' : k}`).join(', ');
     out.data(`mail: ${mailLine || 'none'}`);
     if (mail.failed! > 0 || mail.unknown! > 0) out.warn(`${mail.failed} failed and ${mail.unknown} unknown e-mails: see \`pre-incasso mail\``);
     for (const p of afterHandover) out.warn(`payment of ${formatEuro(p.amount_cents)} on ${p.date} for handed-over invoice ${p.invoice}: tell the incassobureau`);

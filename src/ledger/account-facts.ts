@@ -1,0 +1,176 @@
+// Reading the facts behind a debtor's account (src/domain/account.ts) in set-based SQL: one
+// ordered query streams the claims debtor by debtor; the debtors' final letters, the costs
+// earlier handovers claimed and the holds are read in bulk up front (a handful of queries per
+// run, none per debtor), and payments per claim only when a reader wants the detail.
+import type { Db } from './ledger.js';
+import type { Channel, DebtorSnapshot, Language, DebtorType } from '../domain/letter.js';
+import type { AccountFinalLetter, AccountPayment, ClaimStatus } from '../domain/account.js';
+import type { PlanDebtorInput, PlanHold, PlanInvoice } from '../domain/plan.js';
+
+type Row = [
+  string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language,
+  string, string | null, string, number, number, string | null, number | null, string | null, string | null, ClaimStatus, number | null, string | null,
+];
+
+const CLAIMS_SQL = `
+SELECT d.number, d.name, d.type, d.contact_person, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language,
+       i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels,
+       i.status, i.export_open_cents, i.export_date
+FROM invoices i
+JOIN debtors d ON d.number = i.debtor_number
+LEFT JOIN letters l ON l.id = i.stage_letter_id
+WHERE %WHERE%
+ORDER BY i.debtor_number`;
+
+export interface AccountReadOptions {
+  /** One debtor only (explain). */
+  debtor?: string;
+  /** Only these debtors (the handover), read in one query. */
+  debtors?: string[];
+  /** Every claim of the debtor, paid and closed ones too (explain); default: open and handed over with money open. */
+  all?: boolean;
+  /** Read the payments allocated to each claim (explain, handover). */
+  payments?: boolean;
+}
+
+/** Active (unreleased) holds per debtor; expiry by date is decided by the account. */
+export function readHolds(db: Db, debtor?: string): Map<string, PlanHold[]> {
+  const rows = db
+    .prepare(
+      `SELECT coalesce(h.debtor_number, i.debtor_number) AS debtor, h.invoice_number, h.reason, h.dispute, h.until
+       FROM holds h LEFT JOIN invoices i ON i.number = h.invoice_number
+       WHERE h.released_on IS NULL ${debtor ? 'AND coalesce(h.debtor_number, i.debtor_number) = ?' : ''}
+       ORDER BY h.id`,
+    )
+    .raw()
+    .all(...(debtor ? [debtor] : [])) as [string, string | null, string, number, string | null][];
+  const map = new Map<string, PlanHold[]>();
+  for (const [d, invoice, reason, dispute, until] of rows) {
+    const list = map.get(d) ?? [];
+    list.push({ invoiceNumber: invoice, reason, dispute: dispute === 1, until });
+    map.set(d, list);
+  }
+  return map;
+}
+
+/** The date of each debtor's newest letter (one letter per debtor per day). */
+export function readLastLetterDates(db: Db, debtor?: string): Map<string, string> {
+  const rows = db
+    .prepare(`SELECT debtor_number, max(date) FROM letters ${debtor ? 'WHERE debtor_number = ?' : ''} GROUP BY debtor_number`)
+    .raw()
+    .all(...(debtor ? [debtor] : [])) as [string, string][];
+  return new Map(rows);
+}
+
+/** Every debtor's final letters: the claims each demanded, their summed open then, the costs stated. */
+export function readFinalLetters(db: Db, debtor?: string): Map<string, AccountFinalLetter[]> {
+  const rows = db
+    .prepare(
+      `SELECT l.debtor_number, l.id, l.date, l.costs_cents, li.invoice_number, li.open_cents
+       FROM letters l JOIN letter_invoices li ON li.letter_id = l.id AND li.role = 'due'
+       WHERE l.final = 1 ${debtor ? 'AND l.debtor_number = ?' : ''}
+       ORDER BY l.debtor_number, l.id`,
+    )
+    .raw()
+    .all(...(debtor ? [debtor] : [])) as [string, number, string, number | null, string, number][];
+  const map = new Map<string, AccountFinalLetter[]>();
+  let last: AccountFinalLetter | null = null;
+  for (const [d, id, date, costs, invoice, open] of rows) {
+    if (!last || last.id !== id) {
+      last = { id, date, covers: [], principalCents: 0, costsCents: costs };
+      const list = map.get(d) ?? [];
+      list.push(last);
+      map.set(d, list);
+    }
+    last.covers.push(invoice);
+    last.principalCents += Math.max(0, open);
+  }
+  return map;
+}
+
+/** Collection costs claimed per debtor over all completed handovers. */
+export function readCostsClaimed(db: Db, debtor?: string): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT hc.debtor_number, sum(hc.claimed_cents) FROM handover_costs hc JOIN handovers h ON h.id = hc.handover_id AND h.state = 'done'
+       ${debtor ? 'WHERE hc.debtor_number = ?' : ''} GROUP BY hc.debtor_number`,
+    )
+    .raw()
+    .all(...(debtor ? [debtor] : [])) as [string, number][];
+  return new Map(rows);
+}
+
+/** The payments allocated to the given invoices (payments a later statement reversed are gone from `allocations`). */
+export function readAllocatedPayments(db: Db, invoices: string[]): Map<string, AccountPayment[]> {
+  const map = new Map<string, AccountPayment[]>();
+  if (invoices.length === 0) return map;
+  const rows = db
+    .prepare(
+      `SELECT a.invoice_number, p.id, p.date, p.source, a.amount_cents FROM allocations a JOIN payments p ON p.id = a.payment_id
+       WHERE a.invoice_number IN (SELECT value FROM json_each(?)) ORDER BY p.date, p.id`,
+    )
+    .raw()
+    .all(JSON.stringify(invoices)) as [string, number, string, string, number][];
+  for (const [invoice, paymentId, date, source, amount] of rows) {
+    const list = map.get(invoice) ?? [];
+    list.push({ paymentId, date, source, amountCents: amount });
+    map.set(invoice, list);
+  }
+  return map;
+}
+
+/**
+ * The facts of every debtor with money open (or of one debtor), streamed in debtor-number order:
+ * what `debtorAccount` and `planDebtor` take. Bulk reads first, then one ordered query.
+ */
+export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Generator<PlanDebtorInput> {
+  const { debtor } = options;
+  const holds = readHolds(db, debtor);
+  const lastLetters = readLastLetterDates(db, debtor);
+  const finals = readFinalLetters(db, debtor);
+  const claimed = readCostsClaimed(db, debtor);
+  const where = [
+    options.all ? '1 = 1' : "i.status IN ('open', 'handed_over') AND i.open_cents <> 0",
+    debtor ? 'i.debtor_number = ?' : options.debtors ? 'i.debtor_number IN (SELECT value FROM json_each(?))' : '1 = 1',
+  ].join(' AND ');
+  const params = debtor ? [debtor] : options.debtors ? [JSON.stringify(options.debtors)] : [];
+  const iter = db.prepare(CLAIMS_SQL.replace('%WHERE%', where)).raw().iterate(...params) as IterableIterator<Row>;
+  let current: PlanDebtorInput | null = null;
+  const finish = (d: PlanDebtorInput): PlanDebtorInput => {
+    if (options.payments) {
+      const payments = readAllocatedPayments(db, d.invoices.map((i) => i.number));
+      for (const inv of d.invoices) inv.payments = payments.get(inv.number) ?? [];
+    }
+    return d;
+  };
+  for (const r of iter) {
+    if (!current || current.debtor.number !== r[0]) {
+      if (current) yield finish(current);
+      const snapshot: DebtorSnapshot = {
+        number: r[0], name: r[1], type: r[2], contactPerson: r[3], email: r[4], phone: r[5],
+        address: { street: r[6], postcode: r[7], city: r[8], country: r[9] }, language: r[10],
+      };
+      current = {
+        debtor: snapshot, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null,
+        finalLetters: finals.get(r[0]) ?? [], costsClaimedCents: claimed.get(r[0]) ?? 0,
+      };
+    }
+    const invoice: PlanInvoice = {
+      number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],
+      stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? (JSON.parse(r[19]) as Channel[]) : null,
+      status: r[20], exportOpenCents: r[21], exportDate: r[22],
+    };
+    current.invoices.push(invoice);
+  }
+  if (current) yield finish(current);
+}
+
+/** The facts of the given debtors (the handover's cases), with payment detail: a few queries in all. */
+export function readAccountsOf(db: Db, debtors: string[]): Map<string, PlanDebtorInput> {
+  const map = new Map<string, PlanDebtorInput>();
+  if (debtors.length === 0) return map;
+  for (const input of readAccountFacts(db, { debtors })) map.set(input.debtor.number, input);
+  const payments = readAllocatedPayments(db, [...map.values()].flatMap((d) => d.invoices.map((i) => i.number)));
+  for (const d of map.values()) for (const inv of d.invoices) inv.payments = payments.get(inv.number) ?? [];
+  return map;
+}
