@@ -5,7 +5,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../cli/errors.js';
 import { LATEST_VERSION, migrations } from './migrations/index.js';
-import { acquireLock, type LockHandle } from './lock.js';
+import { acquireLock, claimLedger, unclaimLedger, type LockHandle } from './lock.js';
+import { ensureDir, fsyncDir } from '../platform/files.js';
+import { environmentError } from '../platform/errors.js';
 
 export type Db = Database.Database;
 
@@ -34,6 +36,9 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
     });
   }
   if (options.readonly) {
+    if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) {
+      throw environmentError(Object.assign(new Error('is a directory'), { code: 'EISDIR', path: full }), { role: 'ledger', path: full })!;
+    }
     try {
       return openReader(full, options);
     } catch (error) {
@@ -44,7 +49,15 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
       return openReader(full, options);
     }
   }
-  const lock = acquireLock(full, options.command ?? 'pre-incasso');
+  if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) {
+    throw environmentError(Object.assign(new Error('is a directory'), { code: 'EISDIR', path: full }), { role: 'ledger', path: full })!;
+  }
+  let lock: LockHandle;
+  try {
+    lock = acquireLock(full, options.command ?? 'pre-incasso');
+  } catch (error) {
+    throw asLedgerError(error, full);
+  }
   try {
     if (!fs.existsSync(full)) createEmptyFile(full);
     // Read-write from the first statement: that is what rolls back a hot journal left by a crash.
@@ -59,6 +72,7 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
       db.pragma('cache_size = -65536');
       if (version < LATEST_VERSION) migrate(db, full, version);
       fs.chmodSync(full, 0o600);
+      if (lock.outermost) claimLedger(db, full, options.command ?? 'pre-incasso');
     } catch (error) {
       db.close();
       throw error;
@@ -67,7 +81,18 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
       db,
       path: full,
       close() {
-        if (db.open) db.close();
+        if (db.open) {
+          if (lock.outermost) {
+            try {
+              if (db.inTransaction) db.exec('ROLLBACK');
+              unclaimLedger(db);
+            } catch {
+              // A full or read-only disk: the claim stays, and the next writer sees that this
+              // process is gone and takes it over.
+            }
+          }
+          db.close();
+        }
         lock.release();
       },
     };
@@ -103,7 +128,7 @@ function openReader(full: string, options: OpenLedgerOptions): Ledger {
 }
 
 function createEmptyFile(full: string): void {
-  fs.mkdirSync(path.dirname(full), { recursive: true });
+  ensureDir(path.dirname(full));
   // Created 0600 before SQLite touches it: the ledger holds personal data (AVG art. 32).
   fs.closeSync(fs.openSync(full, 'wx', 0o600));
 }
@@ -131,8 +156,13 @@ function migrate(db: Db, full: string, from: number): void {
   if (from > 0) {
     // An older ledger: keep a copy before changing its shape, so an upgrade can be undone.
     const backup = `${full}.v${from}.backup`;
-    fs.copyFileSync(full, backup);
-    fs.chmodSync(backup, 0o600);
+    // Copied to a new temp name (never through a planted symlink), then renamed into place.
+    const tmp = `${backup}.${process.pid}.tmp`;
+    fs.rmSync(tmp, { force: true });
+    fs.copyFileSync(full, tmp, fs.constants.COPYFILE_EXCL);
+    fs.chmodSync(tmp, 0o600);
+    fs.renameSync(tmp, backup);
+    fsyncDir(path.dirname(backup));
   }
   for (const migration of migrations) {
     if (migration.version <= from) continue;
@@ -146,6 +176,8 @@ function migrate(db: Db, full: string, from: number): void {
 function asLedgerError(error: unknown, full: string): unknown {
   if (error instanceof AppError) return error;
   const code = (error as { code?: string }).code ?? '';
+  const environment = environmentError(error, { role: 'ledger', path: full });
+  if (environment) return environment;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new AppError('ledger_corrupt', `The ledger ${full} is not a readable SQLite database (${code}).`, {
       hint: 'Restore it from a backup; `pre-incasso doctor` checks integrity.',

@@ -1,17 +1,28 @@
 // One writer at a time. SQLite serialises single transactions, but a run is several (record,
 // render, send): a lock held for the whole command keeps a second cron run out.
 //
-// The lock is a write lock on a small SQLite file next to the ledger (`<ledger>.lock`), taken
-// with BEGIN IMMEDIATE and held until the command ends. The operating system releases it when
-// the process dies, even by kill -9, so there are no stale locks to clean up and no race
-// between two processes taking over a dead one's lock. Who holds it is written, for the
-// message of a waiting command, to `<ledger>.lock.json`.
+// Two locks, both needed, both keyed on the file rather than on the path as typed:
+//
+// 1. A write lock on a small SQLite file next to the ledger's real path (`<realpath>.lock`),
+//    taken with BEGIN IMMEDIATE and held until the command ends. The real path (symlinks and
+//    `..` resolved) makes `--ledger link.db` and `--ledger ../x/pre-incasso.db` meet the same
+//    lock. The operating system releases it when the process dies, even by kill -9.
+// 2. A claim inside the ledger itself (table `writer_lock`, see `claimLedger`): a hard link or a
+//    bind mount reaches the same file under another real path, and only the file itself is the
+//    same for them. The claim names the process by host, pid and start time; a claim of a
+//    process that is provably gone is taken over, one of a live process is respected.
+//
+// Who holds lock 1 is written, for the message of a waiting command, to `<realpath>.lock.json`.
 import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../cli/errors.js';
+import { currentProcess, formatIdentity, isGone, parseIdentity } from '../platform/process-identity.js';
 
 export interface LockHandle {
   release(): void;
+  /** True for the outermost hold of this process: it claims and releases the in-file claim. */
+  readonly outermost: boolean;
 }
 
 interface LockInfo {
@@ -36,12 +47,27 @@ function readInfo(file: string): LockInfo | undefined {
   }
 }
 
+/** The ledger's path with symlinks and `..` resolved; for a file not created yet, its folder's. */
+export function realLedgerPath(ledgerPath: string): string {
+  const full = path.resolve(ledgerPath);
+  try {
+    return fs.realpathSync(full);
+  } catch {
+    try {
+      return path.join(fs.realpathSync(path.dirname(full)), path.basename(full));
+    } catch {
+      return full;
+    }
+  }
+}
+
 export function acquireLock(ledgerPath: string, command: string): LockHandle {
-  const file = `${ledgerPath}.lock`;
+  const file = `${realLedgerPath(ledgerPath)}.lock`;
   const infoFile = `${file}.json`;
-  const handle = (): LockHandle => {
+  const handle = (outermost: boolean): LockHandle => {
     let released = false;
     return {
+      outermost,
       release() {
         if (released) return;
         released = true;
@@ -52,12 +78,15 @@ export function acquireLock(ledgerPath: string, command: string): LockHandle {
   const mine = held.get(file);
   if (mine) {
     mine.count++;
-    return handle();
+    return handle(false);
   }
   try {
-    fs.closeSync(fs.openSync(file, 'wx', 0o600));
+    fs.closeSync(fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | (fs.constants.O_NOFOLLOW ?? 0), 0o600));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if (fs.lstatSync(file).isSymbolicLink()) {
+    throw new AppError('ledger_locked', `The lock file ${file} is a symbolic link.`, { hint: 'Someone planted it; remove it and check who can write to the ledger folder.' });
   }
   const db = new Database(file);
   try {
@@ -75,9 +104,16 @@ export function acquireLock(ledgerPath: string, command: string): LockHandle {
     throw error;
   }
   const info: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
-  fs.writeFileSync(infoFile, JSON.stringify(info), { mode: 0o600 });
+  try {
+    const tmp = `${infoFile}.${process.pid}.tmp`;
+    fs.rmSync(tmp, { force: true });
+    fs.writeFileSync(tmp, JSON.stringify(info), { mode: 0o600, flag: 'wx' });
+    fs.renameSync(tmp, infoFile);
+  } catch {
+    /* the info file only names the holder in a message */
+  }
   held.set(file, { count: 1, db });
-  return handle();
+  return handle(true);
 }
 
 function releaseHeld(file: string, infoFile: string): void {
@@ -88,6 +124,57 @@ function releaseHeld(file: string, infoFile: string): void {
   held.delete(file);
   // Remove our name before letting go, so a waiting command never names a finished one.
   if (readInfo(infoFile)?.pid === process.pid) fs.rmSync(infoFile, { force: true });
-  entry.db.exec('ROLLBACK');
+  if (entry.db.inTransaction) entry.db.exec('ROLLBACK');
   entry.db.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The claim inside the ledger
+
+interface ClaimRow {
+  holder: string;
+  command: string;
+  since: string;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Claims the ledger for this process (table `writer_lock`), waiting up to the lock wait for a
+ * live holder to finish. A holder that is provably gone (crashed) is replaced. The env variable
+ * PRE_INCASSO_BREAK_LOCK=<host:pid:start as shown> lets a person remove a claim of a process on
+ * another machine that is known to be gone.
+ */
+export function claimLedger(db: Database.Database, ledgerPath: string, command: string): void {
+  const me = formatIdentity(currentProcess());
+  const deadline = Date.now() + waitMs();
+  const select = db.prepare('SELECT holder, command, since FROM writer_lock WHERE id = 1');
+  const upsert = db.prepare('INSERT INTO writer_lock (id, holder, command, since) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, command = excluded.command, since = excluded.since');
+  for (;;) {
+    const other = db.transaction((): ClaimRow | undefined => {
+      const row = select.get() as ClaimRow | undefined;
+      if (row && row.holder !== me) {
+        const id = parseIdentity(row.holder);
+        const broken = process.env.PRE_INCASSO_BREAK_LOCK !== undefined && process.env.PRE_INCASSO_BREAK_LOCK === row.holder;
+        if (id && !isGone(id) && !broken) return row;
+      }
+      upsert.run(me, command.slice(0, 500), new Date().toISOString());
+      return undefined;
+    }).immediate();
+    if (!other) return;
+    if (Date.now() >= deadline) {
+      const id = parseIdentity(other.holder);
+      throw new AppError('ledger_locked', `The ledger ${ledgerPath} is in use by process ${id?.pid ?? '?'} on ${id?.host ?? '?'} (${other.command}, since ${other.since}), reached through another path to the same file.`, {
+        hint: `Wait for it to finish and try again. If that process is gone (its machine restarted), run once with PRE_INCASSO_BREAK_LOCK='${other.holder}'.`,
+      });
+    }
+    sleepSync(50);
+  }
+}
+
+/** Removes this process's claim (the last thing before the ledger is closed). */
+export function unclaimLedger(db: Database.Database): void {
+  db.prepare('DELETE FROM writer_lock WHERE id = 1 AND holder = ?').run(formatIdentity(currentProcess()));
 }
