@@ -54,12 +54,14 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
   }
   let lock: LockHandle;
   try {
+    // Created (empty, 0600) before the lock: the lock is named after the file's inode.
+    if (!fs.existsSync(full)) createEmptyFile(full);
     lock = acquireLock(full, options.command ?? 'pre-incasso');
   } catch (error) {
     throw asLedgerError(error, full);
   }
+  let claimed = false;
   try {
-    if (!fs.existsSync(full)) createEmptyFile(full);
     // Read-write from the first statement: that is what rolls back a hot journal left by a crash.
     const db = new Database(full, { fileMustExist: true });
     try {
@@ -72,7 +74,11 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
       db.pragma('cache_size = -65536');
       if (version < LATEST_VERSION) migrate(db, full, version);
       fs.chmodSync(full, 0o600);
-      if (lock.outermost) claimLedger(db, full, options.command ?? 'pre-incasso');
+      // A hard link elsewhere reaches the file without meeting the lock file: claim it inside.
+      if (lock.outermost && fs.statSync(full).nlink > 1) {
+        claimLedger(db, full, options.command ?? 'pre-incasso');
+        claimed = true;
+      }
     } catch (error) {
       db.close();
       throw error;
@@ -82,7 +88,7 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
       path: full,
       close() {
         if (db.open) {
-          if (lock.outermost) {
+          if (claimed) {
             try {
               if (db.inTransaction) db.exec('ROLLBACK');
               unclaimLedger(db);
@@ -130,7 +136,11 @@ function openReader(full: string, options: OpenLedgerOptions): Ledger {
 function createEmptyFile(full: string): void {
   ensureDir(path.dirname(full));
   // Created 0600 before SQLite touches it: the ledger holds personal data (AVG art. 32).
-  fs.closeSync(fs.openSync(full, 'wx', 0o600));
+  try {
+    fs.closeSync(fs.openSync(full, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** The schema version, after checking the file is a ledger of this tool and not too new. */

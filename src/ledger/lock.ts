@@ -1,18 +1,22 @@
 // One writer at a time. SQLite serialises single transactions, but a run is several (record,
 // render, send): a lock held for the whole command keeps a second cron run out.
 //
-// Two locks, both needed, both keyed on the file rather than on the path as typed:
+// The lock is keyed on the ledger file, not on the path as typed, so every way of reaching the
+// file meets the same lock:
 //
-// 1. A write lock on a small SQLite file next to the ledger's real path (`<realpath>.lock`),
-//    taken with BEGIN IMMEDIATE and held until the command ends. The real path (symlinks and
-//    `..` resolved) makes `--ledger link.db` and `--ledger ../x/pre-incasso.db` meet the same
-//    lock. The operating system releases it when the process dies, even by kill -9.
-// 2. A claim inside the ledger itself (table `writer_lock`, see `claimLedger`): a hard link or a
-//    bind mount reaches the same file under another real path, and only the file itself is the
-//    same for them. The claim names the process by host, pid and start time; a claim of a
-//    process that is provably gone is taken over, one of a live process is respected.
+// 1. A write lock on a small SQLite file in the ledger's real folder, named after the ledger's
+//    device and inode (`.pre-incasso-<dev>-<ino>.lock`), taken with BEGIN IMMEDIATE and held
+//    until the command ends. The real folder (symlinks and `..` resolved) and the inode make
+//    `--ledger link.db`, `--ledger ../x/pre-incasso.db`, a second hard link in the same folder
+//    and the same folder seen through a bind mount all meet one lock file. The operating system
+//    releases it when the process dies, even by kill -9.
+// 2. A hard link in another folder reaches the file from a folder the lock file is not in. When
+//    the ledger has more than one link, the writer also claims it inside the file itself (table
+//    `writer_lock`, see `claimLedger`), naming the process by host, pid and start time; a claim
+//    of a process that is provably gone is taken over. (Only then: the claim is a write, and a
+//    command that changes nothing should leave the ledger's bytes as they were.)
 //
-// Who holds lock 1 is written, for the message of a waiting command, to `<realpath>.lock.json`.
+// Who holds lock 1 is written, for the message of a waiting command, to `<lock file>.json`.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -61,9 +65,18 @@ export function realLedgerPath(ledgerPath: string): string {
   }
 }
 
+/** The lock file of a ledger: in its real folder, named after its device and inode. */
+export function lockFileOf(ledgerPath: string): string {
+  const real = realLedgerPath(ledgerPath);
+  const st = fs.statSync(real, { throwIfNoEntry: false });
+  return st ? path.join(path.dirname(real), `.pre-incasso-${st.dev}-${st.ino}.lock`) : `${real}.lock`;
+}
+
 export function acquireLock(ledgerPath: string, command: string): LockHandle {
-  const file = `${realLedgerPath(ledgerPath)}.lock`;
-  const infoFile = `${file}.json`;
+  const file = lockFileOf(ledgerPath);
+  // Who holds it: next to the lock file (found from every path) and, for the people and scripts
+  // that look there, next to the ledger as `<ledger>.lock.json`.
+  const infoFiles = [`${file}.json`, `${realLedgerPath(ledgerPath)}.lock.json`];
   const handle = (outermost: boolean): LockHandle => {
     let released = false;
     return {
@@ -71,7 +84,7 @@ export function acquireLock(ledgerPath: string, command: string): LockHandle {
       release() {
         if (released) return;
         released = true;
-        releaseHeld(file, infoFile);
+        releaseHeld(file, infoFiles);
       },
     };
   };
@@ -95,7 +108,7 @@ export function acquireLock(ledgerPath: string, command: string): LockHandle {
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') {
-      const holder = readInfo(infoFile);
+      const holder = readInfo(infoFiles[0]!) ?? readInfo(infoFiles[1]!);
       const who = holder ? `process ${holder.pid} (${holder.command}, since ${holder.since})` : 'another process';
       throw new AppError('ledger_locked', `The ledger ${ledgerPath} is in use by ${who}.`, {
         hint: 'Wait for it to finish and try again. The lock is released when that process ends, also if it crashes.',
@@ -104,26 +117,28 @@ export function acquireLock(ledgerPath: string, command: string): LockHandle {
     throw error;
   }
   const info: LockInfo = { pid: process.pid, command, since: new Date().toISOString() };
-  try {
-    const tmp = `${infoFile}.${process.pid}.tmp`;
-    fs.rmSync(tmp, { force: true });
-    fs.writeFileSync(tmp, JSON.stringify(info), { mode: 0o600, flag: 'wx' });
-    fs.renameSync(tmp, infoFile);
-  } catch {
-    /* the info file only names the holder in a message */
+  for (const infoFile of infoFiles) {
+    try {
+      const tmp = `${infoFile}.${process.pid}.tmp`;
+      fs.rmSync(tmp, { force: true });
+      fs.writeFileSync(tmp, JSON.stringify(info), { mode: 0o600, flag: 'wx' });
+      fs.renameSync(tmp, infoFile);
+    } catch {
+      /* the info file only names the holder in a message */
+    }
   }
   held.set(file, { count: 1, db });
   return handle(true);
 }
 
-function releaseHeld(file: string, infoFile: string): void {
+function releaseHeld(file: string, infoFiles: string[]): void {
   const entry = held.get(file);
   if (!entry) return;
   entry.count--;
   if (entry.count > 0) return;
   held.delete(file);
   // Remove our name before letting go, so a waiting command never names a finished one.
-  if (readInfo(infoFile)?.pid === process.pid) fs.rmSync(infoFile, { force: true });
+  for (const infoFile of infoFiles) if (readInfo(infoFile)?.pid === process.pid) fs.rmSync(infoFile, { force: true });
   if (entry.db.inTransaction) entry.db.exec('ROLLBACK');
   entry.db.close();
 }
