@@ -11,6 +11,8 @@
 //      batch `done`, a `handover` event per claim
 // A failure before step 3 (an unwritable --out) leaves the ledger byte for byte as it was; a
 // failure at step 4 removes the row again, so a failed export never marks anything (SPEC §2.3).
+import { commitTemp, ensureDir, writeTemp as writeTempFile } from '../platform/files.js';
+import { environmentError } from '../platform/errors.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
@@ -369,21 +371,9 @@ export function summariseStored(format: HandoverFormat, content: Buffer): CaseSu
 // ---------------------------------------------------------------------------------------------
 // Files
 
-function fsyncDir(dir: string): void {
-  // Makes the rename durable. Not every platform can open a directory for fsync; there the
-  // rename is as durable as the file system makes it.
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    /* best effort */
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
 function unwritable(dir: string, error: unknown): AppError {
+  const machine = environmentError(error, { role: 'file', path: dir });
+  if (machine) return machine;
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   return new AppError('input_invalid', `Cannot write the handover file to ${dir} (${code}: ${(error as Error).message}).`, {
     hint: 'Give --out a folder you can write to (it is created when missing). Nothing was marked as handed over.',
@@ -391,48 +381,30 @@ function unwritable(dir: string, error: unknown): AppError {
   });
 }
 
-/** Creates the out dir when missing; an unusable path is an input error (exit 4). */
+/** Creates the out dir (0700) when missing; an unusable path is an input error (exit 4). */
 export function prepareOutDir(dir: string): string {
-  const full = path.resolve(dir);
   try {
-    fs.mkdirSync(full, { recursive: true });
-    if (!fs.statSync(full).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    return ensureDir(dir);
   } catch (error) {
-    throw unwritable(full, error);
+    throw unwritable(path.resolve(dir), error);
   }
-  return full;
 }
 
-/** Writes and fsyncs a temp file next to the target; returns its path. */
+/** Writes and fsyncs a new temp file (0600, never through a symlink) next to the target; returns its path. */
 function writeTemp(dir: string, fileName: string, content: Buffer): string {
-  const tmp = path.join(dir, `.${fileName}.${process.pid}.tmp`);
   try {
-    // 0600: the file holds the debtors' personal data, like the ledger (AVG art. 32).
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      let offset = 0;
-      while (offset < content.length) offset += fs.writeSync(fd, content, offset, content.length - offset);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    return writeTempFile(path.join(dir, fileName), content);
   } catch (error) {
-    fs.rmSync(tmp, { force: true });
     throw unwritable(dir, error);
   }
-  return tmp;
 }
 
 function renameInto(tmp: string, dir: string, fileName: string): string {
-  const target = path.join(dir, fileName);
   try {
-    fs.renameSync(tmp, target);
+    return commitTemp(tmp, path.join(dir, fileName));
   } catch (error) {
-    fs.rmSync(tmp, { force: true });
     throw unwritable(dir, error);
   }
-  fsyncDir(dir);
-  return target;
 }
 
 /** Temp files a crashed export left for this file name (`.<name>.<pid>.tmp`). */
