@@ -88,6 +88,9 @@ export async function readUblInvoice(file: string, options: UblOptions): Promise
   const contact = first(party?.Contact);
   const debtorNumber = ids.find((v) => v) ?? (name ? `name:${name.toLowerCase().replace(/\s+/g, ' ')}` : undefined);
   if (!name) problem('missing_field', 'no buyer name (RegistrationName or PartyName)', 'The e-invoice lacks BT-44.');
+  if (debtorNumber !== undefined && ids.some((v) => v) && /^name:/i.test(debtorNumber)) {
+    problem('reserved_debtor_number', `buyer id "${debtorNumber}" starts with "name:", which pre-incasso keeps for debtors without a number`, 'Give the buyer another id in the bookkeeping.');
+  }
 
   if (issues.some((i) => i.severity === 'error') || !number || !dueDate || payable === null || inclusive === null || !name || !debtorNumber) {
     return { row: null, issues };
