@@ -209,7 +209,8 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       files: fileReports,
     };
   } finally {
-    if (inTransaction && db) db.exec('ROLLBACK');
+    // SQLite may have rolled back by itself (a full disk): never let a second error hide the first.
+    if (inTransaction && db?.inTransaction) db.exec('ROLLBACK');
     ledger?.close();
   }
 }

@@ -7,7 +7,7 @@ import { AppError } from '../cli/errors.js';
 import { LATEST_VERSION, migrations } from './migrations/index.js';
 import { acquireLock, claimLedger, unclaimLedger, type LockHandle } from './lock.js';
 import { ensureDir, fsyncDir } from '../platform/files.js';
-import { environmentError } from '../platform/errors.js';
+import { environmentError, noteLedgerPath } from '../platform/errors.js';
 
 export type Db = Database.Database;
 
@@ -30,6 +30,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledger {
   const full = path.resolve(file);
+  noteLedgerPath(full);
   if (!fs.existsSync(full) && !options.create) {
     throw new AppError('ledger_missing', `No ledger at ${full}.`, {
       hint: 'Run `pre-incasso init` to create one, or `pre-incasso import <file>` to start it with invoices.',

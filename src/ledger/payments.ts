@@ -594,7 +594,8 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
     inTransaction = false;
     return { dryRun: req.dryRun, importId: keep ? importId : null, files, totals, payments: recorded, warnings };
   } finally {
-    if (inTransaction) db.exec('ROLLBACK');
+    // SQLite may have rolled back by itself (a full disk): never let a second error hide the first.
+    if (inTransaction && db.inTransaction) db.exec('ROLLBACK');
     if (ledger) ledger.close();
     else db.close();
   }

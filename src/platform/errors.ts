@@ -14,6 +14,13 @@ const DISK_FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 const READ_ONLY = new Set(['EROFS', 'SQLITE_READONLY', 'SQLITE_READONLY_DBMOVED', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_READONLY_CANTINIT', 'SQLITE_READONLY_CANTLOCK', 'SQLITE_READONLY_RECOVERY']);
 const DENIED = new Set(['EACCES', 'EPERM', 'SQLITE_AUTH', 'SQLITE_PERM']);
 
+let lastLedger: string | undefined;
+
+/** The ledger this process opened last: named in messages about SQLite errors, which carry no path. */
+export function noteLedgerPath(file: string): void {
+  lastLedger = file;
+}
+
 /** The error as an AppError with cause and fix, or undefined when it is not about the machine. */
 export function environmentError(error: unknown, context: EnvironmentContext): AppError | undefined {
   if (error instanceof AppError || !error || typeof error !== 'object') return undefined;
@@ -22,7 +29,7 @@ export function environmentError(error: unknown, context: EnvironmentContext): A
   if (code === '') return undefined;
   const role = code.startsWith('SQLITE_') ? 'ledger' : context.role;
   const errorCode = role === 'ledger' ? 'ledger_io' : 'io_failed';
-  const where = typeof e.path === 'string' && e.path !== '' ? e.path : context.path;
+  const where = typeof e.path === 'string' && e.path !== '' ? e.path : context.path ?? (role === 'ledger' ? lastLedger : undefined);
   const what = where ?? (role === 'ledger' ? 'the ledger' : 'a file');
   const nothing = role === 'ledger' ? 'Nothing was changed in the ledger: the unfinished transaction was rolled back.' : 'The file was not written.';
   const make = (message: string, hint: string): AppError => new AppError(errorCode, message, { hint, cause: error, data: { cause: code, path: where ?? null } });

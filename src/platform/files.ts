@@ -18,7 +18,21 @@ const DIR_MODE = 0o700;
 /** Creates `dir` (and missing parents) with mode 0700; an existing folder is left as it is. */
 export function ensureDir(dir: string): string {
   const full = path.resolve(dir);
-  const created = fs.mkdirSync(full, { recursive: true, mode: DIR_MODE });
+  let created: string | undefined;
+  try {
+    created = fs.mkdirSync(full, { recursive: true, mode: DIR_MODE });
+  } catch (error) {
+    // mkdir -p over an existing file says EEXIST: what it means is "a file where a folder should be".
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw Object.assign(new Error(`not a directory: ${full}`), { code: 'ENOTDIR', path: full });
+    // Node's mkdir -p reports ENOENT for a read-only or forbidden parent: make the first
+    // missing folder by hand, which fails with the real reason (EROFS, EACCES).
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      let missing = full;
+      while (!fs.existsSync(path.dirname(missing)) && path.dirname(missing) !== missing) missing = path.dirname(missing);
+      fs.mkdirSync(missing, { mode: DIR_MODE });
+    }
+    throw error;
+  }
   if (created !== undefined) {
     // mkdir applies the umask; make sure every folder we created is 0700 whatever it was.
     for (let d = full; d.length >= created.length; d = path.dirname(d)) {
