@@ -373,7 +373,7 @@ export function summariseStored(format: HandoverFormat, content: Buffer): CaseSu
 
 function unwritable(dir: string, error: unknown): AppError {
   const machine = environmentError(error, { role: 'file', path: dir });
-  if (machine) return machine;
+  if (machine) return new AppError('input_invalid', machine.message, { hint: `${machine.hint ?? ''} Nothing was marked as handed over.`.trim(), cause: error });
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   return new AppError('input_invalid', `Cannot write the handover file to ${dir} (${code}: ${(error as Error).message}).`, {
     hint: 'Give --out a folder you can write to (it is created when missing). Nothing was marked as handed over.',
@@ -563,7 +563,7 @@ function recoverBatch(db: Db, batch: BatchRow, dir: string, today: IsoDate, hook
 }
 
 /** `export --batch <n>`: the stored bytes of an earlier batch, written again unchanged. */
-export function rewriteBatch(db: Db, id: number, outDir: string): BatchResult {
+export function rewriteBatch(db: Db, id: number, outDir: string, format?: HandoverFormat): BatchResult {
   const batch = readBatch(db, id);
   if (!batch) {
     const last = (db.prepare('SELECT max(id) AS n FROM handovers').get() as { n: number | null }).n;
@@ -578,6 +578,23 @@ export function rewriteBatch(db: Db, id: number, outDir: string): BatchResult {
   }
   if (sha256Hex(batch.content) !== batch.sha256) {
     throw new AppError('ledger_corrupt', `The stored bytes of handover batch ${id} do not match their SHA-256.`, { hint: 'Restore the ledger from a backup.' });
+  }
+  if (format !== undefined && format !== batch.format) {
+    // A ZIP holds handover.csv and handover.json as they were handed over: write that member.
+    if (batch.format !== 'zip') {
+      throw new AppError('usage', `Handover batch ${id} was handed over as ${batch.format}; it can only be written again as ${batch.format}.`, {
+        hint: `Leave out --format, or give --format ${batch.format}.`,
+      });
+    }
+    const member = `handover.${format}`;
+    const files = unzipSync(new Uint8Array(batch.content), { filter: (f) => f.name === member });
+    const bytes = files[member];
+    if (!bytes) throw new AppError('ledger_corrupt', `The stored ZIP of handover batch ${id} has no ${member}.`, { hint: 'Restore the ledger from a backup.' });
+    const content = Buffer.from(bytes);
+    const fileName = handoverFileName(batch.today, id, format);
+    const dir = prepareOutDir(outDir);
+    const file = writeFileAtomic(dir, fileName, content);
+    return { batch: id, format, fileName, file, sha256: sha256Hex(content), cases: summariseStored(format, content), warnings: [], notMarked: [] };
   }
   const dir = prepareOutDir(outDir);
   const file = writeFileAtomic(dir, batch.file_name, batch.content);
