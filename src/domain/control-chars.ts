@@ -18,5 +18,5 @@ export function escapeControls(text: string, keep = ''): string {
 
 /** For terminal lines: line breaks and tabs we write ourselves stay, a carriage return does not. */
 export const TERMINAL_KEEP = '\n\t';
-/** For CSV cells: quoted cells may hold line breaks (RFC 4180). */
-export const CSV_KEEP = '\n\r';
+/** For CSV cells: quoted cells may hold line breaks (RFC 4180); a tab is harmless inside a cell. */
+export const CSV_KEEP = '\n\r\t';
