@@ -1,7 +1,7 @@
 // `payments import|add|list` end to end: the built CLI in a temp dir, real bank files (ING MT940,
 // Triodos MT940, SNS CAMT.053), invoices made up to match references that are in those files.
 // Needs `npm run build` first.
-import { describe, it, expect, beforeAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +20,7 @@ const ING = (() => {
   fs.writeFileSync(file, text.replace(':62F:C140103EUR4882,15', ':62F:C140103EUR4342,15'));
   return file;
 })();
+afterAll(() => fs.rmSync(path.dirname(ING), { recursive: true, force: true }));
 const TRIODOS = path.join(FIXTURES, 'mt940', 'triodos_iban_2.txt');
 const SNS = path.join(FIXTURES, 'camt053', 'example-camt053-a.xml');
 const BUNQ = path.join(FIXTURES, 'mt940', 'bunq_sample.txt');
