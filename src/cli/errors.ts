@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'ledger_missing'
   | 'delivery_incomplete'
   | 'not_found'
+  | 'io_failed'
+  | 'ledger_io'
   | 'internal';
 
 const EXIT_CODES: Record<ErrorCode, number> = {
@@ -26,10 +28,12 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   input_invalid: 4,
   stale_data: 4,
   not_found: 4,
+  io_failed: 4,
   ledger_locked: 5,
   ledger_newer: 5,
   ledger_corrupt: 5,
   ledger_missing: 5,
+  ledger_io: 5,
   delivery_incomplete: 6,
   internal: 1,
 };

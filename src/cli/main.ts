@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { AppError } from './errors.js';
 import { Output, colourWanted, loadColours } from './output.js';
 import { buildProgram } from './program.js';
+import { environmentError } from '../platform/errors.js';
 
 // `pre-incasso status | head`: the reader went away. That is not an error of ours; stop quietly.
 for (const stream of [process.stdout, process.stderr]) {
@@ -34,6 +35,12 @@ async function main(argv: string[]): Promise<number> {
     if (error instanceof AppError) {
       out.failure(error, error.stack);
       return error.exitCode;
+    }
+    // A full disk, a read-only file system, a folder for a file, a refused permission: not a bug.
+    const machine = environmentError(error, { role: 'file' });
+    if (machine) {
+      out.failure(machine, (error as Error)?.stack);
+      return machine.exitCode;
     }
     const bug = new AppError('internal', `Internal error: ${(error as Error)?.message ?? String(error)}`, {
       hint: 'This is a bug in pre-incasso. Run again with --verbose for the stack trace and report it.',

@@ -3,6 +3,7 @@
 // NO_COLOR, so we pass it an explicit level.
 import type { ChalkInstance } from 'chalk';
 import type { AppError } from './errors.js';
+import { escapeControls, TERMINAL_KEEP } from '../domain/control-chars.js';
 
 /** The colours the tool uses. Without colour (cron, pipes, NO_COLOR) chalk is not even loaded. */
 export type Colours = Pick<ChalkInstance, 'bold' | 'dim' | 'red' | 'yellow' | 'green' | 'cyan'>;
@@ -63,7 +64,8 @@ export class Output {
   /** A line of data on stdout (suppressed under --json, where the document is the data). */
   data(text: string): void {
     if (this.options.json) return;
-    this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = clean(text, this.cData !== NO_COLOURS);
+    this.streams.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
   /** The one JSON document of a --json command. */
@@ -98,21 +100,26 @@ export class Output {
   /** Progress and confirmations on stderr; silenced by --quiet. */
   info(text: string): void {
     if (this.options.quiet) return;
-    this.streams.stderr.write(`${text}\n`);
+    this.streams.stderr.write(`${this.talk(text)}\n`);
   }
 
   verbose(text: string): void {
-    if (this.options.verbose) this.streams.stderr.write(`${this.c.dim(text)}\n`);
+    if (this.options.verbose) this.streams.stderr.write(`${this.c.dim(this.talk(text))}\n`);
   }
 
   warn(text: string): void {
-    this.streams.stderr.write(`${this.c.yellow('warning:')} ${text}\n`);
+    this.streams.stderr.write(`${this.c.yellow('warning:')} ${this.talk(text)}\n`);
+  }
+
+  /** Text for stderr with control characters shown as `\u001b` (our own colours kept). */
+  private talk(text: string): string {
+    return clean(text, this.c !== NO_COLOURS);
   }
 
   /** A temporary progress line when stderr is a terminal: overwritten in place, cleared by done(). */
   progress(text: string): void {
     if (this.options.quiet || !this.stderrIsTTY || this.options.json) return;
-    this.streams.stderr.write(`\r\x1b[2K${text}`);
+    this.streams.stderr.write(`\r\x1b[2K${this.talk(text)}`);
   }
 
   progressDone(): void {
@@ -130,10 +137,10 @@ export class Output {
         this.streams.stdout.write(`${JSON.stringify({ error: doc }, null, 2)}\n`);
       }
     }
-    const lines = [`${this.c.red('error:')} ${error.message}`];
-    for (const d of error.details) lines.push(`  ${d}`);
-    if (error.hint) lines.push(`${this.c.cyan('hint:')} ${error.hint}`);
-    if (stack && this.options.verbose) lines.push(this.c.dim(stack));
+    const lines = [`${this.c.red('error:')} ${this.talk(error.message)}`];
+    for (const d of error.details) lines.push(`  ${this.talk(d)}`);
+    if (error.hint) lines.push(`${this.c.cyan('hint:')} ${this.talk(error.hint)}`);
+    if (stack && this.options.verbose) lines.push(this.c.dim(this.talk(stack)));
     this.streams.stderr.write(`${lines.join('\n')}\n`);
   }
 
@@ -150,6 +157,22 @@ export class Output {
         .trimEnd();
     return [this.cData.bold(fmt(headers)), ...rows.map(fmt)].join('\n');
   }
+}
+
+// eslint-disable-next-line no-control-regex
+const SGR = /(\x1b\[[0-9;]*m)/;
+
+/**
+ * Every line for the terminal passes here: control characters from outside data (a debtor name
+ * with ESC, BEL or NUL) are shown as `\u001b`. With colour on, the SGR colour codes we add
+ * ourselves are kept; everything else is escaped.
+ */
+export function clean(text: string, keepColour: boolean): string {
+  if (!keepColour) return escapeControls(text, TERMINAL_KEEP);
+  return text
+    .split(SGR)
+    .map((part, i) => (i % 2 === 1 ? part : escapeControls(part, TERMINAL_KEEP)))
+    .join('');
 }
 
 // eslint-disable-next-line no-control-regex

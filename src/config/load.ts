@@ -24,6 +24,14 @@ export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', i
 export const SCHEMA_FILE = fileURLToPath(new URL('../../examples/pre-incasso.schema.json', import.meta.url));
 
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The schema's own bytes are part of the cache key: a changed schema (new defaults) is never read from an old cache. */
+function schemaStamp(): string {
+  try {
+    return createHash('sha256').update(fs.readFileSync(new URL('./schema.js', import.meta.url))).digest('hex');
+  } catch {
+    return '';
+  }
+}
 
 /**
  * Where the validated form of a config is remembered. Loading the schema library costs more
@@ -36,7 +44,7 @@ function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
   const home = os.homedir();
   const base = env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
   if (!base) return null;
-  const key = createHash('sha256').update(`${VERSION}\0${text}`).digest('hex');
+  const key = createHash('sha256').update(`${VERSION}\0${schemaStamp()}\0${text}`).digest('hex');
   return path.join(base, 'pre-incasso', `config-${key}.json`);
 }
 

@@ -125,6 +125,15 @@ export const configSchema = z
       .strict()
       .default({ window: { leftMm: 20, topMm: 45, widthMm: 85, heightMm: 45 } }),
     mail: mail.optional(),
+    payments: z
+      .object({
+        otherAccounts: z
+          .enum(['warn', 'refuse'])
+          .default('warn')
+          .describe('A bank statement of another account than creditor.iban: import it with a warning, or refuse the file'),
+      })
+      .strict()
+      .default({ otherAccounts: 'warn' }),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -12,6 +12,7 @@
 // (a formula needs more than a sign and digits), which is what the agency needs to add it up.
 import { dateParts, type IsoDate } from '../domain/dates.js';
 import type { CaseJson, ClaimJson, HandoverDocument } from './case.js';
+import { CSV_KEEP, escapeControls } from '../domain/control-chars.js';
 
 const BOM = '\uFEFF';
 const DELIMITER = ';';
@@ -20,9 +21,12 @@ const EOL = '\r\n';
 /** Characters that make a spreadsheet treat a cell as a formula (or hide one behind a control). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** A text cell made inert: `'` before a leading formula character. */
+/**
+ * A text cell made inert: `'` before a leading formula character, and control characters (NUL,
+ * ESC, BEL, …, but line breaks) shown as `\u001b` so no spreadsheet or terminal acts on them.
+ */
 export function inertText(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
+  return FORMULA_START.test(text) ? `'${escapeControls(text, CSV_KEEP)}` : escapeControls(text, CSV_KEEP);
 }
 
 /** Quotes a cell when it holds the delimiter, a quote or a line break (RFC 4180 style). */

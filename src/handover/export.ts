@@ -11,6 +11,8 @@
 //      batch `done`, a `handover` event per claim
 // A failure before step 3 (an unwritable --out) leaves the ledger byte for byte as it was; a
 // failure at step 4 removes the row again, so a failed export never marks anything (SPEC §2.3).
+import { commitTemp, ensureDir, writeTemp as writeTempFile } from '../platform/files.js';
+import { environmentError } from '../platform/errors.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
@@ -386,21 +388,9 @@ export function summariseStored(format: HandoverFormat, content: Buffer): CaseSu
 // ---------------------------------------------------------------------------------------------
 // Files
 
-function fsyncDir(dir: string): void {
-  // Makes the rename durable. Not every platform can open a directory for fsync; there the
-  // rename is as durable as the file system makes it.
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    /* best effort */
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
 function unwritable(dir: string, error: unknown): AppError {
+  const machine = environmentError(error, { role: 'file', path: dir });
+  if (machine) return new AppError('input_invalid', machine.message, { hint: `${machine.hint ?? ''} Nothing was marked as handed over.`.trim(), cause: error });
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
   return new AppError('input_invalid', `Cannot write the handover file to ${dir} (${code}: ${(error as Error).message}).`, {
     hint: 'Give --out a folder you can write to (it is created when missing). Nothing was marked as handed over.',
@@ -408,48 +398,30 @@ function unwritable(dir: string, error: unknown): AppError {
   });
 }
 
-/** Creates the out dir when missing; an unusable path is an input error (exit 4). */
+/** Creates the out dir (0700) when missing; an unusable path is an input error (exit 4). */
 export function prepareOutDir(dir: string): string {
-  const full = path.resolve(dir);
   try {
-    fs.mkdirSync(full, { recursive: true });
-    if (!fs.statSync(full).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    return ensureDir(dir);
   } catch (error) {
-    throw unwritable(full, error);
+    throw unwritable(path.resolve(dir), error);
   }
-  return full;
 }
 
-/** Writes and fsyncs a temp file next to the target; returns its path. */
+/** Writes and fsyncs a new temp file (0600, never through a symlink) next to the target; returns its path. */
 function writeTemp(dir: string, fileName: string, content: Buffer): string {
-  const tmp = path.join(dir, `.${fileName}.${process.pid}.tmp`);
   try {
-    // 0600: the file holds the debtors' personal data, like the ledger (AVG art. 32).
-    const fd = fs.openSync(tmp, 'w', 0o600);
-    try {
-      let offset = 0;
-      while (offset < content.length) offset += fs.writeSync(fd, content, offset, content.length - offset);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    return writeTempFile(path.join(dir, fileName), content);
   } catch (error) {
-    fs.rmSync(tmp, { force: true });
     throw unwritable(dir, error);
   }
-  return tmp;
 }
 
 function renameInto(tmp: string, dir: string, fileName: string): string {
-  const target = path.join(dir, fileName);
   try {
-    fs.renameSync(tmp, target);
+    return commitTemp(tmp, path.join(dir, fileName));
   } catch (error) {
-    fs.rmSync(tmp, { force: true });
     throw unwritable(dir, error);
   }
-  fsyncDir(dir);
-  return target;
 }
 
 /** Temp files a crashed export left for this file name (`.<name>.<pid>.tmp`). */
@@ -612,7 +584,7 @@ function recoverBatch(db: Db, batch: BatchRow, dir: string, today: IsoDate, hook
 }
 
 /** `export --batch <n>`: the stored bytes of an earlier batch, written again unchanged. */
-export function rewriteBatch(db: Db, id: number, outDir: string): BatchResult {
+export function rewriteBatch(db: Db, id: number, outDir: string, format?: HandoverFormat): BatchResult {
   const batch = readBatch(db, id);
   if (!batch) {
     const last = (db.prepare('SELECT max(id) AS n FROM handovers').get() as { n: number | null }).n;
@@ -627,6 +599,23 @@ export function rewriteBatch(db: Db, id: number, outDir: string): BatchResult {
   }
   if (sha256Hex(batch.content) !== batch.sha256) {
     throw new AppError('ledger_corrupt', `The stored bytes of handover batch ${id} do not match their SHA-256.`, { hint: 'Restore the ledger from a backup.' });
+  }
+  if (format !== undefined && format !== batch.format) {
+    // A ZIP holds handover.csv and handover.json as they were handed over: write that member.
+    if (batch.format !== 'zip') {
+      throw new AppError('usage', `Handover batch ${id} was handed over as ${batch.format}; it can only be written again as ${batch.format}.`, {
+        hint: `Leave out --format, or give --format ${batch.format}.`,
+      });
+    }
+    const member = `handover.${format}`;
+    const files = unzipSync(new Uint8Array(batch.content), { filter: (f) => f.name === member });
+    const bytes = files[member];
+    if (!bytes) throw new AppError('ledger_corrupt', `The stored ZIP of handover batch ${id} has no ${member}.`, { hint: 'Restore the ledger from a backup.' });
+    const content = Buffer.from(bytes);
+    const fileName = handoverFileName(batch.today, id, format);
+    const dir = prepareOutDir(outDir);
+    const file = writeFileAtomic(dir, fileName, content);
+    return { batch: id, format, fileName, file, sha256: sha256Hex(content), cases: summariseStored(format, content), warnings: [], notMarked: [] };
   }
   const dir = prepareOutDir(outDir);
   const file = writeFileAtomic(dir, batch.file_name, batch.content);

@@ -41,6 +41,16 @@ export interface BankEntry {
   /** The bank's own reference of the entry (AcctSvcrRef, NtryRef, the MT940 `//` reference). */
   bankReference: string | null;
   file: string;
+  /**
+   * The key pre-incasso gave this entry before issue 11 (bank reference based), so an entry
+   * imported by an older version is recognised; it counts only together with date and amount.
+   */
+  legacyKey?: string | null;
+  /**
+   * The bank's own unique reference of the entry on this account (CAMT AcctSvcrRef), to find the
+   * same entry in another message; it counts only together with date, amount and counterparty.
+   */
+  bankRefKey?: string | null;
   /** MT940: the line of the :61: field; CSV: the line of the row. */
   line: number | null;
   /** CAMT: the element path of the entry (Document/BkToCstmrStmt/Stmt[1]/Ntry[2]). */

@@ -85,6 +85,22 @@ export function parse(input: Uint8Array | string, displayName: string): BankPars
     const accountCcy = text1(acct, 'Ccy');
     const statementId = text1(stmt, 'Id') ?? null;
     const seenHashes = new Map<string, number>();
+    // The statement's identity for the deduplication key: its id, sequence numbers and period
+    // (and the message id when the bank gives no statement id). The same statement downloaded
+    // twice has the same identity; two statements do not.
+    const period = obj(stmt.FrToDt);
+    const identity = [
+      statementId ?? `msg:${text1(obj(message.GrpHdr), 'MsgId') ?? ''}`,
+      text1(stmt, 'ElctrncSeqNb') ?? '',
+      text1(stmt, 'LglSeqNb') ?? '',
+      text1(period, 'FrDtTm') ?? text1(period, 'FrDt') ?? '',
+      text1(period, 'ToDtTm') ?? text1(period, 'ToDt') ?? '',
+    ].join('|');
+    const statementKey = createHash('sha1').update(identity).digest('hex').slice(0, 12);
+    const balances = statementBalances(stmt);
+    let entrySum = 0;
+    let sumCurrency: string | null = null;
+    const issuesBefore = issues.length;
 
     list(stmt.Ntry).forEach((ntryValue, n) => {
       const ntry = obj(ntryValue) ?? {};
@@ -111,6 +127,9 @@ export function parse(input: Uint8Array | string, displayName: string): BankPars
         error(`${path}/CdtDbtInd`, 'bad_sign', `CdtDbtInd "${cdi ?? ''}" is not CRDT or DBIT`, 'The file is damaged; download the statement again.');
         return;
       }
+      if (sumCurrency === null) sumCurrency = currency;
+      else if (sumCurrency !== currency) sumCurrency = '*';
+      entrySum += (cdi === 'CRDT' ? 1 : -1) * amount.cents;
       const bookingDate = dateOf(ntry.BookgDt) ?? dateOf(ntry.ValDt);
       if (!bookingDate) {
         error(`${path}/BookgDt`, 'bad_date', 'booked entry without a booking date (BookgDt/Dt or DtTm)', 'The file is damaged; download the statement again.');
@@ -125,14 +144,24 @@ export function parse(input: Uint8Array | string, displayName: string): BankPars
       const entryText = text1(ntry, 'AddtlNtryInf') ?? null;
       const txs = list(ntry.NtryDtls).flatMap((d) => list(obj(d)?.TxDtls)).map((t) => obj(t) ?? {});
 
-      let keyBase: string;
+      // The key: statement identity + the entry's position + a hash of the entry's whole
+      // content. A reused NtryRef in another statement can no longer hide a payment; the same
+      // statement imported again gives the same keys.
+      const contentHash = createHash('sha1').update(JSON.stringify(ntry)).digest('hex').slice(0, 16);
+      const keyBase = `camt:${account ?? '?'}:${statementKey}:${n + 1}:${contentHash}`;
+      // The bank's own entry reference (AcctSvcrRef is unique per account at the bank): finds the
+      // same entry in another message (a camt.054 notice, then the camt.053 statement).
+      const servicerRef = text1(ntry, 'AcctSvcrRef') ?? null;
+      const bankRefBase = servicerRef ? `camt:${account ?? '?'}:${servicerRef}` : null;
+      // The key pre-incasso used before issue 11, to recognise entries imported by it.
+      let legacyBase: string;
       if (bankReference) {
-        keyBase = `camt:${account ?? '?'}:${bankReference}`;
+        legacyBase = `camt:${account ?? '?'}:${bankReference}`;
       } else {
         const hash = createHash('sha1').update(`${statementId ?? ''}\n${JSON.stringify(ntry)}`).digest('hex').slice(0, 16);
         const seen = (seenHashes.get(hash) ?? 0) + 1;
         seenHashes.set(hash, seen);
-        keyBase = `camt:${account ?? '?'}:${hash}${seen > 1 ? `~${seen}` : ''}`;
+        legacyBase = `camt:${account ?? '?'}:${hash}${seen > 1 ? `~${seen}` : ''}`;
       }
       const common = {
         format: container.format, variant, account, statementId, bookingDate, valueDate, currency, reversal, bankReference,
@@ -141,14 +170,62 @@ export function parse(input: Uint8Array | string, displayName: string): BankPars
       const split = splitAmounts(txs, currency, amount.cents);
       if (split) {
         txs.forEach((tx, t) => {
-          entries.push({ ...common, ...details([tx], payerIsDebtor, entryText), sourceKey: `${keyBase}/tx${t + 1}`, amountCents: sign * split[t]!, path: `${path}/NtryDtls/TxDtls[${t + 1}]` });
+          entries.push({
+            ...common, ...details([tx], payerIsDebtor, entryText), sourceKey: `${keyBase}/tx${t + 1}`, amountCents: sign * split[t]!, path: `${path}/NtryDtls/TxDtls[${t + 1}]`,
+            legacyKey: `${legacyBase}/tx${t + 1}`, bankRefKey: bankRefBase ? `${bankRefBase}/tx${t + 1}` : null,
+          });
         });
       } else {
-        entries.push({ ...common, ...details(txs, payerIsDebtor, entryText), sourceKey: keyBase, amountCents: sign * amount.cents, path });
+        entries.push({ ...common, ...details(txs, payerIsDebtor, entryText), sourceKey: keyBase, amountCents: sign * amount.cents, path, legacyKey: legacyBase, bankRefKey: bankRefBase });
       }
     });
+
+    // Opening balance + the booked entries must give the closing balance: a statement that does
+    // not add up is damaged or cut off, and importing it could lose or double a payment.
+    if (issues.length === issuesBefore && balances.opening && balances.closing) {
+      const { opening, closing } = balances;
+      if (opening.currency === closing.currency && (sumCurrency === null || sumCurrency === opening.currency)) {
+        if (opening.cents + entrySum !== closing.cents) {
+          error(
+            stmtPath,
+            'balance_mismatch',
+            `the statement does not add up: opening balance ${money(opening.cents)} + booked entries ${money(entrySum)} = ${money(opening.cents + entrySum)}, but the closing balance is ${money(closing.cents)} ${closing.currency}`,
+            'The file is damaged or incomplete; download the statement again from the bank. Nothing was imported.',
+          );
+        }
+      }
+    }
   });
   return { format: container.format, entries, issues, notBooked, statements: statements.length };
+}
+
+interface Balance {
+  cents: number;
+  currency: string;
+}
+
+/** The statement's opening (OPBD, else PRCD) and closing (CLBD) booked balances, signed. */
+function statementBalances(stmt: Node): { opening: Balance | null; closing: Balance | null } {
+  const found = new Map<string, Balance>();
+  for (const balValue of list(stmt.Bal)) {
+    const bal = obj(balValue);
+    const tp = obj(bal?.Tp);
+    const code = (text1(obj(tp?.CdOrPrtry), 'Cd') ?? text1(obj(tp?.CdOrPrtry), 'Prtry') ?? text1(tp, 'Cd'))?.toUpperCase();
+    if (!code || found.has(code)) continue;
+    const amt = first(bal?.Amt);
+    const t = textOf(amt);
+    const parsed = t === undefined ? null : parseDotDecimal(t);
+    const cdi = text1(bal, 'CdtDbtInd');
+    if (!parsed || !parsed.ok || (cdi !== 'CRDT' && cdi !== 'DBIT')) continue;
+    found.set(code, { cents: (cdi === 'CRDT' ? 1 : -1) * parsed.cents, currency: attrOf(amt, 'Ccy') ?? '' });
+  }
+  return { opening: found.get('OPBD') ?? found.get('PRCD') ?? null, closing: found.get('CLBD') ?? null };
+}
+
+function money(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** The transactions' own amounts when there are several and they add up to the entry's. */

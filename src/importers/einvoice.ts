@@ -14,7 +14,7 @@
 
 import { XMLParser } from 'fast-xml-parser';
 import { addDays, isIsoDate } from '../domain/dates.js';
-import { debtorKeyFromName, type ImportIssue, type InvoiceRow } from './invoice-csv.js';
+import { debtorKeyFromName, isReservedDebtorNumber, type ImportIssue, type InvoiceRow } from './invoice-csv.js';
 import { readXmlText } from './xml-text.js';
 
 export interface EInvoiceOptions {
@@ -332,6 +332,9 @@ function toRow(p: Parsed, options: EInvoiceOptions, problem: (code: string, mess
   if (p.payee) problem('payee_party', 'the invoice names a different payee (PayeeParty): the claim may be factored or assigned', 'Check who may collect this claim before sending reminders.', 'warning');
   const b = p.buyer;
   if (!b.name) problem('missing_field', 'no buyer name (BT-44)', 'The e-invoice lacks the buyer.');
+  if (b.id && isReservedDebtorNumber(b.id)) {
+    problem('reserved_debtor_number', `buyer id "${b.id}" starts with "name:", which pre-incasso keeps for debtors without a number`, 'Give the buyer another id in the bookkeeping.');
+  }
   if (issues.some((i) => i.severity === 'error') || !p.number || !dueDate || !payable?.ok || !total?.ok || !b.name) return null;
   const isOrganisation = Boolean(b.kvk || b.vat || b.legalId || b.endpointScheme);
   const sign = p.credit ? -1 : 1;

@@ -110,7 +110,40 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
     const limitationHorizon = addDays(addYears(req.today, -2), LIMITATION_WARNING_DAYS);
     let rowsDone = 0;
 
+    // One debtor number with two names or two e-mail addresses in one file is two people or a
+    // typo: an error naming both lines (with --skip-invalid the later row is left out, so the
+    // first row's details are the ones kept).
+    const debtorsSeen = new Map<string, { line: number; name: string; email: string }>();
+    const conflict = (row: InvoiceRow): IssueOut | null => {
+      const d = row.debtor;
+      const key = `${row.file}\u0000${d.number}`;
+      const name = d.name === d.number ? '' : d.name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+      const email = (d.email ?? '').trim().toLowerCase();
+      const first = debtorsSeen.get(key);
+      if (!first) {
+        debtorsSeen.set(key, { line: row.line, name, email });
+        return null;
+      }
+      const what = first.name !== '' && name !== '' && first.name !== name ? 'name' : first.email !== '' && email !== '' && first.email !== email ? 'e-mail address' : null;
+      if (!what) {
+        if (first.name === '') first.name = name;
+        if (first.email === '') first.email = email;
+        return null;
+      }
+      const mine = what === 'name' ? d.name : d.email ?? '';
+      return {
+        file: row.file, line: row.line, column: 0, where: row.line > 0 ? `${row.file}:${row.line}` : row.file, code: 'debtor_conflict',
+        message: `debtor ${d.number} has the ${what} "${mine}" on line ${row.line} but another ${what} on line ${first.line}: one debtor number for two debtors?`,
+        hint: 'Give each debtor its own number in the bookkeeping, or correct the row that is wrong. With --skip-invalid the later row is left out and the first one counts.',
+      };
+    };
+
     const handleRow = (row: InvoiceRow): void => {
+      const clash = conflict(row);
+      if (clash) {
+        errors.push(clash);
+        return;
+      }
       writer.applyRow(row);
       seen?.add(row.invoiceNumber);
       if (warnings.length < MAX_WARNINGS) collectWarnings(row, req.today, limitationHorizon, warnedDebtors, warnings);
@@ -212,7 +245,8 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       files: fileReports,
     };
   } finally {
-    if (inTransaction && db) db.exec('ROLLBACK');
+    // SQLite may have rolled back by itself (a full disk): never let a second error hide the first.
+    if (inTransaction && db?.inTransaction) db.exec('ROLLBACK');
     ledger?.close();
   }
 }

@@ -595,8 +595,14 @@ export class InvoiceCsvReader {
       this.addIssue('error', line, this.column(field), 'missing_field', `${this.header(field)} is empty: every row needs a debtor number or name`, 'Fill in the debtor number (relatiecode) or the debtor name.');
     } else if (debtorNumber === '') {
       debtorNumber = debtorKeyFromName(debtorName);
-    } else if (debtorName === '') {
-      debtorName = debtorNumber;
+    } else {
+      // `name:` is the namespace of the keys invented for rows without a number: a real number
+      // there could equal one of them and merge two people into one debtor.
+      if (isReservedDebtorNumber(debtorNumber)) {
+        bad = true;
+        this.addIssue('error', line, this.column('debtor_number'), 'reserved_debtor_number', `${this.header('debtor_number')} "${debtorNumber}" starts with "name:", which pre-incasso keeps for debtors without a number`, 'Give the debtor another number (relatiecode) in the bookkeeping, or leave it empty so the debtor is known by name.', debtorNumber);
+      }
+      if (debtorName === '') debtorName = debtorNumber;
     }
 
     let type = this.options.defaultDebtorType;
@@ -998,6 +1004,11 @@ export function readInvoiceCsv(file: string, options: InvoiceCsvOptions): AsyncG
 }
 
 /** The key of a debtor without a number: `name:` + the name in lower case, spaces collapsed. */
+/** True for a debtor number in the namespace of invented keys (`name:…`): never a real number. */
+export function isReservedDebtorNumber(number: string): boolean {
+  return /^name:/i.test(number);
+}
+
 export function debtorKeyFromName(name: string): string {
   return 'name:' + name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 }

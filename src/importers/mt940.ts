@@ -53,6 +53,10 @@ interface Message {
   bic: string | null;
   /** The closing balance was seen: only :64:, :65: and a statement-level :86: may follow. */
   closed: boolean;
+  /** The message came in a SWIFT envelope (`{4:`): then it must end with `-}`. */
+  enveloped: boolean;
+  /** The end of the message (`-}`, `-`, `-XXX`) was seen. */
+  ended: boolean;
 }
 
 export function parse(input: Uint8Array | string, displayName: string): BankParseResult {
@@ -76,8 +80,9 @@ function splitMessages(text: string, error: (line: number, code: string, message
   const messages: Message[] = [];
   let msg: Message | null = null;
   let bic: string | null = null;
-  const finish = (): void => {
-    if (msg) messages.push(msg);
+  let enveloped = false;
+  const finish = (ended = false): void => {
+    if (msg) messages.push({ ...msg, ended });
     msg = null;
   };
   for (let i = 0; i < lines.length; i++) {
@@ -90,12 +95,14 @@ function splitMessages(text: string, error: (line: number, code: string, message
       const body = line.indexOf('{4:');
       if (body < 0) continue;
       finish();
+      enveloped = true;
       line = line.slice(body + 3);
       if (line.trim() === '') continue;
     }
     // Message end: "-", "-}", "-}{5:}" and ING InsideBusiness' "-XXX" (with the next header behind it).
     if (/^-(\}.*|XXX.*)?\s*$/.test(line)) {
-      finish();
+      finish(true);
+      enveloped = false;
       const next = /([A-Z]{4}NL[A-Z0-9]{2})/.exec(line.slice(1));
       if (next && line.startsWith('-XXX')) bic = next[1]!;
       continue;
@@ -105,8 +112,10 @@ function splitMessages(text: string, error: (line: number, code: string, message
       const name = tag[1]!.toUpperCase();
       if (name === '940') continue; // Rabobank's first line
       if (name === '20') {
-        finish();
-        msg = { fields: [], line: lineNo, bic, closed: false };
+        // A new statement: the one before it ended (whether it was complete, its closing
+        // balance tells).
+        finish(true);
+        msg = { fields: [], line: lineNo, bic, closed: false, enveloped, ended: false };
       }
       if (!msg) {
         error(lineNo, 'tag_outside_statement', `tag :${tag[1]}: outside a statement (no :20: before it)`, 'The file is cut off or not an MT940 statement; download it again.');
@@ -140,7 +149,7 @@ function splitMessages(text: string, error: (line: number, code: string, message
     }
     if (current.closed) {
       // The statement is over; what follows is not ours (a heading, a footer).
-      finish();
+      finish(true);
       continue;
     }
     error(lineNo, 'unexpected_text', `unexpected text "${line.trim().slice(0, 40)}" after :${last?.tag ?? '20'}: (not a tag, and that field has one line)`, 'The file is damaged; download the statement again.');
@@ -206,6 +215,20 @@ function readMessage(msg: Message, file: string, error: (line: number, code: str
     error(opening.line, 'bad_balance', `opening balance "${opening.lines[0]!.trim()}" is not C/D + yymmdd + currency + amount`, 'The file is damaged; download the statement again.');
     return [];
   }
+  const closing = field('62F', '62M');
+  if (!closing) {
+    error(msg.line, 'cut_off', 'the statement has no closing balance (:62F:): the file is cut off or damaged', 'Download the whole statement again from the bank. Nothing was imported.');
+    return [];
+  }
+  if (msg.enveloped && !msg.ended) {
+    error(msg.line, 'cut_off', 'the statement in a SWIFT envelope ({4:) has no end of message ("-}"): the file is cut off', 'Download the whole statement again from the bank. Nothing was imported.');
+    return [];
+  }
+  const closingBalance = BALANCE.exec(closing.lines[0]!.trim());
+  if (!closingBalance) {
+    error(closing.line, 'bad_balance', `closing balance "${closing.lines[0]!.trim()}" is not C/D + yymmdd + currency + amount`, 'The file is damaged; download the statement again.');
+    return [];
+  }
   const account = accountOf(accountField.lines[0]!);
   const currency = balance[3]!;
   const statementNo = field('28C', '28')?.lines[0]?.trim() || ref20;
@@ -215,6 +238,10 @@ function readMessage(msg: Message, file: string, error: (line: number, code: str
   const entries: BankEntry[] = [];
   const seenRefs = new Set<string>();
   let index = 0;
+  let entrySum = 0;
+  let broken = false;
+  // The statement's identity: account, :20:, :28C: and the opening balance (date and amount).
+  const statementKey = createHash('sha1').update([account, ref20, field('28C', '28')?.lines[0]?.trim() ?? '', opening.lines[0]!.trim()].join('|')).digest('hex').slice(0, 12);
   for (let i = 0; i < msg.fields.length; i++) {
     const f = msg.fields[i]!;
     if (f.tag !== '61') continue;
@@ -224,6 +251,7 @@ function readMessage(msg: Message, file: string, error: (line: number, code: str
     const m = LINE61.exec(f.lines[0]!.trim());
     if (!m) {
       error(f.line, 'bad_line61', `:61: "${f.lines[0]!.trim()}" is not value date + mark (C, D, RC, RD) + amount + type`, 'The file is damaged; download the statement again.');
+      broken = true;
       continue;
     }
     const [, valueYmd, entryMd, markRaw, , amountText, , rest] = m;
@@ -231,12 +259,14 @@ function readMessage(msg: Message, file: string, error: (line: number, code: str
     const amount = parseAmount(amountText!, ',');
     if (!valueDate || !amount.ok) {
       error(f.line, valueDate ? 'bad_amount' : 'bad_date', valueDate ? `amount "${amountText}" is not readable (${amount.ok ? '' : amount.reason})` : `value date "${valueYmd}" is not a date`, 'The file is damaged; download the statement again.');
+      broken = true;
       continue;
     }
     const bookingDate = entryMd ? entryDate(valueYmd!, entryMd) ?? valueDate : valueDate;
     const mark = markRaw!.toUpperCase();
     // RD reverses a debit (money comes back in), RC reverses a credit (money goes out).
     const sign = mark === 'C' || mark === 'RD' ? 1 : -1;
+    entrySum += sign * amount.cents;
     const [customerRefRaw, bankRefRaw] = splitOnce(rest!, '//');
     const customerRef = collapseSpaces(customerRefRaw);
     const bankRef = collapseSpaces(bankRefRaw);
@@ -256,7 +286,11 @@ function readMessage(msg: Message, file: string, error: (line: number, code: str
     const slot = bankRef && !seenRefs.has(bankRef) ? bankRef : `#${index}`;
     if (bankRef) seenRefs.add(bankRef);
     entries.push({
-      sourceKey: `mt940:${account}:${statementId}:${slot}:${hash}`,
+      // Statement identity + position + the entry's whole text (see camt.ts); the key before
+      // issue 11 is kept to recognise entries imported by an older version.
+      sourceKey: `mt940:${account}:${statementKey}:${index}:${hash}`,
+      legacyKey: `mt940:${account}:${statementId}:${slot}:${hash}`,
+      bankRefKey: null,
       format: 'mt940',
       variant: dialect,
       account,
@@ -273,7 +307,29 @@ function readMessage(msg: Message, file: string, error: (line: number, code: str
       path: null,
     });
   }
+  // Opening balance + entries must give the closing balance (same currency).
+  const openingCents = signedBalance(balance);
+  const closingCents = signedBalance(closingBalance);
+  if (!broken && openingCents !== null && closingCents !== null && closingBalance[3] === currency && openingCents + entrySum !== closingCents) {
+    error(
+      closing.line,
+      'balance_mismatch',
+      `the statement does not add up: opening balance ${cents(openingCents)} + entries ${cents(entrySum)} = ${cents(openingCents + entrySum)}, but the closing balance (:${closing.tag}:) is ${cents(closingCents)} ${currency}`,
+      'The file is damaged or incomplete; download the statement again from the bank. Nothing was imported.',
+    );
+  }
   return entries;
+}
+
+function signedBalance(m: RegExpExecArray): number | null {
+  const amount = parseAmount(m[4]!, ',');
+  if (!amount.ok) return null;
+  return (m[1] === 'C' ? 1 : -1) * amount.cents;
+}
+
+function cents(n: number): string {
+  const abs = Math.abs(n);
+  return `${n < 0 ? '-' : ''}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** The entry date (mmdd) in the year that puts it nearest the value date (a statement over New Year). */

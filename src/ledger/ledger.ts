@@ -5,7 +5,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { AppError } from '../cli/errors.js';
 import { LATEST_VERSION, migrations } from './migrations/index.js';
-import { acquireLock, type LockHandle } from './lock.js';
+import { acquireLock, claimLedger, unclaimLedger, type LockHandle } from './lock.js';
+import { ensureDir, fsyncDir } from '../platform/files.js';
+import { environmentError, noteLedgerPath } from '../platform/errors.js';
 
 export type Db = Database.Database;
 
@@ -28,12 +30,16 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledger {
   const full = path.resolve(file);
+  noteLedgerPath(full);
   if (!fs.existsSync(full) && !options.create) {
     throw new AppError('ledger_missing', `No ledger at ${full}.`, {
       hint: 'Run `pre-incasso init` to create one, or `pre-incasso import <file>` to start it with invoices.',
     });
   }
   if (options.readonly) {
+    if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) {
+      throw environmentError(Object.assign(new Error('is a directory'), { code: 'EISDIR', path: full }), { role: 'ledger', path: full })!;
+    }
     try {
       return openReader(full, options);
     } catch (error) {
@@ -44,9 +50,19 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
       return openReader(full, options);
     }
   }
-  const lock = acquireLock(full, options.command ?? 'pre-incasso');
+  if (fs.statSync(full, { throwIfNoEntry: false })?.isDirectory()) {
+    throw environmentError(Object.assign(new Error('is a directory'), { code: 'EISDIR', path: full }), { role: 'ledger', path: full })!;
+  }
+  let lock: LockHandle;
   try {
+    // Created (empty, 0600) before the lock: the lock is named after the file's inode.
     if (!fs.existsSync(full)) createEmptyFile(full);
+    lock = acquireLock(full, options.command ?? 'pre-incasso');
+  } catch (error) {
+    throw asLedgerError(error, full);
+  }
+  let claimed = false;
+  try {
     // Read-write from the first statement: that is what rolls back a hot journal left by a crash.
     const db = new Database(full, { fileMustExist: true });
     try {
@@ -59,6 +75,11 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
       db.pragma('cache_size = -65536');
       if (version < LATEST_VERSION) migrate(db, full, version);
       fs.chmodSync(full, 0o600);
+      // A hard link elsewhere reaches the file without meeting the lock file: claim it inside.
+      if (lock.outermost && fs.statSync(full).nlink > 1) {
+        claimLedger(db, full, options.command ?? 'pre-incasso');
+        claimed = true;
+      }
     } catch (error) {
       db.close();
       throw error;
@@ -67,7 +88,18 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
       db,
       path: full,
       close() {
-        if (db.open) db.close();
+        if (db.open) {
+          if (claimed) {
+            try {
+              if (db.inTransaction) db.exec('ROLLBACK');
+              unclaimLedger(db);
+            } catch {
+              // A full or read-only disk: the claim stays, and the next writer sees that this
+              // process is gone and takes it over.
+            }
+          }
+          db.close();
+        }
         lock.release();
       },
     };
@@ -103,9 +135,13 @@ function openReader(full: string, options: OpenLedgerOptions): Ledger {
 }
 
 function createEmptyFile(full: string): void {
-  fs.mkdirSync(path.dirname(full), { recursive: true });
+  ensureDir(path.dirname(full));
   // Created 0600 before SQLite touches it: the ledger holds personal data (AVG art. 32).
-  fs.closeSync(fs.openSync(full, 'wx', 0o600));
+  try {
+    fs.closeSync(fs.openSync(full, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** The schema version, after checking the file is a ledger of this tool and not too new. */
@@ -131,8 +167,13 @@ function migrate(db: Db, full: string, from: number): void {
   if (from > 0) {
     // An older ledger: keep a copy before changing its shape, so an upgrade can be undone.
     const backup = `${full}.v${from}.backup`;
-    fs.copyFileSync(full, backup);
-    fs.chmodSync(backup, 0o600);
+    // Copied to a new temp name (never through a planted symlink), then renamed into place.
+    const tmp = `${backup}.${process.pid}.tmp`;
+    fs.rmSync(tmp, { force: true });
+    fs.copyFileSync(full, tmp, fs.constants.COPYFILE_EXCL);
+    fs.chmodSync(tmp, 0o600);
+    fs.renameSync(tmp, backup);
+    fsyncDir(path.dirname(backup));
   }
   for (const migration of migrations) {
     if (migration.version <= from) continue;
@@ -146,6 +187,8 @@ function migrate(db: Db, full: string, from: number): void {
 function asLedgerError(error: unknown, full: string): unknown {
   if (error instanceof AppError) return error;
   const code = (error as { code?: string }).code ?? '';
+  const environment = environmentError(error, { role: 'ledger', path: full });
+  if (environment) return environment;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new AppError('ledger_corrupt', `The ledger ${full} is not a readable SQLite database (${code}).`, {
       hint: 'Restore it from a backup; `pre-incasso doctor` checks integrity.',

@@ -49,6 +49,10 @@ export interface PaymentInput {
   importId: number | null;
   /** Where it came from, for the event log: `file:line` or `file: element path`. */
   origin?: string | null;
+  /** The key an older pre-incasso gave the entry (see BankEntry.legacyKey). */
+  legacyKey?: string | null;
+  /** The bank's own unique entry reference on the account (see BankEntry.bankRefKey). */
+  bankRefKey?: string | null;
 }
 
 export interface Match {
@@ -146,8 +150,14 @@ type StateRow = { number: string; debtor_number: string; open_cents: number; sta
 function prepareStatements(db: Db) {
   return {
     insertPayment: db.prepare(
-      `INSERT INTO payments (date, amount_cents, source, source_key, counterparty_name, counterparty_iban, reference, description, import_id, end_to_end_id, account)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_key) DO NOTHING`,
+      `INSERT INTO payments (date, amount_cents, source, source_key, counterparty_name, counterparty_iban, reference, description, import_id, end_to_end_id, account, bank_ref_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_key) DO NOTHING`,
+    ),
+    // The same bank entry under another key: recorded by an older version (its key then), or
+    // read from another message of the bank (the same AcctSvcrRef). Only with the same date,
+    // amount and counterparty: a reference alone has been reused for another payment.
+    sameEntry: db.prepare(
+      `SELECT 1 FROM payments WHERE (source_key IN (?, ?) OR bank_ref_key = ?) AND date = ? AND amount_cents = ? AND counterparty_iban IS ? LIMIT 1`,
     ),
     byReference: db.prepare(`SELECT number, debtor_number, due_date FROM invoices WHERE reference IS NOT NULL AND ${REFERENCE_KEY_SQL} = ?`),
     byReferences: db.prepare(
@@ -201,10 +211,14 @@ export class PaymentBook {
       if (!row) throw new AppError('not_found', `No invoice "${invoice}" in the ledger.`, { hint: 'Check the invoice number; `pre-incasso status` shows what the ledger holds.' });
       named = { method: 'manual', debtor: row.debtor_number, invoices: [row.number] };
     }
-    const inserted = this.s.insertPayment.run(
-      input.date, input.amountCents, input.source, input.sourceKey, input.counterpartyName, input.counterpartyIban, input.reference, input.description,
-      input.importId, input.endToEndId, input.account,
-    );
+    const known = (input.legacyKey || input.bankRefKey)
+      && this.s.sameEntry.get(input.legacyKey ?? null, input.bankRefKey ?? null, input.bankRefKey ?? null, input.date, input.amountCents, input.counterpartyIban) !== undefined;
+    const inserted = known
+      ? { changes: 0, lastInsertRowid: 0 }
+      : this.s.insertPayment.run(
+        input.date, input.amountCents, input.source, input.sourceKey, input.counterpartyName, input.counterpartyIban, input.reference, input.description,
+        input.importId, input.endToEndId, input.account, input.bankRefKey ?? null,
+      );
     if (inserted.changes === 0) {
       return { paymentId: null, duplicate: true, payment: input, match: null, allocations: [], unallocatedCents: 0, note: null };
     }
@@ -450,6 +464,12 @@ export interface PaymentImportRequest {
   today: IsoDate;
   commandLine: string;
   dryRun: boolean;
+  /** `creditor.iban` from the config, when there is one: statements of other accounts are flagged. */
+  creditorIban?: string | null;
+  /** `payments.otherAccounts`: warn (default) or refuse statements of another account. */
+  otherAccounts?: 'warn' | 'refuse';
+  /** `--allow-unbalanced`: a statement whose balances do not add up is imported with a warning. */
+  allowUnbalanced?: boolean;
 }
 
 export interface PaymentImportFile {
@@ -504,8 +524,15 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
     if (refusal) throw new AppError('input_invalid', `${file}: ${refusal.what}; ${refusal.todo}.`);
     const bytes = fs.readFileSync(full);
     const result = parseBankFile(bytes, file);
-    for (const issue of result.issues) (issue.severity === 'error' ? errors : warnings).push(issue);
+    for (const issue of result.issues) {
+      if (issue.severity === 'error' && issue.code === 'balance_mismatch' && req.allowUnbalanced) {
+        warnings.push({ ...issue, severity: 'warning', hint: 'Imported because of --allow-unbalanced: check these entries against the bank.' });
+      } else {
+        (issue.severity === 'error' ? errors : warnings).push(issue);
+      }
+    }
     parsed.push({ file, result, sha256: createHash('sha256').update(bytes).digest('hex') });
+    for (const issue of otherAccountIssues(result, file, req)) (issue.severity === 'error' ? errors : warnings).push(issue);
   }
   if (errors.length > 0) {
     throw new AppError('input_invalid', `${errors.length} problem${errors.length === 1 ? '' : 's'} in the bank file${req.files.length === 1 ? '' : 's'}; nothing was imported.`, {
@@ -593,7 +620,7 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
       const r = book.record({
         date: e.bookingDate, amountCents: e.amountCents, source: e.format === 'mt940' ? `mt940-${e.variant}` : e.variant, sourceKey: e.sourceKey,
         counterpartyName: e.counterpartyName, counterpartyIban: e.counterpartyIban, reference: e.structuredRef, endToEndId: e.endToEndId,
-        description: e.remittance, account: e.account, importId, origin: issueLocation(e),
+        description: e.remittance, account: e.account, importId, origin: issueLocation(e), legacyKey: e.legacyKey ?? null, bankRefKey: e.bankRefKey ?? null,
       });
       if (r.duplicate) {
         totals.duplicates++;
@@ -641,10 +668,38 @@ export function importPayments(req: PaymentImportRequest): PaymentImportReport {
     inTransaction = false;
     return { dryRun: req.dryRun, importId: keep ? importId : null, files, totals, payments: recorded, warnings };
   } finally {
-    if (inTransaction) db.exec('ROLLBACK');
+    // SQLite may have rolled back by itself (a full disk): never let a second error hide the first.
+    if (inTransaction && db.inTransaction) db.exec('ROLLBACK');
     if (ledger) ledger.close();
     else db.close();
   }
+}
+
+/**
+ * Statements of an account that is not `creditor.iban`: a warning per account and file, or with
+ * `payments.otherAccounts: "refuse"` an error. An old-style account number (ABN AMRO's
+ * `123456789`) is the same account when it is the IBAN's account number without leading zeros.
+ */
+export function otherAccountIssues(result: BankParseResult, file: string, req: Pick<PaymentImportRequest, 'creditorIban' | 'otherAccounts'>): BankIssue[] {
+  if (!req.creditorIban) return [];
+  const own = req.creditorIban.replace(/\s+/g, '').toUpperCase();
+  const ownNumber = own.startsWith('NL') ? own.slice(8).replace(/^0+/, '') : null;
+  const counted = new Map<string, number>();
+  for (const e of result.entries) {
+    if (!e.account) continue;
+    const account = e.account.replace(/\s+/g, '').toUpperCase();
+    if (account === own) continue;
+    if (ownNumber !== null && /^[0-9.]+$/.test(account) && account.replace(/\D/g, '').replace(/^0+/, '') === ownNumber) continue;
+    counted.set(e.account, (counted.get(e.account) ?? 0) + 1);
+  }
+  const refuse = req.otherAccounts === 'refuse';
+  return [...counted].map(([account, n]) => ({
+    file, line: null, path: null, code: 'other_account', severity: refuse ? 'error' : 'warning',
+    message: `${file}: ${n} entr${n === 1 ? 'y is' : 'ies are'} of account ${account}, not of creditor.iban ${req.creditorIban}${refuse ? '' : '; imported all the same'}`,
+    hint: refuse
+      ? 'Import only the statements of your own account, or set payments.otherAccounts to "warn" in the config.'
+      : 'Check that this is your own statement; set payments.otherAccounts to "refuse" to refuse such files.',
+  }));
 }
 
 /**

@@ -383,7 +383,39 @@ function widthOf(font: PDFFont, text: string, size: number): number {
   return font.widthOfTextAtSize(text, size);
 }
 
-/** Greedy word wrap; a word wider than the line is broken by characters. */
+/**
+ * How many characters of `text` from `start` fit in `maxWidth` (at least one). Linear in the
+ * characters looked at: the widths of single characters are added up (kerning is not applied
+ * by this font set-up, so the sum is the width), then checked once against the real measure.
+ */
+function fitCount(text: string, start: number, font: PDFFont, size: number, maxWidth: number): number {
+  let width = 0;
+  let end = start;
+  while (end < text.length) {
+    const code = text.codePointAt(end)!;
+    const step = code > 0xffff ? 2 : 1;
+    const w = charWidth(font, text.slice(end, end + step), size);
+    if (width + w > maxWidth && end > start) break;
+    width += w;
+    end += step;
+  }
+  // Guard against a font whose string width is not the sum of its characters' widths.
+  while (end - start > 1 && widthOf(font, text.slice(start, end), size) > maxWidth) end--;
+  return end - start;
+}
+
+const charWidths = new WeakMap<PDFFont, Map<string, number>>();
+
+/** The width of one character at size 1000, cached per font. */
+function charWidth(font: PDFFont, ch: string, size: number): number {
+  let cache = charWidths.get(font);
+  if (!cache) charWidths.set(font, (cache = new Map()));
+  let w = cache.get(ch);
+  if (w === undefined) cache.set(ch, (w = widthOf(font, ch, 1000)));
+  return (w * size) / 1000;
+}
+
+/** Greedy word wrap; a word wider than the line is broken at the box edge. Linear in the text. */
 function wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
   const words = text.split(/ +/).filter((w) => w !== '');
   const lines: string[] = [];
@@ -391,7 +423,7 @@ function wrap(text: string, font: PDFFont, size: number, maxWidth: number): stri
   const space = widthOf(font, ' ', size);
   let lineWidth = 0;
   for (const word of words) {
-    let w = widthOf(font, word, size);
+    let w = word.length > 200 ? Infinity : widthOf(font, word, size);
     if (line !== '' && lineWidth + space + w <= maxWidth) {
       line += ` ${word}`;
       lineWidth += space + w;
@@ -399,11 +431,15 @@ function wrap(text: string, font: PDFFont, size: number, maxWidth: number): stri
     }
     if (line !== '') lines.push(line);
     let rest = word;
-    while (w > maxWidth && rest.length > 1) {
-      let cut = rest.length - 1;
-      while (cut > 1 && widthOf(font, rest.slice(0, cut), size) > maxWidth) cut--;
-      lines.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
+    if (w > maxWidth) {
+      let start = 0;
+      for (;;) {
+        const n = fitCount(word, start, font, size, maxWidth);
+        if (start + n >= word.length) break;
+        lines.push(word.slice(start, start + n));
+        start += n;
+      }
+      rest = word.slice(start);
       w = widthOf(font, rest, size);
     }
     line = rest;
@@ -413,12 +449,13 @@ function wrap(text: string, font: PDFFont, size: number, maxWidth: number): stri
   return lines.length > 0 ? lines : [''];
 }
 
-/** Shortens text with an ellipsis until it fits. */
+/** Shortens text with an ellipsis until it fits. Linear in the text. */
 function fitText(text: string, font: PDFFont, size: number, maxWidth: number): string {
-  if (widthOf(font, text, size) <= maxWidth) return text;
-  let cut = text.length;
-  while (cut > 1 && widthOf(font, `${text.slice(0, cut)}…`, size) > maxWidth) cut--;
-  return `${text.slice(0, cut)}…`;
+  if (text.length <= 400 && widthOf(font, text, size) <= maxWidth) return text;
+  const ellipsis = widthOf(font, '…', size);
+  const n = fitCount(text, 0, font, size, Math.max(0, maxWidth - ellipsis));
+  if (n >= text.length && widthOf(font, text, size) <= maxWidth) return text;
+  return `${text.slice(0, n)}…`;
 }
 
 /** The largest size from `max` down to `min` (half points) at which every line fits. */

@@ -1067,7 +1067,7 @@ export function templatesInit(targetDir: string, sourceDir: string = DEFAULT_TEM
   }
   for (const rel of files) {
     const target = path.resolve(targetDir, rel);
-    mkdirSync(path.dirname(target), { recursive: true });
+    mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
     try {
       // COPYFILE_EXCL: fails instead of overwriting, also when the file appears meanwhile.
       copyFileSync(path.join(sourceDir, rel), target, constants.COPYFILE_EXCL);

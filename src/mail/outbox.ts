@@ -26,6 +26,8 @@ import type { Db } from '../ledger/ledger.js';
 import { addressDomain, bareAddress, composeMessage, hasDisplayName, letterFileName, parseEmailList, type ComposedMessage } from './message.js';
 import { summarizeDelivery, type DeliveryMessageResult, type DeliverySummary } from './summary.js';
 import { scrubSecrets } from './transport.js';
+import { currentProcess, formatIdentity, isGone, parseIdentity } from '../platform/process-identity.js';
+import { ensureDir, writeFileSafe } from '../platform/files.js';
 
 export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed' | 'retry' | 'unknown';
 
@@ -300,10 +302,13 @@ export async function deliverOutbox(db: Db, send: SendFunction, options: Deliver
   const getRow = db.prepare(`${OUTBOX_ROW_SQL} WHERE o.id = ?`);
 
   const storeEml = db.prepare(`UPDATE outbox SET eml = ?, eml_sha256 = ?, message_id = ? WHERE id = ? AND eml IS NULL`);
+  // `unknown` only with resendUnknown: a person checked it did not arrive (SPEC §2.1).
   const markSending = db.prepare(
-    `UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state IN ('queued', 'retry', 'unknown') AND id NOT IN (SELECT outbox_id FROM outbox_withdrawn)`,
+    `UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE id = ? AND state IN ${states} AND id NOT IN (SELECT outbox_id FROM outbox_withdrawn)`,
   );
-  const startAttempt = db.prepare(`INSERT INTO mail_attempts (outbox_id, started_at) VALUES (?, ?)`);
+  // Who sends, so crash recovery can tell a dead sender's `sending` row from a live one's.
+  const me = formatIdentity(currentProcess());
+  const startAttempt = db.prepare(`INSERT INTO mail_attempts (outbox_id, started_at, process) VALUES (?, ?, '${me.replaceAll("'", "''")}')`);
   const finishAttempt = db.prepare(`UPDATE mail_attempts SET finished_at = ?, outcome = ?, response = ? WHERE id = ?`);
   const markSent = db.prepare(`UPDATE outbox SET state = 'sent', sent_at = ?, server_response = ?, last_error = NULL WHERE id = ?`);
   const markOther = db.prepare(`UPDATE outbox SET state = ?, last_error = ? WHERE id = ?`);
@@ -347,7 +352,12 @@ export async function deliverOutbox(db: Db, send: SendFunction, options: Deliver
         if (markSending.run(row.id).changes !== 1) return undefined;
         return Number(startAttempt.run(row.id, startedAt).lastInsertRowid);
       })();
-      if (attemptId === undefined) throw new Error(`outbox ${row.id} changed state while it was being delivered`);
+      if (attemptId === undefined) {
+        // Another process took or settled the message meanwhile (it reached the ledger by
+        // another path): it is theirs now. Never send it a second time from here.
+        results.push({ ...base, state: row.state, outcome: 'skipped', attempts: attempts - 1, reason: 'another process took this message while it waited' });
+        break;
+      }
 
       let outcome: AttemptOutcome;
       let detail: string;
@@ -390,16 +400,26 @@ export async function deliverOutbox(db: Db, send: SendFunction, options: Deliver
         await sleep(retryPauseMs);
       }
     }
-    results.push({ ...base, state: final.outcome, outcome: final.outcome, attempts, reason: final.detail });
+    if (final !== undefined) results.push({ ...base, state: final.outcome, outcome: final.outcome, attempts, reason: final.detail });
   }
 
   const stillUnknown = db.prepare(`SELECT count(*) AS n FROM outbox WHERE state = 'unknown' AND id NOT IN (SELECT outbox_id FROM outbox_withdrawn)`).get() as { n: number };
   return summarizeDelivery(results, stillUnknown.n);
 }
 
-/** Rows left `sending` by a process that died: the server may have the message. */
+/**
+ * Rows left `sending` by a process that died: the server may have the message. Only rows whose
+ * sender is provably gone (its open attempt names a process that no longer runs, or names none:
+ * a ledger from before issue 11); a live process's `sending` row is its own business.
+ */
 function recoverInterrupted(db: Db, options: DeliverOptions): DeliveryMessageResult[] {
-  const rows = db.prepare(`${OUTBOX_ROW_SQL} WHERE o.state = 'sending' ORDER BY o.id`).all() as OutboxRow[];
+  const candidates = db.prepare(`${OUTBOX_ROW_SQL} WHERE o.state = 'sending' ORDER BY o.id`).all() as OutboxRow[];
+  if (candidates.length === 0) return [];
+  const senderOf = db.prepare(`SELECT process FROM mail_attempts WHERE outbox_id = ? ORDER BY id DESC LIMIT 1`).pluck();
+  const rows = candidates.filter((row) => {
+    const sender = parseIdentity(senderOf.get(row.id) as string | null);
+    return sender === null || isGone(sender);
+  });
   if (rows.length === 0) return [];
   const reason = 'the process ended while this message was being sent; it may have been delivered';
   const at = options.now().toISOString();
@@ -590,7 +610,7 @@ export async function writeOutboxEml(db: Db, dir: string, options: PreviewOption
            json_extract(l.data, '$.creditor.name') AS creditor_name
       FROM letters l WHERE l.id = ?`);
 
-  fs.mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const used = new Set<string>();
   for (const item of pending) {
     const row = item.outboxId !== undefined
@@ -604,7 +624,7 @@ export async function writeOutboxEml(db: Db, dir: string, options: PreviewOption
     used.add(name);
     const file = path.join(dir, name);
     // Mode 0600: the message holds a debtor's personal data, like the ledger (AVG art. 32).
-    fs.writeFileSync(file, eml, { mode: 0o600 });
+    writeFileSafe(file, eml);
     preview.files.push({
       file,
       letterId: row.letter_id,

@@ -170,6 +170,16 @@ describe('export: a consumer and a business debtor handed over', () => {
     expect(missing.stderr).toContain('no handover batch 7');
   });
 
+  it('export --batch 1 --format csv|json writes that file of the ZIP as handed over, not a ZIP (issue 11)', () => {
+    for (const format of ['csv', 'json']) {
+      const r = ok(cli(dir, ['export', '--batch', '1', '--format', format, '--out', `als-${format}`, '--today', '2026-12-01', '--json']), `rewrite ${format}`);
+      const file = path.join(dir, `als-${format}`, `handover-2026-11-10-1.${format}`);
+      expect(r.json()).toMatchObject({ batch: 1, format, sha256: fileSha(file) });
+      expect(fs.readFileSync(file).equals(fs.readFileSync(path.join(x(), `handover.${format}`)))).toBe(true);
+      expect(fs.readdirSync(path.join(dir, `als-${format}`))).toEqual([`handover-2026-11-10-1.${format}`]);
+    }
+  });
+
   it('dunning stops after the handover; a second export finds nothing and makes no batch 2', () => {
     day(dir, '2026-11-17', false);
     const plan = ok(cli(dir, ['run', '--dry-run', '--json', '--today', '2026-11-17']), 'run').json();

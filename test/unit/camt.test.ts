@@ -7,7 +7,10 @@ import { FIXTURES } from '../helpers/cli.js';
 
 const file = (name: string): string => fs.readFileSync(path.join(FIXTURES, 'camt053', name), 'utf8');
 const read = (name: string) => parse(fs.readFileSync(path.join(FIXTURES, 'camt053', name)), name);
-const errors = (r: ReturnType<typeof parse>) => r.issues.filter((i) => i.severity === 'error');
+// Balance mismatches are checked on their own (see the balance tests): genkgo's five-decimals
+// sample is made up and does not add up (18.150 + 8.850 is not its closing 27.050).
+const errors = (r: ReturnType<typeof parse>) => r.issues.filter((i) => i.severity === 'error' && i.code !== 'balance_mismatch');
+const unbalanced = (r: ReturnType<typeof parse>) => r.issues.filter((i) => i.code === 'balance_mismatch').map((i) => i.path);
 
 describe('CAMT: every sample parses', () => {
   it.each([
@@ -55,8 +58,11 @@ describe('CAMT: named entries, exactly', () => {
       path: 'Document/BkToCstmrStmt/Stmt[1]/Ntry[1]',
       line: null,
     });
-    // No AcctSvcrRef or NtryRef: the key is a hash of the entry.
-    expect(e!.sourceKey).toMatch(/^camt:NL26VAYB8060476890:[0-9a-f]{16}$/);
+    // The key: account, statement identity, position, a hash of the entry's content.
+    expect(e!.sourceKey).toMatch(/^camt:NL26VAYB8060476890:[0-9a-f]{12}:1:[0-9a-f]{16}$/);
+    // No AcctSvcrRef or NtryRef: the key of older versions was a hash of the entry.
+    expect(e!.legacyKey).toMatch(/^camt:NL26VAYB8060476890:[0-9a-f]{16}$/);
+    expect(e!.bankRefKey).toBeNull();
   });
 
   it('v8: Sts/Cd BOOK, BookgDt as DtTm with a zone, Dbtr/Pty/Nm, account under Othr/Id', () => {
@@ -69,12 +75,14 @@ describe('CAMT: named entries, exactly', () => {
       counterpartyIban: 'NL56AGDH9619008421',
       endToEndId: 'MUELL/FINP/RA12345',
       bankReference: 'AAAASESS-FP-CN_98765/01',
-      sourceKey: 'camt:NL26VAYB8060476890:AAAASESS-FP-CN_98765/01',
+      legacyKey: 'camt:NL26VAYB8060476890:AAAASESS-FP-CN_98765/01',
+      bankRefKey: 'camt:NL26VAYB8060476890:AAAASESS-FP-CN_98765/01',
     });
   });
 
-  it('v4 and v8 carry the same bank reference, so they are the same entry', () => {
-    expect(read('camt053.v4.xml').entries[0]!.sourceKey).toBe(read('camt053.v8.xml').entries[0]!.sourceKey);
+  it('v4 and v8 carry the same bank reference (AcctSvcrRef): the same entry by bankRefKey, not by content', () => {
+    expect(read('camt053.v4.xml').entries[0]!.bankRefKey).toBe(read('camt053.v8.xml').entries[0]!.bankRefKey);
+    expect(read('camt053.v4.xml').entries[0]!.sourceKey).not.toBe(read('camt053.v8.xml').entries[0]!.sourceKey);
   });
 
   it('two statements in one document: the second entry is a debit (sign only from CdtDbtInd)', () => {
@@ -89,7 +97,7 @@ describe('CAMT: named entries, exactly', () => {
     const r = read('example-camt053-a.xml');
     const byRef = new Map(r.entries.map((e) => [e.bankReference, e]));
     expect(byRef.get('20260126-394900')).toMatchObject({
-      sourceKey: 'camt:NL14SNSB0012345678:20260126-394900',
+      legacyKey: 'camt:NL14SNSB0012345678:20260126-394900',
       account: 'NL14SNSB0012345678',
       amountCents: 50000,
       counterpartyName: 'GreatExample BV',
@@ -134,7 +142,7 @@ describe('CAMT.054 notifications', () => {
   it('v8 batch: the entry is DBIT although its transactions say CRDT, and their CHF amounts do not make the SEK total: one entry', () => {
     const r = read('camt054.v8.xml');
     expect(r.entries).toHaveLength(1);
-    expect(r.entries[0]).toMatchObject({ amountCents: -20000000, currency: 'SEK', sourceKey: 'camt:CH2801234000123456789:ACSR160617103200001' });
+    expect(r.entries[0]).toMatchObject({ amountCents: -20000000, currency: 'SEK', legacyKey: 'camt:CH2801234000123456789:ACSR160617103200001', bankRefKey: 'camt:CH2801234000123456789:ACSR160617103200001' });
   });
 
   it('a credit batch whose transactions add up to the entry is split into one entry per transaction', () => {
@@ -143,7 +151,7 @@ describe('CAMT.054 notifications', () => {
       .replaceAll('Ccy="CHF"', 'Ccy="EUR"');
     const r = parse(xml, 'batch.xml');
     expect(errors(r)).toEqual([]);
-    expect(r.entries.map((e) => [e.amountCents, e.endToEndId, e.counterpartyName, e.sourceKey])).toEqual([
+    expect(r.entries.map((e) => [e.amountCents, e.endToEndId, e.counterpartyName, e.bankRefKey])).toEqual([
       [310, 'UXC06170000006PI00001EE00001', 'UNIFITS GmbH', 'camt:CH2801234000123456789:ACSR160617103200001/tx1'],
       [320, 'UXC06170000006PI00001EE00002', 'UNIFITS GmbH', 'camt:CH2801234000123456789:ACSR160617103200001/tx2'],
       [320, 'UXC06170000006PI00001EE00002', 'UNIFITS GmbH', 'camt:CH2801234000123456789:ACSR160617103200001/tx3'],

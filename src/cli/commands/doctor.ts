@@ -56,6 +56,17 @@ async function doctorCommand(ctx: Context, _args: string[], options: { smtp?: bo
     }
   }
   const mail = loaded.config.mail;
+  if (mail?.smtp.passwordFile) {
+    // The SMTP password opens the mailbox: only its owner may read it (like ~/.ssh keys).
+    const { default: pathModule } = await import('node:path');
+    const file = pathModule.resolve(loaded.dir, mail.smtp.passwordFile);
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (st) {
+      const mode = st.mode & 0o777;
+      const open = (mode & 0o077) !== 0;
+      add('smtp password file mode', !open, open ? `${file} is ${mode.toString(8)}: readable by ${mode & 0o004 ? 'everyone' : 'the group'}; run chmod 600 ${file}` : `${mode.toString(8)}`);
+    }
+  }
   if (!mail) add('mail', true, 'no mail settings: e-mail letters wait in the outbox');
   else if (options.smtp === false) add('smtp', true, 'skipped (--no-smtp)');
   else {

@@ -22,7 +22,7 @@ export function register(program: Command, act: Act): void {
     .command('export')
     .description('write the handover file for the incassobureau and mark the claims handed over')
     .option('--out <dir>', 'the folder to write the file to (created when missing)', '.')
-    .option('--format <format>', 'zip (handover.json, handover.csv, the letters and SHA256SUMS), csv or json', 'zip')
+    .option('--format <format>', 'zip (handover.json, handover.csv, the letters and SHA256SUMS), csv or json (default: zip; with --batch: as handed over)')
     .option('--dry-run', 'list the cases that would go; write nothing')
     .option('--batch <n>', 'write batch <n> again, byte for byte as it was handed over')
     .option('--include-notes', 'add the internal notes (hold and dispute reasons) to the case records')
@@ -56,7 +56,8 @@ async function exportCommand(ctx: Context, _args: string[], options: ExportOptio
     if (options.dryRun) throw new AppError('usage', '--batch and --dry-run cannot be combined.', { hint: '--batch writes an earlier batch again and changes nothing in the ledger.' });
     const ledger = await ctx.openLedger({ readonly: true });
     try {
-      const result = handover.rewriteBatch(ledger.db, id, outDir);
+      // With --format csv|json, a ZIP batch's handover.csv / handover.json as it was handed over.
+      const result = handover.rewriteBatch(ledger.db, id, outDir, options.format === undefined ? undefined : format);
       report(ctx, result, [], false);
       ctx.out.info(`batch ${id} written again, byte for byte as it was handed over; nothing changed in the ledger`);
     } finally {

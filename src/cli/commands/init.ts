@@ -1,5 +1,6 @@
 // `pre-incasso init`: the config and an empty ledger. Asks on a terminal; `--yes` writes a
 // default with placeholders; never a prompt without a terminal (cron, CI).
+import { writeFileInDir } from '../../platform/files.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -140,8 +141,7 @@ async function initCommand(ctx: Context, _args: string[], options: InitOptions):
   const { SCHEMA_FILE, loadConfig } = await import('../../config/load.js');
   const schemaRef = path.relative(path.dirname(file), SCHEMA_FILE).split(path.sep).join('/');
   const config = configFromAnswers(answers, schemaRef);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  writeFileInDir(file, `${JSON.stringify(config, null, 2)}\n`);
   // Validate what we wrote with the same schema every command uses.
   const loaded = await loadConfig(file, ctx.env);
   const { openLedger } = await import('../../ledger/ledger.js');

@@ -1,7 +1,7 @@
 // `pre-incasso letters`: the recorded letters as PDF files, for printing and posting, or one
 // combined print file with a manifest for the print-and-post step.
-import fs from 'node:fs';
 import path from 'node:path';
+import { ensureDir, writeFileInDir, writeFileSafe } from '../../platform/files.js';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
@@ -62,14 +62,14 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
       .all(...params) as { id: number; run_id: number; debtor_number: string; stage_id: string; date: string; channels: string; amount_cents: number; pdf: Buffer; pdf_sha256: string; name: string; street: string | null; postcode: string | null; city: string | null }[];
     const files: { id: number; file: string | null; sha256: string }[] = [];
     if (options.out) {
-      const dir = path.resolve(ctx.cwd, options.out);
-      fs.mkdirSync(dir, { recursive: true });
+      const dir = ensureDir(path.resolve(ctx.cwd, options.out));
       const used = new Set<string>();
       for (const r of rows) {
         let name = letterFileName({ id: r.id, date: r.date, debtorNumber: r.debtor_number, stageId: r.stage_id }, 'pdf');
         if (used.has(name)) name = name.replace(/\.pdf$/, `_${r.id}.pdf`);
         used.add(name);
-        fs.writeFileSync(path.join(dir, name), r.pdf, { mode: 0o600 });
+        // A new file renamed into place: never through a symlink planted at the name, always 0600.
+        writeFileSafe(path.join(dir, name), r.pdf);
         files.push({ id: r.id, file: path.join(options.out, name), sha256: r.pdf_sha256 });
       }
     } else {
@@ -80,13 +80,12 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
       const { combinePdfs } = await import('../../letters/pdf.js');
       const bytes = await combinePdfs(rows.map((r) => new Uint8Array(r.pdf)), { duplexBlankPages: true });
       const file = path.resolve(ctx.cwd, options.combined);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, bytes, { mode: 0o600 });
+      writeFileInDir(file, bytes);
       const manifest = file.replace(/\.pdf$/i, '') + '.manifest.csv';
       const { inertText, quoteCell } = await import('../../handover/csv.js');
       const lines = ['\uFEFFvolgorde;brief;datum;debiteur;naam;adres;postcode;plaats;fase;bedrag;sha256'];
       rows.forEach((r, i) => lines.push([String(i + 1), String(r.id), r.date, r.debtor_number, r.name, r.street ?? '', r.postcode ?? '', r.city ?? '', r.stage_id, formatAmountNl(r.amount_cents), r.pdf_sha256].map((v) => quoteCell(inertText(v))).join(';')));
-      fs.writeFileSync(manifest, `${lines.join('\r\n')}\r\n`, { mode: 0o600 });
+      writeFileSafe(manifest, `${lines.join('\r\n')}\r\n`);
       const { PDFDocument } = await import('pdf-lib');
       combined = { file: options.combined, manifest: path.relative(ctx.cwd, manifest), pages: (await PDFDocument.load(bytes)).getPageCount() };
     }

@@ -10,6 +10,7 @@ import type { PaymentListItem, RecordedPayment } from '../../ledger/payments.js'
 
 interface ImportOptions {
   dryRun?: boolean;
+  allowUnbalanced?: boolean;
 }
 
 interface AddOptions {
@@ -30,6 +31,7 @@ export function register(program: Command, act: Act): void {
     .description('read bank statements (CAMT.053/.054 XML, MT940, or the CSV export of ING, Rabobank, ABN AMRO, bunq, Knab, Triodos, ASN/SNS/RegioBank) and allocate the incoming payments to invoices')
     .argument('<files...>', 'CAMT.053/.054, MT940 or bank CSV files')
     .option('--dry-run', 'show what would be recorded and allocated; write nothing')
+    .option('--allow-unbalanced', 'import a statement whose opening balance + entries is not its closing balance (after checking it with the bank)')
     .action(act<ImportOptions>(importCommand));
   payments
     .command('add')
@@ -49,7 +51,17 @@ export function register(program: Command, act: Act): void {
 async function importCommand(ctx: Context, files: string[], options: ImportOptions): Promise<void> {
   const { importPayments } = await import('../../ledger/payments.js');
   const ledgerPath = await ctx.ledgerPath();
-  const report = importPayments({ files, cwd: ctx.cwd, ledgerPath, today: ctx.today, commandLine: ctx.commandLine, dryRun: options.dryRun === true });
+  // The config names the creditor's own account; without a config (--ledger only) nothing is compared.
+  let config: Awaited<ReturnType<Context['config']>>['config'] | null = null;
+  try {
+    config = (await ctx.config()).config;
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'config_missing')) throw error;
+  }
+  const report = importPayments({
+    files, cwd: ctx.cwd, ledgerPath, today: ctx.today, commandLine: ctx.commandLine, dryRun: options.dryRun === true,
+    creditorIban: config?.creditor.iban ?? null, otherAccounts: config?.payments?.otherAccounts ?? 'warn', allowUnbalanced: options.allowUnbalanced === true,
+  });
   const t = report.totals;
   const out = ctx.out;
   out.document({

@@ -1,0 +1,114 @@
+// Writing output files safely, in one place. Every file the tool writes (letters, e-mail previews,
+// the print manifest, the handover file) holds debtors' personal data (AVG art. 32), and the
+// folders it writes into may be shared with other users. So:
+//
+// - a file is written to a temp file created new in the target's folder (O_CREAT|O_EXCL|
+//   O_NOFOLLOW, mode 0600), fsynced, and renamed over the target. rename(2) replaces whatever
+//   is at the target name, a planted symlink included, and never writes through it; the new
+//   file has mode 0600 also when it replaces a 0666 one;
+// - the folder is fsynced after the rename, so the file is there whole or not at all;
+// - folders the tool creates are 0700.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+/** Creates `dir` (and missing parents) with mode 0700; an existing folder is left as it is. */
+export function ensureDir(dir: string): string {
+  const full = path.resolve(dir);
+  let created: string | undefined;
+  try {
+    created = fs.mkdirSync(full, { recursive: true, mode: DIR_MODE });
+  } catch (error) {
+    // mkdir -p over an existing file says EEXIST: what it means is "a file where a folder should be".
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw Object.assign(new Error(`not a directory: ${full}`), { code: 'ENOTDIR', path: full });
+    // Node's mkdir -p reports ENOENT for a read-only or forbidden parent: make the first
+    // missing folder by hand, which fails with the real reason (EROFS, EACCES).
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      let missing = full;
+      while (!fs.existsSync(path.dirname(missing)) && path.dirname(missing) !== missing) missing = path.dirname(missing);
+      fs.mkdirSync(missing, { mode: DIR_MODE });
+    }
+    throw error;
+  }
+  if (created !== undefined) {
+    // mkdir applies the umask; make sure every folder we created is 0700 whatever it was.
+    for (let d = full; d.length >= created.length; d = path.dirname(d)) {
+      fs.chmodSync(d, DIR_MODE);
+      if (d === created || d === path.dirname(d)) break;
+    }
+  }
+  if (!fs.statSync(full).isDirectory()) throw Object.assign(new Error(`not a directory: ${full}`), { code: 'ENOTDIR', path: full });
+  return full;
+}
+
+/**
+ * Writes `content` to a new temp file next to `target` and fsyncs it; returns the temp path.
+ * The temp name starts with `.<name>.` and ends with `.tmp`, so a crashed writer's leftovers can
+ * be found. Use `commitTemp` to put it in place.
+ */
+export function writeTemp(target: string, content: Uint8Array | string): string {
+  const dir = path.dirname(path.resolve(target));
+  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const flags = fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | (fs.constants.O_NOFOLLOW ?? 0);
+  const fd = fs.openSync(tmp, flags, FILE_MODE);
+  try {
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    let offset = 0;
+    while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+    fs.fchmodSync(fd, FILE_MODE);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+  } catch (error) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+  return tmp;
+}
+
+/** Renames a temp file from `writeTemp` over `target` (never through a symlink there) and fsyncs the folder. */
+export function commitTemp(tmp: string, target: string): string {
+  const full = path.resolve(target);
+  try {
+    const st = fs.lstatSync(full, { throwIfNoEntry: false });
+    if (st?.isDirectory()) throw Object.assign(new Error(`is a directory: ${full}`), { code: 'EISDIR', path: full, syscall: 'rename' });
+    fs.renameSync(tmp, full);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+  fsyncDir(path.dirname(full));
+  return full;
+}
+
+/** Writes a whole file safely (see the top of this module). The folder must exist; see `ensureDir`. */
+export function writeFileSafe(target: string, content: Uint8Array | string): string {
+  return commitTemp(writeTemp(target, content), target);
+}
+
+/** Creates the folder (0700) when missing, then writes the file safely. */
+export function writeFileInDir(target: string, content: Uint8Array | string): string {
+  ensureDir(path.dirname(path.resolve(target)));
+  return writeFileSafe(target, content);
+}
+
+export function fsyncDir(dir: string): void {
+  // Makes the rename durable. Not every platform can open a directory for fsync; there the
+  // rename is as durable as the file system makes it.
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    /* best effort */
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,40 @@
+// Issue 11, defect 2 (ledger half): an entry is recognised under another key only when it is
+// the same entry: the key of an older version, or the bank's AcctSvcrRef in another message,
+// and then only with the same date, amount and counterparty.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
+import { PaymentBook, type PaymentInput } from '../../src/ledger/payments.js';
+
+let dir: string;
+let ledger: Ledger;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-dedup-'));
+  ledger = openLedger(path.join(dir, 'test.db'), { create: true });
+});
+afterEach(() => {
+  ledger.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const input = (p: Partial<PaymentInput>): PaymentInput => ({
+  date: '2026-03-02', amountCents: 10000, source: 'camt.053.001.02', sourceKey: null, counterpartyName: 'Jan', counterpartyIban: 'NL02ABNA0123456789',
+  reference: null, endToEndId: null, description: null, account: 'NL91ABNA0417164300', importId: null, ...p,
+});
+
+describe('the same bank entry under another key', () => {
+  it.each([
+    ['imported by an older version (its key was the bank reference)', { sourceKey: 'camt:NL91:REF1' }, { sourceKey: 'camt:NL91:abc:1:h1', legacyKey: 'camt:NL91:REF1' }, true],
+    ['the same AcctSvcrRef in a camt.054 notice and the camt.053 statement', { sourceKey: 'camt:NL91:n54:1:h1', bankRefKey: 'camt:NL91:SVC1' }, { sourceKey: 'camt:NL91:s53:3:h2', bankRefKey: 'camt:NL91:SVC1' }, true],
+    ['an old key reused for another amount', { sourceKey: 'camt:NL91:REF1' }, { sourceKey: 'camt:NL91:abc:1:h1', legacyKey: 'camt:NL91:REF1', amountCents: 20000 }, false],
+    ['an old key reused on another day', { sourceKey: 'camt:NL91:REF1' }, { sourceKey: 'camt:NL91:abc:1:h1', legacyKey: 'camt:NL91:REF1', date: '2026-04-02' }, false],
+    ['an old key reused by another payer', { sourceKey: 'camt:NL91:REF1' }, { sourceKey: 'camt:NL91:abc:1:h1', legacyKey: 'camt:NL91:REF1', counterpartyIban: 'NL39RABO0300065264' }, false],
+  ] as [string, Partial<PaymentInput>, Partial<PaymentInput>, boolean][])('%s', (_name, first, second, duplicate) => {
+    const book = new PaymentBook(ledger.db, { today: '2026-03-15' });
+    expect(book.record(input(first)).duplicate).toBe(false);
+    expect(book.record(input(second)).duplicate).toBe(duplicate);
+    expect((ledger.db.prepare('SELECT count(*) AS n FROM payments').get() as { n: number }).n).toBe(duplicate ? 1 : 2);
+  });
+});
