@@ -36,7 +36,7 @@ describe('debtor keys', () => {
     writeCsv(dir, 'b.csv', [CSV_HEADER, row('F-1', '10001', 'Jan Jansen'), row('F-2', '10001', '  jan   JANSEN '), row('F-3', '10001', 'Piet Pietersen')]);
     const r = cli(dir, ['import', 'b.csv', '--today', TODAY]);
     expect(r.code).toBe(4);
-    expect(r.stderr).toContain('b.csv:4:0: debtor 10001 has the name "Piet Pietersen" on line 4 but another name on line 2: one debtor number for two debtors?');
+    expect(r.stderr).toContain('error: b.csv:4: debtor 10001 has the name "Piet Pietersen" on line 4 but another name on line 2: one debtor number for two debtors?');
     expect(r.stderr).not.toMatch(/b\.csv:3:/);
   });
 
