@@ -1,6 +1,7 @@
 // The dunning engine (SPEC §6) as pure functions: the ledger's snapshot of one debtor, the
 // policy from the config and today go in; actions with their reasons come out. `run --dry-run`
 // prints exactly these actions and `run` applies them, so the preview cannot differ from the run.
+import { letterChannels } from './channel-preference.js';
 import { addDays as addDaysExact, maxDate, type IsoDate } from './dates.js';
 import { collectionCosts } from './bik-costs.js';
 import { formatEuro } from './money.js';
@@ -288,7 +289,7 @@ export function planDebtor(
   // A debtor without a usable e-mail address gets the letter by post instead.
   const channels: Channel[] = stage.channels.includes('email') && !hasEmail
     ? ['post']
-    : [...stage.channels];
+    : letterChannels(stage.channels, debtor.channel, hasEmail);
   const finalLetter = letterStage === finalIndex;
   // The veertiendagenbrief states the BIK costs over the summed principal of the claims it
   // demands (6:96 lid 6-7 BW); a credit note of the debtor lowers that principal.

@@ -7,12 +7,12 @@ import type { Action, LetterAction, Plan, PlanDebtorInput, PlanHold, PlanInvoice
 
 type Row = [
   string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language,
-  string, string | null, string, number, number, string | null, number | null, string | null, string | null,
+  string, string | null, string, number, number, string | null, number | null, string | null, string | null, 'post' | 'email' | 'both' | null,
 ];
 
 const SNAPSHOT_SQL = `
 SELECT d.number, d.name, d.type, d.contact_person, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language,
-       i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels
+       i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels, d.channel
 FROM invoices i
 JOIN debtors d ON d.number = i.debtor_number
 LEFT JOIN letters l ON l.id = i.stage_letter_id
@@ -61,6 +61,7 @@ export function* readDunningSnapshot(db: Db, options: { debtor?: string } = {}):
       const debtor: DebtorSnapshot = {
         number: r[0], name: r[1], type: r[2], contactPerson: r[3], email: r[4], phone: r[5],
         address: { street: r[6], postcode: r[7], city: r[8], country: r[9] }, language: r[10],
+        ...(r[20] ? { channel: r[20] } : {}),
       };
       current = { debtor, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null };
     }
@@ -121,6 +122,6 @@ function countKind(actions: Action[], kind: Action['kind']): number {
 
 /** The newest invoice import's business date, for the data-freshness check. */
 export function newestImport(db: Db): { today: string; at: string } | null {
-  const row = db.prepare("SELECT today, at FROM imports WHERE kind = 'invoices' ORDER BY today DESC, id DESC LIMIT 1").get() as { today: string; at: string } | undefined;
+  const row = db.prepare("SELECT today, at FROM imports WHERE kind = 'invoices' AND id NOT IN (SELECT import_id FROM imports_undone) ORDER BY today DESC, id DESC LIMIT 1").get() as { today: string; at: string } | undefined;
   return row ?? null;
 }

@@ -76,7 +76,10 @@ async function statusCommand(ctx: Context): Promise<void> {
     const readyCents = ready.reduce((s, a) => s + (a.kind === 'handover' ? a.amountCents : 0), 0);
     const dueToday = plan.actions.filter((a) => a.kind === 'letter').length;
 
+    const { workbenchStatus, printWorkbenchStatus } = await import('../../workflows/workbench-status.js');
+    const workbench = workbenchStatus(db);
     ctx.out.document({
+      ...workbench.json,
       today: ctx.today,
       open_invoices: totals.n,
       open_cents: totals.cents,
@@ -110,6 +113,7 @@ async function statusCommand(ctx: Context): Promise<void> {
     out.data(`mail: ${mailLine || 'none'}`);
     if (mail.failed! > 0 || mail.unknown! > 0) out.warn(`${mail.failed} failed and ${mail.unknown} unknown e-mails: see \`pre-incasso mail\``);
     for (const p of afterHandover) out.warn(`payment of ${formatEuro(p.amount_cents)} on ${p.date} for handed-over invoice ${p.invoice}: tell the incassobureau`);
+    printWorkbenchStatus(out, workbench);
     if (newest) {
       const age = daysBetween(newest.today, ctx.today);
       out.data(`newest import: ${newest.today} (${age} day${age === 1 ? '' : 's'} ago)`);
