@@ -125,6 +125,13 @@ export const configSchema = z
       .strict()
       .default({ window: { leftMm: 20, topMm: 45, widthMm: 85, heightMm: 45 } }),
     mail: mail.optional(),
+    notify: z
+      .object({
+        email: z.email({ error: 'expected an e-mail address, e.g. eigenaar@example.nl' }).describe('Who gets the morning summary of `run --notify` (default: creditor.email)'),
+      })
+      .strict()
+      .optional()
+      .describe('The morning summary after a (cron) run'),
   })
   .strict()
   .superRefine((config, ctx) => {

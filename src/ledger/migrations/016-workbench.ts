@@ -6,7 +6,7 @@ import { DATE_CHECK } from './checks.js';
 export const version = 16;
 export const name = 'workbench';
 export const sql = `
--- The day (--today) a post letter was first written for printing by `letters --out|--combined`.
+-- The day (--today) a post letter was first written for printing by letters --out or --combined.
 ALTER TABLE letters ADD COLUMN printed_at TEXT CHECK (printed_at IS NULL OR ${DATE_CHECK('printed_at')});
 
 ALTER TABLE debtors ADD COLUMN channel TEXT CHECK (channel IS NULL OR channel IN ('post', 'email', 'both'));
