@@ -20,7 +20,8 @@ export function registerImportUndo(importCommand: Command, act: Act): void {
 async function undoCommand(ctx: Context, [id]: string[], options: UndoOptions): Promise<void> {
   if (!/^[0-9]+$/.test(id ?? '')) throw new AppError('usage', `"${id}" is not an import number.`, { hint: 'For example: pre-incasso import undo 3' });
   const { undoImport } = await import('../../workflows/import-undo.js');
-  const dryRun = options.dryRun === true;
+  // commander gives `--dry-run` to `import` (which has one too) when it follows "undo 3".
+  const dryRun = options.dryRun === true || (ctx.globals as { dryRun?: boolean }).dryRun === true;
   const ledger = await ctx.openLedger({ readonly: dryRun });
   try {
     const plan = undoImport(ledger.db, Number(id), { today: ctx.today, dryRun });

@@ -59,10 +59,12 @@ async function showCommand(ctx: Context, [id]: string[], options: ShowOptions): 
     const actual = createHash('sha256').update(l.pdf).digest('hex');
     if (l.sha256 && actual !== l.sha256) throw new AppError('ledger_corrupt', `Letter ${id}: the stored PDF does not match its recorded SHA-256.`, { hint: 'Restore the ledger from a backup; `pre-incasso doctor` checks it.' });
     let file: string | null = null;
-    if (options.out) {
+    // commander gives `--out` to `letters` (which has one too) when it follows "show 3".
+    const target = options.out ?? (ctx.globals as { out?: string }).out;
+    if (target) {
       const { writePrivateFile } = await import('../../workflows/private-file.js');
-      writePrivateFile(path.resolve(ctx.cwd, options.out), l.pdf);
-      file = options.out;
+      writePrivateFile(path.resolve(ctx.cwd, target), l.pdf);
+      file = target;
     }
     ctx.out.document({ letter: l.id, debtor: l.debtor, date: l.date, stage: l.stage, bytes: l.pdf.length, sha256: actual, file });
     ctx.out.data(`letter ${l.id}  ${l.date}  debtor ${l.debtor}  ${l.stage}`);
