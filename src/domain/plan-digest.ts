@@ -1,7 +1,7 @@
-// Digests of the facts a plan rests on: one per debtor (its details, open invoices, holds, last
-// letter) and one of the policy. A saved plan carries them; applying it recomputes them, and any
-// difference means the book changed since the plan was reviewed. Pure.
-import { createHash } from 'node:crypto';
+// The facts a plan rests on, as canonical text: one per debtor (its details, open invoices,
+// holds, last letter) and one of the policy. A saved plan carries digests of them; applying it
+// recomputes them, and any difference means the book changed since the plan was reviewed. Pure
+// (the hashing is done by the caller).
 import type { PlanDebtorInput } from './plan.js';
 import type { Policy } from './plan.js';
 
@@ -15,14 +15,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
-
-export function debtorFactDigest(input: PlanDebtorInput): string {
-  return sha256(canonicalJson({ debtor: input.debtor, invoices: input.invoices, holds: input.holds, last_letter: input.lastLetterDate ?? null }));
-}
-
-export function policyDigest(policy: Policy): string {
-  return sha256(canonicalJson(policy));
+export function debtorFacts(input: PlanDebtorInput): string {
+  return canonicalJson({ debtor: input.debtor, invoices: input.invoices, holds: input.holds, last_letter: input.lastLetterDate ?? null });
 }
 
 export interface FactDifference {

@@ -5,11 +5,16 @@ import fs from 'node:fs';
 import { AppError } from '../cli/errors.js';
 import type { Db } from '../ledger/ledger.js';
 import { planRun, type Plan, type PlanDebtorInput, type Policy } from '../domain/plan.js';
-import { canonicalJson, compareFacts, debtorFactDigest, policyDigest, sha256 } from '../domain/plan-digest.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson, compareFacts, debtorFacts } from '../domain/plan-digest.js';
 import { readDunningSnapshot } from '../ledger/dunning.js';
 import { writePrivateFile } from './private-file.js';
 
 export const PLAN_FORMAT = 'pre-incasso-plan';
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+const debtorFactDigest = (input: PlanDebtorInput): string => sha256(debtorFacts(input));
+const policyDigest = (policy: Policy): string => sha256(canonicalJson(policy));
 
 export interface SavedPlan {
   format: typeof PLAN_FORMAT;
