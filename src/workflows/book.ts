@@ -13,6 +13,7 @@ import {
 import { nameKey } from '../ledger/payments.js';
 import { debtorLines, type ClaimLine, type DebtorLine } from '../domain/book-list.js';
 import { formatEuro } from '../domain/money.js';
+import { addDays } from '../domain/dates.js';
 
 export interface Book {
   claims: ClaimLine[];
@@ -40,6 +41,9 @@ function nextSteps(db: Db, config: Config, today: string, debtor?: string): Map<
       if (a.handoverOn) dates.push([a.handoverOn, `handover ${a.handoverOn}`]);
     }
     dates.sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    // Due already, but a letter went out today (one per debtor per day): the next run does it.
+    const tomorrow = addDays(today, 1);
+    if (dates[0] && dates[0][0] < tomorrow && act?.kind === 'skip' && act.code === 'letter_already_sent') dates[0] = [tomorrow, dates[0][1].replace(/ \d{4}-\d{2}-\d{2}$/, ` ${tomorrow}`)];
     const skip = act && act.kind === 'skip' ? act.code.replaceAll('_', ' ') : null;
     next.set(input.debtor.number, skip && !(skip === 'letter already sent' && dates.length) ? skip : dates[0]?.[1] ?? '-');
   }
@@ -137,6 +141,10 @@ export function describeEvent(e: EventRow): string {
       return `${inv}updated by import ${String(d.import_id)}: ${Object.keys((d.changes as object | undefined) ?? {}).join(', ')}`;
     case 'debtor_corrected':
       return `corrected: ${Object.entries((d.changes as Record<string, [unknown, unknown]> | undefined) ?? {}).map(([k, [from, to]]) => `${k} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`).join(', ')}`;
+    case 'letter_rendered':
+      return `letter ${String(d.letter_id)} rendered (PDF, ${String(d.bytes)} bytes)`;
+    case 'letter_printed':
+      return `letter ${String(d.letter_id)} printed${d.file ? ` (${String(d.file)})` : ''}`;
     case 'letter_withdrawn':
       return `letter ${String(d.letter_id)} withdrawn: ${String(d.reason)}`;
     case 'hold':

@@ -126,7 +126,13 @@ function terminalWidth(ctx: Context): number {
   return Number.isFinite(cols) && cols && cols >= 40 ? cols : 120;
 }
 
-function fittedTable(ctx: Context, headers: string[], rows: string[][], right: number[], min: number[]): string {
+function fittedTable(ctx: Context, allHeaders: string[], allRows: string[][], allRight: number[], allMin: number[]): string {
+  // A column with nothing in it (no flags today) takes no room.
+  const keep = allHeaders.map((_, i) => i).filter((i) => allRows.some((r) => r[i] !== ''));
+  const headers = keep.map((i) => allHeaders[i]!);
+  const rows = allRows.map((r) => keep.map((i) => r[i]!));
+  const right = keep.flatMap((i, j) => (allRight.includes(i) ? [j] : []));
+  const min = keep.map((i) => allMin[i]!);
   const natural = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const widths = fitColumns(natural, min.map((m, i) => Math.min(m, natural[i]!)), terminalWidth(ctx));
   const cut = (r: string[]): string[] => r.map((c, i) => clip(c, widths[i]!));
@@ -187,7 +193,7 @@ async function debtorsCommand(ctx: Context, _args: string[], options: ListOption
   ctx.out.data(
     fittedTable(
       ctx,
-      ['debtor', 'name', 'open', 'invoices', 'days late', 'stage', 'next', 'flags'],
+      ['debtor', 'name', 'open', 'invoices', 'late', 'stage', 'next', 'flags'],
       list.map((d) => [
         d.number, d.name, formatEuro(d.openCents), String(d.openInvoices), String(d.maxDaysOverdue), d.stage ?? '-', d.next,
         [d.disputed ? 'disputed' : d.held ? 'held' : '', d.handedOver ? 'handed over' : '', d.unmatchedPayment ? 'unmatched payment?' : '', d.channel ? `${d.channel} only`.replace('both only', 'post+email') : ''].filter(Boolean).join(', '),
@@ -223,7 +229,7 @@ async function invoicesCommand(ctx: Context, _args: string[], options: ListOptio
   ctx.out.data(
     fittedTable(
       ctx,
-      ['invoice', 'debtor', 'name', 'due', 'amount', 'open', 'status', 'stage', 'days late', 'flags'],
+      ['invoice', 'debtor', 'name', 'due', 'amount', 'open', 'status', 'stage', 'late', 'flags'],
       list.map((c) => [
         c.invoice, c.debtor, c.debtorName, c.dueDate, formatEuro(c.amountCents), formatEuro(c.openCents), c.status.replace('_', ' '), c.stage ?? '-', String(c.daysOverdue),
         c.disputed ? 'disputed' : c.held ? 'held' : '',

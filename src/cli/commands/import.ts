@@ -98,6 +98,7 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
     printIssues(ctx, report.rejected, 'skipped');
   }
   if (report.dryRun) out.info('dry run: nothing was written');
+  else if (report.importId !== null) out.info(out.c.dim(`import ${report.importId}; \`pre-incasso import undo ${report.importId}\` reverses it`));
 }
 
 function printIssues(ctx: Context, issues: { file: string; line: number; column: number; message: string }[], label: string): void {
