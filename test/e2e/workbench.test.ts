@@ -333,6 +333,14 @@ describe('the morning summary', () => {
     expect(summaries[0]!.raw).not.toContain(PASSWORD);
     expect(query(dir, 'SELECT state, run_id FROM notices')).toEqual([{ state: 'sent', run_id: 1 }]);
 
+    // The e-mail as delivered: the stored bytes are the bytes the server received.
+    const outbox = query<{ id: number; to_address: string }>(dir, "SELECT id, to_address FROM outbox WHERE state = 'sent' ORDER BY id")[0]!;
+    const shown = (await cliAsync(dir, ['mail', 'show', String(outbox.id), '--eml', 'bewijs.eml', '--json', '--today', TODAY]));
+    expect(shown.code, shown.stderr).toBe(0);
+    const stored = fs.readFileSync(path.join(dir, 'bewijs.eml'));
+    expect(shown.json().sha256).toBe(createHash('sha256').update(stored).digest('hex'));
+    expect(received.some((m) => m.to.includes(outbox.to_address) && m.raw === stored.toString('utf8'))).toBe(true);
+
     // A stale book: the run refuses (exit 4), and the owner still hears why.
     const stale = await cliAsync(dir, ['run', '--notify', '--today', '2026-12-20']);
     expect(stale.code).toBe(4);
