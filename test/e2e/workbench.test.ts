@@ -212,9 +212,17 @@ describe('letters withdraw: a letter printed by mistake, before posting', () => 
     expect(again.stderr).toContain('was withdrawn already');
     const combined = ok(cli(dir, ['letters', '--combined', 'print2.pdf', '--channel', 'post', '--json', '--today', TODAY])).json();
     expect(combined.letters).toEqual([]);
-    // The next day, the engine writes the letter again.
+    // The next day, the engine writes the letter again; the withdrawn one never reaches the
+    // incassobureau's case file.
     const next = ok(cli(dir, ['run', '--dry-run', '--json', '--today', '2026-11-21', '--allow-stale'])).json();
     expect(next.actions.some((a: { kind: string; debtor: string }) => a.kind === 'letter' && a.debtor === 'D3')).toBe(true);
+    for (const day of ['2026-11-21', '2026-12-05', '2026-12-19']) ok(cli(dir, ['run', '--no-mail', '--allow-stale', '--today', day]), `run ${day}`);
+    const handover = ok(cli(dir, ['export', '--format', 'json', '--out', 'overdracht', '--allow-stale', '--json', '--today', '2027-01-20']), 'export').json();
+    const file = path.join(dir, 'overdracht', fs.readdirSync(path.join(dir, 'overdracht'))[0]!);
+    const cases = JSON.parse(fs.readFileSync(file, 'utf8')).cases as { debtor: { number: string }; letters: { date: string }[] }[];
+    const d3 = cases.find((c) => c.debtor.number === 'D3')!;
+    expect(handover).toBeDefined();
+    expect(d3.letters.map((l) => l.date)).toEqual(['2026-11-21', '2026-12-05', '2026-12-19']);
   });
 });
 

@@ -117,6 +117,11 @@ async function runWithSummary(ctx: Context, args: string[], options: RunOptions)
     await runCommand(ctx, args, options, { runId: null, actions: [], mail: null });
     return;
   }
+  if (options.notify && !options.notifyFile) {
+    // Checked before anything is recorded: a run must not succeed and then exit 3.
+    const { config } = await ctx.config();
+    if (!config.mail) throw new AppError('config_invalid', 'run --notify mails the summary, but the config has no "mail" settings.', { hint: 'Add "mail" to the config, or write the summary with --notify-file <path>.' });
+  }
   const record: RunRecord = { runId: null, actions: [], mail: null };
   let failure: unknown = null;
   try {
