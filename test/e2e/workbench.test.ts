@@ -4,6 +4,7 @@
 // letter before posting, reverse a wrong import, read the morning summary. Needs `npm run build`.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
@@ -321,6 +322,31 @@ describe('the morning summary', () => {
     expect(text).toContain('E-mails: not sent in this run');
     expect(text).toContain('Post letters: 1 waiting to be printed, 0 printed and not recorded as posted');
     expect(fs.statSync(path.join(dir, 'summary.txt')).mode & 0o777).toBe(0o600);
+  });
+
+  it('a summary the mail server did not take goes out with the next run (never lost)', async () => {
+    const dir = book();
+    const cfg = path.join(dir, 'pre-incasso.config.json');
+    const config = JSON.parse(fs.readFileSync(cfg, 'utf8'));
+    // First a port where nothing listens: the summary stays in the ledger, to retry.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const smtp = (p: number) => ({ from: 'administratie@korenschoof.example', perMinute: 600, smtp: { host: '127.0.0.1', port: p, secure: false, requireTLS: false, user: 'bakkerij', passwordFile: 'smtp-password.txt' } });
+    fs.writeFileSync(path.join(dir, 'smtp-password.txt'), `${PASSWORD}\n`, { mode: 0o600 });
+    fs.writeFileSync(cfg, JSON.stringify({ ...config, mail: smtp(deadPort), notify: { email: 'eigenaar@korenschoof.example' } }));
+    const first = await cliAsync(dir, ['run', '--no-mail', '--notify', '--today', TODAY]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain('morning summary not sent');
+    expect(query(dir, 'SELECT state FROM notices')).toEqual([{ state: 'retry' }]);
+
+    fs.writeFileSync(cfg, JSON.stringify({ ...config, mail: smtp(port), notify: { email: 'eigenaar@korenschoof.example' } }));
+    received.length = 0;
+    const second = await cliAsync(dir, ['run', '--no-mail', '--notify', '--today', '2026-11-21']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(received.map((m) => /^Subject: (.*)$/m.exec(m.raw)![1])).toEqual(['pre-incasso 2026-11-20: 4 letters', 'pre-incasso 2026-11-21: 0 letters']);
+    expect(query(dir, 'SELECT state FROM notices ORDER BY id')).toEqual([{ state: 'sent' }, { state: 'sent' }]);
   });
 
   it('--notify mails the owner once per run, also when the run failed', async () => {
