@@ -134,6 +134,13 @@ export const configSchema = z
       })
       .strict()
       .default({ otherAccounts: 'warn' }),
+    notify: z
+      .object({
+        email: z.email({ error: 'expected an e-mail address, e.g. eigenaar@example.nl' }).describe('Who gets the morning summary of `run --notify` (default: creditor.email)'),
+      })
+      .strict()
+      .optional()
+      .describe('The morning summary after a (cron) run'),
   })
   .strict()
   .superRefine((config, ctx) => {

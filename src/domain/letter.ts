@@ -36,6 +36,8 @@ export interface DebtorSnapshot {
   phone: string | null;
   address: Address;
   language: Language;
+  /** `debtor set --channel`: post only, e-mail only, or both (null/absent: the stage's channels). */
+  channel?: 'post' | 'email' | 'both' | null;
 }
 
 export interface LetterInvoiceLine {

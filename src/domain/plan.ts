@@ -1,6 +1,7 @@
 // The dunning engine (SPEC §6) as pure functions: the ledger's snapshot of one debtor, the
 // policy from the config and today go in; actions with their reasons come out. `run --dry-run`
 // prints exactly these actions and `run` applies them, so the preview cannot differ from the run.
+import { letterChannels } from './channel-preference.js';
 import { addDays as addDaysExact, maxDate, type IsoDate } from './dates.js';
 import { formatEuro } from './money.js';
 import { fourteenDayTerm } from './terms.js';
@@ -301,7 +302,7 @@ export function planDebtor(
   // A debtor without a usable e-mail address gets the letter by post instead.
   const channels: Channel[] = stage.channels.includes('email') && !hasEmail
     ? ['post']
-    : [...stage.channels];
+    : letterChannels(stage.channels, debtor.channel, hasEmail);
   // The veertiendagenbrief states the BIK costs over the summed principal (open after payments
   // and credit notes) of the claims it newly covers, within what the debtor's earlier letters
   // left under the scale (6:96 lid 6-7 BW).

@@ -123,7 +123,7 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
       `SELECT l.id, l.debtor_number, l.date, l.stage_id, l.stage_index, l.final, l.channels, l.amount_cents, l.costs_cents, l.pdf_sha256,
               ${withPdf ? 'l.pdf' : 'NULL'}, o.state, o.sent_at
        FROM letters l LEFT JOIN outbox o ON o.letter_id = l.id
-       WHERE l.debtor_number IN (SELECT value FROM json_each(?))
+       WHERE l.debtor_number IN (SELECT value FROM json_each(?)) AND l.id NOT IN (SELECT letter_id FROM letter_withdrawals)
        ORDER BY l.debtor_number, l.date, l.id`,
     )
     .raw()
@@ -132,7 +132,7 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
   for (const [letterId, invoice] of db
     .prepare(
       `SELECT li.letter_id, li.invoice_number FROM letter_invoices li JOIN letters l ON l.id = li.letter_id
-       WHERE li.role = 'due' AND l.debtor_number IN (SELECT value FROM json_each(?)) ORDER BY li.letter_id, li.invoice_number`,
+       WHERE li.role = 'due' AND l.debtor_number IN (SELECT value FROM json_each(?)) AND l.id NOT IN (SELECT letter_id FROM letter_withdrawals) ORDER BY li.letter_id, li.invoice_number`,
     )
     .raw()
     .all(json(debtors)) as [number, string][]) {

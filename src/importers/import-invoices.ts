@@ -33,6 +33,8 @@ export interface ImportRequest {
   force: boolean;
   dryRun: boolean;
   skipInvalid: boolean;
+  /** The export's debtor details replace corrections made with `debtor set`. */
+  overwriteCorrections?: boolean;
   encoding?: 'utf-8' | 'windows-1252' | undefined;
   delimiter?: ';' | ',' | '\t' | undefined;
   decimal?: ',' | '.' | undefined;
@@ -95,11 +97,11 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       importId = Number(
         db
           .prepare("INSERT INTO imports (kind, at, today, files, options) VALUES ('invoices', ?, ?, '[]', ?)")
-          .run(new Date().toISOString(), req.today, JSON.stringify({ preset: req.preset ?? 'generic', snapshot: req.snapshot, skip_invalid: req.skipInvalid }))
+          .run(new Date().toISOString(), req.today, JSON.stringify({ preset: req.preset ?? 'generic', snapshot: req.snapshot, skip_invalid: req.skipInvalid, overwrite_corrections: req.overwriteCorrections === true }))
           .lastInsertRowid,
       );
     }
-    const writer = new InvoiceImportWriter(db, { write: !req.dryRun, importId, today: req.today });
+    const writer = new InvoiceImportWriter(db, { write: !req.dryRun, importId, today: req.today, overwriteCorrections: req.overwriteCorrections === true });
     const openBefore = writer.openInvoiceCount();
     const seen = req.snapshot ? new Set<string>() : null;
     const errors: IssueOut[] = [];

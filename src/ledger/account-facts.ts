@@ -10,12 +10,13 @@ import type { PlanDebtorInput, PlanHold, PlanInvoice } from '../domain/plan.js';
 type Row = [
   string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language,
   string, string | null, string, number, number, string | null, number | null, string | null, string | null, ClaimStatus, number | null, string | null,
+  'post' | 'email' | 'both' | null,
 ];
 
 const CLAIMS_SQL = `
 SELECT d.number, d.name, d.type, d.contact_person, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language,
        i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels,
-       i.status, i.export_open_cents, i.export_date
+       i.status, i.export_open_cents, i.export_date, d.channel
 FROM invoices i
 JOIN debtors d ON d.number = i.debtor_number
 LEFT JOIN letters l ON l.id = i.stage_letter_id
@@ -149,6 +150,8 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
       const snapshot: DebtorSnapshot = {
         number: r[0], name: r[1], type: r[2], contactPerson: r[3], email: r[4], phone: r[5],
         address: { street: r[6], postcode: r[7], city: r[8], country: r[9] }, language: r[10],
+        // The bookkeeper's channel preference (`debtor set --channel`), if any.
+        ...(r[23] ? { channel: r[23] } : {}),
       };
       current = {
         debtor: snapshot, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null,

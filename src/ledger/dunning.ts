@@ -63,6 +63,6 @@ function countKind(actions: Action[], kind: Action['kind']): number {
 
 /** The newest invoice import's business date, for the data-freshness check. */
 export function newestImport(db: Db): { today: string; at: string } | null {
-  const row = db.prepare("SELECT today, at FROM imports WHERE kind = 'invoices' ORDER BY today DESC, id DESC LIMIT 1").get() as { today: string; at: string } | undefined;
+  const row = db.prepare("SELECT today, at FROM imports WHERE kind = 'invoices' AND id NOT IN (SELECT import_id FROM imports_undone) ORDER BY today DESC, id DESC LIMIT 1").get() as { today: string; at: string } | undefined;
   return row ?? null;
 }

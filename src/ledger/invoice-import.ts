@@ -4,6 +4,8 @@
 import type { Db } from './ledger.js';
 import { appendEvent } from './events.js';
 import type { InvoiceRow } from '../importers/invoice-csv.js';
+import { readCorrections } from './corrections.js';
+import type { CorrectionValues } from '../domain/debtor-correction.js';
 
 export type RowOutcome = 'inserted' | 'updated' | 'unchanged';
 
@@ -56,8 +58,14 @@ export class InvoiceImportWriter {
    * @param db the ledger, or null for a dry run against a ledger that does not exist yet
    * @param write false for --dry-run: read and compare, never write
    */
-  constructor(db: Db | null, options: { write: boolean; importId: number; today: string }) {
+  /** Fields the user corrected by hand (`debtor set`): the export does not override them. */
+  private readonly corrections: Map<string, CorrectionValues>;
+  private readonly overwriteCorrections: boolean;
+
+  constructor(db: Db | null, options: { write: boolean; importId: number; today: string; overwriteCorrections?: boolean }) {
     this.db = db;
+    this.overwriteCorrections = options.overwriteCorrections === true;
+    this.corrections = db ? readCorrections(db) : new Map();
     this.write = options.write && db !== null;
     this.importId = options.importId;
     this.today = options.today;
@@ -94,6 +102,26 @@ export class InvoiceImportWriter {
                 `UPDATE debtors SET name = ?, type = ?, type_known = ?, contact_person = ?, email = ?, phone = ?, street = ?, postcode = ?, city = ?, country = ?,
                    language = ?, kvk = ?, vat_number = ?, import_id = ? WHERE number = ?`,
               )
+            : null,
+          // What an update or a close replaces, kept so `import undo` can restore it.
+          keepInvoice: this.write
+            ? db.prepare(
+                `INSERT OR IGNORE INTO import_changes (import_id, kind, key, prior)
+                 SELECT ?, 'invoice', number, json_object('debtor_number', debtor_number, 'issue_date', issue_date, 'due_date', due_date,
+                   'due_date_derived', due_date_derived, 'amount_cents', amount_cents, 'open_cents', open_cents, 'reference', reference, 'status', status,
+                   'source_file', source_file, 'source_line', source_line, 'import_id', import_id) FROM invoices WHERE number = ?`,
+              )
+            : null,
+          keepDebtor: this.write
+            ? db.prepare(
+                `INSERT OR IGNORE INTO import_changes (import_id, kind, key, prior)
+                 SELECT ?, 'debtor', number, json_object('name', name, 'type', type, 'type_known', type_known, 'contact_person', contact_person, 'email', email,
+                   'phone', phone, 'street', street, 'postcode', postcode, 'city', city, 'country', country, 'language', language, 'kvk', kvk,
+                   'vat_number', vat_number, 'import_id', import_id) FROM debtors WHERE number = ?`,
+              )
+            : null,
+          dropCorrections: this.write
+            ? db.prepare("DELETE FROM debtor_corrections WHERE debtor_number = ? AND field IN ('name', 'type', 'email', 'phone', 'street', 'postcode', 'city', 'language')")
             : null,
         }
       : null;
@@ -168,6 +196,7 @@ export class InvoiceImportWriter {
       return 'unchanged';
     }
     if (this.write) {
+      s.keepInvoice!.run(this.importId, row.invoiceNumber);
       s!.updateInvoice!.run(
         row.debtor.number, row.issueDate, row.dueDate, row.dueDateDerived ? 1 : 0, row.amountCents, newOpen, row.reference, status,
         row.file, row.line, this.importId, row.openCents, row.openCents, this.today, row.invoiceNumber,
@@ -215,12 +244,30 @@ export class InvoiceImportWriter {
     const type = !d.typeKnown && existing && existing[2] === 1 ? existing[1] : d.type;
     const typeKnown = d.typeKnown || (existing !== undefined && existing[2] === 1) ? 1 : 0;
     const values: DebtorTuple = [d.name, type, typeKnown, d.contactPerson, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language, d.kvk, d.vatNumber];
+    const corrected = this.corrections.get(d.number);
+    if (corrected && existing) {
+      if (this.overwriteCorrections) {
+        if (this.write) {
+          s.dropCorrections!.run(d.number);
+          appendEvent(this.db!, { kind: 'corrections_overwritten', today: this.today, debtor: d.number, data: { import_id: this.importId, fields: Object.keys(corrected) } });
+        }
+      } else {
+        // A field corrected by hand keeps the corrected value (the export may still have the old one).
+        const at: Record<string, number> = { name: 0, type: 1, email: 4, phone: 5, street: 6, postcode: 7, city: 8, language: 10 };
+        for (const [field, value] of Object.entries(corrected)) {
+          const i = at[field];
+          if (i !== undefined) values[i] = value as never;
+          if (field === 'type') values[2] = 1;
+        }
+      }
+    }
     if (!existing) {
       s.insertDebtor?.run(d.number, ...values, this.importId);
       return;
     }
     if (values.every((v, i) => v === existing[i])) return;
     if (this.write) {
+      s.keepDebtor!.run(this.importId, d.number);
       s.updateDebtor!.run(...values, this.importId, d.number);
       appendEvent(this.db!, { kind: 'debtor_updated', today: this.today, debtor: d.number, data: { import_id: this.importId } });
     }
@@ -235,6 +282,7 @@ export class InvoiceImportWriter {
     if (this.write) {
       const close = this.db.prepare("UPDATE invoices SET status = 'closed' WHERE number = ?");
       for (const [number, debtor] of missing) {
+        this.stmts!.keepInvoice!.run(this.importId, number);
         close.run(number);
         appendEvent(this.db, { kind: 'invoice_closed', today: this.today, debtor, invoice: number, data: { import_id: this.importId, reason: 'absent from snapshot' } });
       }

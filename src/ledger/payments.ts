@@ -404,7 +404,7 @@ export function listPayments(db: Db, options: { unmatched?: boolean } = {}): Pay
       `SELECT p.id, p.date, p.amount_cents, coalesce(a.allocated, 0) AS allocated, p.source, p.source_key, p.counterparty_name, p.counterparty_iban,
               p.reference, p.end_to_end_id, p.description
        FROM payments p LEFT JOIN (SELECT payment_id, sum(amount_cents) AS allocated FROM allocations GROUP BY payment_id) a ON a.payment_id = p.id
-       ${options.unmatched ? 'WHERE coalesce(a.allocated, 0) < p.amount_cents' : ''}
+       ${options.unmatched ? 'WHERE coalesce(a.allocated, 0) < p.amount_cents AND p.id NOT IN (SELECT payment_id FROM payments_ignored)' : ''}
        ORDER BY p.date, p.id`,
     )
     .raw()

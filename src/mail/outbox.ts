@@ -123,7 +123,8 @@ const CANDIDATES_SQL = `
     FROM letters l
     JOIN debtors d ON d.number = l.debtor_number
     LEFT JOIN outbox o ON o.letter_id = l.id
-   WHERE EXISTS (SELECT 1 FROM json_each(l.channels) WHERE json_each.value = 'email')`;
+   WHERE EXISTS (SELECT 1 FROM json_each(l.channels) WHERE json_each.value = 'email')
+     AND l.id NOT IN (SELECT letter_id FROM letter_withdrawals)`;
 
 /**
  * One `queued` outbox row per e-mail letter, with the debtor's address(es) as of the letter.

@@ -6,6 +6,7 @@ import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { formatEuro as euro } from '../../domain/money.js';
+import { registerImportUndo } from './import-undo.js';
 
 interface ImportOptions {
   preset?: string;
@@ -13,6 +14,7 @@ interface ImportOptions {
   force?: boolean;
   dryRun?: boolean;
   skipInvalid?: boolean;
+  overwriteCorrections?: boolean;
   encoding?: string;
   delimiter?: string;
   decimal?: string;
@@ -32,10 +34,12 @@ export function register(program: Command, act: Act): void {
     .option('--force', 'with --snapshot: allow closing more than half of the open invoices')
     .option('--dry-run', 'report what would change; write nothing')
     .option('--skip-invalid', 'import the valid rows and report the invalid ones')
+    .option('--overwrite-corrections', 'the export\'s debtor details replace corrections made with `debtor set`')
     .option('--encoding <utf-8|windows-1252>', 'file encoding (default: detected)')
     .option('--delimiter <char>', 'field delimiter: ";", "," or "tab" (default: detected)')
     .option('--decimal <mark>', 'decimal mark of amounts: "," or "." (default: decided per file)')
     .action(act<ImportOptions>(runImport));
+  registerImportUndo(program.commands.find((c) => c.name() === 'import')!, act);
 }
 
 async function runImport(ctx: Context, files: string[], options: ImportOptions): Promise<void> {
@@ -59,6 +63,7 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
     force: options.force === true,
     dryRun: options.dryRun === true,
     skipInvalid: options.skipInvalid === true,
+    overwriteCorrections: options.overwriteCorrections === true,
     encoding,
     delimiter,
     decimal,
@@ -113,6 +118,7 @@ async function runImport(ctx: Context, files: string[], options: ImportOptions):
     printIssues(ctx, report.rejected, 'skipped');
   }
   if (report.dryRun) out.info('dry run: nothing was written');
+  else if (report.importId !== null) out.info(out.c.dim(`import ${report.importId}; \`pre-incasso import undo ${report.importId}\` reverses it`));
 }
 
 function printIssues(ctx: Context, issues: { where: string; message: string }[], label: string): void {

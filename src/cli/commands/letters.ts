@@ -8,6 +8,7 @@ import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { dateOption } from '../date-option.js';
 import { formatAmountNl } from '../../domain/money.js';
+import { registerLetterAdmin } from './letters-admin.js';
 
 interface LettersOptions {
   out?: string;
@@ -29,6 +30,7 @@ export function register(program: Command, act: Act): void {
     .option('--channel <post|email>', 'only letters that go by this channel (post: the ones to print)')
     .option('--combined <file.pdf>', 'also one print-ready PDF of the selection (duplex: blank page after odd-length letters) and a manifest CSV')
     .action(act<LettersOptions>(lettersCommand));
+  registerLetterAdmin(program.commands.find((c) => c.name() === 'letters')!, act);
 }
 
 async function lettersCommand(ctx: Context, _args: string[], options: LettersOptions): Promise<void> {
@@ -44,7 +46,8 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
     await renderPendingLetters(db, loaded, ctx.today, (d, t) => ctx.out.progress(`rendering letters ${d}/${t}`));
     const { letterFileName } = await import('../../mail/message.js');
     ctx.out.progressDone();
-    const where: string[] = [];
+    // Withdrawn letters are never printed or written out again.
+    const where: string[] = ['l.id NOT IN (SELECT letter_id FROM letter_withdrawals)'];
     const params: unknown[] = [];
     if (options.run) (where.push('l.run_id = ?'), params.push(Number(options.run)));
     if (options.debtor) (where.push('l.debtor_number = ?'), params.push(options.debtor));
@@ -89,7 +92,9 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
       const { PDFDocument } = await import('pdf-lib');
       combined = { file: options.combined, manifest: path.relative(ctx.cwd, manifest), pages: (await PDFDocument.load(bytes)).getPageCount() };
     }
-    ctx.out.document({ letters: rows.map((r, i) => ({ id: r.id, run: r.run_id, debtor: r.debtor_number, stage: r.stage_id, date: r.date, channels: JSON.parse(r.channels), file: files[i]!.file, pdf_sha256: r.pdf_sha256 })), combined });
+    const { recordPrinted } = await import('../../ledger/letter-admin.js');
+    const printed = recordPrinted(db, rows.map((r) => r.id), ctx.today, new Date(), combined?.file ?? options.out ?? null);
+    ctx.out.document({ printed, letters: rows.map((r, i) => ({ id: r.id, run: r.run_id, debtor: r.debtor_number, stage: r.stage_id, date: r.date, channels: JSON.parse(r.channels), file: files[i]!.file, pdf_sha256: r.pdf_sha256 })), combined });
     if (rows.length === 0) ctx.out.data('no letters match.');
     for (const f of files) if (f.file) ctx.out.data(f.file);
     if (combined) ctx.out.data(`${combined.file} (${combined.pages} pages), manifest ${combined.manifest}`);

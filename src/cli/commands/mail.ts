@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
+import { registerMailShow } from './letters-admin.js';
 
 interface MailOptions {
   dryRun?: boolean;
@@ -20,6 +21,7 @@ export function register(program: Command, act: Act): void {
     .option('--out <dir>', 'with --dry-run: folder for the .eml files')
     .option('--resend-unknown', 'also send messages whose delivery is unknown (only after checking they did not arrive)')
     .action(act<MailOptions>(mailCommand));
+  registerMailShow(program.commands.find((c) => c.name() === 'mail')!, act);
 }
 
 async function mailCommand(ctx: Context, _args: string[], options: MailOptions): Promise<void> {

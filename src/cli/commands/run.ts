@@ -11,6 +11,10 @@ interface RunOptions {
   dryRun?: boolean;
   mail?: boolean;
   allowStale?: boolean;
+  savePlan?: string;
+  plan?: string;
+  notify?: boolean;
+  notifyFile?: string;
 }
 
 export function register(program: Command, act: Act): void {
@@ -20,7 +24,11 @@ export function register(program: Command, act: Act): void {
     .option('--dry-run', 'print what would be done; write nothing')
     .option('--no-mail', 'record and render the letters, but send no e-mail now (send later with `mail`)')
     .option('--allow-stale', 'run even when the newest import is older than maxDataAgeDays')
-    .action(act<RunOptions>(runCommand));
+    .option('--save-plan <plan.json>', 'with --dry-run: save the plan and a digest of every fact it rests on')
+    .option('--plan <plan.json>', 'apply exactly this saved plan; refused (exit 4) when any of its facts changed')
+    .option('--notify', 'mail the owner a morning summary of this run (to notify.email, else creditor.email)')
+    .option('--notify-file <path>', 'write the morning summary to this file instead of mailing it')
+    .action(act<RunOptions>(runWithSummary));
 }
 
 /** One action as it appears in `--json` (SPEC §7.2). */
@@ -94,7 +102,57 @@ function truncate(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }
 
-async function runCommand(ctx: Context, _args: string[], options: RunOptions): Promise<void> {
+/** What the run did, for the morning summary. */
+interface RunRecord {
+  runId: number | null;
+  actions: Action[];
+  mail: Record<string, unknown> | null;
+}
+
+async function runWithSummary(ctx: Context, args: string[], options: RunOptions): Promise<void> {
+  if (options.savePlan && !options.dryRun) throw new AppError('usage', '--save-plan goes with --dry-run.', { hint: 'pre-incasso run --dry-run --save-plan plan.json' });
+  if (options.plan && options.dryRun) throw new AppError('usage', '--plan applies a saved plan and cannot be a dry run.', { hint: 'Review the plan file itself, or make a new one with --dry-run --save-plan.' });
+  if ((options.notify || options.notifyFile) && options.dryRun) throw new AppError('usage', '--notify and --notify-file report a real run, not a dry run.');
+  if (!options.notify && !options.notifyFile) {
+    await runCommand(ctx, args, options, { runId: null, actions: [], mail: null });
+    return;
+  }
+  if (options.notify && !options.notifyFile) {
+    // Checked before anything is recorded: a run must not succeed and then exit 3.
+    const { config } = await ctx.config();
+    if (!config.mail) throw new AppError('config_invalid', 'run --notify mails the summary, but the config has no "mail" settings.', { hint: 'Add "mail" to the config, or write the summary with --notify-file <path>.' });
+  }
+  const record: RunRecord = { runId: null, actions: [], mail: null };
+  let failure: unknown = null;
+  try {
+    await runCommand(ctx, args, options, record);
+  } catch (error) {
+    failure = error;
+  }
+  // The summary reports errors too; then the run's own error decides the exit code.
+  const loaded = await ctx.config();
+  const summaryWorkflow = await import('../../workflows/morning-summary.js');
+  const ledger = await ctx.openLedger();
+  try {
+    const message = failure instanceof Error ? failure.message : failure ? String(failure) : null;
+    const facts = summaryWorkflow.gatherNightFacts(ledger.db, loaded, ctx.today, { ...record, errors: message ? [message] : [] });
+    const { morningSummary } = await import('../../domain/morning-summary.js');
+    const summary = morningSummary(facts);
+    if (options.notifyFile) {
+      summaryWorkflow.writeSummaryFile(summaryWorkflow.resolveSummaryPath(ctx.cwd, options.notifyFile), summary);
+      ctx.out.info(`morning summary written to ${options.notifyFile}`);
+    } else {
+      const sent = await summaryWorkflow.mailSummary(ledger.db, loaded, ctx.env, ctx.today, record.runId, summary);
+      if (sent.failed.length) ctx.out.warn(`morning summary not sent: ${sent.failed.map((f) => f.error).join('; ')}; it goes out with the next run`);
+      else ctx.out.info(`morning summary mailed to ${loaded.config.notify?.email ?? loaded.config.creditor.email}`);
+    }
+  } finally {
+    ledger.close();
+  }
+  if (failure) throw failure;
+}
+
+async function runCommand(ctx: Context, _args: string[], options: RunOptions, record: RunRecord): Promise<void> {
   const loaded = await ctx.config();
   const dryRun = options.dryRun === true;
   if (!dryRun) {
@@ -128,25 +186,44 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
       // so previewing a million invoices takes little memory. The same planDebtor as `run`.
       const stream = ctx.out.streamDocument({ today: ctx.today, dry_run: true }, 'actions');
       const printer = new PlanPrinter(ctx);
-      for (const debtor of readDunningSnapshot(db)) {
+      const { PlanRecorder } = await import('../../workflows/saved-plan.js');
+      const recorder = options.savePlan ? new PlanRecorder() : null;
+      for (const debtor of recorder ? recorder.watch(readDunningSnapshot(db)) : readDunningSnapshot(db)) {
         for (const a of planDebtor(debtor, policy, ctx.today, { letters: false, assess: false }).actions) {
           stream.item(actionJson(a));
+          recorder?.actions.push(actionJson(a));
           printer.add(a);
         }
       }
       stream.end();
+      if (recorder && options.savePlan) {
+        const path = await import('node:path');
+        const saved = recorder.save(path.resolve(ctx.cwd, options.savePlan), ctx.today, policy);
+        ctx.out.info(`plan saved to ${options.savePlan} (${saved.actions.length} actions, ${Object.keys(saved.facts).length} debtors' facts, digest ${saved.digest.slice(0, 12)}); apply it with \`run --plan ${options.savePlan}\``);
+      }
       printer.print(ctx.today, 'would be sent');
       ctx.out.info('dry run: nothing was recorded');
       return;
     }
-    const plan = planRun(readDunningSnapshot(db), policy, ctx.today);
+    let plan: Plan;
+    if (options.plan) {
+      const path = await import('node:path');
+      const { readSavedPlan, checkSavedPlan } = await import('../../workflows/saved-plan.js');
+      const saved = readSavedPlan(path.resolve(ctx.cwd, options.plan), options.plan);
+      plan = checkSavedPlan(db, saved, policy, ctx.today, actionJson, options.plan);
+    } else {
+      plan = planRun(readDunningSnapshot(db), policy, ctx.today);
+    }
+    record.actions = plan.actions;
     const doc: Record<string, unknown> = { today: plan.today, dry_run: false, actions: planJson(plan) };
     const applied = applyPlan(db, plan);
     doc.run_id = applied.runId;
+    record.runId = applied.runId;
     printPlan(ctx, plan, 'recorded');
     const { deliverLetters } = await import('../../letters/deliver.js');
     const delivery = await deliverLetters(ctx, ledger, loaded, { mail: options.mail !== false });
     Object.assign(doc, delivery.json);
+    record.mail = (delivery.json.mail as Record<string, unknown> | undefined) ?? null;
     ctx.out.document(doc);
     delivery.finish();
   } finally {

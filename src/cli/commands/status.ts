@@ -90,7 +90,10 @@ async function statusCommand(ctx: Context): Promise<void> {
       )
       .all() as { invoice: string; date: string; amount_cents: number }[];
 
+    const { workbenchStatus, printWorkbenchStatus } = await import('../../workflows/workbench-status.js');
+    const workbench = workbenchStatus(db);
     ctx.out.document({
+      ...workbench.json,
       today: ctx.today,
       open_invoices: totals.n,
       open_cents: totals.cents,
@@ -126,6 +129,7 @@ async function statusCommand(ctx: Context): Promise<void> {
     out.data(`mail: ${mailLine || 'none'}`);
     if (mail.failed! > 0 || mail.unknown! > 0) out.warn(`${mail.failed} failed and ${mail.unknown} unknown e-mails: see \`pre-incasso mail\``);
     for (const p of afterHandover) out.warn(`payment of ${formatEuro(p.amount_cents)} on ${p.date} for handed-over invoice ${p.invoice}: tell the incassobureau`);
+    printWorkbenchStatus(out, workbench);
     if (newest) {
       const age = daysBetween(newest.today, ctx.today);
       out.data(`newest import: ${newest.today} (${age} day${age === 1 ? '' : 's'} ago)`);
