@@ -3,6 +3,8 @@
 // payments so far, when an arrangement is broken, which reminders are due today, and what a
 // logged call does to the ladder. No clock, no ledger: today and the facts come in.
 import { addDays, addMonths, type IsoDate } from './dates.js';
+import { formatEuro } from './money.js';
+import type { PlanHold } from './plan.js';
 
 export type Every = 'month' | '2weeks';
 
@@ -199,4 +201,35 @@ export function parseScheduleText(text: string, parseCents: (amount: string) => 
     result.push({ number: i + 1, dueDate: m[1]!, amountCents: cents });
   }
   return result;
+}
+
+/** What the planner needs to know of the agreements with one debtor. */
+export type PlanAgreement =
+  | { kind: 'arrangement'; id: number; invoices: string[]; schedule: Instalment[]; payments: DatedPayment[]; graceDays: number; extraPaidCents?: number }
+  | { kind: 'promise'; id: number; until: IsoDate; amountCents: number; paidSinceCents: number }
+  | { kind: 'call'; id: number; date: IsoDate; stage: string };
+
+/**
+ * The pauses the agreements put on dunning today, as holds the planner already understands: a
+ * running arrangement holds its invoices (a broken or completed one no longer does, so dunning
+ * resumes at the stage the claims had), a promise holds the debtor up to and including its date,
+ * an unlogged call holds the debtor until the call is logged.
+ */
+export function agreementHolds(agreements: readonly PlanAgreement[], today: IsoDate): PlanHold[] {
+  const holds: PlanHold[] = [];
+  for (const a of agreements) {
+    if (a.kind === 'arrangement') {
+      const status = arrangementStatus(a.schedule, a.payments, today, a.graceDays, a.extraPaidCents ?? 0);
+      if (status.state !== 'running') continue;
+      const next = status.next;
+      const reason = `payment arrangement #${a.id} runs${next ? `: instalment ${next.number} of ${formatEuro(next.amountCents - next.paidCents)} ${next.state === 'missed' ? `missed on ${next.dueDate}, grace until ${next.graceEnd}` : `due ${next.dueDate}`}` : ''}`;
+      for (const invoice of a.invoices) holds.push({ invoiceNumber: invoice, reason, dispute: false, until: null, kind: 'arrangement' });
+    } else if (a.kind === 'promise') {
+      if (today > a.until) continue;
+      holds.push({ invoiceNumber: null, reason: `promised to pay ${formatEuro(a.amountCents)} by ${a.until} (promise #${a.id})`, dispute: false, until: addDays(a.until, 1), kind: 'promise' });
+    } else {
+      holds.push({ invoiceNumber: null, reason: `call of ${a.date} (stage ${a.stage}) not logged yet: \`pre-incasso call log\``, dispute: false, until: null, kind: 'call' });
+    }
+  }
+  return holds;
 }

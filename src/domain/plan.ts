@@ -8,11 +8,15 @@ import { fourteenDayTerm } from './terms.js';
 import { isPlausibleEmail } from './identifiers.js';
 import { letterReference } from './payment-reference.js';
 import type { Channel, CreditorSnapshot, DebtorSnapshot, LetterData, LetterInvoiceLine } from './letter.js';
+import { agreementHolds, type PlanAgreement } from './arrangements.js';
+
+/** A stage's channels: letters by e-mail and/or post, or a phone call (the call list). */
+export type StageChannel = Channel | 'phone';
 
 export interface StagePolicy {
   id: string;
   after: number;
-  channels: Channel[];
+  channels: StageChannel[];
   final: boolean;
 }
 
@@ -43,6 +47,8 @@ export interface PlanHold {
   reason: string;
   dispute: boolean;
   until: IsoDate | null;
+  /** A pause that comes from an agreement with the debtor rather than a manual hold. */
+  kind?: 'arrangement' | 'promise' | 'call';
 }
 
 export interface PlanDebtorInput {
@@ -52,9 +58,13 @@ export interface PlanDebtorInput {
   holds: PlanHold[];
   /** Date of the newest letter already recorded for this debtor; null or absent when none. */
   lastLetterDate?: IsoDate | null;
+  /** Running arrangements, open promises and unlogged calls: they pause dunning like holds. */
+  agreements?: PlanAgreement[];
 }
 
-export type SkipCode = 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent';
+export type SkipCode =
+  | 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent'
+  | 'arrangement_running' | 'promise_open' | 'call_pending';
 
 export interface LetterAction {
   kind: 'letter';
@@ -94,7 +104,21 @@ export interface SkipAction {
   reason: string;
 }
 
-export type Action = LetterAction | HandoverAction | SkipAction;
+/** A phone stage: the debtor goes on today's call list; the invoices move to that stage. */
+export interface CallAction {
+  kind: 'call';
+  debtor: string;
+  name: string;
+  stage: string;
+  stageIndex: number;
+  invoices: string[];
+  moves: { invoice: string; toStage: number }[];
+  amountCents: number;
+  phone: string | null;
+  reason: string;
+}
+
+export type Action = LetterAction | HandoverAction | SkipAction | CallAction;
 
 /** What the engine thinks of one invoice: the basis of `explain`. */
 export interface InvoiceAssessment {
@@ -162,7 +186,7 @@ export function planDebtor(
   const { debtor } = input;
   const stages = policy.stages;
   const finalIndex = stages.length - 1;
-  const active = input.holds.filter((h) => isHoldActive(h, today));
+  const active = [...input.holds, ...agreementHolds(input.agreements ?? [], today)].filter((h) => isHoldActive(h, today));
   const debtorHold = active.find((h) => h.invoiceNumber === null) ?? null;
   const invoiceHolds = new Map(active.filter((h) => h.invoiceNumber !== null).map((h) => [h.invoiceNumber!, h]));
   const actions: Action[] = [];
@@ -234,14 +258,16 @@ export function planDebtor(
 
   if (debtorHold) {
     if (due.length > 0 || ready.length > 0) {
-      skip(debtorHold.dispute ? 'debtor_disputed' : 'debtor_on_hold', `${debtorHold.dispute ? 'disputed' : 'on hold'}: ${debtorHold.reason}${debtorHold.until ? ` (until ${debtorHold.until})` : ''}`);
+      const s = holdSkip(debtorHold, null);
+      skip(s.code, s.reason);
     }
     return { actions, assessments: assessments.map((a) => ({ ...a, state: a.state === 'credit' ? a.state : 'held', held: a.held ?? debtorHold })), netOpenCents: netOpen, debtorHold };
   }
   for (const [number, hold] of invoiceHolds) {
     const inv = input.invoices.find((i) => i.number === number);
     if (inv && inv.openCents > 0) {
-      skip(hold.dispute ? 'invoice_disputed' : 'invoice_on_hold', `invoice ${number} ${hold.dispute ? 'disputed' : 'on hold'}: ${hold.reason}${hold.until ? ` (until ${hold.until})` : ''}`, number);
+      const s = holdSkip(hold, number);
+      skip(s.code, s.reason, number);
     }
   }
 
@@ -284,11 +310,15 @@ export function planDebtor(
 
   const letterStage = Math.max(...due.map((d) => d.toStage));
   const stage = stages[letterStage]!;
+  if (stage.channels.includes('phone')) {
+    actions.push(callAction(debtor, stage, letterStage, due, dueCents, stages));
+    return { actions, assessments, netOpenCents: netOpen, debtorHold };
+  }
   const hasEmail = debtor.email !== null && isPlausibleEmail(debtor.email);
   // A debtor without a usable e-mail address gets the letter by post instead.
   const channels: Channel[] = stage.channels.includes('email') && !hasEmail
     ? ['post']
-    : [...stage.channels];
+    : stage.channels.filter((c): c is Channel => c !== 'phone');
   const finalLetter = letterStage === finalIndex;
   // The veertiendagenbrief states the BIK costs over the summed principal of the claims it
   // demands (6:96 lid 6-7 BW); a credit note of the debtor lowers that principal.
@@ -344,6 +374,32 @@ export function planDebtor(
     ...(letter ? { letter } : {}),
   });
   return { actions, assessments, netOpenCents: netOpen, debtorHold };
+}
+
+/** The skip a hold gives: manual holds and disputes, or the agreement that pauses dunning. */
+function holdSkip(hold: PlanHold, invoice: string | null): { code: SkipCode; reason: string } {
+  const until = hold.until ? ` (until ${hold.until})` : '';
+  if (hold.kind === 'arrangement') return { code: 'arrangement_running', reason: `${invoice ? `invoice ${invoice}: ` : ''}${hold.reason}` };
+  if (hold.kind === 'promise') return { code: 'promise_open', reason: hold.reason };
+  if (hold.kind === 'call') return { code: 'call_pending', reason: hold.reason };
+  if (invoice) return { code: hold.dispute ? 'invoice_disputed' : 'invoice_on_hold', reason: `invoice ${invoice} ${hold.dispute ? 'disputed' : 'on hold'}: ${hold.reason}${until}` };
+  return { code: hold.dispute ? 'debtor_disputed' : 'debtor_on_hold', reason: `${hold.dispute ? 'disputed' : 'on hold'}: ${hold.reason}${until}` };
+}
+
+/** A phone stage instead of a letter: the call task `run` records and `calls` lists. */
+function callAction(debtor: DebtorSnapshot, stage: StagePolicy, stageIndex: number, due: { inv: PlanInvoice; toStage: number }[], amountCents: number, stages: StagePolicy[]): CallAction {
+  return {
+    kind: 'call',
+    debtor: debtor.number,
+    name: debtor.name,
+    stage: stage.id,
+    stageIndex,
+    invoices: due.map((d) => d.inv.number),
+    moves: due.map((d) => ({ invoice: d.inv.number, toStage: d.toStage })),
+    amountCents,
+    phone: debtor.phone,
+    reason: `${due.map((d) => (d.inv.stageIndex === null ? `${d.inv.number} due ${d.inv.dueDate} + ${stages[0]!.after} days` : `${d.inv.number} ${stages[d.inv.stageIndex]!.id} on ${d.inv.stageDate} + ${stages[d.toStage]!.after} days`)).join('; ')}: phone stage, on the call list${debtor.phone ? '' : ' (no phone number known)'}`,
+  };
 }
 
 function line(inv: PlanInvoice, role: LetterInvoiceLine['role']): LetterInvoiceLine {

@@ -27,12 +27,15 @@ import {
   buildHandover,
   checkVeertiendagenbrief,
   handoverJsonBytes,
+  type CaseArrangementInput,
   type CaseInput,
   type CaseInvoiceInput,
   type CaseLetterInput,
   type HandoverDocument,
 } from './case.js';
 import { handoverCsvBytes } from './csv.js';
+import { readArrangements, type ArrangementRow } from '../ledger/arrangements.js';
+import { arrangementStatus } from '../domain/arrangements.js';
 import { deterministicZip, sha256Hex, type ZipEntry } from './zip.js';
 
 export type HandoverFormat = 'zip' | 'csv' | 'json';
@@ -166,6 +169,17 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
  * claim, or a consumer claim without a veertiendagenbrief whose term ran out, never goes), with
  * the debtor's open credit notes netted in. Set-based reads: a handful of queries per export.
  */
+/** An arrangement as the incassobureau sees it: the schedule, what was paid, when it broke. */
+function caseArrangement(a: ArrangementRow, today: IsoDate): CaseArrangementInput {
+  const status = arrangementStatus(a.schedule, a.payments, today, a.graceDays, a.extraPaidCents);
+  const state = a.status === 'running' ? status.state : a.status;
+  return {
+    id: a.id, status: state, agreedOn: a.startDate, brokenOn: a.status === 'broken' ? a.closedOn : status.brokenOn, closedOn: a.closedOn, closeReason: a.closeReason,
+    invoices: a.invoices.map((i) => i.number), totalCents: status.totalCents, paidCents: status.paidCents,
+    schedule: status.instalments.map((i) => ({ number: i.number, dueDate: i.dueDate, amountCents: i.amountCents, paidCents: i.paidCents })),
+  };
+}
+
 export function selectCases(db: Db, settings: HandoverSettings, options: { withPdf: boolean; warnings: string[] }): Selection & { letters: Map<number, Buffer | null> } {
   const { today } = settings;
   const plan = planRun(readDunningSnapshot(db), settings.policy, today);
@@ -242,6 +256,10 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
     });
   }
   if (cases.length === 0) return { cases, skipped, letters: pdfs };
+  for (const c of cases) {
+    const views = readArrangements(db, { debtor: c.debtor.number });
+    if (views.length > 0) c.arrangements = views.map((a) => caseArrangement(a, today));
+  }
 
   const byCase = new Map(cases.map((c) => [c.debtor.number, c]));
   const invoiceDebtor = new Map(cases.flatMap((c) => c.invoices.map((i) => [i.number, c.debtor.number] as const)));

@@ -2,6 +2,7 @@
 // every open invoice with its debtor; no query per debtor (a million invoices stay fast).
 import type { Db } from './ledger.js';
 import { appendEvent } from './events.js';
+import { readAgreements, recordCallTasks } from './arrangements.js';
 import type { Channel, DebtorSnapshot, Language, DebtorType } from '../domain/letter.js';
 import type { Action, LetterAction, Plan, PlanDebtorInput, PlanHold, PlanInvoice } from '../domain/plan.js';
 
@@ -52,6 +53,7 @@ function readLastLetterDates(db: Db, debtor?: string): Map<string, string> {
 export function* readDunningSnapshot(db: Db, options: { debtor?: string } = {}): Generator<PlanDebtorInput> {
   const holds = readHolds(db, options.debtor);
   const lastLetters = readLastLetterDates(db, options.debtor);
+  const agreements = readAgreements(db, options.debtor);
   const sql = SNAPSHOT_SQL.replace('%FILTER%', options.debtor ? 'AND i.debtor_number = ?' : '');
   const iter = db.prepare(sql).raw().iterate(...(options.debtor ? [options.debtor] : [])) as IterableIterator<Row>;
   let current: PlanDebtorInput | null = null;
@@ -62,7 +64,7 @@ export function* readDunningSnapshot(db: Db, options: { debtor?: string } = {}):
         number: r[0], name: r[1], type: r[2], contactPerson: r[3], email: r[4], phone: r[5],
         address: { street: r[6], postcode: r[7], city: r[8], country: r[9] }, language: r[10],
       };
-      current = { debtor, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null };
+      current = { debtor, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null, agreements: agreements.get(r[0]) ?? [] };
     }
     const invoice: PlanInvoice = {
       number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],
@@ -110,7 +112,8 @@ export function applyPlan(db: Db, plan: Plan, at: Date = new Date()): AppliedRun
         data: { letter_id: id, run_id: runId, stage: a.stage, invoices: a.invoices, amount_cents: a.amountCents, costs_cents: a.costsCents, channels: a.channels },
       }, at);
     }
-    appendEvent(db, { kind: 'run', today: plan.today, data: { run_id: runId, letters: letters.length, handover_ready: countKind(plan.actions, 'handover'), skipped: countKind(plan.actions, 'skip') } }, at);
+    const calls = recordCallTasks(db, plan, runId, at);
+    appendEvent(db, { kind: 'run', today: plan.today, data: { run_id: runId, letters: letters.length, calls, handover_ready: countKind(plan.actions, 'handover'), skipped: countKind(plan.actions, 'skip') } }, at);
     return { runId, letterIds };
   })();
 }

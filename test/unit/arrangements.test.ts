@@ -163,3 +163,65 @@ describe('callStep: what a logged call does to the ladder', () => {
     expect('until' in step ? step.until : null).toBe(expectedUntil);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The planner's hooks: agreements pause like holds, a phone stage becomes a call action
+
+import { planDebtor, type Policy, type PlanDebtorInput, type PlanInvoice } from '../../src/domain/plan.js';
+import type { PlanAgreement } from '../../src/domain/arrangements.js';
+
+const POLICY: Policy = {
+  stages: [
+    { id: 'herinnering', after: 7, channels: ['email'], final: false },
+    { id: 'aanmaning', after: 14, channels: ['email'], final: false },
+    { id: 'bellen', after: 7, channels: ['phone'], final: false },
+    { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
+  ],
+  handoverAfter: 21,
+  minimumCents: 1000,
+  creditor: {
+    name: 'Bakkerij De Korenschoof B.V.', address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' }, kvk: '12345678', vatNumber: null,
+    iban: 'NL91ABNA0417164300', bic: null, email: 'a@korenschoof.example', phone: null, contactPerson: null,
+  },
+};
+
+function inv(number: string, stageIndex: number | null, stageDate: string | null, openCents = 30000): PlanInvoice {
+  return { number, issueDate: '2026-09-01', dueDate: '2026-10-01', amountCents: openCents, openCents, reference: null, stageIndex, stageDate, stageChannels: stageIndex === null ? null : ['email'] };
+}
+
+function input(invoices: PlanInvoice[], agreements: PlanAgreement[]): PlanDebtorInput {
+  return {
+    debtor: { number: 'D1', name: 'A. Yılmaz', type: 'consumer', contactPerson: null, email: 'a@example.nl', phone: '06-12345678', address: { street: null, postcode: null, city: 'Utrecht', country: 'NL' }, language: 'nl' },
+    invoices,
+    holds: [],
+    agreements,
+  };
+}
+
+const ARR = (payments: DatedPayment[]): PlanAgreement => ({ kind: 'arrangement', id: 1, invoices: ['A'], schedule: SCHEDULE, payments, graceDays: 7 });
+
+describe('planDebtor with agreements', () => {
+  it.each([
+    // today, invoices, agreements, expected actions
+    ['2026-12-05', [inv('A', 1, '2026-10-23')], [], ['call bellen A 30000']],
+    ['2026-12-05', [inv('A', 1, '2026-10-23')], [ARR([])], ['skip arrangement_running A']],
+    ['2026-12-05', [inv('A', 1, '2026-10-23'), inv('B', 1, '2026-10-23', 5000)], [ARR([])], ['skip arrangement_running A', 'call bellen B 5000']],
+    // broken after the grace: dunning resumes at the stage the claim had (aanmaning → the call)
+    ['2026-12-09', [inv('A', 1, '2026-10-23')], [ARR([])], ['call bellen A 30000']],
+    // broken from the phone stage: the final letter, with the BIK costs over what is open
+    ['2026-12-09', [inv('A', 2, '2026-11-06', 15000)], [{ kind: 'arrangement', id: 1, invoices: ['A'], schedule: [{ number: 1, dueDate: '2026-12-01', amountCents: 15000 }], payments: [], graceDays: 7 }], ['letter laatste-herinnering A 15000 costs 4000']],
+    ['2026-12-05', [inv('A', 1, '2026-10-23')], [{ kind: 'promise', id: 3, until: '2026-12-10', amountCents: 30000, paidSinceCents: 0 }], ['skip promise_open -']],
+    ['2026-12-10', [inv('A', 1, '2026-10-23')], [{ kind: 'promise', id: 3, until: '2026-12-10', amountCents: 30000, paidSinceCents: 0 }], ['skip promise_open -']],
+    ['2026-12-11', [inv('A', 1, '2026-10-23')], [{ kind: 'promise', id: 3, until: '2026-12-10', amountCents: 30000, paidSinceCents: 0 }], ['call bellen A 30000']],
+    ['2026-12-30', [inv('A', 2, '2026-11-06')], [{ kind: 'call', id: 4, date: '2026-11-06', stage: 'bellen' }], ['skip call_pending -']],
+  ] as const)('on %s', (today, invoices, agreements, expected) => {
+    const plan = planDebtor(input([...invoices], [...agreements] as PlanAgreement[]), POLICY, today);
+    const got = plan.actions.map((a) =>
+      a.kind === 'skip' ? `skip ${a.code} ${a.invoice ?? '-'}`
+        : a.kind === 'call' ? `call ${a.stage} ${a.invoices.join(',')} ${a.amountCents}`
+          : a.kind === 'letter' ? `letter ${a.stage} ${a.invoices.join(',')} ${a.amountCents}${a.costsCents !== null ? ` costs ${a.costsCents}` : ''}`
+            : `handover ${a.invoices.join(',')}`,
+    );
+    expect(got).toEqual(expected);
+  });
+});

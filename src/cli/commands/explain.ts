@@ -48,6 +48,8 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
     const letters = db
       .prepare('SELECT id, date, stage_id, channels, amount_cents, costs_cents, pdf_sha256 FROM letters WHERE debtor_number = ? ORDER BY date, id')
       .all(debtorNumber) as { id: number; date: string; stage_id: string; channels: string; amount_cents: number; costs_cents: number | null; pdf_sha256: string | null }[];
+    const wf = await import('../../workflows/arrangements.js');
+    const agreed = wf.debtorAgreements(db, debtorNumber, ctx.today);
     const closed = db
       .prepare("SELECT number, status, open_cents FROM invoices WHERE debtor_number = ? AND status <> 'open' ORDER BY number")
       .all(debtorNumber) as { number: string; status: string; open_cents: number }[];
@@ -63,6 +65,10 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
       })),
       other_invoices: closed.map((c) => ({ invoice: c.number, status: c.status, open_cents: c.open_cents })),
       letters: letters.map((l) => ({ id: l.id, date: l.date, stage: l.stage_id, channels: JSON.parse(l.channels), amount_cents: l.amount_cents, costs_cents: l.costs_cents, pdf_sha256: l.pdf_sha256 })),
+      arrangements: agreed.arrangements.map(wf.arrangementJson),
+      promises: agreed.promises.map(wf.promiseJson),
+      calls: agreed.calls.map(wf.callJson),
+      disputes: agreed.disputes.map(wf.disputeJson),
       actions: (await import('./run.js')).planJson({ today: ctx.today, actions: result.actions }),
     });
 
@@ -91,6 +97,18 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
     } else {
       out.data('no open invoices.');
     }
+    for (const v of agreed.arrangements) {
+      const j = wf.arrangementJson(v);
+      out.data(`\npayment arrangement #${v.row.id} (agreed ${v.row.startDate}, ${v.row.invoices.map((i) => i.number).join(', ')}): ${String(j.status)}${j.broken_on ? ` on ${String(j.broken_on)}` : ''}, paid ${formatEuro(v.status.paidCents)} of ${formatEuro(v.status.totalCents)}`);
+      if (v.row.closeReason) out.data(`  ${v.row.closeReason}`);
+      for (const i of v.status.instalments) out.data(`  ${i.number}. ${i.dueDate} ${formatEuro(i.amountCents)}: ${i.state.replaceAll('_', ' ')}${i.paidCents > 0 && i.paidCents < i.amountCents ? ` (${formatEuro(i.paidCents)} paid)` : ''}`);
+    }
+    for (const p of agreed.promises) {
+      const state = p.status === 'open' && ctx.today > p.until ? (p.paidSinceCents >= p.amountCents ? 'kept' : 'not kept: dunning resumes') : p.status;
+      out.data(`promise #${p.id} of ${p.createdOn}: ${formatEuro(p.amountCents)} by ${p.until}, ${formatEuro(p.paidSinceCents)} received since: ${state}${p.note ? ` (${p.note})` : ''}`);
+    }
+    for (const c of agreed.calls) out.data(`call ${c.id} of ${c.date} (stage ${c.stageId}): ${c.outcome ? `${c.outcome} on ${c.loggedOn}${c.note ? ` — ${c.note}` : ''}` : 'on the call list, not logged yet'}`);
+    for (const d of agreed.disputes) out.data(`dispute #${d.id} of ${d.openedOn} (${d.category}${d.invoice ? `, invoice ${d.invoice}` : ''}): ${d.note}${d.resolvedOn ? `; resolved ${d.resolvedOn}: ${d.outcome}` : '; open'}`);
     if (letters.length > 0) {
       out.data('\nletters sent:');
       for (const l of letters) out.data(`  ${l.date} ${l.stage_id} (${JSON.parse(l.channels).join('+')}) ${formatEuro(l.amount_cents)}${l.costs_cents !== null ? `, costs stated ${formatEuro(l.costs_cents)}` : ''}`);

@@ -76,8 +76,19 @@ async function statusCommand(ctx: Context): Promise<void> {
     const readyCents = ready.reduce((s, a) => s + (a.kind === 'handover' ? a.amountCents : 0), 0);
     const dueToday = plan.actions.filter((a) => a.kind === 'letter').length;
 
+    const agreed = {
+      arrangements: db.prepare("SELECT count(*) AS n, coalesce(sum(total_cents), 0) AS cents FROM arrangements WHERE status = 'running'").get() as { n: number; cents: number },
+      broken: (db.prepare("SELECT count(*) AS n FROM arrangements WHERE status = 'broken'").get() as { n: number }).n,
+      promises: (db.prepare("SELECT count(*) AS n FROM promises WHERE status = 'open'").get() as { n: number }).n,
+      calls: (db.prepare('SELECT count(*) AS n FROM call_tasks WHERE outcome IS NULL AND date <= ?').get(ctx.today) as { n: number }).n,
+      disputes: (db.prepare('SELECT count(*) AS n FROM disputes WHERE resolved_on IS NULL').get() as { n: number }).n,
+    };
     ctx.out.document({
       today: ctx.today,
+      arrangements: { running: agreed.arrangements.n, running_cents: agreed.arrangements.cents, broken: agreed.broken },
+      promises_open: agreed.promises,
+      calls_open: agreed.calls,
+      disputes_open: agreed.disputes,
       open_invoices: totals.n,
       open_cents: totals.cents,
       by_stage: byStage,
@@ -103,6 +114,7 @@ async function statusCommand(ctx: Context): Promise<void> {
     out.data(out.table(['past due', 'invoices', 'open'], Object.entries(aging).map(([k, v]) => [agingLabel[k]!, String(v.invoices), formatEuro(v.cents)]), [1, 2]));
     out.data('');
     out.data(`on hold: ${holds.n}${holds.disputes ? ` (${holds.disputes} disputed)` : ''}`);
+    out.data(`payment arrangements running: ${agreed.arrangements.n} (${formatEuro(agreed.arrangements.cents)})${agreed.broken ? `, ${agreed.broken} broken` : ''}; promises open: ${agreed.promises}; calls to make: ${agreed.calls}; open disputes: ${agreed.disputes}`);
     out.data(`letters due today: ${dueToday}`);
     out.data(`ready for handover: ${readyInvoices} invoices, ${formatEuro(readyCents)}`);
     if (statusCounts.handed_over) out.data(`handed over: ${statusCounts.handed_over} invoices`);
