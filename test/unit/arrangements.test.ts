@@ -225,3 +225,33 @@ describe('planDebtor with agreements', () => {
     expect(got).toEqual(expected);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The arrangement letters: shipped templates pass the check; the QR code pays the instalment
+
+import { checkTemplates, DEFAULT_TEMPLATES_DIR, renderLetterTexts, sampleLetterData } from '../../src/letters/templates.js';
+import { epcPayloadFor } from '../../src/letters/deliver.js';
+import { letterView } from '../../src/letters/view.js';
+import { ARRANGEMENT_LETTER_IDS } from '../../src/domain/letter.js';
+
+describe('arrangement letters', () => {
+  it('the shipped templates pass the check in both languages', () => {
+    expect(() => checkTemplates([DEFAULT_TEMPLATES_DIR], Object.values(ARRANGEMENT_LETTER_IDS).map((id) => ({ id })), ['nl', 'en'])).not.toThrow();
+  });
+
+  it.each([
+    ['betalingsregeling', 'nl', ['termijn 1: € 150,00 uiterlijk op 01-12-2026', 'termijn 3: € 150,00 uiterlijk op 01-02-2027', 'De eerste termijn van € 150,00 betaalt u uiterlijk op 1 december 2026']],
+    ['termijn-herinnering', 'nl', ['vervalt op 1 januari 2027 termijn 2 van 3: € 150,00', 'u € 150,00 van € 450,00 betaald; er staat nog € 300,00 open']],
+    ['termijn-gemist', 'nl', ['termijn 2 van uw betalingsregeling, € 150,00 met vervaldatum 1 januari 2027', 'uiterlijk op 8 januari 2027']],
+    ['termijn-gemist', 'en', ['instalment 2 of your payment arrangement, € 150.00 due on 1 January 2027', 'no later than 8 January 2027']],
+  ] as const)('%s (%s) says what was agreed', (stageId, language, phrases) => {
+    const data = sampleLetterData({ stageId, language });
+    const texts = renderLetterTexts(data, [DEFAULT_TEMPLATES_DIR]);
+    const flat = texts.body.replace(/\s+/g, ' ');
+    for (const p of phrases) expect(flat).toContain(p);
+    expect(flat).not.toMatch(/incassokosten|collection costs/);
+    // The payment block and the QR code ask for the instalment, not the whole balance.
+    expect(letterView(data).payAmount).toBe(language === 'en' ? '€ 150.00' : '€ 150,00');
+    expect(epcPayloadFor(data)!.split('\n')).toContain('EUR150.00');
+  });
+});
