@@ -94,6 +94,14 @@ function hasLetterOn(db: Db, debtor: string, date: IsoDate): boolean {
   return db.prepare('SELECT 1 FROM letters WHERE debtor_number = ? AND date >= ?').get(debtor, date) !== undefined;
 }
 
+/**
+ * The debtor called (or was called) and agreed something: the calls still on the list for them
+ * are done, with that outcome, so the ladder does not wait for a call that already happened.
+ */
+function closeOpenCalls(db: Db, debtor: string, outcome: CallOutcome, note: string, today: IsoDate): void {
+  for (const c of readCallTasks(db, { debtor, open: true })) logCallTask(db, c.id, debtor, outcome, note, today, { step: 'recorded', by: 'agreement' });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Arrangement letters
 
@@ -229,6 +237,7 @@ export function createArrangement(db: Db, req: CreateArrangementRequest, setting
       db.prepare('UPDATE holds SET released_on = ? WHERE id = ?').run(req.today, p.id);
       appendEvent(db, { kind: 'release', today: req.today, debtor: req.debtor, data: { hold_id: p.id, reason: 'payment arrangement recorded' } });
     }
+    closeOpenCalls(db, req.debtor, 'arrangement', 'payment arrangement recorded', req.today);
     const id = insertArrangement(db, { debtor: req.debtor, startDate: req.today, totalCents: total, every: req.schedule ? null : req.every ?? 'month', graceDays: req.graceDays, note: req.note, invoices, schedule }, req.today);
     result.id = id;
     result.reference = letterReference(req.debtor, id);
@@ -343,6 +352,7 @@ export function createPromise(db: Db, req: { debtor: string; until: IsoDate; amo
     id = db.transaction(() => {
       // A new promise replaces the open one: the debtor's latest word counts.
       for (const p of open) closePromise(db, p.id, req.debtor, 'cancelled', req.today, { replaced: true });
+      if (req.callId == null) closeOpenCalls(db, req.debtor, 'promise', `promise to pay by ${req.until} recorded`, req.today);
       return insertPromise(db, { debtor: req.debtor, until: req.until, amountCents: amount, note: req.note, callId: req.callId ?? null }, req.today);
     })();
   }
@@ -473,6 +483,7 @@ export function createDispute(db: Db, req: { debtor: string; invoice: string | n
   if (req.dryRun) return { id: null, holdId: null, debtor: req.debtor, invoice: req.invoice, category: req.category, note: req.note };
   return db.transaction(() => {
     const holdId = insertHold(db, { debtor: req.debtor, invoice: req.invoice, reason: `${req.category}: ${req.note}`, dispute: true, until: null }, req.today);
+    closeOpenCalls(db, req.debtor, 'dispute', `dispute recorded (${req.category})`, req.today);
     const id = insertDispute(db, { holdId, debtor: req.debtor, invoice: req.invoice, category: req.category, note: req.note }, req.today);
     return { id, holdId, debtor: req.debtor, invoice: req.invoice, category: req.category, note: req.note };
   })();

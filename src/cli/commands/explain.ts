@@ -90,7 +90,7 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
         ),
       );
       for (const a of result.assessments) {
-        let line = `  ${a.number}: ${STATE_TEXT[a.state]}`;
+        let line = `  ${a.number}: ${STATE_TEXT[a.state]}${a.held?.kind ? ` (${a.held.reason})` : ''}`;
         if (a.termEnd) line += `; fourteen-day term ends ${a.termEnd}`;
         out.data(line);
       }
