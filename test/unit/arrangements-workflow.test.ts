@@ -105,3 +105,43 @@ describe('refusals', () => {
     );
   });
 });
+
+import { watchAgreements } from '../../src/workflows/arrangements.js';
+
+describe('watchAgreements (the start of every run)', () => {
+  const WATCH = { ...SETTINGS, remindDaysBefore: 5 };
+  const pay = (invoice: string, cents: number, date: string): void => {
+    const id = Number(ledger.db.prepare("INSERT INTO payments (date, amount_cents, source) VALUES (?, ?, 'manual')").run(date, cents).lastInsertRowid);
+    ledger.db.prepare("INSERT INTO allocations (payment_id, invoice_number, amount_cents, method) VALUES (?, ?, ?, 'manual')").run(id, invoice, cents);
+    ledger.db.prepare('UPDATE invoices SET open_cents = open_cents - ? WHERE number = ?').run(cents, invoice);
+  };
+
+  it('a promise not kept: recorded as broken with why; a kept one as kept; both only after the date', () => {
+    createPromise(ledger.db, { debtor: 'D1', until: '2026-11-27', amountCents: null, note: null, today: '2026-11-13', dryRun: false });
+    createPromise(ledger.db, { debtor: 'D2', until: '2026-11-27', amountCents: 10000, note: null, today: '2026-11-13', dryRun: false });
+    pay('D2-1', 10000, '2026-11-20');
+    expect(watchAgreements(ledger.db, WATCH, '2026-11-27', { dryRun: false }).events).toEqual([]);
+    const preview = watchAgreements(ledger.db, WATCH, '2026-11-28', { dryRun: true }).events;
+    const { events } = watchAgreements(ledger.db, WATCH, '2026-11-28', { dryRun: false });
+    expect(preview).toEqual(events);
+    expect(events).toEqual([
+      { kind: 'promise_broken', promise: 1, debtor: 'D1', reason: 'promise to pay € 300,00 by 2026-11-27 not kept (€ 0,00 received since 2026-11-13): dunning resumes' },
+      { kind: 'promise_kept', promise: 2, debtor: 'D2', reason: 'promise to pay € 100,00 by 2026-11-27 kept (€ 100,00 received)' },
+    ]);
+    expect(ledger.db.prepare('SELECT status, closed_on FROM promises ORDER BY id').all()).toEqual([
+      { status: 'broken', closed_on: '2026-11-28' },
+      { status: 'kept', closed_on: '2026-11-28' },
+    ]);
+  });
+
+  it('an arrangement paid in full is completed; a second run the same day sends no second letter', () => {
+    createArrangement(ledger.db, { debtor: 'D3', invoices: null, instalments: 2, every: '2weeks', first: '2026-12-01', schedule: null, note: null, graceDays: 7, dryRun: false, today: '2026-11-13' }, SETTINGS);
+    const first = watchAgreements(ledger.db, WATCH, '2026-11-26', { dryRun: false });
+    expect(first.events).toEqual([expect.objectContaining({ kind: 'arrangement_letter', letter: 'before', instalment: 1, dueDate: '2026-12-01', amountCents: 15000 })]);
+    expect(watchAgreements(ledger.db, WATCH, '2026-11-26', { dryRun: false }).events).toEqual([]);
+    pay('D3-1', 30000, '2026-11-30');
+    expect(watchAgreements(ledger.db, WATCH, '2026-12-01', { dryRun: false }).events).toEqual([
+      { kind: 'arrangement_completed', arrangement: 1, debtor: 'D3', reason: 'all 2 instalments paid (€ 300,00)' },
+    ]);
+  });
+});
