@@ -242,7 +242,11 @@ describe('when the debtor calls: arrangement, promise, phone stage, dispute', ()
   it('disputes: recorded with a category, listed, resolved; hold --dispute shows up too', () => {
     const d = ok(cli(dir, ['dispute', 'D3003', '--invoice', '2026-0301', '--category', 'quality', '--note', 'oven defect geleverd', '--json', '--today', '2027-03-21']), 'dispute').json();
     expect(d).toMatchObject({ dispute_id: 1, debtor: 'D3003', invoice: '2026-0301', category: 'quality' });
-    ok(cli(dir, ['hold', 'D2002', '--dispute', '--reason', 'factuur niet ontvangen', '--today', '2027-03-21']), 'hold --dispute');
+    ok(cli(dir, ['hold', 'D2002', '--dispute', '--reason', 'factuur niet ontvangen\u001b[2J', '--today', '2027-03-21']), 'hold --dispute');
+    // Ledger text never reaches the terminal as an escape sequence.
+    const shown = ok(cli(dir, ['disputes', '--today', '2027-03-22']), 'disputes text').stdout;
+    expect(shown).toContain('factuur niet ontvangen');
+    expect(shown).not.toContain('\u001b');
     const list = ok(cli(dir, ['disputes', '--json', '--today', '2027-03-22']), 'disputes').json();
     expect(list.disputes.map((x: { debtor: string; category: string }) => `${x.debtor} ${x.category}`)).toEqual(['D3003 quality', 'D2002 other']);
     const usage = cli(dir, ['dispute', 'D3003', '--category', 'weather', '--note', 'x', '--today', '2027-03-22']);

@@ -10,6 +10,8 @@ import { isIsoDate } from '../../domain/dates.js';
 import { ARRANGEMENT_LETTER_IDS } from '../../domain/letter.js';
 import { CALL_OUTCOMES, DISPUTE_CATEGORIES, parseScheduleText, type CallOutcome, type Every } from '../../domain/arrangements.js';
 import { parseUserAmount } from './payments.js';
+// Ledger text (debtor names, numbers, notes) on the terminal: never a control or escape sequence.
+import { cleanText as shown } from '../../letters/view.js';
 
 interface CreateOptions {
   invoices?: string;
@@ -157,7 +159,7 @@ async function createCommand(ctx: Context, [debtor]: string[], options: CreateOp
       payment_reference: dryRun ? null : r.reference,
     };
     const out = ctx.out;
-    out.data(`${dryRun ? 'would agree a payment arrangement' : `payment arrangement #${r.id}`} for ${r.debtor} ${r.name}: ${formatEuro(r.totalCents)} in ${r.schedule.length} instalment${r.schedule.length === 1 ? '' : 's'} (${r.invoices.map((i) => i.number).join(', ')})`);
+    out.data(`${dryRun ? 'would agree a payment arrangement' : `payment arrangement #${r.id}`} for ${shown(r.debtor)} ${shown(r.name)}: ${formatEuro(r.totalCents)} in ${r.schedule.length} instalment${r.schedule.length === 1 ? '' : 's'} (${r.invoices.map((i) => i.number).join(', ')})`);
     out.data(out.table(['#', 'due', 'amount'], r.schedule.map((s) => [String(s.number), s.dueDate, formatEuro(s.amountCents)]), [2]));
     out.data(`grace after a missed instalment: ${r.graceDays} days; dunning of these invoices pauses while it runs`);
     if (dryRun) {
@@ -256,7 +258,7 @@ async function promiseCommand(ctx: Context, [debtor]: string[], options: WriteOp
   try {
     const p = createPromise(ledger.db, { debtor: debtor!, until, amountCents: amount, note: options.note?.trim() || null, today: ctx.today, dryRun });
     ctx.out.document({ dry_run: dryRun, promise_id: p.id, debtor: p.debtor, until: p.until, amount_cents: p.amountCents, note: p.note });
-    ctx.out.data(`${dryRun ? 'would record: ' : `promise #${p.id}: `}${p.debtor} ${p.name} promised to pay ${formatEuro(p.amountCents)} by ${p.until}; dunning pauses until then${p.note ? ` (${p.note})` : ''}`);
+    ctx.out.data(`${dryRun ? 'would record: ' : `promise #${p.id}: `}${shown(p.debtor)} ${shown(p.name)} promised to pay ${formatEuro(p.amountCents)} by ${p.until}; dunning pauses until then${p.note ? ` (${p.note})` : ''}`);
     if (dryRun) ctx.out.info('dry run: nothing was recorded');
   } finally {
     ledger.close();
@@ -282,11 +284,11 @@ async function callsCommand(ctx: Context): Promise<void> {
     out.data(`${ctx.today}: ${items.length} call${items.length === 1 ? '' : 's'} to make`);
     for (const c of items) {
       out.data('');
-      out.data(`${c.debtor} ${c.name}  ${c.phone ?? '(no phone number: look it up)'}  open ${formatEuro(c.openCents)}  (on the list since ${c.date}, stage ${c.stage})`);
-      out.data(`  invoices: ${c.invoices.map((i) => `${i.number} due ${i.dueDate} ${formatEuro(i.openCents)}`).join('; ')}`);
-      for (const h of c.history) out.data(`  ${h}`);
-      out.data(`  say: ${c.script}`);
-      out.data(`  then: pre-incasso call log ${c.debtor} --outcome ${CALL_OUTCOMES.join('|')} --note "…"`);
+      out.data(`${shown(c.debtor)} ${shown(c.name)}  ${c.phone === null ? '(no phone number: look it up)' : shown(c.phone)}  open ${formatEuro(c.openCents)}  (on the list since ${c.date}, stage ${c.stage})`);
+      out.data(`  invoices: ${c.invoices.map((i) => `${shown(i.number)} due ${i.dueDate} ${formatEuro(i.openCents)}`).join('; ')}`);
+      for (const h of c.history) out.data(`  ${shown(h)}`);
+      out.data(`  say: ${shown(c.script)}`);
+      out.data(`  then: pre-incasso call log ${shown(c.debtor)} --outcome ${CALL_OUTCOMES.join('|')} --note "…"`);
     }
   } finally {
     ledger.close();
@@ -377,7 +379,7 @@ async function disputesCommand(ctx: Context, _args: string[], options: { all?: b
     ctx.out.data(
       ctx.out.table(
         ['#', 'opened', 'debtor', 'name', 'invoice', 'category', 'open', 'note', 'resolved'],
-        rows.map((d) => [String(d.id), d.openedOn, d.debtor, d.name, d.invoice ?? '(all)', d.category, formatEuro(d.openCents), d.note, d.resolvedOn ? `${d.resolvedOn}: ${d.outcome}` : '-']),
+        rows.map((d) => [String(d.id), d.openedOn, shown(d.debtor), shown(d.name), d.invoice === null ? '(all)' : shown(d.invoice), d.category, formatEuro(d.openCents), shown(d.note), d.resolvedOn ? `${d.resolvedOn}: ${shown(d.outcome ?? '')}` : '-']),
         [6],
       ),
     );

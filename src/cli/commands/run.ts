@@ -60,7 +60,7 @@ export class PlanPrinter {
     if (a.kind === 'letter') {
       this.letters.push([a.debtor, truncate(a.name, 28), a.stage, truncate(a.invoices.join(', '), 30), formatEuro(a.amountCents), a.channels.join('+'), a.costsCents === null ? '' : formatEuro(a.costsCents)]);
     } else if (a.kind === 'call') {
-      this.calls.push([a.debtor, truncate(a.name, 28), a.stage, truncate(a.invoices.join(', '), 30), formatEuro(a.amountCents), a.phone ?? '(no phone number)']);
+      this.calls.push([a.debtor, truncate(a.name, 28), a.stage, truncate(a.invoices.join(', '), 30), formatEuro(a.amountCents), a.phone === null ? '(no phone number)' : a.phone.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')]);
     } else if (a.kind === 'handover') {
       this.handovers.push([a.debtor, truncate(a.name, 28), truncate(a.invoices.join(', '), 40), formatEuro(a.amountCents)]);
     } else {
