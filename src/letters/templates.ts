@@ -41,6 +41,9 @@ export interface StageRef {
   channels?: readonly string[] | undefined;
 }
 
+/** The templates of the payment-arrangement letters, checked like the stages' own. */
+export const ARRANGEMENT_TEMPLATES: readonly StageRef[] = Object.values(ARRANGEMENT_LETTER_IDS).map((id) => ({ id }));
+
 export interface TemplateIssue {
   file: string;
   line: number | null;

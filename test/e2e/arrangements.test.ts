@@ -203,6 +203,8 @@ describe('when the debtor calls: arrangement, promise, phone stage, dispute', ()
     // still open (€ 150,00), with the BIK costs over that (€ 40,00, the minimum) stated once.
     expect(lettersOn('2027-02-09')).toEqual(['D1001 laatste-herinnering 15000 costs 4000']);
     expect(query(dir, "SELECT status, closed_on FROM arrangements WHERE id = 1")).toEqual([{ status: 'broken', closed_on: '2027-02-09' }]);
+    const list = ok(cli(dir, ['arrangement', 'list', '--today', '2027-02-09']), 'list').stdout;
+    expect(list).toContain('1  D1001   2026-11-13  € 450,00  € 300,00  3            -     broken 2027-02-09');
     const events = query<{ kind: string }>(dir, "SELECT kind FROM events WHERE kind LIKE 'arrangement_%' OR kind = 'instalment_notice' ORDER BY id").map((e) => e.kind);
     expect(events).toEqual(['arrangement_created', 'instalment_notice', 'instalment_notice', 'instalment_notice', 'instalment_notice', 'arrangement_broken']);
     // Consumer costs are stated in exactly one letter for these claims.

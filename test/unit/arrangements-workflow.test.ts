@@ -145,3 +145,20 @@ describe('watchAgreements (the start of every run)', () => {
     ]);
   });
 });
+
+import { cancelArrangement } from '../../src/workflows/arrangements.js';
+import { readAgreements } from '../../src/ledger/arrangements.js';
+
+describe('cancel', () => {
+  it('ends a running arrangement (dunning resumes: no more agreement for the planner), once', () => {
+    createArrangement(ledger.db, { debtor: 'D1', invoices: null, instalments: 2, every: 'month', first: '2026-12-01', schedule: null, note: null, graceDays: 7, dryRun: false, today: '2026-11-13' }, SETTINGS);
+    expect(readAgreements(ledger.db, 'D1').get('D1')?.map((a) => a.kind)).toEqual(['arrangement']);
+    cancelArrangement(ledger.db, 1, 'debiteur betaalt alles ineens', '2026-11-20', true);
+    expect(readAgreements(ledger.db, 'D1').get('D1')?.map((a) => a.kind)).toEqual(['arrangement']);
+    cancelArrangement(ledger.db, 1, 'debiteur betaalt alles ineens', '2026-11-20', false);
+    expect(readAgreements(ledger.db, 'D1').get('D1')).toBeUndefined();
+    expect(ledger.db.prepare('SELECT status, closed_on, close_reason FROM arrangements').get()).toEqual({ status: 'cancelled', closed_on: '2026-11-20', close_reason: 'debiteur betaalt alles ineens' });
+    expect(() => cancelArrangement(ledger.db, 1, 'nog eens', '2026-11-21', false)).toThrow('Payment arrangement #1 is not running (it is cancelled since 2026-11-20)');
+    expect(() => cancelArrangement(ledger.db, 9, 'x', '2026-11-21', false)).toThrow('No payment arrangement #9');
+  });
+});

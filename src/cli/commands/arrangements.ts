@@ -7,7 +7,6 @@ import type { Context } from '../context.js';
 import { AppError } from '../errors.js';
 import { formatEuro } from '../../domain/money.js';
 import { isIsoDate } from '../../domain/dates.js';
-import { ARRANGEMENT_LETTER_IDS } from '../../domain/letter.js';
 import { CALL_OUTCOMES, DISPUTE_CATEGORIES, parseScheduleText, type CallOutcome, type Every } from '../../domain/arrangements.js';
 import { parseUserAmount } from './payments.js';
 // Ledger text (debtor names, numbers, notes) on the terminal: never a control or escape sequence.
@@ -112,8 +111,8 @@ function arrangementSettings(ctx: Context) {
 
 async function checkArrangementTemplates(ctx: Context): Promise<void> {
   const loaded = await ctx.config();
-  const { checkTemplates } = await import('../../letters/templates.js');
-  checkTemplates(loaded.templateDirs, Object.values(ARRANGEMENT_LETTER_IDS).map((id) => ({ id })), ['nl', 'en']);
+  const { checkTemplates, ARRANGEMENT_TEMPLATES } = await import('../../letters/templates.js');
+  checkTemplates(loaded.templateDirs, [...ARRANGEMENT_TEMPLATES], ['nl', 'en']);
 }
 
 export { checkArrangementTemplates };
