@@ -31,12 +31,27 @@ const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import
  * result, so it is read back instead (keyed by the SHA-256 of the bytes and the version).
  * Invalid configs are never cached: they are validated, and reported, every time.
  */
+/**
+ * The schema's own bytes are part of the cache key: two builds of the same version with different
+ * schemas (a new key with a default) must not share a validated config.
+ */
+const SCHEMA_STAMP = ((): string => {
+  for (const name of ['./schema.js', './schema.ts']) {
+    try {
+      return createHash('sha256').update(fs.readFileSync(new URL(name, import.meta.url))).digest('hex');
+    } catch {
+      // The other name (compiled or source).
+    }
+  }
+  return '';
+})();
+
 function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
   if (env.PRE_INCASSO_CONFIG_CACHE === '0') return null;
   const home = os.homedir();
   const base = env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
   if (!base) return null;
-  const key = createHash('sha256').update(`${VERSION}\0${text}`).digest('hex');
+  const key = createHash('sha256').update(`${VERSION}\0${SCHEMA_STAMP}\0${text}`).digest('hex');
   return path.join(base, 'pre-incasso', `config-${key}.json`);
 }
 

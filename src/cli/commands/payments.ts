@@ -167,7 +167,7 @@ async function listCommand(ctx: Context, _args: string[], options: ListOptions):
  * `1.234` fits both but only one reading is an amount in cents (1.234,00), so it is taken. Two
  * different valid readings are refused rather than guessed.
  */
-function parseUserAmount(text: string): number {
+export function parseUserAmount(text: string): number {
   const readings = [...new Set(decimalMarksOf(text).map((mark) => parseAmount(text, mark)).flatMap((r) => (r.ok ? [r.cents] : [])))];
   if (readings.length === 0) throw new AppError('usage', `"${text}" is not an amount.`, { hint: 'Write it like 121,00 or 121.00.' });
   if (readings.length > 1) throw new AppError('usage', `"${text}" can be read as ${readings.map(formatEuro).join(' or as ')}.`, { hint: 'Write the cents: 1234,00 or 1.234,00.' });
