@@ -184,10 +184,13 @@ export function readAccountsOf(db: Db, debtors: string[]): Map<string, PlanDebto
  * The accounts of the given debtors on `today` (manual holds only: an agreement's pause does not
  * change what the account shows owed), for readers that need the figures outside a plan.
  */
-export function readAccounts(db: Db, debtors: string[], today: string): Map<string, DebtorAccount> {
+export function readAccounts(db: Db, debtors: string[], today: string, options: { ignoreHold?: (h: PlanHold) => boolean } = {}): Map<string, DebtorAccount> {
   const map = new Map<string, DebtorAccount>();
   if (debtors.length === 0) return map;
-  for (const input of readAccountFacts(db, { debtors: [...new Set(debtors)], agreements: false })) map.set(input.debtor.number, debtorAccount(input, today));
+  for (const input of readAccountFacts(db, { debtors: [...new Set(debtors)], agreements: false })) {
+    const ignore = options.ignoreHold;
+    map.set(input.debtor.number, debtorAccount(ignore ? { ...input, holds: input.holds.filter((h) => !ignore(h)) } : input, today));
+  }
   return map;
 }
 

@@ -23,6 +23,7 @@ import { formatEuro } from '../domain/money.js';
 import { isPlausibleEmail } from '../domain/identifiers.js';
 import { letterReference } from '../domain/payment-reference.js';
 import type { ClaimPosition, DebtorAccount } from '../domain/account.js';
+import type { PlanHold } from '../domain/plan.js';
 import { readAccounts, readArrangementsNow } from '../ledger/account-facts.js';
 import { ARRANGEMENT_LETTER_IDS, type ArrangementLetterData, type CreditorSnapshot, type DebtorSnapshot, type LetterData, type LetterInvoiceLine } from '../domain/letter.js';
 import {
@@ -83,8 +84,13 @@ export function debtorSnapshot(db: Db, number: string): DebtorSnapshot {
 }
 
 /** The debtor's account today: every figure below (open, paid, credited) is the account's. */
-function accountOf(db: Db, debtor: string, today: IsoDate): DebtorAccount | null {
-  return readAccounts(db, [debtor], today).get(debtor) ?? null;
+function accountOf(db: Db, debtor: string, today: IsoDate, options: { ignoreHold?: (h: PlanHold) => boolean } = {}): DebtorAccount | null {
+  return readAccounts(db, [debtor], today, options).get(debtor) ?? null;
+}
+
+/** The pause a call outcome "arrangement" set (a debtor hold until the arrangement is recorded). */
+function isArrangementPause(h: PlanHold): boolean {
+  return !h.dispute && h.invoiceNumber === null && h.reason.startsWith(ARRANGEMENT_PAUSE);
 }
 
 /** The debtor's invoices with money open after payments and credit notes, oldest due first. */
@@ -201,8 +207,9 @@ export interface CreatedArrangement {
 
 export function createArrangement(db: Db, req: CreateArrangementRequest, settings: LetterSettings): CreatedArrangement {
   const debtor = debtorSnapshot(db, req.debtor);
-  // What is arranged is what the account shows open: after payments and credit notes.
-  const account = accountOf(db, req.debtor, req.today);
+  // What is arranged is what the account shows open: after payments and credit notes. The pause
+  // set while it was being agreed ends with it, so it does not keep a credit note off the claims.
+  const account = accountOf(db, req.debtor, req.today, { ignoreHold: isArrangementPause });
   const open = openClaims(account);
   let chosen: ClaimPosition[];
   if (req.invoices && req.invoices.length > 0) {

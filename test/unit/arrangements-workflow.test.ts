@@ -162,3 +162,96 @@ describe('cancel', () => {
     expect(() => cancelArrangement(ledger.db, 9, 'x', '2026-11-21', false)).toThrow('No payment arrangement #9');
   });
 });
+
+import { addManualPayment } from '../../src/ledger/payments.js';
+import { readArrangementsNow, readAccounts } from '../../src/ledger/account-facts.js';
+import { readDunningSnapshot } from '../../src/ledger/dunning.js';
+import { planDebtor, type Policy } from '../../src/domain/plan.js';
+
+// The arrangement reads the debtor's account (issue 10): what is arranged is what the account
+// shows open, and what the account later shows settled on its invoices counts as paid — each
+// credit note and each payment once, whether or not the bookkeeping export shows it too.
+describe('the arrangement reads the account', () => {
+  const create = (today: string, debtor = 'D1', instalments = 2): ReturnType<typeof createArrangement> =>
+    createArrangement(ledger.db, { debtor, invoices: null, instalments, every: 'month', first: '2026-12-01', schedule: null, note: null, graceDays: 7, dryRun: false, today }, SETTINGS);
+  const creditNote = (number: string, debtor: string, cents: number): void => {
+    ledger.db.prepare("INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, source_file, source_line, import_id) VALUES (?, ?, '2026-10-15', ?, ?, 'x.csv', 2, 1)").run(number, debtor, -cents, -cents);
+  };
+  const status = (today: string) => {
+    const [a] = readArrangementsNow(ledger.db, { id: 1 }, today);
+    return { paid: a!.payments.reduce((s, p) => s + p.cents, 0) + a!.extraPaidCents, extra: a!.extraPaidCents };
+  };
+  const accountOpen = (today: string, debtor = 'D1') => readAccounts(ledger.db, [debtor], today).get(debtor)?.openCents ?? 0;
+  /** What an import of the bookkeeping export does (src/importers): open = min(export, what ledger payments leave). */
+  const exportSays = (invoice: string, cents: number, date: string): void => {
+    ledger.db.prepare('UPDATE invoices SET export_open_cents = ?, export_date = ?, open_cents = min(open_cents, ?) WHERE number = ?').run(cents, date, cents, invoice);
+  };
+
+  it('a credit note of the debtor lowers what is arranged; the letter shows it set off', () => {
+    creditNote('D1-C', 'D1', 5000);
+    const created = create('2026-11-13');
+    expect(created.totalCents).toBe(25000);
+    expect(created.schedule.map((s) => s.amountCents)).toEqual([12500, 12500]);
+    const letter = JSON.parse((ledger.db.prepare('SELECT data FROM letters WHERE id = ?').get(created.letterId) as { data: string }).data);
+    expect(letter.invoices).toEqual([expect.objectContaining({ number: 'D1-1', openCents: 25000, creditedCents: 5000, paidCents: 0 })]);
+    expect(letter.credits).toEqual([{ creditNote: 'D1-C', invoice: 'D1-1', amountCents: 5000 }]);
+    // The credit note is not counted again as a payment towards the instalments.
+    expect(status('2026-11-20')).toEqual({ paid: 0, extra: 0 });
+    addManualPayment(ledger.db, { invoice: 'D1-1', amountCents: 12500, date: '2026-11-30', reference: null, today: '2026-11-30' });
+    expect(status('2026-12-02')).toEqual({ paid: 12500, extra: 0 });
+    expect(accountOpen('2026-12-02')).toBe(12500);
+  });
+
+  it('a credit note after the arrangement is set off against its invoice once and counts as paid once', () => {
+    create('2026-11-13');
+    creditNote('D1-C', 'D1', 5000);
+    expect(status('2026-11-20')).toEqual({ paid: 5000, extra: 5000 });
+    addManualPayment(ledger.db, { invoice: 'D1-1', amountCents: 10000, date: '2026-11-30', reference: null, today: '2026-11-30' });
+    expect(status('2026-12-02')).toEqual({ paid: 15000, extra: 5000 });
+    expect(accountOpen('2026-12-02')).toBe(30000 - 15000);
+  });
+
+  it('a payment the export also shows paid (kept paid) counts once; one only the export shows counts too', () => {
+    create('2026-11-13');
+    addManualPayment(ledger.db, { invoice: 'D1-1', amountCents: 10000, date: '2026-11-30', reference: null, today: '2026-11-30' });
+    exportSays('D1-1', 20000, '2026-12-01');
+    expect(status('2026-12-02')).toEqual({ paid: 10000, extra: 0 });
+    exportSays('D1-1', 15000, '2026-12-05');
+    expect(status('2026-12-06')).toEqual({ paid: 15000, extra: 5000 });
+    expect(accountOpen('2026-12-06')).toBe(15000);
+  });
+
+  it('the pause while the arrangement is agreed does not keep the credit note off what is arranged', () => {
+    creditNote('D1-C', 'D1', 5000);
+    logCall(ledger.db, { debtor: 'D1', outcome: 'arrangement', note: null, until: null, amountCents: null, category: null, pauseDays: 14, today: '2026-11-13', dryRun: false });
+    expect(create('2026-11-14').totalCents).toBe(25000);
+  });
+
+  it('the plan: a running arrangement pauses its claim, the credit note stays set off against it, the account is the same', () => {
+    const policy: Policy = {
+      stages: [
+        { id: 'herinnering', after: 7, channels: ['email'], final: false },
+        { id: 'aanmaning', after: 14, channels: ['email'], final: false },
+        { id: 'bellen', after: 7, channels: ['phone'], final: false },
+        { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
+      ],
+      handoverAfter: 21, minimumCents: 1000, creditor: CREDITOR,
+    };
+    creditNote('D1-C', 'D1', 5000);
+    const before = [...readDunningSnapshot(ledger.db, { debtor: 'D1' })][0]!;
+    // Logged, so no call pauses the debtor: only the arrangement does.
+    logCall(ledger.db, { debtor: 'D1', outcome: 'reached', note: null, until: null, amountCents: null, category: null, pauseDays: 14, today: '2026-11-13', dryRun: false });
+    create('2026-11-13');
+    const input = [...readDunningSnapshot(ledger.db, { debtor: 'D1' })][0]!;
+    const plan = planDebtor(input, policy, '2026-11-20');
+    expect(plan.actions.map((a) => (a.kind === 'skip' ? `${a.code} ${a.invoice}` : a.kind))).toEqual(['arrangement_running D1-1']);
+    const claim = plan.account.claims.find((c) => c.number === 'D1-1')!;
+    expect(claim).toMatchObject({ openCents: 25000, creditedCents: 5000, held: expect.objectContaining({ kind: 'arrangement' }) });
+    expect(plan.account.unallocatedCreditCents).toBe(0);
+    const unpaused = planDebtor(before, policy, '2026-11-20').account;
+    expect(unpaused.claims.map((c) => [c.number, c.openCents, c.creditedCents])).toEqual(plan.account.claims.map((c) => [c.number, c.openCents, c.creditedCents]));
+    // Broken after the grace of the first instalment: dunning resumes for what the account leaves open.
+    const resumed = planDebtor(input, policy, '2026-12-09');
+    expect(resumed.actions.filter((a) => a.kind !== 'skip').map((a) => `${a.kind} ${a.amountCents}`)).toEqual(['letter 25000']);
+  });
+});
