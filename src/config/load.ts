@@ -39,6 +39,7 @@ function schemaStamp(): string {
  * result, so it is read back instead (keyed by the SHA-256 of the bytes and the version).
  * Invalid configs are never cached: they are validated, and reported, every time.
  */
+
 function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
   if (env.PRE_INCASSO_CONFIG_CACHE === '0') return null;
   const home = os.homedir();

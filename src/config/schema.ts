@@ -28,8 +28,9 @@ const stage = z
       error: 'expected a whole number of days of at least 1',
     }),
     channels: z
-      .array(z.enum(['email', 'post'], { error: 'a channel is "email" or "post"' }))
-      .min(1, { error: 'a stage needs at least one channel' }),
+      .array(z.enum(['email', 'post', 'phone'], { error: 'a channel is "email", "post" or "phone"' }))
+      .min(1, { error: 'a stage needs at least one channel' })
+      .describe('"phone": the run puts the debtor on the call list (`pre-incasso calls`) instead of sending a letter'),
     final: z.boolean().optional(),
     template: z.string().optional().describe('Template file name instead of <stage id>.hbs'),
   })
@@ -66,6 +67,9 @@ const mail = z
       .optional(),
   })
   .strict();
+
+/** Letters of payment arrangements: their templates share the stage templates' folder. */
+export const RESERVED_STAGE_IDS: readonly string[] = ['betalingsregeling', 'termijn-herinnering', 'termijn-gemist'];
 
 export const configSchema = z
   .object({
@@ -141,6 +145,15 @@ export const configSchema = z
       .strict()
       .optional()
       .describe('The morning summary after a (cron) run'),
+    arrangements: z
+      .object({
+        remindDaysBefore: days('reminder before an instalment is due').min(0).default(5).describe('Days before an instalment falls due that the reminder goes out; 0: none'),
+        graceDays: days('grace after a missed instalment').min(0).default(7).describe('Days after a missed instalment before the arrangement counts as broken and dunning resumes'),
+        callPauseDays: days('pause after a call').min(1).default(14).describe('Days a call outcome "promise" (without a date) or "arrangement" pauses dunning'),
+      })
+      .strict()
+      .default({ remindDaysBefore: 5, graceDays: 7, callPauseDays: 14 })
+      .describe('Payment arrangements (betalingsregelingen), promises to pay and phone follow-up'),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -151,6 +164,15 @@ export const configSchema = z
       const last = i === config.stages.length - 1;
       if (s.final && !last) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'final'], message: 'only the last stage can be final' });
+      }
+      if (s.channels.includes('phone') && s.channels.length > 1) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'channels'], message: 'a phone stage has only the channel "phone" (a call, not a letter)' });
+      }
+      if (s.channels.includes('phone') && (last || s.final)) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'channels'], message: 'the final stage is a letter (the veertiendagenbrief), not a call' });
+      }
+      if (RESERVED_STAGE_IDS.includes(s.id)) {
+        ctx.addIssue({ code: 'custom', path: ['stages', i, 'id'], message: `"${s.id}" is the name of an arrangement letter; choose another stage id` });
       }
       if (last && !s.final) {
         ctx.addIssue({ code: 'custom', path: ['stages', i, 'final'], message: 'the last stage must be "final": true (the pre-incasso letter)' });

@@ -11,8 +11,9 @@
 //  - A claim's open amount is the lower of what the latest export states and what the ledger's
 //    own facts (payments) leave: a fact the ledger knows is never undone by an export.
 //  - Each credit note is set off once: against the debtor's claims oldest due first (due date,
-//    then number), only claims still open or handed over and not held. Every reader gets the
-//    same allocation because it is computed here from the same facts.
+//    then number), only claims still open or handed over and not held or disputed (an
+//    agreement's pause — arrangement, promise, pending call — holds dunning but does not move a
+//    credit note). Every reader gets the same allocation: it is computed here from the same facts.
 //  - Costs: a consumer claim covered by a veertiendagenbrief never gets costs stated again; over
 //    all letters the costs stated never exceed the BIK scale over the summed covered principal
 //    (6:96 lid 7 BW). Business: max(BIK over the summed principal, EUR 40 per late invoice).
@@ -35,6 +36,12 @@ export interface AccountHold {
   reason: string;
   dispute: boolean;
   until: IsoDate | null;
+  /**
+   * A pause from an agreement with the debtor (running payment arrangement, open promise to pay,
+   * call not logged yet) rather than a manual hold or dispute. It holds dunning like a hold, but
+   * the claim is not in question: credit notes are still set off against it.
+   */
+  kind?: 'arrangement' | 'promise' | 'call';
 }
 
 export interface AccountClaimInput {
@@ -138,9 +145,15 @@ function byDue(a: { dueDate: string; number: string }, b: { dueDate: string; num
 
 /** The debtor's position on `today`: pure, deterministic, the same for every reader. */
 export function debtorAccount(input: AccountInput, today: IsoDate): DebtorAccount {
+  // Manual holds and disputes first: they name the claim's state before an agreement's pause does.
   const active = input.holds.filter((h) => isHoldActive(h, today));
-  const debtorHold = active.find((h) => h.invoiceNumber === null) ?? null;
-  const invoiceHolds = new Map(active.filter((h) => h.invoiceNumber !== null).map((h) => [h.invoiceNumber!, h]));
+  const ordered = [...active.filter((h) => h.kind === undefined), ...active.filter((h) => h.kind !== undefined)];
+  const debtorHold = ordered.find((h) => h.invoiceNumber === null) ?? null;
+  const invoiceHolds = new Map<string, AccountHold>();
+  for (const h of ordered) if (h.invoiceNumber !== null && !invoiceHolds.has(h.invoiceNumber)) invoiceHolds.set(h.invoiceNumber, h);
+  // Only a manual hold keeps a claim from taking a credit note: a pause does not change what is owed.
+  const manualDebtorHold = active.some((h) => h.kind === undefined && h.invoiceNumber === null);
+  const manualInvoiceHolds = new Set(active.filter((h) => h.kind === undefined && h.invoiceNumber !== null).map((h) => h.invoiceNumber!));
   const covered = new Map<string, { letterId: number; date: IsoDate }>();
   let costsStated = 0;
   let coveredPrincipal = 0;
@@ -150,6 +163,12 @@ export function debtorAccount(input: AccountInput, today: IsoDate): DebtorAccoun
     coveredPrincipal += l.principalCents;
     for (const n of l.covers) if (!covered.has(n)) covered.set(n, { letterId: l.id, date: l.date });
   }
+
+  // A claim's hold: a manual one (debtor, then invoice) before an agreement's pause.
+  const heldBy = (n: string): AccountHold | null => {
+    const both = [debtorHold, invoiceHolds.get(n) ?? null].filter((h): h is AccountHold => h !== null);
+    return both.find((h) => h.kind === undefined) ?? both[0] ?? null;
+  };
 
   const claims: ClaimPosition[] = [...input.invoices].sort(byDue).map((inv) => {
     const status = inv.status ?? 'open';
@@ -172,7 +191,7 @@ export function debtorAccount(input: AccountInput, today: IsoDate): DebtorAccoun
       creditedCents: 0,
       credits: [],
       openCents: open,
-      held: debtorHold ?? invoiceHolds.get(inv.number) ?? null,
+      held: heldBy(inv.number),
       stageIndex: inv.stageIndex,
       stageDate: inv.stageDate,
       stageChannels: inv.stageChannels,
@@ -184,9 +203,12 @@ export function debtorAccount(input: AccountInput, today: IsoDate): DebtorAccoun
 
   // Credit notes: each set off once, oldest due claim first. A held claim is not chosen (the
   // hold may be lifted or the claim corrected), a handed-over one is: its credit stays with it.
-  const takers = claims.filter((c) => c.kind === 'invoice' && c.openCents > 0 && (c.status === 'open' || c.status === 'handed_over') && c.held === null);
+  // A claim paused by an agreement (arrangement, promise, pending call) is chosen like any other,
+  // so the allocation is the same whether or not a pause runs.
+  const manuallyHeld = (n: string): boolean => manualDebtorHold || manualInvoiceHolds.has(n);
+  const takers = claims.filter((c) => c.kind === 'invoice' && c.openCents > 0 && (c.status === 'open' || c.status === 'handed_over') && !manuallyHeld(c.number));
   for (const cn of claims) {
-    if (cn.kind !== 'credit_note' || cn.status !== 'open' || cn.openCents >= 0 || invoiceHolds.has(cn.number)) continue;
+    if (cn.kind !== 'credit_note' || cn.status !== 'open' || cn.openCents >= 0 || manualInvoiceHolds.has(cn.number)) continue;
     let left = -cn.openCents;
     for (const t of takers) {
       if (left === 0) break;

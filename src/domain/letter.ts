@@ -86,4 +86,21 @@ export interface LetterData {
   termDays: number;
   /** The credit notes set off against the invoices of this letter (the account's allocation). */
   credits?: { creditNote: string; invoice: string; amountCents: number }[];
+  /** Letters of a payment arrangement (confirmation, instalment reminders): the schedule. */
+  arrangement?: ArrangementLetterData;
+}
+
+/** The ids of the arrangement letters; each names its template like a stage does. */
+export const ARRANGEMENT_LETTER_IDS = { confirmation: 'betalingsregeling', before: 'termijn-herinnering', missed: 'termijn-gemist' } as const;
+
+export interface ArrangementLetterData {
+  id: number;
+  kind: 'confirmation' | 'before' | 'missed';
+  instalments: { number: number; dueDate: IsoDate; amountCents: number; paidCents: number }[];
+  totalCents: number;
+  paidCents: number;
+  /** The instalment this letter asks for (its QR code pays it). */
+  next: { number: number; dueDate: IsoDate; amountCents: number };
+  /** After a missed instalment: the last day before the arrangement breaks. */
+  graceEnd: IsoDate | null;
 }

@@ -9,11 +9,15 @@ import { isPlausibleEmail } from './identifiers.js';
 import { consumerFinalCosts, debtorAccount, isHoldActive, type AccountClaimInput, type AccountFinalLetter, type AccountHold, type ClaimPosition, type DebtorAccount } from './account.js';
 import { letterReference } from './payment-reference.js';
 import type { Channel, CreditorSnapshot, DebtorSnapshot, LetterData, LetterInvoiceLine } from './letter.js';
+import { agreementHolds, type PlanAgreement } from './arrangements.js';
+
+/** A stage's channels: letters by e-mail and/or post, or a phone call (the call list). */
+export type StageChannel = Channel | 'phone';
 
 export interface StagePolicy {
   id: string;
   after: number;
-  channels: Channel[];
+  channels: StageChannel[];
   final: boolean;
 }
 
@@ -40,9 +44,13 @@ export interface PlanDebtorInput {
   finalLetters?: AccountFinalLetter[];
   /** Collection costs claimed for this debtor in earlier handovers. */
   costsClaimedCents?: number;
+  /** Running arrangements, open promises and unlogged calls: they pause dunning like holds. */
+  agreements?: PlanAgreement[];
 }
 
-export type SkipCode = 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent';
+export type SkipCode =
+  | 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent'
+  | 'arrangement_running' | 'promise_open' | 'call_pending';
 
 export interface LetterAction {
   kind: 'letter';
@@ -82,7 +90,21 @@ export interface SkipAction {
   reason: string;
 }
 
-export type Action = LetterAction | HandoverAction | SkipAction;
+/** A phone stage: the debtor goes on today's call list; the invoices move to that stage. */
+export interface CallAction {
+  kind: 'call';
+  debtor: string;
+  name: string;
+  stage: string;
+  stageIndex: number;
+  invoices: string[];
+  moves: { invoice: string; toStage: number }[];
+  amountCents: number;
+  phone: string | null;
+  reason: string;
+}
+
+export type Action = LetterAction | HandoverAction | SkipAction | CallAction;
 
 /** What the engine thinks of one invoice: the basis of `explain`. */
 export interface InvoiceAssessment {
@@ -149,8 +171,16 @@ export function planDebtor(
   const { debtor } = input;
   const stages = policy.stages;
   const finalIndex = stages.length - 1;
-  // Every figure below comes from the account: what is paid, credited and open per claim.
-  const account = debtorAccount(input, today);
+  // Every figure below comes from the account: what is paid, credited and open per claim. The
+  // agreements with the debtor (running arrangement, open promise, call not logged) pause dunning
+  // as holds in that same account; they do not change its figures, so what an arrangement has
+  // settled is read from the account before the pauses are added.
+  let account = debtorAccount(input, today);
+  const agreements = input.agreements ?? [];
+  if (agreements.length > 0) {
+    const pauses = agreementHolds(agreements, today, account);
+    if (pauses.length > 0) account = debtorAccount({ ...input, holds: [...input.holds, ...pauses] }, today);
+  }
   const debtorHold = account.debtorHold;
   const actions: Action[] = [];
   const skip = (code: SkipCode, reason: string, invoice: string | null = null): void => {
@@ -235,14 +265,16 @@ export function planDebtor(
 
   if (debtorHold) {
     if (due.length > 0 || ready.length > 0) {
-      skip(debtorHold.dispute ? 'debtor_disputed' : 'debtor_on_hold', `${debtorHold.dispute ? 'disputed' : 'on hold'}: ${debtorHold.reason}${debtorHold.until ? ` (until ${debtorHold.until})` : ''}`);
+      const s = holdSkip(debtorHold, null);
+      skip(s.code, s.reason);
     }
     return { account, actions, assessments: assessments.map((a) => ({ ...a, state: a.state === 'credit' ? a.state : 'held', held: a.held ?? debtorHold })), netOpenCents: netOpen, debtorHold };
   }
   for (const inv of heldOpen) {
     const hold = inv.held!;
     if (inv.openCents > 0) {
-      skip(hold.dispute ? 'invoice_disputed' : 'invoice_on_hold', `invoice ${inv.number} ${hold.dispute ? 'disputed' : 'on hold'}: ${hold.reason}${hold.until ? ` (until ${hold.until})` : ''}`, inv.number);
+      const s = holdSkip(hold, inv.number);
+      skip(s.code, s.reason, inv.number);
     }
   }
 
@@ -298,11 +330,15 @@ export function planDebtor(
   }
 
   const stage = stages[letterStage]!;
+  if (stage.channels.includes('phone')) {
+    actions.push(callAction(debtor, stage, letterStage, due, dueCents, stages));
+    return result();
+  }
   const hasEmail = debtor.email !== null && isPlausibleEmail(debtor.email);
   // A debtor without a usable e-mail address gets the letter by post instead.
   const channels: Channel[] = stage.channels.includes('email') && !hasEmail
     ? ['post']
-    : letterChannels(stage.channels, debtor.channel, hasEmail);
+    : letterChannels(stage.channels.filter((c): c is Channel => c !== 'phone'), debtor.channel, hasEmail);
   // The veertiendagenbrief states the BIK costs over the summed principal (open after payments
   // and credit notes) of the claims it newly covers, within what the debtor's earlier letters
   // left under the scale (6:96 lid 6-7 BW).
@@ -362,6 +398,32 @@ export function planDebtor(
     ...(letter ? { letter } : {}),
   });
   return result();
+}
+
+/** The skip a hold gives: manual holds and disputes, or the agreement that pauses dunning. */
+function holdSkip(hold: PlanHold, invoice: string | null): { code: SkipCode; reason: string } {
+  const until = hold.until ? ` (until ${hold.until})` : '';
+  if (hold.kind === 'arrangement') return { code: 'arrangement_running', reason: `${invoice ? `invoice ${invoice}: ` : ''}${hold.reason}` };
+  if (hold.kind === 'promise') return { code: 'promise_open', reason: hold.reason };
+  if (hold.kind === 'call') return { code: 'call_pending', reason: hold.reason };
+  if (invoice) return { code: hold.dispute ? 'invoice_disputed' : 'invoice_on_hold', reason: `invoice ${invoice} ${hold.dispute ? 'disputed' : 'on hold'}: ${hold.reason}${until}` };
+  return { code: hold.dispute ? 'debtor_disputed' : 'debtor_on_hold', reason: `${hold.dispute ? 'disputed' : 'on hold'}: ${hold.reason}${until}` };
+}
+
+/** A phone stage instead of a letter: the call task `run` records and `calls` lists. */
+function callAction(debtor: DebtorSnapshot, stage: StagePolicy, stageIndex: number, due: { inv: ClaimPosition; toStage: number }[], amountCents: number, stages: StagePolicy[]): CallAction {
+  return {
+    kind: 'call',
+    debtor: debtor.number,
+    name: debtor.name,
+    stage: stage.id,
+    stageIndex,
+    invoices: due.map((d) => d.inv.number),
+    moves: due.map((d) => ({ invoice: d.inv.number, toStage: d.toStage })),
+    amountCents,
+    phone: debtor.phone,
+    reason: `${due.map((d) => (d.inv.stageIndex === null ? `${d.inv.number} due ${d.inv.dueDate} + ${stages[0]!.after} days` : `${d.inv.number} ${stages[d.inv.stageIndex]!.id} on ${d.inv.stageDate} + ${stages[d.toStage]!.after} days`)).join('; ')}: phone stage, on the call list${debtor.phone ? '' : ' (no phone number known)'}`,
+  };
 }
 
 function line(inv: ClaimPosition, role: LetterInvoiceLine['role']): LetterInvoiceLine {

@@ -96,6 +96,36 @@ export interface CaseInput {
   /** Consumer: costs all the debtor's letters stated, and what earlier handovers already claimed of them. */
   costsStatedTotalCents?: number;
   costsClaimedBeforeCents?: number;
+  /** Payment arrangements made with the debtor (a broken one tells the bureau the debtor did not keep it). */
+  arrangements?: CaseArrangementInput[];
+}
+
+export interface CaseArrangementInput {
+  id: number;
+  status: string;
+  agreedOn: IsoDate;
+  brokenOn: IsoDate | null;
+  closedOn: IsoDate | null;
+  closeReason: string | null;
+  invoices: string[];
+  totalCents: number;
+  paidCents: number;
+  schedule: { number: number; dueDate: IsoDate; amountCents: number; paidCents: number }[];
+}
+
+export interface ArrangementJson {
+  id: number;
+  status: string;
+  agreed_on: IsoDate;
+  broken_on: IsoDate | null;
+  closed_on: IsoDate | null;
+  close_reason: string | null;
+  invoice_numbers: string[];
+  total_cents: number;
+  total: string;
+  paid_cents: number;
+  paid: string;
+  schedule: { number: number; due_date: IsoDate; amount_cents: number; amount: string; paid_cents: number; paid: string }[];
 }
 
 export interface HandoverInput {
@@ -271,6 +301,8 @@ export interface CaseJson {
   totals: CaseTotalsJson;
   warnings: string[];
   notes?: NoteJson[];
+  /** Present when payment arrangements were made with the debtor. */
+  arrangements?: ArrangementJson[];
 }
 
 export interface HandoverDocument {
@@ -558,6 +590,13 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     totals: totalsJson(open, claimed, interestTotal),
     warnings: [...warnings].sort(),
   };
+  if (input.arrangements && input.arrangements.length > 0) {
+    result.arrangements = input.arrangements.map((a) => ({
+      id: a.id, status: a.status, agreed_on: a.agreedOn, broken_on: a.brokenOn, closed_on: a.closedOn, close_reason: a.closeReason, invoice_numbers: a.invoices,
+      total_cents: a.totalCents, total: money(a.totalCents), paid_cents: a.paidCents, paid: money(a.paidCents),
+      schedule: a.schedule.map((s) => ({ number: s.number, due_date: s.dueDate, amount_cents: s.amountCents, amount: money(s.amountCents), paid_cents: s.paidCents, paid: money(s.paidCents) })),
+    }));
+  }
   if (ctx.includeNotes) {
     result.notes = [...input.notes]
       .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))

@@ -19,7 +19,7 @@ import { unzipSync } from 'fflate';
 import type { Db } from '../ledger/ledger.js';
 import { appendEvent } from '../ledger/events.js';
 import { readDunningSnapshot, readHolds } from '../ledger/dunning.js';
-import { readAccountsOf } from '../ledger/account-facts.js';
+import { readAccountsOf, readArrangementsNow } from '../ledger/account-facts.js';
 import { debtorAccount, type ClaimPosition } from '../domain/account.js';
 import { AppError } from '../cli/errors.js';
 import { isHoldActive, planRun, type HandoverAction, type Policy } from '../domain/plan.js';
@@ -31,12 +31,15 @@ import {
   buildHandover,
   checkVeertiendagenbrief,
   handoverJsonBytes,
+  type CaseArrangementInput,
   type CaseInput,
   type CaseInvoiceInput,
   type CaseLetterInput,
   type HandoverDocument,
 } from './case.js';
 import { handoverCsvBytes } from './csv.js';
+import type { ArrangementRow } from '../ledger/arrangements.js';
+import { arrangementStatus } from '../domain/arrangements.js';
 import { deterministicZip, sha256Hex, type ZipEntry } from './zip.js';
 
 export type HandoverFormat = 'zip' | 'csv' | 'json';
@@ -165,6 +168,17 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
   return map;
 }
 
+/** An arrangement as the incassobureau sees it: the schedule, what was paid, when it broke. */
+function caseArrangement(a: ArrangementRow, today: IsoDate): CaseArrangementInput {
+  const status = arrangementStatus(a.schedule, a.payments, today, a.graceDays, a.extraPaidCents);
+  const state = a.status === 'running' ? status.state : a.status;
+  return {
+    id: a.id, status: state, agreedOn: a.startDate, brokenOn: a.status === 'broken' ? a.closedOn : status.brokenOn, closedOn: a.closedOn, closeReason: a.closeReason,
+    invoices: a.invoices.map((i) => i.number), totalCents: status.totalCents, paidCents: status.paidCents,
+    schedule: status.instalments.map((i) => ({ number: i.number, dueDate: i.dueDate, amountCents: i.amountCents, paidCents: i.paidCents })),
+  };
+}
+
 /**
  * The claims that go: the engine's `handover` actions, checked once more (a held or disputed
  * claim, or a consumer claim without a veertiendagenbrief whose term ran out, never goes), with
@@ -261,6 +275,12 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
     });
   }
   if (cases.length === 0) return { cases, skipped, letters: pdfs };
+  // The arrangements made with these debtors, with the paid figures of their accounts (one read).
+  const arrangements = readArrangementsNow(db, { debtors: cases.map((c) => c.debtor.number) }, today);
+  for (const c of cases) {
+    const views = arrangements.filter((a) => a.debtor === c.debtor.number);
+    if (views.length > 0) c.arrangements = views.map((a) => caseArrangement(a, today));
+  }
 
   const byCase = new Map(cases.map((c) => [c.debtor.number, c]));
   const invoiceDebtor = new Map(cases.flatMap((c) => c.invoices.map((i) => [i.number, c.debtor.number] as const)));

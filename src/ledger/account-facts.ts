@@ -4,8 +4,10 @@
 // run, none per debtor), and payments per claim only when a reader wants the detail.
 import type { Db } from './ledger.js';
 import type { Channel, DebtorSnapshot, Language, DebtorType } from '../domain/letter.js';
-import type { AccountFinalLetter, AccountPayment, ClaimStatus } from '../domain/account.js';
+import { debtorAccount, type AccountFinalLetter, type AccountPayment, type ClaimStatus, type DebtorAccount } from '../domain/account.js';
 import type { PlanDebtorInput, PlanHold, PlanInvoice } from '../domain/plan.js';
+import { arrangementExtraPaid } from '../domain/arrangements.js';
+import { readAgreements, readArrangements, type ArrangementRow } from './arrangements.js';
 
 type Row = [
   string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language,
@@ -32,6 +34,8 @@ export interface AccountReadOptions {
   all?: boolean;
   /** Read the payments allocated to each claim (explain, handover). */
   payments?: boolean;
+  /** Read the running arrangements, open promises and pending calls that pause dunning (default true). */
+  agreements?: boolean;
 }
 
 /** Active (unreleased) holds per debtor; expiry by date is decided by the account. */
@@ -130,6 +134,7 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
   const lastLetters = readLastLetterDates(db, debtor);
   const finals = readFinalLetters(db, debtor);
   const claimed = readCostsClaimed(db, debtor);
+  const agreements = options.agreements === false ? new Map<string, PlanDebtorInput['agreements']>() : readAgreements(db, debtor);
   const where = [
     options.all ? '1 = 1' : "i.status IN ('open', 'handed_over') AND i.open_cents <> 0",
     debtor ? 'i.debtor_number = ?' : options.debtors ? 'i.debtor_number IN (SELECT value FROM json_each(?))' : '1 = 1',
@@ -155,7 +160,7 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
       };
       current = {
         debtor: snapshot, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null,
-        finalLetters: finals.get(r[0]) ?? [], costsClaimedCents: claimed.get(r[0]) ?? 0,
+        finalLetters: finals.get(r[0]) ?? [], costsClaimedCents: claimed.get(r[0]) ?? 0, agreements: agreements.get(r[0]) ?? [],
       };
     }
     const invoice: PlanInvoice = {
@@ -176,4 +181,31 @@ export function readAccountsOf(db: Db, debtors: string[]): Map<string, PlanDebto
   const payments = readAllocatedPayments(db, [...map.values()].flatMap((d) => d.invoices.map((i) => i.number)));
   for (const d of map.values()) for (const inv of d.invoices) inv.payments = payments.get(inv.number) ?? [];
   return map;
+}
+
+/**
+ * The accounts of the given debtors on `today` (manual holds only: an agreement's pause does not
+ * change what the account shows owed), for readers that need the figures outside a plan.
+ */
+export function readAccounts(db: Db, debtors: string[], today: string, options: { ignoreHold?: (h: PlanHold) => boolean } = {}): Map<string, DebtorAccount> {
+  const map = new Map<string, DebtorAccount>();
+  if (debtors.length === 0) return map;
+  for (const input of readAccountFacts(db, { debtors: [...new Set(debtors)], agreements: false })) {
+    const ignore = options.ignoreHold;
+    map.set(input.debtor.number, debtorAccount(ignore ? { ...input, holds: input.holds.filter((h) => !ignore(h)) } : input, today));
+  }
+  return map;
+}
+
+/**
+ * Arrangements with their status facts on `today`: the dated payments to their claims and what
+ * the debtor's account shows settled on them beyond those (credit notes set off, amounts the
+ * bookkeeping shows paid) — the same figures the account, the letters and the plan use.
+ */
+export function readArrangementsNow(db: Db, filter: Parameters<typeof readArrangements>[1], today: string): ArrangementRow[] {
+  const rows = readArrangements(db, filter);
+  const accounts = readAccounts(db, rows.map((r) => r.debtor), today);
+  const none = { claims: [] };
+  for (const r of rows) r.extraPaidCents = arrangementExtraPaid(r.invoices, accounts.get(r.debtor) ?? none, r.payments);
+  return rows;
 }

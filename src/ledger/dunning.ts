@@ -5,6 +5,7 @@ import { appendEvent } from './events.js';
 import { recordBookSnapshot } from './report.js';
 import type { Action, LetterAction, Plan, PlanDebtorInput } from '../domain/plan.js';
 import { readAccountFacts, readHolds } from './account-facts.js';
+import { recordCallTasks } from './arrangements.js';
 
 /** Every debtor with money open, streamed in debtor-number order (the account's facts). */
 export function readDunningSnapshot(db: Db, options: { debtor?: string } = {}): Generator<PlanDebtorInput> {
@@ -50,7 +51,9 @@ export function applyPlan(db: Db, plan: Plan, at: Date = new Date()): AppliedRun
         data: { letter_id: id, run_id: runId, stage: a.stage, invoices: a.invoices, amount_cents: a.amountCents, costs_cents: a.costsCents, channels: a.channels },
       }, at);
     }
-    appendEvent(db, { kind: 'run', today: plan.today, data: { run_id: runId, letters: letters.length, handover_ready: countKind(plan.actions, 'handover'), skipped: countKind(plan.actions, 'skip') } }, at);
+    // A phone stage's debtors go on the call list; their invoices move to that stage.
+    const calls = recordCallTasks(db, plan, runId, at);
+    appendEvent(db, { kind: 'run', today: plan.today, data: { run_id: runId, letters: letters.length, calls, handover_ready: countKind(plan.actions, 'handover'), skipped: countKind(plan.actions, 'skip') } }, at);
     // The book as this run left it, for the report's history (same transaction).
     recordBookSnapshot(db, plan.today, 'run', runId);
     return { runId, letterIds };

@@ -29,7 +29,8 @@ export function epcPayloadFor(data: LetterData): string | null {
     bic: data.creditor.bic,
     name: data.creditor.name.slice(0, 70),
     iban: data.creditor.iban,
-    amountCents: data.totalOpenCents,
+    // An arrangement letter's QR code pays the instalment it asks for.
+    amountCents: data.arrangement ? data.arrangement.next.amountCents : data.totalOpenCents,
     reference: fields.reference,
     text: fields.text,
   });

@@ -19,7 +19,7 @@ import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../cli/errors.js';
-import type { DebtorType, Language, LetterData } from '../domain/letter.js';
+import { ARRANGEMENT_LETTER_IDS, type ArrangementLetterData, type DebtorType, type Language, type LetterData } from '../domain/letter.js';
 import {
   INVOICES_MARKER,
   PAYMENT_MARKER,
@@ -37,7 +37,12 @@ export interface StageRef {
   final?: boolean | undefined;
   /** A file name used instead of `<stage id>.hbs` (config `stages[].template`). */
   template?: string | undefined;
+  /** A stage with the channel "phone" is a call, not a letter: it has no template. */
+  channels?: readonly string[] | undefined;
 }
+
+/** The templates of the payment-arrangement letters, checked like the stages' own. */
+export const ARRANGEMENT_TEMPLATES: readonly StageRef[] = Object.values(ARRANGEMENT_LETTER_IDS).map((id) => ({ id }));
 
 export interface TemplateIssue {
   file: string;
@@ -293,7 +298,8 @@ function compileTemplate(file: string, source: string): LoadedTemplate {
 
   // Static walk: unknown variables (also inside branches the sample data never takes), forbidden
   // constructs, partial calls.
-  const shape = letterView(sampleLetterData({ final: true, debtorType: 'consumer', full: true }));
+  // Every variable a letter can have, the schedule of an arrangement letter included.
+  const shape = { ...letterView(sampleLetterData({ final: true, debtorType: 'consumer', full: true })), arrangement: letterView(sampleLetterData({ stageId: ARRANGEMENT_LETTER_IDS.missed })).arrangement };
   const calls = new Map<string, Set<string>>();
   for (const section of sections.values()) {
     const called = new Set<string>();
@@ -891,7 +897,24 @@ export function sampleLetterData(options: SampleOptions = {}): LetterData {
     : [{ number: '2026-0101', issueDate: null, dueDate: '2026-09-13', amountCents: 8995, paidCents: 0, openCents: 8995, role: 'due', reference: null }];
   const dueCents = invoices.filter((i) => i.role === 'due').reduce((s, i) => s + i.openCents, 0);
   const totalOpenCents = invoices.reduce((s, i) => s + i.openCents, 0);
+  const arrangementKind = (Object.entries(ARRANGEMENT_LETTER_IDS) as [ArrangementLetterData['kind'], string][]).find(([, id]) => id === stageId)?.[0];
+  const arrangement: ArrangementLetterData | undefined = arrangementKind === undefined
+    ? undefined
+    : {
+        id: 7,
+        kind: arrangementKind,
+        instalments: [
+          { number: 1, dueDate: '2026-12-01', amountCents: 15000, paidCents: arrangementKind === 'confirmation' ? 0 : 15000 },
+          { number: 2, dueDate: '2027-01-01', amountCents: 15000, paidCents: 0 },
+          { number: 3, dueDate: '2027-02-01', amountCents: 15000, paidCents: 0 },
+        ],
+        totalCents: 45000,
+        paidCents: arrangementKind === 'confirmation' ? 0 : 15000,
+        next: arrangementKind === 'confirmation' ? { number: 1, dueDate: '2026-12-01', amountCents: 15000 } : { number: 2, dueDate: '2027-01-01', amountCents: 15000 },
+        graceEnd: arrangementKind === 'missed' ? '2027-01-08' : null,
+      };
   return {
+    ...(arrangement ? { arrangement } : {}),
     version: 1,
     date: '2026-11-23',
     stage: { index: stageIndex, id: stageId, final, count: stageCount },
@@ -965,6 +988,7 @@ export function checkTemplates(dirs: string[], stages: StageRef[], languages: La
   const checked: TemplateCheckResult['checked'] = [];
   const staticDone = new Set<string>();
   stages.forEach((stage, index) => {
+    if (stage.channels?.includes('phone')) return;
     const final = stage.final === true;
     for (const language of languages) {
       for (const debtorType of DEBTOR_TYPES) {

@@ -6,7 +6,7 @@
 // control and private-use characters here. They are values, never template code, and the
 // private-use range is reserved for the table and payment markers below, so a debtor name can
 // never move or inject a block in the letter.
-import type { Address, Language, LetterData, LetterInvoiceLine } from '../domain/letter.js';
+import type { Address, ArrangementLetterData, Language, LetterData, LetterInvoiceLine } from '../domain/letter.js';
 import { formatEuro, formatEuroEn } from '../domain/money.js';
 import { addDays, formatDateDmy, formatDateLong } from '../domain/dates.js';
 
@@ -126,6 +126,23 @@ export interface LetterView {
   termDays: number;
   /** Letter date + termDays, long form. A reminder may print it; the veertiendagenbrief should not. */
   payBefore: string;
+  /** The schedule in the letters of a payment arrangement; null in dunning letters. */
+  arrangement: ArrangementView | null;
+}
+
+export interface ArrangementView {
+  id: number;
+  confirmation: boolean;
+  before: boolean;
+  missed: boolean;
+  instalments: { number: number; dueDate: string; amount: string; paid: string; open: string }[];
+  instalmentCount: number;
+  total: string;
+  paid: string;
+  remaining: string;
+  next: { number: number; dueDate: string; amount: string };
+  /** Long form; empty when not after a missed instalment. */
+  graceEnd: string;
 }
 
 /** Marker lines in a rendered body: where the invoice table and the payment block go. */
@@ -392,6 +409,23 @@ function joinNumbers(numbers: string[], language: Language): string {
   return `${numbers.slice(0, -1).join(', ')} ${and} ${numbers[numbers.length - 1]}`;
 }
 
+function arrangementView(a: ArrangementLetterData, language: Language): ArrangementView {
+  const money = language === 'en' ? formatEuroEn : formatEuro;
+  return {
+    id: a.id,
+    confirmation: a.kind === 'confirmation',
+    before: a.kind === 'before',
+    missed: a.kind === 'missed',
+    instalments: a.instalments.map((i) => ({ number: i.number, dueDate: formatDateDmy(i.dueDate), amount: money(i.amountCents), paid: money(i.paidCents), open: money(i.amountCents - i.paidCents) })),
+    instalmentCount: a.instalments.length,
+    total: money(a.totalCents),
+    paid: money(a.paidCents),
+    remaining: money(a.totalCents - a.paidCents),
+    next: { number: a.next.number, dueDate: formatDateLong(a.next.dueDate, language), amount: money(a.next.amountCents) },
+    graceEnd: a.graceEnd === null ? '' : formatDateLong(a.graceEnd, language),
+  };
+}
+
 export function letterView(data: LetterData): LetterView {
   const language = data.language;
   const money = language === 'en' ? formatEuroEn : formatEuro;
@@ -501,7 +535,8 @@ export function letterView(data: LetterData): LetterView {
     invoiceNumbers: joinNumbers(dueInvoices.map((i) => i.number), language),
     due: money(data.dueCents),
     totalOpen: money(data.totalOpenCents),
-    payAmount: money(data.totalOpenCents),
+    // An arrangement letter asks for the next instalment, not the whole balance.
+    payAmount: money(data.arrangement ? data.arrangement.next.amountCents : data.totalOpenCents),
     paymentReference: groupReference(data.paymentReference),
     paymentReferenceCompact: compactReference(data.paymentReference),
     costs: data.costsCents === null ? null : money(data.costsCents),
@@ -509,5 +544,6 @@ export function letterView(data: LetterData): LetterView {
     totalLabel: alsoOpenInvoices.length > 0 ? LABELS[language].totalOpen : LABELS[language].totalOnly,
     termDays: data.termDays,
     payBefore: formatDateLong(addDays(data.date, data.termDays), language),
+    arrangement: data.arrangement ? arrangementView(data.arrangement, language) : null,
   };
 }

@@ -2,7 +2,8 @@
 // small business against the real workflows, in process, on a real SQLite ledger: imports of
 // bookkeeping exports (with and without the bank payments booked), partial payments, credit
 // notes, bank statements arriving before and after the export, stornos, holds and disputes,
-// `run` and `export` on random days. After every step it checks the invariants of the account.
+// payment arrangements and promises to pay (issue 13), `run` and `export` on random days. After
+// every step it checks the invariants of the account.
 // `test/unit/book-model.test.ts` runs a handful of seasons in `npm test`; `npm run soak` runs
 // thousands and prints the first failing seed with a shrunk scenario.
 import fs from 'node:fs';
@@ -21,7 +22,11 @@ import { addDays, type IsoDate } from '../../src/domain/dates.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { policyFromConfig } from '../../src/config/policy.js';
 import { debtorAccount } from '../../src/domain/account.js';
-import { readAccountFacts } from '../../src/ledger/account-facts.js';
+import { readAccountFacts, readArrangementsNow } from '../../src/ledger/account-facts.js';
+import { createArrangement, createPromise, watchAgreements } from '../../src/workflows/arrangements.js';
+import { arrangementStatus } from '../../src/domain/arrangements.js';
+import { creditorSnapshot } from '../../src/config/policy.js';
+import { AppError } from '../../src/cli/errors.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const START: IsoDate = '2026-09-01';
@@ -248,6 +253,61 @@ class Release implements Cmd {
   }
 }
 
+/** Refusals of the workflows (nothing open, already arranged) are part of a season; anything else is a failure. */
+function refusedOr<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof AppError && (e.code === 'input_invalid' || e.code === 'usage')) return null;
+    throw e;
+  }
+}
+
+/** The debtor agrees to pay what is open in 1-3 instalments two weeks apart, the first in 7-40 days. */
+class Arrange implements Cmd {
+  constructor(readonly pick: number, readonly instalments: number, readonly firstIn: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(_m: Model, r: Real): Promise<void> {
+    const db = r.ledger.db;
+    const debtors = db.prepare("SELECT DISTINCT debtor_number AS d FROM invoices WHERE status = 'open' AND open_cents > 0 ORDER BY 1").all() as { d: string }[];
+    if (debtors.length === 0) return;
+    const debtor = debtors[this.pick % debtors.length]!.d;
+    const settings = { creditor: creditorSnapshot(config()), stageCount: r.policy.stages.length };
+    const created = refusedOr(() =>
+      createArrangement(db, { debtor, invoices: null, instalments: this.instalments, every: '2weeks', first: addDays(r.today, this.firstIn), schedule: null, note: null, graceDays: 7, dryRun: false, today: r.today }, settings),
+    );
+    if (!created) return;
+    // What is arranged is what the account shows open on those claims: after payments and credit notes.
+    const account = [...readAccountFacts(db, { debtor, agreements: false })].map((input) => debtorAccount(input, r.today))[0]!;
+    const open = created.invoices.reduce((s, i) => s + (account.claims.find((c) => c.number === i.number)?.openCents ?? 0), 0);
+    if (open !== created.totalCents) {
+      throw new Error(`arrangement #${created.id} of ${r.today} is ${created.totalCents}, the account shows ${open} open on its claims`);
+    }
+  }
+  toString(): string {
+    return `arrangement of ${this.instalments} instalments from day +${this.firstIn} with debtor #${this.pick}`;
+  }
+}
+
+/** The debtor promises to pay what is open within 1-14 days. */
+class PromiseToPay implements Cmd {
+  constructor(readonly pick: number, readonly days: number) {}
+  check(): boolean {
+    return true;
+  }
+  async run(_m: Model, r: Real): Promise<void> {
+    const db = r.ledger.db;
+    const debtors = db.prepare("SELECT DISTINCT debtor_number AS d FROM invoices WHERE status = 'open' AND open_cents > 0 ORDER BY 1").all() as { d: string }[];
+    if (debtors.length === 0) return;
+    refusedOr(() => createPromise(db, { debtor: debtors[this.pick % debtors.length]!.d, until: addDays(r.today, this.days), amountCents: null, note: null, today: r.today, dryRun: false }));
+  }
+  toString(): string {
+    return `promise to pay within ${this.days} days by debtor #${this.pick}`;
+  }
+}
+
 const strip = (a: Action): unknown => (a.kind === 'letter' ? { ...a, letter: undefined } : a);
 
 class Run implements Cmd {
@@ -256,6 +316,8 @@ class Run implements Cmd {
   }
   async run(_m: Model, r: Real): Promise<void> {
     const db = r.ledger.db;
+    // As `run` does: instalments and promises first (broken ones resume dunning in this run).
+    watchAgreements(db, { creditor: creditorSnapshot(config()), stageCount: r.policy.stages.length, remindDaysBefore: config().arrangements.remindDaysBefore }, r.today, { dryRun: false });
     const preview = planRun(readDunningSnapshot(db), r.policy, r.today, { letters: false });
     const plan = planRun(readDunningSnapshot(db), r.policy, r.today);
     const a = JSON.stringify(preview.actions.map(strip));
@@ -320,6 +382,8 @@ const actions: fc.Arbitrary<Cmd>[] = [
   fc.constant(new Run()),
   fc.constant(new Export()),
   fc.constant(new Export()),
+  fc.tuple(fc.nat(10), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 7, max: 40 })).map(([p, n, f]) => new Arrange(p, n, f)),
+  fc.tuple(fc.nat(10), fc.integer({ min: 1, max: 14 })).map(([p, d]) => new PromiseToPay(p, d)),
 ];
 
 export const commandArbs: fc.Arbitrary<Cmd>[] = actions.map((a) => fc.tuple(fc.integer({ min: 0, max: 12 }), a).map(([d, c]) => new Later(d, c)));
@@ -413,6 +477,42 @@ export function checkInvariants(r: Real): void {
     const n = (db.prepare('SELECT count(*) AS n FROM handover_invoices hi JOIN invoices i ON i.number = hi.invoice_number WHERE hi.handover_id = ? AND i.debtor_number = ? AND i.amount_cents > 0').get(row.handover_id, row.debtor_number) as { n: number }).n;
     if (row.claimed_cents < 4000 * n) fail(`business ${row.debtor_number}: ${row.claimed_cents} claimed for ${n} late invoices`, row);
   }
+
+  // Agreements: no dunning letter demands a claim of a running arrangement, nor writes to a
+  // debtor after an open promise was made and through its date; an arrangement's paid figure is
+  // what the account shows settled on its claims (each payment and credit note once).
+  const arrLetters = db
+    .prepare(
+      `SELECT l.id, l.date, li.invoice_number, a.id AS arrangement FROM letters l JOIN letter_invoices li ON li.letter_id = l.id AND li.role = 'due'
+       JOIN arrangement_invoices ai ON ai.invoice_number = li.invoice_number JOIN arrangements a ON a.id = ai.arrangement_id
+       WHERE l.stage_id NOT IN ('betalingsregeling', 'termijn-herinnering', 'termijn-gemist') AND l.date >= a.start_date
+         AND NOT (l.date = a.start_date AND l.id < coalesce(a.letter_id, 1e18)) AND (a.closed_on IS NULL OR l.date < a.closed_on)`,
+    )
+    .all();
+  if (arrLetters.length > 0) fail('a dunning letter for a claim in a running arrangement', arrLetters);
+  const promiseLetters = db
+    .prepare(
+      `SELECT l.id, l.date, p.id AS promise FROM letters l JOIN promises p ON p.debtor_number = l.debtor_number
+       WHERE l.stage_id NOT IN ('betalingsregeling', 'termijn-herinnering', 'termijn-gemist') AND l.date > p.created_on AND l.date <= p.until
+         AND (p.closed_on IS NULL OR l.date < p.closed_on)`,
+    )
+    .all();
+  if (promiseLetters.length > 0) fail('a dunning letter while a promise to pay runs', promiseLetters);
+  const facts = new Map(readAllFacts(r).map((input) => [input.debtor.number, debtorAccount(input, r.today)]));
+  for (const a of readArrangementsNow(db, {}, r.today)) {
+    const status = arrangementStatus(a.schedule, a.payments, r.today, a.graceDays, a.extraPaidCents);
+    const claims = facts.get(a.debtor)?.claims ?? [];
+    const openNow = a.invoices.reduce((s, i) => {
+      const c = claims.find((x) => x.number === i.number);
+      return s + (c && c.kind === 'invoice' && (c.status === 'open' || c.status === 'handed_over') ? Math.max(0, c.openCents) : 0);
+    }, 0);
+    const settled = a.totalCents - openNow;
+    const dated = a.payments.reduce((s, p) => s + p.cents, 0);
+    if (status.paidCents > a.totalCents) fail(`arrangement #${a.id}: paid ${status.paidCents} > total ${a.totalCents}`, a);
+    if (settled >= dated && status.paidCents !== Math.min(a.totalCents, settled)) {
+      fail(`arrangement #${a.id}: paid ${status.paidCents}, the account shows ${settled} settled on its claims (${dated} by dated payments)`, { a, claims });
+    }
+  }
 }
 
 function readAllFacts(r: Real) {
@@ -430,7 +530,7 @@ function* readDunningSnapshotAll(r: Real, debtor: string) {
 let counter = 0;
 
 /** What the seasons did (BOOK_STATS=1): a test that never writes a letter proves nothing. */
-export const stats = { seasons: 0, letters: 0, finals: 0, handedOver: 0, payments: 0, reversed: 0, keptPaid: 0 };
+export const stats = { seasons: 0, letters: 0, finals: 0, handedOver: 0, payments: 0, reversed: 0, keptPaid: 0, arrangements: 0, broken: 0, completed: 0, promises: 0 };
 
 /** One season: a fresh ledger, the commands, the invariants after each; the ledger removed after. */
 export async function playSeason(season: Season, cmds: Iterable<Cmd>): Promise<void> {
@@ -458,6 +558,10 @@ export async function playSeason(season: Season, cmds: Iterable<Cmd>): Promise<v
       stats.handedOver += q('SELECT count(*) AS n FROM handover_invoices');
       stats.payments += q('SELECT count(*) AS n FROM payments');
       stats.reversed += q('SELECT count(*) AS n FROM payments WHERE reversed_on IS NOT NULL');
+      stats.arrangements += q('SELECT count(*) AS n FROM arrangements');
+      stats.broken += q("SELECT count(*) AS n FROM arrangements WHERE status = 'broken'");
+      stats.completed += q("SELECT count(*) AS n FROM arrangements WHERE status = 'completed'");
+      stats.promises += q('SELECT count(*) AS n FROM promises');
       stats.keptPaid += q("SELECT count(*) AS n FROM invoices WHERE export_open_cents > open_cents AND status IN ('open', 'paid')");
     }
     real.ledger.close();

@@ -36,6 +36,27 @@ describe('debtorAccount', () => {
       expected: ['C paid 0 credited 2100 open 0 [C→B 2100]', 'A paid 0 credited 0 open 12100', 'B paid 0 credited 2100 open 10000 [C→B 2100]'],
     },
     {
+      name: 'a claim paused by an arrangement still takes the credit (a pause is not a hold on what is owed)',
+      invoices: [claim('A'), claim('B', { dueDate: '2026-09-20' }), claim('C', { dueDate: '2026-09-01', amountCents: -2100 })],
+      holds: [{ invoiceNumber: 'A', reason: 'payment arrangement #1 runs', dispute: false, until: null, kind: 'arrangement' as const }],
+      expected: ['C paid 0 credited 2100 open 0 [C→A 2100]', 'A paid 0 credited 2100 open 10000 [C→A 2100]', 'B paid 0 credited 0 open 12100'],
+    },
+    {
+      name: 'a promise pausing the whole debtor does not move the credit either',
+      invoices: [claim('A'), claim('C', { dueDate: '2026-09-01', amountCents: -2100 })],
+      holds: [{ invoiceNumber: null, reason: 'promised to pay', dispute: false, until: '2026-11-20', kind: 'promise' as const }],
+      expected: ['C paid 0 credited 2100 open 0 [C→A 2100]', 'A paid 0 credited 2100 open 10000 [C→A 2100]'],
+    },
+    {
+      name: 'a dispute on a paused claim still keeps the credit off it',
+      invoices: [claim('A'), claim('B', { dueDate: '2026-09-20' }), claim('C', { dueDate: '2026-09-01', amountCents: -2100 })],
+      holds: [
+        { invoiceNumber: 'A', reason: 'payment arrangement #1 runs', dispute: false, until: null, kind: 'arrangement' as const },
+        { invoiceNumber: 'A', reason: 'kwaliteit', dispute: true, until: null },
+      ],
+      expected: ['C paid 0 credited 2100 open 0 [C→B 2100]', 'A paid 0 credited 0 open 12100', 'B paid 0 credited 2100 open 10000 [C→B 2100]'],
+    },
+    {
       name: 'a handed-over claim keeps the credit it was handed over with',
       invoices: [claim('A', { status: 'handed_over' }), claim('B', { dueDate: '2026-09-20' }), claim('C', { dueDate: '2026-09-01', amountCents: -2100 })],
       expected: ['C paid 0 credited 2100 open 0 [C→A 2100]', 'A paid 0 credited 2100 open 10000 [C→A 2100]', 'B paid 0 credited 0 open 12100'],
@@ -47,6 +68,17 @@ describe('debtorAccount', () => {
     },
   ])('$name', ({ invoices, holds, expected }) => {
     expect(brief(account(invoices, { holds: holds ?? [] }))).toEqual(expected);
+  });
+
+  it('a claim names its manual hold before an agreement\'s pause, at either level', () => {
+    const a = account([claim('A'), claim('B', { dueDate: '2026-09-20' })], {
+      holds: [
+        { invoiceNumber: null, reason: 'promised to pay', dispute: false, until: null, kind: 'promise' },
+        { invoiceNumber: 'B', reason: 'kwaliteit', dispute: true, until: null },
+      ],
+    });
+    expect(a.claims.map((c) => `${c.number} ${c.held?.reason}`)).toEqual(['A promised to pay', 'B kwaliteit']);
+    expect(a.debtorHold?.kind).toBe('promise');
   });
 
   it('sums: open includes held money and names it; costs stated over the final letters', () => {

@@ -285,19 +285,25 @@ describe('templates init', () => {
       [
         'README.md',
         'en/aanmaning.hbs',
+        'en/betalingsregeling.hbs',
         'en/herinnering.hbs',
         'en/laatste-herinnering.business.hbs',
         'en/laatste-herinnering.consumer.hbs',
+        'en/termijn-gemist.hbs',
+        'en/termijn-herinnering.hbs',
         'nl/aanmaning.hbs',
+        'nl/betalingsregeling.hbs',
         'nl/herinnering.hbs',
         'nl/laatste-herinnering.business.hbs',
         'nl/laatste-herinnering.consumer.hbs',
+        'nl/termijn-gemist.hbs',
+        'nl/termijn-herinnering.hbs',
       ].map((p) => path.normalize(p)),
     );
     writeFileSync(path.join(target, 'nl', 'herinnering.hbs'), 'mine');
     const second = templatesInit(target);
     expect(second.copied).toEqual([]);
-    expect(second.skipped).toHaveLength(9);
+    expect(second.skipped).toHaveLength(15);
     expect(readFileSync(path.join(target, 'nl', 'herinnering.hbs'), 'utf8')).toBe('mine');
   });
 

@@ -103,6 +103,7 @@ function summary(a: Action): Record<string, unknown> {
     };
   }
   if (a.kind === 'handover') return { kind: a.kind, debtor: a.debtor, invoices: a.invoices, amountCents: a.amountCents };
+  if (a.kind === 'call') return { kind: a.kind, debtor: a.debtor, stage: a.stage, invoices: a.invoices, amountCents: a.amountCents };
   return { kind: a.kind, debtor: a.debtor, code: a.code, invoice: a.invoice };
 }
 

@@ -29,8 +29,8 @@ async function doctorCommand(ctx: Context, _args: string[], options: { smtp?: bo
   const { placeholderProblems } = await import('./init.js');
   for (const problem of placeholderProblems(loaded.config)) add('config placeholder', false, problem);
   try {
-    const { checkTemplates } = await import('../../letters/templates.js');
-    const r = checkTemplates(loaded.templateDirs, loaded.config.stages, ['nl', 'en']);
+    const { checkTemplates, ARRANGEMENT_TEMPLATES } = await import('../../letters/templates.js');
+    const r = checkTemplates(loaded.templateDirs, [...loaded.config.stages, ...ARRANGEMENT_TEMPLATES], ['nl', 'en']);
     add('templates', true, `${r.checked.length} checked`);
   } catch (error) {
     add('templates', false, error instanceof AppError ? [error.message, ...error.details].join('; ') : String(error));

@@ -54,6 +54,8 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
       .all(debtorNumber) as { id: number; date: string; stage_id: string; channels: string; amount_cents: number; costs_cents: number | null; pdf_sha256: string | null }[];
     const claims = account?.claims ?? [];
     const closed = claims.filter((c) => c.status !== 'open').map((c) => ({ number: c.number, status: c.status, open_cents: c.openCents }));
+    const wf = await import('../../workflows/arrangements.js');
+    const agreed = wf.debtorAgreements(db, debtorNumber, ctx.today);
 
     ctx.out.document({
       today: ctx.today,
@@ -69,7 +71,7 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
               paid_by: c.paidBy.map((p) => ({ payment_id: p.paymentId, date: p.date, source: p.source, amount_cents: p.amountCents })),
               paid_per_export_cents: c.paidPerExportCents, export_open_cents: c.exportOpenCents, export_date: c.exportDate,
               credited_cents: c.creditedCents, credits: c.credits.map((x) => ({ credit_note: x.creditNote, invoice: x.invoice, amount_cents: x.amountCents })),
-              open_cents: c.openCents, held: c.held !== null, covered_by_letter: c.coveredBy?.letterId ?? null,
+              open_cents: c.openCents, held: c.held !== null, paused_by: c.held?.kind ?? null, covered_by_letter: c.coveredBy?.letterId ?? null,
             })),
           }
         : null,
@@ -80,6 +82,10 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
       })),
       other_invoices: closed.map((c) => ({ invoice: c.number, status: c.status, open_cents: c.open_cents })),
       letters: letters.map((l) => ({ id: l.id, date: l.date, stage: l.stage_id, channels: JSON.parse(l.channels), amount_cents: l.amount_cents, costs_cents: l.costs_cents, pdf_sha256: l.pdf_sha256 })),
+      arrangements: agreed.arrangements.map(wf.arrangementJson),
+      promises: agreed.promises.map(wf.promiseJson),
+      calls: agreed.calls.map(wf.callJson),
+      disputes: agreed.disputes.map(wf.disputeJson),
       actions: (await import('./run.js')).planJson({ today: ctx.today, actions: result.actions }),
     });
 
@@ -109,7 +115,7 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
             const a = assessed.get(c.number);
             return [
               c.number, c.dueDate, formatEuro(c.principalCents), formatEuro(c.paidCents), formatEuro(c.creditedCents), formatEuro(c.openCents),
-              c.held && c.status === 'open' ? 'on hold' : c.status, a?.stage ?? (c.stageIndex === null ? '-' : loaded.config.stages[c.stageIndex]?.id ?? '-'),
+              c.held && c.status === 'open' ? (c.held.kind ? `paused (${c.held.kind})` : 'on hold') : c.status, a?.stage ?? (c.stageIndex === null ? '-' : loaded.config.stages[c.stageIndex]?.id ?? '-'),
               a?.next ? a.next.stage : a?.handoverOn ? 'handover' : '-',
               a?.next ? a.next.on : a?.handoverOn ?? '-',
             ];
@@ -125,12 +131,24 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
         if (c.exportOpenCents !== null && c.exportOpenCents > c.openCents + c.creditedCents && c.kind === 'invoice') facts.push(`the export of ${c.exportDate} says ${formatEuro(c.exportOpenCents)} open: the ledger's payments stand`);
         if (c.coveredBy) facts.push(`covered by the veertiendagenbrief of ${c.coveredBy.date}`);
         const a = assessed.get(c.number);
-        if (a && c.status === 'open') facts.unshift(`${STATE_TEXT[a.state]}${a.termEnd ? `; fourteen-day term ends ${a.termEnd}` : ''}`);
+        if (a && c.status === 'open') facts.unshift(`${STATE_TEXT[a.state]}${a.held?.kind ? ` (${a.held.reason})` : ''}${a.termEnd ? `; fourteen-day term ends ${a.termEnd}` : ''}`);
         if (facts.length > 0) out.data(`  ${c.number}: ${facts.join('; ')}`);
       }
     } else {
       out.data('no open invoices.');
     }
+    for (const v of agreed.arrangements) {
+      const j = wf.arrangementJson(v);
+      out.data(`\npayment arrangement #${v.row.id} (agreed ${v.row.startDate}, ${v.row.invoices.map((i) => i.number).join(', ')}): ${String(j.status)}${j.broken_on ? ` on ${String(j.broken_on)}` : ''}, paid ${formatEuro(v.status.paidCents)} of ${formatEuro(v.status.totalCents)}`);
+      if (v.row.closeReason) out.data(`  ${v.row.closeReason}`);
+      for (const i of v.status.instalments) out.data(`  ${i.number}. ${i.dueDate} ${formatEuro(i.amountCents)}: ${i.state.replaceAll('_', ' ')}${i.paidCents > 0 && i.paidCents < i.amountCents ? ` (${formatEuro(i.paidCents)} paid)` : ''}`);
+    }
+    for (const p of agreed.promises) {
+      const state = p.status === 'open' && ctx.today > p.until ? (p.paidSinceCents >= p.amountCents ? 'kept' : 'not kept: dunning resumes') : p.status;
+      out.data(`promise #${p.id} of ${p.createdOn}: ${formatEuro(p.amountCents)} by ${p.until}, ${formatEuro(p.paidSinceCents)} received since: ${state}${p.note ? ` (${p.note})` : ''}`);
+    }
+    for (const c of agreed.calls) out.data(`call ${c.id} of ${c.date} (stage ${c.stageId}): ${c.outcome ? `${c.outcome} on ${c.loggedOn}${c.note ? ` — ${c.note}` : ''}` : 'on the call list, not logged yet'}`);
+    for (const d of agreed.disputes) out.data(`dispute #${d.id} of ${d.openedOn} (${d.category}${d.invoice ? `, invoice ${d.invoice}` : ''}): ${d.note}${d.resolvedOn ? `; resolved ${d.resolvedOn}: ${d.outcome}` : '; open'}`);
     if (letters.length > 0) {
       out.data('\nletters sent:');
       for (const l of letters) out.data(`  ${l.date} ${l.stage_id} (${JSON.parse(l.channels).join('+')}) ${formatEuro(l.amount_cents)}${l.costs_cents !== null ? `, costs stated ${formatEuro(l.costs_cents)}` : ''}`);
@@ -140,6 +158,7 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
     for (const a of result.actions) {
       if (a.kind === 'letter') out.data(`today (${ctx.today}): letter "${a.stage}" for ${a.invoices.join(', ')}, ${formatEuro(a.amountCents)} by ${a.channels.join('+')}: ${a.reason}`);
       else if (a.kind === 'handover') out.data(`today (${ctx.today}): ready for handover: ${a.invoices.join(', ')} (${a.reason})`);
+      else if (a.kind === 'call') out.data(`today (${ctx.today}): on the call list (stage "${a.stage}") for ${a.invoices.join(', ')}, ${formatEuro(a.amountCents)}: ${a.reason}`);
       else out.data(`today (${ctx.today}): skipped: ${a.reason}`);
     }
   } finally {

@@ -48,17 +48,15 @@ async function holdCommand(ctx: Context, [key]: string[], options: HoldOptions):
   }
   const reason = (options.reason ?? '').trim();
   if (!reason) throw new AppError('usage', '--reason may not be empty.', { hint: 'Say why, for the audit trail: --reason "betalingsregeling tot maart".' });
-  const { appendEvent } = await import('../../ledger/events.js');
+  const { insertHold, insertDispute } = await import('../../ledger/arrangements.js');
   const ledger = await ctx.openLedger();
   try {
     const db = ledger.db;
     const target = resolveTarget(ctx, db, key!);
     const id = db.transaction(() => {
-      const holdId = Number(
-        db.prepare('INSERT INTO holds (debtor_number, invoice_number, reason, dispute, until, created_on) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(target.invoice ? null : target.debtor, target.invoice, reason, options.dispute ? 1 : 0, options.until ?? null, ctx.today).lastInsertRowid,
-      );
-      appendEvent(db, { kind: options.dispute ? 'dispute' : 'hold', today: ctx.today, debtor: target.debtor, invoice: target.invoice, data: { hold_id: holdId, reason, until: options.until ?? null } });
+      const holdId = insertHold(db, { debtor: target.debtor, invoice: target.invoice, reason, dispute: options.dispute === true, until: options.until ?? null }, ctx.today);
+      // A dispute put on hold here is the same dispute `disputes` lists (category "other").
+      if (options.dispute) insertDispute(db, { holdId, debtor: target.debtor, invoice: target.invoice, category: 'other', note: reason }, ctx.today);
       return holdId;
     })();
     ctx.out.document({ hold_id: id, debtor: target.debtor, invoice: target.invoice, dispute: options.dispute === true, reason, until: options.until ?? null });
@@ -71,6 +69,7 @@ async function holdCommand(ctx: Context, [key]: string[], options: HoldOptions):
 
 async function releaseCommand(ctx: Context, [key]: string[]): Promise<void> {
   const { appendEvent } = await import('../../ledger/events.js');
+  const { resolveDisputesOfHolds } = await import('../../ledger/arrangements.js');
   const ledger = await ctx.openLedger();
   try {
     const db = ledger.db;
@@ -83,6 +82,7 @@ async function releaseCommand(ctx: Context, [key]: string[]): Promise<void> {
         db.prepare('UPDATE holds SET released_on = ? WHERE id = ?').run(ctx.today, r.id);
         appendEvent(db, { kind: 'release', today: ctx.today, debtor: target.debtor, invoice: target.invoice, data: { hold_id: r.id } });
       }
+      resolveDisputesOfHolds(db, rows.map((r) => r.id), ctx.today, 'released');
       return rows.length;
     })();
     ctx.out.document({ released, debtor: target.debtor, invoice: target.invoice });

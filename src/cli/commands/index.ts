@@ -18,7 +18,8 @@ import * as templates from './templates.js';
 import * as report from './report.js';
 import * as forecast from './forecast.js';
 import * as book from './book.js';
+import * as arrangements from './arrangements.js';
 
 export function registerCommands(program: Command, act: Act): void {
-  for (const m of [init, importCmd, payments, run, explain, hold, letters, mail, exportCmd, status, book, report, forecast, calc, templates, doctor]) m.register(program, act);
+  for (const m of [init, importCmd, payments, run, explain, hold, letters, mail, exportCmd, status, book, report, forecast, calc, templates, doctor, arrangements]) m.register(program, act);
 }

@@ -42,6 +42,7 @@ export function actionJson(a: Action): Record<string, unknown> {
     return doc;
   }
   if (a.kind === 'handover') return { kind: a.kind, debtor: a.debtor, name: a.name, invoices: a.invoices, amount_cents: a.amountCents, reason: a.reason };
+  if (a.kind === 'call') return { kind: a.kind, debtor: a.debtor, name: a.name, stage: a.stage, invoices: a.invoices, amount_cents: a.amountCents, phone: a.phone, reason: a.reason };
   return { kind: a.kind, debtor: a.debtor, name: a.name, invoice: a.invoice, code: a.code, reason: a.reason };
 }
 
@@ -56,6 +57,7 @@ export function planJson(plan: Plan): Record<string, unknown>[] {
 export class PlanPrinter {
   private readonly letters: string[][] = [];
   private readonly handovers: string[][] = [];
+  private readonly calls: string[][] = [];
   private readonly skips: string[] = [];
   private skipCount = 0;
 
@@ -65,6 +67,8 @@ export class PlanPrinter {
     if (this.ctx.out.json) return;
     if (a.kind === 'letter') {
       this.letters.push([a.debtor, truncate(a.name, 28), a.stage, truncate(a.invoices.join(', '), 30), formatEuro(a.amountCents), a.channels.join('+'), a.costsCents === null ? '' : formatEuro(a.costsCents)]);
+    } else if (a.kind === 'call') {
+      this.calls.push([a.debtor, truncate(a.name, 28), a.stage, truncate(a.invoices.join(', '), 30), formatEuro(a.amountCents), a.phone === null ? '(no phone number)' : a.phone.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')]);
     } else if (a.kind === 'handover') {
       this.handovers.push([a.debtor, truncate(a.name, 28), truncate(a.invoices.join(', '), 40), formatEuro(a.amountCents)]);
     } else {
@@ -79,6 +83,10 @@ export class PlanPrinter {
     if (this.letters.length > 0) {
       out.data(`${today}: ${this.letters.length} letter${this.letters.length === 1 ? '' : 's'} ${verb}:`);
       out.data(out.table(['debtor', 'name', 'stage', 'invoices', 'amount', 'channels', 'costs stated'], this.letters, [4, 6]));
+    }
+    if (this.calls.length > 0) {
+      out.data(`\non the call list (${this.calls.length}; \`pre-incasso calls\`):`);
+      out.data(out.table(['debtor', 'name', 'stage', 'invoices', 'amount', 'phone'], this.calls, [4]));
     }
     if (this.handovers.length > 0) {
       out.data(`\nready for handover to the incassobureau (${this.handovers.length}):`);
@@ -96,6 +104,29 @@ export function printPlan(ctx: Context, plan: Plan, verb: string): void {
   const printer = new PlanPrinter(ctx);
   for (const a of plan.actions) printer.add(a);
   printer.print(plan.today, verb);
+}
+
+type AgreementEvent = import('../../workflows/arrangements.js').AgreementEvent;
+
+function agreementEventJson(e: AgreementEvent): Record<string, unknown> {
+  const { kind, ...rest } = e;
+  const snake: Record<string, unknown> = { kind };
+  for (const [k, v] of Object.entries(rest)) snake[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+  return snake;
+}
+
+/** What the run did about arrangements and promises, before the dunning plan. */
+function printAgreements(ctx: Context, events: AgreementEvent[], dryRun: boolean): void {
+  const recorded = dryRun ? 'would be recorded' : 'recorded';
+  const letterName = { confirmation: 'confirmation', before: 'reminder', missed: 'missed-instalment reminder' } as const;
+  for (const e of events) {
+    if (e.kind === 'arrangement_letter') ctx.out.data(`arrangement #${e.arrangement} (${e.debtor}): ${letterName[e.letter]} ${recorded} for instalment ${e.instalment}, ${formatEuro(e.amountCents)} due ${e.dueDate}`);
+    else if (e.kind === 'arrangement_postponed') ctx.out.data(`arrangement #${e.arrangement} (${e.debtor}): ${e.reason}`);
+    else if (e.kind === 'arrangement_completed') ctx.out.data(`arrangement #${e.arrangement} (${e.debtor}) completed: ${e.reason}`);
+    else if (e.kind === 'arrangement_broken') ctx.out.data(`arrangement #${e.arrangement} (${e.debtor}) broken on ${e.on}: ${e.reason}`);
+    else ctx.out.data(`promise #${e.promise} (${e.debtor}): ${e.reason}`);
+  }
+  if (events.length > 0) ctx.out.data('');
 }
 
 function truncate(s: string, n: number): string {
@@ -169,6 +200,11 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
   const { checkTemplates } = await import('../../letters/templates.js');
   // Template problems are config problems (exit 3), found before anything is recorded.
   checkTemplates(loaded.templateDirs, loaded.config.stages, ['nl', 'en']);
+  const { checkArrangementTemplates } = await import('./arrangements.js');
+  await checkArrangementTemplates(ctx);
+  const { watchAgreements } = await import('../../workflows/arrangements.js');
+  const { creditorSnapshot } = await import('../../config/policy.js');
+  const watchSettings = { creditor: creditorSnapshot(loaded.config), stageCount: loaded.config.stages.length, remindDaysBefore: loaded.config.arrangements.remindDaysBefore };
   const { policyFromConfig } = await import('../../config/policy.js');
   const { planDebtor, planRun } = await import('../../domain/plan.js');
   const { readDunningSnapshot, applyPlan } = await import('../../ledger/dunning.js');
@@ -181,10 +217,15 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
       why: 'Dunning on old data sends reminders for invoices that were paid meanwhile.',
     });
     const policy = policyFromConfig(loaded.config);
+    // Instalments and promises first: a broken arrangement or promise resumes dunning in this
+    // very run, and an instalment letter takes the debtor's one letter of the day.
+    const watched = watchAgreements(db, watchSettings, ctx.today, { dryRun });
+    printAgreements(ctx, watched.events, dryRun);
+    const agreementsJson = watched.events.map(agreementEventJson);
     if (dryRun) {
       // Streamed: each debtor's actions are printed (or written as JSON) and then forgotten,
       // so previewing a million invoices takes little memory. The same planDebtor as `run`.
-      const stream = ctx.out.streamDocument({ today: ctx.today, dry_run: true }, 'actions');
+      const stream = ctx.out.streamDocument({ today: ctx.today, dry_run: true, agreements: agreementsJson }, 'actions');
       const printer = new PlanPrinter(ctx);
       const { PlanRecorder } = await import('../../workflows/saved-plan.js');
       const recorder = options.savePlan ? new PlanRecorder() : null;
@@ -215,7 +256,7 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
       plan = planRun(readDunningSnapshot(db), policy, ctx.today);
     }
     record.actions = plan.actions;
-    const doc: Record<string, unknown> = { today: plan.today, dry_run: false, actions: planJson(plan) };
+    const doc: Record<string, unknown> = { today: plan.today, dry_run: false, agreements: agreementsJson, actions: planJson(plan) };
     const applied = applyPlan(db, plan);
     doc.run_id = applied.runId;
     record.runId = applied.runId;

@@ -35,9 +35,11 @@ async function statusCommand(ctx: Context): Promise<void> {
     const aging: Record<string, Bucket> = { not_due: { invoices: 0, cents: 0 }, '1_30': { invoices: 0, cents: 0 }, '31_60': { invoices: 0, cents: 0 }, '61_90': { invoices: 0, cents: 0 }, over_90: { invoices: 0, cents: 0 } };
     let unusedCredit = 0;
     let heldCents = 0;
+    let pausedCents = 0;
     let readyInvoices = 0;
     let readyCents = 0;
     let dueToday = 0;
+    let callsToday = 0;
     const bucketOf = (due: string): string => {
       if (due >= ctx.today) return 'not_due';
       const days = daysBetween(due, ctx.today);
@@ -50,11 +52,14 @@ async function statusCommand(ctx: Context): Promise<void> {
           readyInvoices += a.invoices.length;
           readyCents += a.amountCents;
         } else if (a.kind === 'letter') dueToday++;
+        else if (a.kind === 'call') callsToday++;
       }
       unusedCredit += plan.account.unallocatedCreditCents;
       heldCents += plan.account.heldCents;
       for (const c of plan.account.claims) {
         if (c.status !== 'open' || c.kind !== 'invoice' || c.openCents <= 0) continue;
+        // An agreement's pause holds dunning, but it is not a hold: counted apart.
+        if (c.held?.kind) pausedCents += c.openCents;
         totals.n++;
         totals.cents += c.openCents;
         const key = c.stageIndex === null ? 'none' : stages[c.stageIndex]?.id ?? `stage ${c.stageIndex}`;
@@ -92,12 +97,25 @@ async function statusCommand(ctx: Context): Promise<void> {
 
     const { workbenchStatus, printWorkbenchStatus } = await import('../../workflows/workbench-status.js');
     const workbench = workbenchStatus(db);
+    // Agreements with debtors: counts from their tables; what they pause is in the accounts above.
+    const agreed = {
+      arrangements: db.prepare("SELECT count(*) AS n, coalesce(sum(total_cents), 0) AS cents FROM arrangements WHERE status = 'running'").get() as { n: number; cents: number },
+      broken: (db.prepare("SELECT count(*) AS n FROM arrangements WHERE status = 'broken'").get() as { n: number }).n,
+      promises: (db.prepare("SELECT count(*) AS n FROM promises WHERE status = 'open'").get() as { n: number }).n,
+      calls: (db.prepare('SELECT count(*) AS n FROM call_tasks WHERE outcome IS NULL AND date <= ?').get(ctx.today) as { n: number }).n,
+      disputes: (db.prepare('SELECT count(*) AS n FROM disputes WHERE resolved_on IS NULL').get() as { n: number }).n,
+    };
     ctx.out.document({
       ...workbench.json,
       today: ctx.today,
+      arrangements: { running: agreed.arrangements.n, running_cents: agreed.arrangements.cents, broken: agreed.broken },
+      promises_open: agreed.promises,
+      calls_open: agreed.calls,
+      disputes_open: agreed.disputes,
       open_invoices: totals.n,
       open_cents: totals.cents,
-      held_cents: heldCents,
+      held_cents: heldCents - pausedCents,
+      paused_cents: pausedCents,
       unused_credit_cents: -unusedCredit,
       by_stage: byStage,
       aging,
@@ -106,6 +124,7 @@ async function statusCommand(ctx: Context): Promise<void> {
       ready_for_handover: readyInvoices,
       ready_for_handover_cents: readyCents,
       letters_due_today: dueToday,
+      calls_due_today: callsToday,
       handed_over: statusCounts.handed_over ?? 0,
       mail,
       payments_after_handover: afterHandover,
@@ -114,7 +133,8 @@ async function statusCommand(ctx: Context): Promise<void> {
 
     const out = ctx.out;
     out.data(`${loaded.config.creditor.name}: the book on ${ctx.today}`);
-    out.data(`open: ${totals.n} invoices, ${formatEuro(totals.cents)}${heldCents > 0 ? ` (of which ${formatEuro(heldCents)} on hold)` : ''}${unusedCredit < 0 ? `; unused credit notes ${formatEuro(-unusedCredit)}` : ''}`);
+    const held = [heldCents - pausedCents > 0 ? `${formatEuro(heldCents - pausedCents)} on hold` : '', pausedCents > 0 ? `${formatEuro(pausedCents)} paused by arrangements, promises or calls` : ''].filter((x) => x !== '');
+    out.data(`open: ${totals.n} invoices, ${formatEuro(totals.cents)}${held.length > 0 ? ` (of which ${held.join(', ')})` : ''}${unusedCredit < 0 ? `; unused credit notes ${formatEuro(-unusedCredit)}` : ''}`);
     out.data('');
     out.data(out.table(['stage', 'invoices', 'open'], Object.entries(byStage).map(([k, v]) => [k === 'none' ? '(no letter yet)' : k, String(v.invoices), formatEuro(v.cents)]), [1, 2]));
     out.data('');
@@ -122,7 +142,8 @@ async function statusCommand(ctx: Context): Promise<void> {
     out.data(out.table(['past due', 'invoices', 'open'], Object.entries(aging).map(([k, v]) => [agingLabel[k]!, String(v.invoices), formatEuro(v.cents)]), [1, 2]));
     out.data('');
     out.data(`on hold: ${holds.n}${holds.disputes ? ` (${holds.disputes} disputed)` : ''}`);
-    out.data(`letters due today: ${dueToday}`);
+    out.data(`payment arrangements running: ${agreed.arrangements.n} (${formatEuro(agreed.arrangements.cents)})${agreed.broken ? `, ${agreed.broken} broken` : ''}; promises open: ${agreed.promises}; calls to make: ${agreed.calls}; open disputes: ${agreed.disputes}`);
+    out.data(`letters due today: ${dueToday}${callsToday > 0 ? `; debtors for the call list today: ${callsToday}` : ''}`);
     out.data(`ready for handover: ${readyInvoices} invoices, ${formatEuro(readyCents)}`);
     if (statusCounts.handed_over) out.data(`handed over: ${statusCounts.handed_over} invoices`);
     const mailLine = Object.entries(mail).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k === 'queued' ? 'waiting to be sent' : k}`).join(', ');

@@ -34,7 +34,8 @@ async function initTemplates(ctx: Context, _args: string[], options: { dir?: str
 async function checkTemplatesCommand(ctx: Context): Promise<void> {
   const loaded = await ctx.config();
   const { checkTemplates } = await import('../../letters/templates.js');
-  const result = checkTemplates(loaded.templateDirs, loaded.config.stages, ['nl', 'en']);
+  const { ARRANGEMENT_TEMPLATES } = await import('../../letters/templates.js');
+  const result = checkTemplates(loaded.templateDirs, [...loaded.config.stages, ...ARRANGEMENT_TEMPLATES], ['nl', 'en']);
   ctx.out.document({ ok: true, checked: result.checked });
   ctx.out.data(`${result.checked.length} template uses checked: all fine.`);
 }

@@ -1,0 +1,39 @@
+// The validated-config cache must never hand back a config validated by an older schema: a new
+// key with a default (here `arrangements`) would be missing, and the command would crash on it.
+import { describe, it, expect, afterAll } from 'vitest';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('config cache', () => {
+  it('a cache entry written by another schema of the same version is not used', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrangements-cfg-'));
+    dirs.push(dir);
+    const config = JSON.parse(fs.readFileSync(new URL('../../examples/pre-incasso.config.json', import.meta.url), 'utf8'));
+    delete config.$schema;
+    delete config.mail;
+    const text = JSON.stringify(config);
+    const file = path.join(dir, 'pre-incasso.config.json');
+    fs.writeFileSync(file, text);
+    const cacheHome = path.join(dir, 'cache');
+    // What a build with an older schema (same package version) validated and remembered.
+    const version = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const oldKey = createHash('sha256').update(`${version}\0${text}`).digest('hex');
+    fs.mkdirSync(path.join(cacheHome, 'pre-incasso'), { recursive: true });
+    const stale = { ...config, ledger: 'pre-incasso.db', stages: config.stages };
+    fs.writeFileSync(path.join(cacheHome, 'pre-incasso', `config-${oldKey}.json`), JSON.stringify(stale));
+
+    const loaded = await loadConfig(file, { XDG_CACHE_HOME: cacheHome });
+    expect(loaded.config.arrangements).toEqual({ remindDaysBefore: 5, graceDays: 7, callPauseDays: 14 });
+    // And the fresh entry is used the next time.
+    const again = await loadConfig(file, { XDG_CACHE_HOME: cacheHome });
+    expect(again.config.arrangements.graceDays).toBe(7);
+  });
+});
