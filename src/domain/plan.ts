@@ -4,7 +4,11 @@
 import { addDays as addDaysExact, maxDate, type IsoDate } from './dates.js';
 import { collectionCosts } from './bik-costs.js';
 import { formatEuro } from './money.js';
-import { fourteenDayTerm } from './terms.js';
+import { fourteenDayTerm, termAfterDelivery } from './terms.js';
+import type { Law } from './law.js';
+import type { StageTerm } from './verzuim.js';
+import { limitationDate, limitationKindOf, type ConsumerClaims } from './limitation.js';
+import { stackingWarning } from './stacking.js';
 import { isPlausibleEmail } from './identifiers.js';
 import { letterReference } from './payment-reference.js';
 import type { Channel, CreditorSnapshot, DebtorSnapshot, LetterData, LetterInvoiceLine } from './letter.js';
@@ -21,6 +25,16 @@ export interface Policy {
   handoverAfter: number;
   minimumCents: number;
   creditor: CreditorSnapshot;
+  /** The law tables in force (delivery presumption, holidays, rates). */
+  law: Law;
+  /** Each stage's stated term (verzuim.ts: stageTerms), same order as `stages`. */
+  terms: readonly StageTerm[];
+  /** false: the consumer final letter states the costs with 21% VAT (BIK art. 2 lid 3). */
+  canDeductVat: boolean;
+  /** What the creditor sells to consumers: decides 7:28 (goods, 2 years) or 3:307 (5 years). */
+  consumerClaims: ConsumerClaims;
+  /** Send consumer final letters with costs for claims past limitation anyway (--include-time-barred). */
+  includeTimeBarred?: boolean;
 }
 
 export interface PlanInvoice {
@@ -36,6 +50,8 @@ export interface PlanInvoice {
   stageDate: IsoDate | null;
   /** Channels of that letter (decides the delivery presumption of a final letter). */
   stageChannels: Channel[] | null;
+  /** Per-invoice override of defaults.consumerClaims (import column consumer_claim). */
+  consumerClaims?: ConsumerClaims | null;
 }
 
 export interface PlanHold {
@@ -52,9 +68,13 @@ export interface PlanDebtorInput {
   holds: PlanHold[];
   /** Date of the newest letter already recorded for this debtor; null or absent when none. */
   lastLetterDate?: IsoDate | null;
+  /** Dates of the consumer final letters (veertiendagenbrieven) already recorded for this debtor. */
+  finalLetterDates?: IsoDate[];
+  /** Dates of every written reminder recorded per invoice: each interrupts limitation (3:317 BW). */
+  reminderDates?: Map<string, IsoDate[]>;
 }
 
-export type SkipCode = 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent';
+export type SkipCode = 'time_barred' | 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent';
 
 export interface LetterAction {
   kind: 'letter';
@@ -72,6 +92,8 @@ export interface LetterAction {
   channels: Channel[];
   costsCents: number | null;
   reason: string;
+  /** Legal warnings about this letter (e.g. a second veertiendagenbrief within six months). */
+  warnings?: string[];
   /** What the letter says; absent when the plan was made for a preview ({ letters: false }). */
   letter?: LetterData;
 }
@@ -147,7 +169,7 @@ export function handoverDate(policy: Policy, debtorType: DebtorSnapshot['type'],
   const byConfig = addDays(finalDate, policy.handoverAfter);
   if (debtorType !== 'consumer') return { on: byConfig, termEnd: null };
   // 6:96 lid 6 BW: never before the fourteen days after delivery have run out (HR 2016:2704).
-  const term = fourteenDayTerm(finalDate, finalChannel(channels));
+  const term = fourteenDayTerm(finalDate, finalChannel(channels), policy.law);
   return { on: maxDate(byConfig, term.costsFrom), termEnd: term.termEnd };
 }
 
@@ -209,7 +231,15 @@ export function planDebtor(
     const atFinal = inv.stageIndex !== null && inv.stageIndex >= finalIndex;
     if (atFinal) {
       const { on, termEnd } = handoverDate(policy, debtor.type, inv.stageDate!, inv.stageChannels);
-      const isReady = today >= on;
+      let isReady = today >= on;
+      if (isReady && debtor.type === 'consumer' && policy.includeTimeBarred !== true) {
+        // No handover of a consumer claim past limitation without --include-time-barred (legal-nl.md §6).
+        const until = invoiceLimitationDate(inv, debtor.type, policy, input.reminderDates);
+        if (today > until) {
+          isReady = false;
+          skip('time_barred', `invoice ${inv.number}: time-barred since ${addDays(until, 1)}; not handed over without --include-time-barred`, inv.number);
+        }
+      }
       if (isReady) ready.push(inv);
       else if (today >= addDays(inv.stageDate!, policy.handoverAfter)) waitingTerm.push({ inv, on });
       alsoOpen.push(inv);
@@ -219,7 +249,15 @@ export function planDebtor(
     const nextIndex = inv.stageIndex === null ? 0 : inv.stageIndex + 1;
     const stage = stages[nextIndex]!;
     // First stage counts from the due date, later ones from the letter that moved the invoice.
-    const on = inv.stageIndex === null ? addDays(inv.dueDate, stage.after) : addDays(inv.stageDate!, stage.after);
+    let on = inv.stageIndex === null ? addDays(inv.dueDate, stage.after) : addDays(inv.stageDate!, stage.after);
+    // The next letter never goes out before the previous letter's stated term has ended
+    // (presumed delivery + term, Atw): otherwise it would contradict it (and, after an
+    // ingebrekestelling, precede verzuim, 6:82 BW).
+    const prevTerm = inv.stageIndex === null ? undefined : policy.terms[inv.stageIndex];
+    if (prevTerm && inv.stageDate) {
+      const ended = termAfterDelivery(inv.stageDate, finalChannel(inv.stageChannels), prevTerm.termDays, policy.law).costsFrom;
+      if (ended > on) on = ended;
+    }
     const isDue = today >= on;
     if (isDue) due.push({ inv, toStage: nextIndex });
     else if (inv.dueDate < today) alsoOpen.push(inv);
@@ -282,6 +320,18 @@ export function planDebtor(
     return { actions, assessments, netOpenCents: netOpen, debtorHold };
   }
 
+  if (debtor.type === 'consumer' && policy.includeTimeBarred !== true) {
+    // A consumer claim past limitation gets no letter with costs (7:28 / 3:307 BW; legal-nl.md §6).
+    const barred = due.filter((d) => d.toStage === finalIndex && today > invoiceLimitationDate(d.inv, debtor.type, policy, input.reminderDates));
+    if (barred.length > 0) {
+      for (const b of barred) {
+        skip('time_barred', `invoice ${b.inv.number}: time-barred since ${addDays(invoiceLimitationDate(b.inv, debtor.type, policy, input.reminderDates), 1)} (${limitationKindOf(debtor.type, b.inv.consumerClaims ?? policy.consumerClaims) === 'consumer-sale' ? 'art. 7:28 BW' : 'art. 3:307 BW'}); no letter with costs without --include-time-barred`, b.inv.number);
+      }
+      const barredSet = new Set(barred.map((b) => b.inv));
+      for (let i = due.length - 1; i >= 0; i--) if (barredSet.has(due[i]!.inv)) due.splice(i, 1);
+      if (due.length === 0) return { actions, assessments, netOpenCents: netOpen, debtorHold };
+    }
+  }
   const letterStage = Math.max(...due.map((d) => d.toStage));
   const stage = stages[letterStage]!;
   const hasEmail = debtor.email !== null && isPlausibleEmail(debtor.email);
@@ -293,7 +343,14 @@ export function planDebtor(
   // The veertiendagenbrief states the BIK costs over the summed principal of the claims it
   // demands (6:96 lid 6-7 BW); a credit note of the debtor lowers that principal.
   const finalPrincipal = Math.min(dueCents, due.filter((d) => d.toStage === finalIndex).reduce((s, d) => s + d.inv.openCents, 0));
-  const costsCents = finalLetter && debtor.type === 'consumer' && finalPrincipal > 0 ? collectionCosts(finalPrincipal) : null;
+  const costsCents = finalLetter && debtor.type === 'consumer' && finalPrincipal > 0 ? collectionCosts(finalPrincipal, { vat: !policy.canDeductVat }) : null;
+  // BIK art. 2 lid 3: the uplift is stated with the amount without VAT and the declaration.
+  const costsExclVatCents = costsCents !== null && !policy.canDeductVat ? collectionCosts(finalPrincipal) : null;
+  const warnings: string[] = [];
+  if (finalLetter && debtor.type === 'consumer') {
+    const w = stackingWarning(input.finalLetterDates ?? [], today);
+    if (w) warnings.push(w);
+  }
 
   // A preview (dry run, status) does not need what the letter says: building it for every
   // debtor is most of the memory a plan of a million invoices would take.
@@ -319,7 +376,10 @@ export function planDebtor(
       totalOpenCents: totalOpen,
       paymentReference: single ?? letterReference(debtor.number, Number(today.replaceAll('-', ''))),
       costsCents,
-      termDays: 14,
+      termDays: policy.terms[letterStage]?.termDays ?? 14,
+      ...(policy.terms[letterStage]?.ingebrekestelling && debtor.type === 'consumer' ? { ingebrekestelling: true } : {}),
+      ...(costsExclVatCents !== null ? { costsExclVatCents } : {}),
+      earlierLetters: due.some((d) => d.inv.stageIndex !== null),
     };
   }
   const reasonParts = due.map((d) =>
@@ -340,10 +400,17 @@ export function planDebtor(
     amountCents: dueCents,
     channels,
     costsCents,
+    ...(warnings.length > 0 ? { warnings } : {}),
     reason: `${reasonParts.join('; ')}${hasEmail || !stage.channels.includes('email') ? '' : '; no valid e-mail address: by post instead'}`,
     ...(letter ? { letter } : {}),
   });
   return { actions, assessments, netOpenCents: netOpen, debtorHold };
+}
+
+/** The last day of an invoice's limitation period, counting the written reminders the ledger holds. */
+export function invoiceLimitationDate(inv: PlanInvoice, type: DebtorSnapshot['type'], policy: Pick<Policy, 'consumerClaims'>, reminders?: Map<string, IsoDate[]>): IsoDate {
+  const dates = [...(reminders?.get(inv.number) ?? []), ...(inv.stageDate ? [inv.stageDate] : [])];
+  return limitationDate(inv.dueDate, limitationKindOf(type, inv.consumerClaims ?? policy.consumerClaims), dates);
 }
 
 function line(inv: PlanInvoice, role: LetterInvoiceLine['role']): LetterInvoiceLine {

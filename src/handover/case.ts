@@ -9,6 +9,9 @@ import { formatDotDecimal } from '../domain/money.js';
 import { collectionCosts } from '../domain/bik-costs.js';
 import { statutoryInterest, type DayCount, type InterestPeriod } from '../domain/interest.js';
 import { fourteenDayTerm, type DeliveryChannel } from '../domain/terms.js';
+import type { Law } from '../domain/law.js';
+import { limitationDate, limitationKindOf, type ConsumerClaims } from '../domain/limitation.js';
+import { verzuimStart } from '../domain/verzuim.js';
 import type { Channel, CreditorSnapshot, DebtorType, Language } from '../domain/letter.js';
 
 export const HANDOVER_SCHEMA_VERSION = 1;
@@ -100,6 +103,20 @@ export interface HandoverInput {
   /** True when the letters' PDFs travel with the document (the ZIP): `file` names them. */
   letterFiles: boolean;
   cases: CaseInput[];
+  /** The law in force and the creditor's legal settings (issue 17). */
+  legal: HandoverLegal;
+}
+
+export interface HandoverLegal {
+  law: Law;
+  consumerClaims: ConsumerClaims;
+  canDeductVat: boolean;
+  /** Consumer claims: the stage index of the ingebrekestelling (payment term not fatal), else null. */
+  ingebrekestellingStage: number | null;
+  /** Its stated term in days. */
+  ingebrekestellingTermDays: number;
+  /** Claims past limitation were included on purpose (--include-time-barred). */
+  includeTimeBarred: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,6 +171,9 @@ export interface ClaimJson {
   final_letter_date: IsoDate | null;
   /** Null for a credit note: it bears no interest. */
   interest: ClaimInterestJson | null;
+  /** Last day before the debtor may invoke limitation (3:307 / 7:28 BW), the tool's written reminders counted (3:317). */
+  limitation_date: IsoDate | null;
+  limitation_basis: 'art. 7:28 BW' | 'art. 3:307 BW' | null;
 }
 
 export interface PaymentJson {
@@ -187,6 +207,8 @@ export interface VeertiendagenbriefJson {
   /** The channel the delivery presumption is computed for: post when it went by post. */
   delivery_channel: DeliveryChannel;
   dispatched: IsoDate;
+  /** How `dispatched` is known: the e-mail's sending day, or the letter date presumed as posting day (no posting recorded). */
+  dispatch_basis: 'email_sent' | 'letter_date_presumed';
   presumed_delivery: IsoDate;
   term_start: IsoDate;
   term_end: IsoDate;
@@ -211,7 +233,11 @@ export interface CollectionCostsJson {
   /** What the case claims: consumer min(stated, computed); business the computed amount. */
   claimed_cents: number;
   claimed: string;
-  vat_included: false;
+  /** BIK art. 2 lid 3: the creditor cannot deduct VAT and the veertiendagenbrief declared the 21% uplift. */
+  vat_included: boolean;
+  /** The claimed amount without the VAT uplift (equal to claimed when vat_included is false). */
+  claimed_excl_vat_cents: number;
+  claimed_excl_vat: string;
 }
 
 export interface CaseTotalsJson {
@@ -309,7 +335,7 @@ export type VeertiendagenbriefCheck =
  * outbox as sent), and the fourteen days after presumed delivery (Atw applied) must be over.
  * An e-mail that left later than the letter date (a retry) starts the term from that later day.
  */
-export function checkVeertiendagenbrief(letter: CaseLetterInput | null, exportDate: IsoDate): VeertiendagenbriefCheck {
+export function checkVeertiendagenbrief(letter: CaseLetterInput | null, exportDate: IsoDate, law: Law): VeertiendagenbriefCheck {
   if (!letter) return { ok: false, reason: 'no final letter was recorded for it' };
   if (!letter.final) return { ok: false, reason: `its last letter (${letter.stageId}, ${letter.date}) is not the final letter` };
   if (letter.costsCents === null) {
@@ -323,7 +349,7 @@ export function checkVeertiendagenbrief(letter: CaseLetterInput | null, exportDa
     }
     if (letter.emailSentDate !== null && letter.emailSentDate > dispatched) dispatched = letter.emailSentDate;
   }
-  const term = fourteenDayTerm(dispatched, channel);
+  const term = fourteenDayTerm(dispatched, channel, law);
   if (term.costsFrom > exportDate) {
     return { ok: false, reason: `the fourteen-day term of the veertiendagenbrief of ${letter.date} ends on ${term.termEnd}` };
   }
@@ -385,6 +411,15 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     let interest: ClaimInterestJson | null = null;
     let result: ReturnType<typeof statutoryInterest> | null = null;
     let creditApplied = 0;
+    // Interest runs from verzuim (6:119 BW): for a consumer without a fatal payment term, from the
+    // day after the ingebrekestelling's term ended (6:82 BW; verzuim.ts).
+    let interestStart = addDays(inv.dueDate, 1);
+    if (!credit && consumer && ctx.legal.ingebrekestellingStage !== null) {
+      const ig = input.letters.find((l) => l.stageIndex === ctx.legal.ingebrekestellingStage && l.invoices.includes(inv.number));
+      const start = ig ? verzuimStart(inv.dueDate, false, { sent: ig.date, channel: deliveryChannel(ig.channels), termDays: ctx.legal.ingebrekestellingTermDays }, ctx.legal.law) : null;
+      if (start) interestStart = start;
+      else warnings.add(`Invoice ${inv.number}: no ingebrekestelling recorded; interest is counted from the due date, which assumes the payment term was fatal (art. 6:83 BW).`);
+    }
     if (!credit) {
       // Interest on the open amount from the day after the due date through the export date
       // (6:119 / 6:119a BW). Conservative: interest the paid part earned while it was late is not
@@ -395,9 +430,10 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
         result = statutoryInterest({
           principalCents: inv.openCents - creditApplied,
           type: consumer ? 'consumer' : 'business',
-          dueDate: inv.dueDate,
+          dueDate: addDays(interestStart, -1),
           until: ctx.exportDate,
           dayCount: ctx.dayCount,
+          rates: ctx.legal.law.rates,
         });
       } catch (error) {
         // A due date before the rate table starts: hand over the claim, leave the interest to the agency.
@@ -408,7 +444,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     if (result) {
       interest = {
         basis: consumer ? '6:119 BW' : '6:119a BW',
-        from: addDays(inv.dueDate, 1),
+        from: interestStart,
         until: ctx.exportDate,
         day_count: ctx.dayCount,
         credit_applied_cents: creditApplied,
@@ -420,6 +456,16 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
       };
     }
     const paid = inv.amountCents - inv.openCents;
+    let limitation: IsoDate | null = null;
+    const kind = limitationKindOf(debtor.type, ctx.legal.consumerClaims);
+    if (!credit) {
+      // Every written letter of the tool that demanded this invoice interrupts limitation (3:317 BW).
+      const reminders = input.letters.filter((l) => l.invoices.includes(inv.number)).map((l) => l.date);
+      limitation = limitationDate(inv.dueDate, kind, reminders);
+      if (ctx.exportDate > limitation) {
+        warnings.add(`Invoice ${inv.number} is time-barred since ${addDays(limitation, 1)} if the debtor invokes it (${kind === 'consumer-sale' ? 'art. 7:28 BW' : 'art. 3:307 BW'}); it was included ${ctx.legal.includeTimeBarred ? 'on purpose (--include-time-barred)' : 'as a business claim'}.`);
+      }
+    }
     return {
       invoice_number: inv.number,
       kind: credit ? 'credit_note' : 'invoice',
@@ -432,6 +478,8 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
       payment_reference: inv.reference,
       final_letter_date: finalLetter?.final ? finalLetter.date : null,
       interest,
+      limitation_date: limitation,
+      limitation_basis: limitation === null ? null : kind === 'consumer-sale' ? 'art. 7:28 BW' : 'art. 3:307 BW',
     };
   });
 
@@ -464,7 +512,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     const finalIds = [...new Set(invoices.filter((i) => i.openCents > 0 && i.stageLetterId !== null).map((i) => i.stageLetterId!))];
     for (const id of finalIds) {
       const letter = lettersById.get(id)!;
-      const check = checkVeertiendagenbrief(letter ?? null, ctx.exportDate);
+      const check = checkVeertiendagenbrief(letter ?? null, ctx.exportDate, ctx.legal.law);
       // The shell selects only claims that pass this check; a failure here is a bug, not input.
       if (!check.ok) throw new Error(`case ${debtor.number}: ${check.reason}`);
       veertiendagenbrieven.push({
@@ -472,6 +520,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
         stage: letter.stageId,
         delivery_channel: check.channel,
         dispatched: check.dispatched,
+        dispatch_basis: check.channel === 'email' ? 'email_sent' : 'letter_date_presumed',
         presumed_delivery: check.term.delivered,
         term_start: check.term.termStart,
         term_end: check.term.termEnd,
@@ -489,7 +538,10 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
 
   // BIK over the summed open principal of the case (6:96 lid 7 BW), credit notes netted in.
   const principal = Math.max(0, invoices.reduce((s, i) => s + i.openCents, 0));
-  const computed = collectionCosts(principal);
+  // BIK art. 2 lid 3: with the declared VAT uplift the staffel amount is raised by 21%.
+  const vatIncluded = consumer && !ctx.legal.canDeductVat;
+  const computedExclVat = collectionCosts(principal);
+  const computed = vatIncluded ? collectionCosts(principal, { vat: true }) : computedExclVat;
   let stated: number | null = null;
   let claimed: number;
   if (consumer) {
@@ -506,7 +558,9 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     computed_cents: computed, computed: money(computed),
     stated_cents: stated, stated: moneyOrNull(stated),
     claimed_cents: claimed, claimed: money(claimed),
-    vat_included: false,
+    vat_included: vatIncluded,
+    claimed_excl_vat_cents: vatIncluded ? Math.min(claimed, computedExclVat) : claimed,
+    claimed_excl_vat: money(vatIncluded ? Math.min(claimed, computedExclVat) : claimed),
   };
 
   const open = invoices.reduce((s, i) => s + i.openCents, 0);

@@ -31,6 +31,7 @@ import {
   type CaseInvoiceInput,
   type CaseLetterInput,
   type HandoverDocument,
+  type HandoverLegal,
 } from './case.js';
 import { handoverCsvBytes } from './csv.js';
 import { deterministicZip, sha256Hex, type ZipEntry } from './zip.js';
@@ -206,7 +207,7 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
     if (status !== 'open') refusal = `it is ${status}`;
     else if (active.length > 0) refusal = `it is ${active.some((h) => h.dispute) ? 'disputed' : 'on hold'}: ${active[0]!.reason}`;
     else if (open > 0 && d[1] === 'consumer') {
-      const check = checkVeertiendagenbrief(stageLetterId === null ? null : lettersById.get(stageLetterId) ?? null, today);
+      const check = checkVeertiendagenbrief(stageLetterId === null ? null : lettersById.get(stageLetterId) ?? null, today, settings.policy.law);
       if (!check.ok) refusal = check.reason;
     }
     if (refusal !== null) {
@@ -297,6 +298,19 @@ export interface BuiltBatch {
   warnings: string[];
 }
 
+/** The legal settings of the handover document, from the policy (issue 17). */
+export function handoverLegal(policy: Policy): HandoverLegal {
+  const ig = policy.terms.findIndex((t) => t.ingebrekestelling);
+  return {
+    law: policy.law,
+    consumerClaims: policy.consumerClaims,
+    canDeductVat: policy.canDeductVat,
+    ingebrekestellingStage: ig >= 0 ? ig : null,
+    ingebrekestellingTermDays: ig >= 0 ? policy.terms[ig]!.termDays : 0,
+    includeTimeBarred: policy.includeTimeBarred === true,
+  };
+}
+
 /** The file's bytes for a batch: handover.json, handover.csv, or the ZIP with both and the PDFs. */
 export function buildBatchContent(selection: Selection & { letters: Map<number, Buffer | null> }, settings: HandoverSettings, batch: number): BuiltBatch {
   const built = buildHandover({
@@ -308,6 +322,7 @@ export function buildBatchContent(selection: Selection & { letters: Map<number, 
     includeNotes: settings.includeNotes,
     letterFiles: settings.format === 'zip',
     cases: selection.cases,
+    legal: handoverLegal(settings.policy),
   });
   const { document } = built;
   // One line per distinct warning, naming the debtors it concerns (the rate-table warning is

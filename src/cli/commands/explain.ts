@@ -40,7 +40,7 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
       throw new AppError('not_found', `No debtor "${debtorNumber}" in the ledger.`, { hint: 'Debtor numbers are the relation codes of the bookkeeping; `pre-incasso status` lists the book.' });
     }
     const input = [...readDunningSnapshot(db, { debtor: debtorNumber })][0];
-    const policy = policyFromConfig(loaded.config);
+    const policy = policyFromConfig(loaded.config, loaded.law, ctx.today);
     const result = input
       ? planDebtor(input, policy, ctx.today)
       : { actions: [], assessments: [], netOpenCents: 0, debtorHold: null };

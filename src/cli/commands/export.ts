@@ -68,7 +68,7 @@ async function exportCommand(ctx: Context, _args: string[], options: ExportOptio
   const loaded = await ctx.config();
   const { policyFromConfig } = await import('../../config/policy.js');
   const settings = {
-    policy: policyFromConfig(loaded.config),
+    policy: policyFromConfig(loaded.config, loaded.law, ctx.today),
     dayCount: loaded.config.interest.dayCount,
     today: ctx.today,
     format,

@@ -111,7 +111,7 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
       allowStale: options.allowStale === true,
       why: 'Dunning on old data sends reminders for invoices that were paid meanwhile.',
     });
-    const policy = policyFromConfig(loaded.config);
+    const policy = policyFromConfig(loaded.config, loaded.law, ctx.today);
     if (dryRun) {
       // Streamed: each debtor's actions are printed (or written as JSON) and then forgotten,
       // so previewing a million invoices takes little memory. The same planDebtor as `run`.

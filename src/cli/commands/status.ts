@@ -70,7 +70,7 @@ async function statusCommand(ctx: Context): Promise<void> {
     const { policyFromConfig } = await import('../../config/policy.js');
     const { planRun } = await import('../../domain/plan.js');
     const { readDunningSnapshot } = await import('../../ledger/dunning.js');
-    const plan = planRun(readDunningSnapshot(db), policyFromConfig(loaded.config), ctx.today, { letters: false });
+    const plan = planRun(readDunningSnapshot(db), policyFromConfig(loaded.config, loaded.law, ctx.today), ctx.today, { letters: false });
     const ready = plan.actions.filter((a) => a.kind === 'handover');
     const readyInvoices = ready.reduce((s, a) => s + (a.kind === 'handover' ? a.invoices.length : 0), 0);
     const readyCents = ready.reduce((s, a) => s + (a.kind === 'handover' ? a.amountCents : 0), 0);
