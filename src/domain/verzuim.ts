@@ -47,15 +47,28 @@ const WINDOW_DAYS = 2 * 366;
  * The most calendar days from sending to the last day of a `termDays` term, over every sending
  * day in the window from `today`: delivery presumption, rest days and Atw extension included.
  */
+const spanCache = new WeakMap<TermLaw, Map<string, number>>();
+
 export function worstTermSpan(termDays: number, channels: readonly DeliveryChannel[], law: TermLaw, today: IsoDate): number {
+  // The window starts on the first of today's month, so a daily run reuses the month's answer.
+  const from = `${today.slice(0, 7)}-01`;
+  const key = `${from}|${termDays}|${[...channels].sort().join('+')}`;
+  let cache = spanCache.get(law);
+  if (!cache) {
+    cache = new Map();
+    spanCache.set(law, cache);
+  }
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
   let worst = 0;
   for (let i = 0; i < WINDOW_DAYS; i++) {
-    const sent = addDays(today, i);
+    const sent = addDays(from, i);
     for (const channel of channels) {
       const span = daysBetween(sent, termAfterDelivery(sent, channel, termDays, law).termEnd);
       if (span > worst) worst = span;
     }
   }
+  cache.set(key, worst);
   return worst;
 }
 

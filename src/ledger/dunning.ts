@@ -48,10 +48,22 @@ function readLastLetterDates(db: Db, debtor?: string): Map<string, string> {
   return new Map(rows);
 }
 
+/** The dates of each consumer's veertiendagenbrieven (final letters stating costs), for the stacking warning. */
+function readFinalLetterDates(db: Db, debtor?: string): Map<string, string[]> {
+  const rows = db
+    .prepare(`SELECT debtor_number, date FROM letters WHERE final = 1 AND costs_cents IS NOT NULL ${debtor ? 'AND debtor_number = ?' : ''} ORDER BY date`)
+    .raw()
+    .all(...(debtor ? [debtor] : [])) as [string, string][];
+  const map = new Map<string, string[]>();
+  for (const [d, date] of rows) map.set(d, [...(map.get(d) ?? []), date]);
+  return map;
+}
+
 /** Every debtor with open invoices, streamed in debtor-number order. */
 export function* readDunningSnapshot(db: Db, options: { debtor?: string } = {}): Generator<PlanDebtorInput> {
   const holds = readHolds(db, options.debtor);
   const lastLetters = readLastLetterDates(db, options.debtor);
+  const finalLetters = readFinalLetterDates(db, options.debtor);
   const sql = SNAPSHOT_SQL.replace('%FILTER%', options.debtor ? 'AND i.debtor_number = ?' : '');
   const iter = db.prepare(sql).raw().iterate(...(options.debtor ? [options.debtor] : [])) as IterableIterator<Row>;
   let current: PlanDebtorInput | null = null;
@@ -62,7 +74,7 @@ export function* readDunningSnapshot(db: Db, options: { debtor?: string } = {}):
         number: r[0], name: r[1], type: r[2], contactPerson: r[3], email: r[4], phone: r[5],
         address: { street: r[6], postcode: r[7], city: r[8], country: r[9] }, language: r[10],
       };
-      current = { debtor, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null };
+      current = { debtor, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null, finalLetterDates: finalLetters.get(r[0]) ?? [] };
     }
     const invoice: PlanInvoice = {
       number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],

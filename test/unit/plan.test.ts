@@ -1,6 +1,7 @@
 // The dunning engine (SPEC §6) as a credit manager would describe it: named scenarios over small
 // builders, no database. Each invoice moves one step per letter; the letter is at the highest
 // stage due; the consumer's final letter states the BIK costs over what moves to the final stage.
+import { legalPolicy } from '../helpers/law.js';
 import { describe, it, expect } from 'vitest';
 import {
   handoverDate,
@@ -34,16 +35,19 @@ const CREDITOR: CreditorSnapshot = {
 const STAGES = ['herinnering', 'aanmaning', 'laatste-herinnering'] as const;
 type StageId = (typeof STAGES)[number];
 
+const PLAN_STAGES: Policy['stages'] = [
+  { id: 'herinnering', after: 7, channels: ['email'], final: false },
+  { id: 'aanmaning', after: 14, channels: ['email'], final: false },
+  { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
+];
+
 function policy(over: Partial<Omit<Policy, 'creditor' | 'stages'>> = {}): Policy {
   return {
-    stages: [
-      { id: 'herinnering', after: 7, channels: ['email'], final: false },
-      { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-      { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-    ],
+    stages: PLAN_STAGES,
     handoverAfter: 21,
     minimumCents: 1000,
     creditor: CREDITOR,
+    ...legalPolicy(PLAN_STAGES),
     ...over,
   };
 }
