@@ -219,10 +219,12 @@ describe('export: a consumer claim whose fourteen-day term has not ended', () =>
   });
 
   it('the day after the term the consumers go, in batch 2', () => {
-    day(dir, '2026-11-06', false);
-    const r = ok(cli(dir, ['export', '--out', 'o', '--today', '2026-11-06', '--json']), 'export').json();
+    // Posted Tue 20 Oct 2026, after the 2-day postal norm of 1 July 2026: delivered Fri 23 Oct
+    // (law/delivery.json), the term ends Fri 6 Nov, the claims go on Sat 7 Nov.
+    day(dir, '2026-11-07', false);
+    const r = ok(cli(dir, ['export', '--out', 'o', '--today', '2026-11-07', '--json']), 'export').json();
     expect(r.batch).toBe(2);
     expect(r.cases.map((c: any) => c.debtor)).toEqual(['C001', 'C002']);
-    expect(path.basename(r.file)).toBe('handover-2026-11-06-2.zip');
+    expect(path.basename(r.file)).toBe('handover-2026-11-07-2.zip');
   });
 });
