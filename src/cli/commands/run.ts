@@ -107,6 +107,8 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
   const { readDunningSnapshot, applyPlan } = await import('../../ledger/dunning.js');
   const { requireFreshData } = await import('../freshness.js');
   const dryRun = options.dryRun === true;
+  // Stage terms against the spacing: a config problem (exit 3), found before the ledger is opened.
+    const policy = { ...policyFromConfig(loaded.config, loaded.law, ctx.today), includeTimeBarred: options.includeTimeBarred === true };
   const ledger = await ctx.openLedger({ readonly: dryRun });
   try {
     const db = ledger.db;
@@ -114,7 +116,6 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
       allowStale: options.allowStale === true,
       why: 'Dunning on old data sends reminders for invoices that were paid meanwhile.',
     });
-    const policy = { ...policyFromConfig(loaded.config, loaded.law, ctx.today), includeTimeBarred: options.includeTimeBarred === true };
     if (options.includeTimeBarred) ctx.out.warn('--include-time-barred: consumer claims past limitation get a letter with costs; the debtor may invoke limitation (art. 3:322 BW).');
     if (dryRun) {
       // Streamed: each debtor's actions are printed (or written as JSON) and then forgotten,
