@@ -4,7 +4,7 @@
 import { addDays as addDaysExact, maxDate, type IsoDate } from './dates.js';
 import { collectionCosts } from './bik-costs.js';
 import { formatEuro } from './money.js';
-import { fourteenDayTerm, termAfterDelivery } from './terms.js';
+import { dispatchDate, fourteenDayTerm, termAfterDelivery } from './terms.js';
 import type { Law } from './law.js';
 import type { StageTerm } from './verzuim.js';
 import { limitationDate, limitationKindOf, type ConsumerClaims } from './limitation.js';
@@ -50,6 +50,8 @@ export interface PlanInvoice {
   stageDate: IsoDate | null;
   /** Channels of that letter (decides the delivery presumption of a final letter). */
   stageChannels: Channel[] | null;
+  /** Day that letter was handed to the post (`letters --posted`); terms count from the later of it and stageDate. */
+  stagePostedOn?: IsoDate | null;
   /** Per-invoice override of defaults.consumerClaims (import column consumer_claim). */
   consumerClaims?: ConsumerClaims | null;
 }
@@ -165,11 +167,12 @@ function finalChannel(channels: Channel[] | null): Channel {
 }
 
 /** The first day a claim whose final letter went out on `date` may be handed over. */
-export function handoverDate(policy: Policy, debtorType: DebtorSnapshot['type'], finalDate: IsoDate, channels: Channel[] | null): { on: IsoDate; termEnd: IsoDate | null } {
+export function handoverDate(policy: Policy, debtorType: DebtorSnapshot['type'], finalDate: IsoDate, channels: Channel[] | null, postedOn?: IsoDate | null): { on: IsoDate; termEnd: IsoDate | null } {
   const byConfig = addDays(finalDate, policy.handoverAfter);
   if (debtorType !== 'consumer') return { on: byConfig, termEnd: null };
   // 6:96 lid 6 BW: never before the fourteen days after delivery have run out (HR 2016:2704).
-  const term = fourteenDayTerm(finalDate, finalChannel(channels), policy.law);
+  const channel = finalChannel(channels);
+  const term = fourteenDayTerm(channel === 'post' ? dispatchDate(finalDate, postedOn) : finalDate, channel, policy.law);
   return { on: maxDate(byConfig, term.costsFrom), termEnd: term.termEnd };
 }
 
@@ -230,7 +233,7 @@ export function planDebtor(
     netOpen += inv.openCents;
     const atFinal = inv.stageIndex !== null && inv.stageIndex >= finalIndex;
     if (atFinal) {
-      const { on, termEnd } = handoverDate(policy, debtor.type, inv.stageDate!, inv.stageChannels);
+      const { on, termEnd } = handoverDate(policy, debtor.type, inv.stageDate!, inv.stageChannels, inv.stagePostedOn);
       let isReady = today >= on;
       if (isReady && debtor.type === 'consumer' && policy.includeTimeBarred !== true) {
         // No handover of a consumer claim past limitation without --include-time-barred (legal-nl.md §6).
@@ -255,7 +258,8 @@ export function planDebtor(
     // ingebrekestelling, precede verzuim, 6:82 BW).
     const prevTerm = inv.stageIndex === null ? undefined : policy.terms[inv.stageIndex];
     if (prevTerm && inv.stageDate) {
-      const ended = termAfterDelivery(inv.stageDate, finalChannel(inv.stageChannels), prevTerm.termDays, policy.law).costsFrom;
+      const ch = finalChannel(inv.stageChannels);
+      const ended = termAfterDelivery(ch === 'post' ? dispatchDate(inv.stageDate, inv.stagePostedOn) : inv.stageDate, ch, prevTerm.termDays, policy.law).costsFrom;
       if (ended > on) on = ended;
     }
     const isDue = today >= on;

@@ -118,6 +118,14 @@ export function termAfterDelivery(sent: IsoDate, channel: DeliveryChannel, termD
   return { sent, channel, delivered, termStart, termEnd, costsFrom: addDays(termEnd, 1) };
 }
 
+/**
+ * The day a letter counts as sent: the later of its date and the day it was handed to the post,
+ * when that was recorded (`letters --posted`). Without a recorded posting the letter date is presumed.
+ */
+export function dispatchDate(letterDate: IsoDate, postedOn: IsoDate | null | undefined): IsoDate {
+  return postedOn && postedOn > letterDate ? postedOn : letterDate;
+}
+
 /** The 14-day term of a veertiendagenbrief sent on `sent` through `channel`. */
 export function fourteenDayTerm(sent: IsoDate, channel: DeliveryChannel, law: TermLaw): FourteenDayTerm {
   return termAfterDelivery(sent, channel, 14, law);

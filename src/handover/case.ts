@@ -8,7 +8,7 @@ import { addDays, type IsoDate } from '../domain/dates.js';
 import { formatDotDecimal } from '../domain/money.js';
 import { collectionCosts } from '../domain/bik-costs.js';
 import { statutoryInterest, type DayCount, type InterestPeriod } from '../domain/interest.js';
-import { fourteenDayTerm, type DeliveryChannel } from '../domain/terms.js';
+import { dispatchDate, fourteenDayTerm, type DeliveryChannel } from '../domain/terms.js';
 import type { Law } from '../domain/law.js';
 import { limitationDate, limitationKindOf, type ConsumerClaims } from '../domain/limitation.js';
 import { verzuimStart } from '../domain/verzuim.js';
@@ -72,6 +72,8 @@ export interface CaseLetterInput {
   emailState: string | null;
   /** Calendar date the e-mail left (Europe/Amsterdam), when it was sent. */
   emailSentDate: IsoDate | null;
+  /** Day the printed letter was handed to the post (`letters --posted`); absent or null when not recorded. */
+  postedOn?: IsoDate | null;
 }
 
 export interface CaseNoteInput {
@@ -208,7 +210,7 @@ export interface VeertiendagenbriefJson {
   delivery_channel: DeliveryChannel;
   dispatched: IsoDate;
   /** How `dispatched` is known: the e-mail's sending day, or the letter date presumed as posting day (no posting recorded). */
-  dispatch_basis: 'email_sent' | 'letter_date_presumed';
+  dispatch_basis: 'email_sent' | 'posting_recorded' | 'letter_date_presumed';
   presumed_delivery: IsoDate;
   term_start: IsoDate;
   term_end: IsoDate;
@@ -342,7 +344,7 @@ export function checkVeertiendagenbrief(letter: CaseLetterInput | null, exportDa
     return { ok: false, reason: `the final letter of ${letter.date} states no collection costs, so it is no veertiendagenbrief` };
   }
   const channel = deliveryChannel(letter.channels);
-  let dispatched = letter.date;
+  let dispatched = channel === 'post' ? dispatchDate(letter.date, letter.postedOn) : letter.date;
   if (channel === 'email') {
     if (letter.emailState !== 'sent') {
       return { ok: false, reason: `the final letter of ${letter.date} went by e-mail only and was not delivered (e-mail ${letter.emailState ?? 'never queued'})` };
@@ -520,7 +522,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
         stage: letter.stageId,
         delivery_channel: check.channel,
         dispatched: check.dispatched,
-        dispatch_basis: check.channel === 'email' ? 'email_sent' : 'letter_date_presumed',
+        dispatch_basis: check.channel === 'email' ? 'email_sent' : letter.postedOn ? 'posting_recorded' : 'letter_date_presumed',
         presumed_delivery: check.term.delivered,
         term_start: check.term.termStart,
         term_end: check.term.termEnd,

@@ -98,7 +98,7 @@ export interface ExportHooks {
 
 type DebtorRow = [string, DebtorType, string, string | null, string | null, string | null, string | null, string, string | null, string | null, Language, string | null, string | null];
 type InvoiceRow = [string, string, string | null, string, number, number, string | null, number | null, string];
-type LetterRow = [number, string, string, string, number, number, string, number, number | null, string | null, Buffer | null, string | null, string | null];
+type LetterRow = [number, string, string, string, number, number, string, number, number | null, string | null, Buffer | null, string | null, string | null, string | null];
 
 const json = (values: Iterable<string | number>): string => JSON.stringify([...values]);
 
@@ -118,8 +118,8 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
   const rows = db
     .prepare(
       `SELECT l.id, l.debtor_number, l.date, l.stage_id, l.stage_index, l.final, l.channels, l.amount_cents, l.costs_cents, l.pdf_sha256,
-              ${withPdf ? 'l.pdf' : 'NULL'}, o.state, o.sent_at
-       FROM letters l LEFT JOIN outbox o ON o.letter_id = l.id
+              ${withPdf ? 'l.pdf' : 'NULL'}, o.state, o.sent_at, p.posted_on
+       FROM letters l LEFT JOIN outbox o ON o.letter_id = l.id LEFT JOIN letter_postings p ON p.letter_id = l.id
        WHERE l.debtor_number IN (SELECT value FROM json_each(?))
        ORDER BY l.debtor_number, l.date, l.id`,
     )
@@ -138,7 +138,7 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
     due.set(letterId, list);
   }
   const map = new Map<string, LetterWithPdf[]>();
-  for (const [id, debtor, date, stageId, stageIndex, final, channels, amount, costs, recordedSha, pdf, state, sentAt] of rows) {
+  for (const [id, debtor, date, stageId, stageIndex, final, channels, amount, costs, recordedSha, pdf, state, sentAt, postedOn] of rows) {
     let sha = recordedSha;
     if (pdf) {
       // The archive carries the stored bytes; their hash must be the one recorded as evidence.
@@ -155,7 +155,7 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
     const list = map.get(debtor) ?? [];
     list.push({
       id, date, stageId, stageIndex, final: final === 1, channels: JSON.parse(channels) as Channel[], amountCents: amount, costsCents: costs,
-      pdfSha256: sha, invoices: due.get(id) ?? [], emailState: state, emailSentDate: sentAt ? amsterdamDate(sentAt) : null, pdf,
+      pdfSha256: sha, invoices: due.get(id) ?? [], emailState: state, emailSentDate: sentAt ? amsterdamDate(sentAt) : null, postedOn, pdf,
     });
     map.set(debtor, list);
   }

@@ -6,6 +6,7 @@ import * as m004 from './004-payments.js';
 import * as m005 from './005-handover.js';
 import * as m008 from './008-payments-extra.js';
 import * as m009 from './009-outbox-withdrawn.js';
+import * as m012 from './012-letter-postings.js';
 
 export interface Migration {
   version: number;
@@ -13,5 +14,5 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008, m009];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008, m009, m012];
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
