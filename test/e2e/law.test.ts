@@ -73,3 +73,60 @@ describe('law as data', () => {
     expect(r.stderr).toMatch(/stages\[0\]\.termDays is 14.*raise stages\[1\]\.after to at least \d+/);
   });
 });
+
+describe('AVG: debtor export and purge', () => {
+  const HEADER = 'Factuurnummer;Debiteurnummer;Naam;Soort;E-mail;Adres;Postcode;Plaats;Factuurdatum;Vervaldatum;Bedrag;Openstaand';
+  const ROW_A = 'F-1;C001;Anna de Boer;particulier;anna@example.nl;Lindelaan 4;3818 LK;Amersfoort;16-08-2026;15-09-2026;121,00;121,00';
+  const ROW_B = 'F-2;C002;Bert Bos;particulier;bert@example.nl;Kerkstraat 1;3811 CV;Amersfoort;16-08-2026;15-09-2026;99,00;99,00';
+
+  it('exports everything on one person (0600, never over a file), purges closed dossiers after retention, the log stays append-only', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const dir = ws();
+    const run = (args: string[]) => {
+      const r = cli(dir, args);
+      if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return r;
+    };
+    fs.writeFileSync(path.join(dir, 'open.csv'), `${HEADER}\n${ROW_A}\n${ROW_B}\n`);
+    run(['import', 'open.csv', '--today', '2026-09-22']);
+    run(['run', '--no-mail', '--today', '2026-09-22']);
+    run(['hold', 'C001', '--reason', 'belt: ziek, betaalt volgende maand', '--today', '2026-09-23']);
+    fs.writeFileSync(path.join(dir, 'later.csv'), `${HEADER}\n${ROW_B}\n`);
+    run(['import', 'later.csv', '--snapshot', '--today', '2026-10-01']);
+
+    const out = run(['debtor', 'export', 'C001', '--out', 'c001.json', '--json', '--today', '2026-10-02']).json();
+    expect(out.counts).toMatchObject({ invoices: 1, letters: 1, holds: 1 });
+    const file = path.join(dir, 'c001.json');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('Anna de Boer');
+    expect(text).toContain('belt: ziek');
+    expect(text).not.toContain('Bert Bos');
+    expect(cli(dir, ['debtor', 'export', 'C001', '--out', 'c001.json', '--today', '2026-10-02']).code).toBe(2);
+
+    const early = cli(dir, ['purge', '--before', '2027-01-01', '--today', '2030-01-01']);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toMatch(/retention period of 7 years/);
+    const purged = run(['purge', '--before', '2027-01-01', '--today', '2034-01-02', '--json']).json();
+    expect(purged.dossiers.map((d: any) => d.debtor)).toEqual(['C001']);
+
+    const db = new Database(path.join(dir, 'pre-incasso.db'));
+    try {
+      expect(db.prepare("SELECT name, email, street FROM debtors WHERE number = 'C001'").get()).toEqual({ name: '[verwijderd]', email: null, street: null });
+      expect(db.prepare("SELECT name FROM debtors WHERE number = 'C002'").get()).toEqual({ name: 'Bert Bos' });
+      const dump = JSON.stringify(db.prepare("SELECT * FROM events WHERE debtor_number = 'C001'").all()) + JSON.stringify(db.prepare('SELECT data, reason FROM letters, holds').all());
+      expect(dump).not.toMatch(/Anna|Lindelaan|ziek/);
+      // Amounts and hashes stay; the tombstones name the hash of what was removed.
+      expect(db.prepare("SELECT amount_cents FROM invoices WHERE number = 'F-1'").get()).toEqual({ amount_cents: 12100 });
+      const tomb = db.prepare("SELECT data FROM events WHERE debtor_number = 'C001' AND kind <> 'dossier_purged' LIMIT 1").get() as { data: string };
+      expect(JSON.parse(tomb.data)).toEqual({ redacted: '2034-01-02', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      // Append-only still: no second redaction, no other update, no delete.
+      expect(() => db.prepare("UPDATE events SET data = '{\"redacted\":\"2034-01-03\",\"sha256\":\"" + 'a'.repeat(64) + "\"}' WHERE debtor_number = 'C001'").run()).toThrow(/append-only/);
+      expect(() => db.prepare("UPDATE events SET kind = 'x' WHERE debtor_number = 'C002'").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM events').run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+    expect(cli(dir, ['doctor', '--no-smtp', '--today', '2034-01-02']).stdout).toMatch(/ok\s+ledger integrity: ok/);
+  });
+});

@@ -15,7 +15,8 @@ import * as letters from './letters.js';
 import * as mail from './mail.js';
 import * as doctor from './doctor.js';
 import * as templates from './templates.js';
+import * as privacy from './privacy.js';
 
 export function registerCommands(program: Command, act: Act): void {
-  for (const m of [init, importCmd, payments, run, explain, hold, letters, mail, exportCmd, status, calc, templates, doctor]) m.register(program, act);
+  for (const m of [init, importCmd, payments, run, explain, hold, letters, mail, exportCmd, status, calc, templates, doctor, privacy]) m.register(program, act);
 }

@@ -1,6 +1,11 @@
-// When a printed letter was handed to the postal service (issue 17). The term of a letter and the
+// Issue 17, two changes:
+// 1. When a printed letter was handed to the postal service (issue 17). The term of a letter and the
 // handover's `dispatched` count from the later of the letter date and this posting date; without
 // a row the letter date is presumed. A table of its own, so the letters table stays as it is.
+// 2. AVG retention (`purge`): the event log stays append-only, except for one narrow redaction: an
+//    event's `data` may be replaced, once, by a tombstone {"redacted": <date>, "sha256": <hash of the
+//    old data>}. Its id, time, kind, debtor and invoice stay; a second change, a delete or any other
+//    update is still refused by the trigger.
 import { DATE_CHECK } from './checks.js';
 
 export const version = 12;
@@ -11,4 +16,16 @@ CREATE TABLE letter_postings (
   posted_on    TEXT NOT NULL CHECK (${DATE_CHECK('posted_on')}),
   recorded_at  TEXT NOT NULL
 );
+
+DROP TRIGGER events_no_update;
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+WHEN NOT (
+  NEW.id = OLD.id AND NEW.at = OLD.at AND NEW.today = OLD.today AND NEW.kind = OLD.kind
+  AND NEW.debtor_number IS OLD.debtor_number AND NEW.invoice_number IS OLD.invoice_number
+  AND json_extract(OLD.data, '$.redacted') IS NULL
+  AND json_type(NEW.data, '$.redacted') = 'text'
+  AND length(json_extract(NEW.data, '$.sha256')) = 64
+  AND (SELECT count(*) FROM json_each(NEW.data)) = 2
+)
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only (only a one-time redaction tombstone is allowed)'); END;
 `;
