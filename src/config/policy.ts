@@ -31,7 +31,9 @@ export function creditorSnapshot(config: Config): CreditorSnapshot {
  */
 export function policyFromConfig(config: Config, law: Law, today: IsoDate): Policy {
   const stages = config.stages.map((s) => ({ id: s.id, after: s.after, channels: s.channels, final: s.final === true, termDays: s.termDays }));
-  const { terms, problems } = stageTerms(stages, { termIsFatal: config.defaults.termIsFatal ?? false, law, today });
+  // The stage before the final letter is the ingebrekestelling wherever a consumer's term is not
+  // fatal: by default (defaults.termIsFatal) or per invoice (import column term_is_fatal).
+  const { terms, problems } = stageTerms(stages, { termIsFatal: false, law, today });
   if (problems.length > 0) {
     throw new AppError('config_invalid', `The stage terms contradict the stage spacing: ${problems[0]!.message}.`, {
       details: problems.slice(1).map((p) => p.message),
@@ -48,5 +50,6 @@ export function policyFromConfig(config: Config, law: Law, today: IsoDate): Poli
     terms,
     canDeductVat: config.creditor.canDeductVat !== false,
     consumerClaims: config.defaults.consumerClaims ?? 'goods',
+    termIsFatal: config.defaults.termIsFatal ?? false,
   };
 }

@@ -31,6 +31,8 @@ export interface Policy {
   terms: readonly StageTerm[];
   /** false: the consumer final letter states the costs with 21% VAT (BIK art. 2 lid 3). */
   canDeductVat: boolean;
+  /** defaults.termIsFatal: is a consumer's payment term a fatal term unless the invoice says otherwise? */
+  termIsFatal?: boolean;
   /** What the creditor sells to consumers: decides 7:28 (goods, 2 years) or 3:307 (5 years). */
   consumerClaims: ConsumerClaims;
   /** Send consumer final letters with costs for claims past limitation anyway (--include-time-barred). */
@@ -52,6 +54,8 @@ export interface PlanInvoice {
   stageChannels: Channel[] | null;
   /** Day that letter was handed to the post (`letters --posted`); terms count from the later of it and stageDate. */
   stagePostedOn?: IsoDate | null;
+  /** Per-invoice override of defaults.termIsFatal (import column term_is_fatal); null/absent = the config. */
+  termIsFatal?: boolean | null;
   /** Per-invoice override of defaults.consumerClaims (import column consumer_claim). */
   consumerClaims?: ConsumerClaims | null;
 }
@@ -381,7 +385,8 @@ export function planDebtor(
       paymentReference: single ?? letterReference(debtor.number, Number(today.replaceAll('-', ''))),
       costsCents,
       termDays: policy.terms[letterStage]?.termDays ?? 14,
-      ...(policy.terms[letterStage]?.ingebrekestelling && debtor.type === 'consumer' ? { ingebrekestelling: true } : {}),
+      // An ingebrekestelling unless every invoice it demands has an agreed fatal term (import column).
+      ...(policy.terms[letterStage]?.ingebrekestelling && debtor.type === 'consumer' && due.some((d) => (d.inv.termIsFatal ?? policy.termIsFatal ?? false) !== true) ? { ingebrekestelling: true } : {}),
       ...(costsExclVatCents !== null ? { costsExclVatCents } : {}),
       earlierLetters: due.some((d) => d.inv.stageIndex !== null),
     };

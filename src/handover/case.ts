@@ -44,6 +44,9 @@ export interface CaseInvoiceInput {
   reference: string | null;
   /** The letter that moved the invoice to its current stage (the final letter for a ready claim). */
   stageLetterId: number | null;
+  /** Import columns term_is_fatal / consumer_claim; null or absent = the config default. */
+  termIsFatal?: boolean | null;
+  consumerClaim?: ConsumerClaims | null;
 }
 
 export interface CasePaymentInput {
@@ -117,6 +120,8 @@ export interface HandoverLegal {
   ingebrekestellingStage: number | null;
   /** Its stated term in days. */
   ingebrekestellingTermDays: number;
+  /** defaults.termIsFatal (consumers). */
+  termIsFatal: boolean;
   /** Claims past limitation were included on purpose (--include-time-barred). */
   includeTimeBarred: boolean;
 }
@@ -416,7 +421,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     // Interest runs from verzuim (6:119 BW): for a consumer without a fatal payment term, from the
     // day after the ingebrekestelling's term ended (6:82 BW; verzuim.ts).
     let interestStart = addDays(inv.dueDate, 1);
-    if (!credit && consumer && ctx.legal.ingebrekestellingStage !== null) {
+    if (!credit && consumer && ctx.legal.ingebrekestellingStage !== null && (inv.termIsFatal ?? ctx.legal.termIsFatal) !== true) {
       const ig = input.letters.find((l) => l.stageIndex === ctx.legal.ingebrekestellingStage && l.invoices.includes(inv.number));
       const start = ig ? verzuimStart(inv.dueDate, false, { sent: ig.date, channel: deliveryChannel(ig.channels), termDays: ctx.legal.ingebrekestellingTermDays }, ctx.legal.law) : null;
       if (start) interestStart = start;
@@ -459,7 +464,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     }
     const paid = inv.amountCents - inv.openCents;
     let limitation: IsoDate | null = null;
-    const kind = limitationKindOf(debtor.type, ctx.legal.consumerClaims);
+    const kind = limitationKindOf(debtor.type, inv.consumerClaim ?? ctx.legal.consumerClaims);
     if (!credit) {
       // Every written letter of the tool that demanded this invoice interrupts limitation (3:317 BW).
       const reminders = input.letters.filter((l) => l.invoices.includes(inv.number)).map((l) => l.date);

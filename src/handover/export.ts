@@ -97,7 +97,7 @@ export interface ExportHooks {
 // Selection and reading
 
 type DebtorRow = [string, DebtorType, string, string | null, string | null, string | null, string | null, string, string | null, string | null, Language, string | null, string | null];
-type InvoiceRow = [string, string, string | null, string, number, number, string | null, number | null, string];
+type InvoiceRow = [string, string, string | null, string, number, number, string | null, number | null, string, number | null, 'goods' | 'services' | null];
 type LetterRow = [number, string, string, string, number, number, string, number, number | null, string | null, Buffer | null, string | null, string | null, string | null];
 
 const json = (values: Iterable<string | number>): string => JSON.stringify([...values]);
@@ -189,7 +189,8 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
   }
   const invoiceRows = db
     .prepare(
-      `SELECT number, debtor_number, issue_date, due_date, amount_cents, open_cents, reference, stage_letter_id, status FROM invoices
+      `SELECT number, debtor_number, issue_date, due_date, amount_cents, open_cents, reference, stage_letter_id, status, t.term_is_fatal, t.consumer_claim
+       FROM invoices LEFT JOIN invoice_terms t ON t.invoice_number = invoices.number
        WHERE number IN (SELECT value FROM json_each(?))
           OR (debtor_number IN (SELECT value FROM json_each(?)) AND status = 'open' AND open_cents < 0)`,
     )
@@ -200,7 +201,7 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
   const holds = readHolds(db);
 
   const byDebtor = new Map<string, CaseInvoiceInput[]>();
-  for (const [number, debtor, issue, due, amount, open, reference, stageLetterId, status] of invoiceRows) {
+  for (const [number, debtor, issue, due, amount, open, reference, stageLetterId, status, fatal, claim] of invoiceRows) {
     const d = debtors.get(debtor)!;
     const active = (holds.get(debtor) ?? []).filter((h) => isHoldActive(h, today) && (h.invoiceNumber === null || h.invoiceNumber === number));
     let refusal: string | null = null;
@@ -216,7 +217,7 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
       continue;
     }
     const list = byDebtor.get(debtor) ?? [];
-    list.push({ number, issueDate: issue, dueDate: due, amountCents: amount, openCents: open, reference, stageLetterId });
+    list.push({ number, issueDate: issue, dueDate: due, amountCents: amount, openCents: open, reference, stageLetterId, termIsFatal: fatal === null ? null : fatal === 1, consumerClaim: claim });
     byDebtor.set(debtor, list);
   }
 
@@ -307,6 +308,7 @@ export function handoverLegal(policy: Policy): HandoverLegal {
     canDeductVat: policy.canDeductVat,
     ingebrekestellingStage: ig >= 0 ? ig : null,
     ingebrekestellingTermDays: ig >= 0 ? policy.terms[ig]!.termDays : 0,
+    termIsFatal: policy.termIsFatal ?? false,
     includeTimeBarred: policy.includeTimeBarred === true,
   };
 }

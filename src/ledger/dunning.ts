@@ -8,15 +8,17 @@ import type { Action, LetterAction, Plan, PlanDebtorInput, PlanHold, PlanInvoice
 type Row = [
   string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language,
   string, string | null, string, number, number, string | null, number | null, string | null, string | null, string | null,
+  number | null, 'goods' | 'services' | null,
 ];
 
 const SNAPSHOT_SQL = `
 SELECT d.number, d.name, d.type, d.contact_person, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language,
-       i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels, p.posted_on
+       i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels, p.posted_on, t.term_is_fatal, t.consumer_claim
 FROM invoices i
 JOIN debtors d ON d.number = i.debtor_number
 LEFT JOIN letters l ON l.id = i.stage_letter_id
 LEFT JOIN letter_postings p ON p.letter_id = i.stage_letter_id
+LEFT JOIN invoice_terms t ON t.invoice_number = i.number
 WHERE i.status = 'open' AND i.open_cents <> 0 %FILTER%
 ORDER BY i.debtor_number`;
 
@@ -79,7 +81,7 @@ export function* readDunningSnapshot(db: Db, options: { debtor?: string } = {}):
     }
     const invoice: PlanInvoice = {
       number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],
-      stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? (JSON.parse(r[19]) as Channel[]) : null, stagePostedOn: r[20],
+      stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? (JSON.parse(r[19]) as Channel[]) : null, stagePostedOn: r[20], termIsFatal: r[21] === null ? null : r[21] === 1, consumerClaims: r[22],
     };
     current.invoices.push(invoice);
   }

@@ -130,3 +130,48 @@ describe('AVG: debtor export and purge', () => {
     expect(cli(dir, ['doctor', '--no-smtp', '--today', '2034-01-02']).stdout).toMatch(/ok\s+ledger integrity: ok/);
   });
 });
+
+describe('per-invoice import columns term_is_fatal and consumer_claim', () => {
+  const HEADER = 'Factuurnummer;Debiteurnummer;Naam;Soort;E-mail;Adres;Postcode;Plaats;Factuurdatum;Vervaldatum;Bedrag;Openstaand;Fatale_termijn;Soort_vordering';
+  it('a fatal term skips the ingebrekestelling; services limit after five years, so the old claim still gets its letter', async () => {
+    const Database = (await import('better-sqlite3')).default;
+    const dir = ws();
+    fs.writeFileSync(path.join(dir, 'open.csv'), [
+      HEADER,
+      'F-1;C001;Anna de Boer;particulier;anna@example.nl;Lindelaan 4;3818 LK;Amersfoort;01-01-2024;15-01-2024;300,00;300,00;ja;diensten',
+      'F-2;C002;Bert Bos;particulier;bert@example.nl;Kerkstraat 1;3811 CV;Amersfoort;16-08-2026;15-09-2026;99,00;99,00;nee;',
+    ].join('\n') + '\n');
+    for (const d of ['2026-09-22', '2026-10-06', '2026-10-20']) {
+      const imp = cli(dir, ['import', 'open.csv', '--today', d]);
+      expect(imp.code, imp.stderr).toBe(0);
+      const run = cli(dir, ['run', '--no-mail', '--today', d]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT * FROM invoice_terms ORDER BY invoice_number').all()).toEqual([
+        { invoice_number: 'F-1', term_is_fatal: 1, consumer_claim: 'services' },
+        { invoice_number: 'F-2', term_is_fatal: 0, consumer_claim: null },
+      ]);
+      const letters = db.prepare("SELECT debtor_number, stage_id, json_extract(data, '$.ingebrekestelling') AS ig FROM letters ORDER BY debtor_number, id").all();
+      expect(letters).toEqual([
+        { debtor_number: 'C001', stage_id: 'herinnering', ig: null },
+        { debtor_number: 'C001', stage_id: 'aanmaning', ig: null },
+        { debtor_number: 'C001', stage_id: 'laatste-herinnering', ig: null },
+        { debtor_number: 'C002', stage_id: 'herinnering', ig: null },
+        { debtor_number: 'C002', stage_id: 'aanmaning', ig: 1 },
+        { debtor_number: 'C002', stage_id: 'laatste-herinnering', ig: null },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a value that is not ja/nee is refused with line and column', () => {
+    const dir = ws();
+    fs.writeFileSync(path.join(dir, 'bad.csv'), `${HEADER}\nF-1;C001;Anna;particulier;;;;;01-01-2026;15-01-2026;10,00;10,00;misschien;\n`);
+    const r = cli(dir, ['import', 'bad.csv', '--today', '2026-02-01']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/bad\.csv:2:13.*"misschien" is not ja\/nee/);
+  });
+});

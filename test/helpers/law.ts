@@ -17,5 +17,5 @@ export function legalPolicy(stages: StagePolicy[], today = '2026-09-01', termIsF
 
 /** Handover legal settings as before issue 17: interest from the due date, no VAT uplift. */
 export const LEGACY_LEGAL: HandoverLegal = {
-  law: LAW, consumerClaims: 'goods', canDeductVat: true, ingebrekestellingStage: null, ingebrekestellingTermDays: 0, includeTimeBarred: false,
+  law: LAW, consumerClaims: 'goods', canDeductVat: true, ingebrekestellingStage: null, ingebrekestellingTermDays: 0, termIsFatal: true, includeTimeBarred: false,
 };

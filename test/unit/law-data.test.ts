@@ -61,7 +61,7 @@ describe('dated postal delivery presumption (law/delivery.json)', () => {
     // 3-day norm from 1-7-2027 → fourth day (VERIFY). Fri 2027-07-02: Sat 1, (Sun, Mon), Tue 2, Wed 3, Thu 4.
     ['2027-07-02', 'post', '2027-07-08', 'postal norm 3 days [2]'],
     ['2027-07-02', 'email', '2027-07-03', 'tool choice: the day after sending'],
-  ] as const)('sent %s by %s → delivered %s (%s)', (sent, channel, delivered) => {
+  ] as const)('sent %s by %s → delivered %s (%s)', (sent, channel, delivered, _source) => {
     expect(presumedDelivery(sent, channel, LAW)).toBe(delivered);
   });
 

@@ -1,4 +1,4 @@
-// Issue 17, two changes:
+// Issue 17, three changes (the third: per-invoice term_is_fatal / consumer_claim, see below):
 // 1. When a printed letter was handed to the postal service (issue 17). The term of a letter and the
 // handover's `dispatched` count from the later of the letter date and this posting date; without
 // a row the letter date is presumed. A table of its own, so the letters table stays as it is.
@@ -15,6 +15,14 @@ CREATE TABLE letter_postings (
   letter_id    INTEGER PRIMARY KEY REFERENCES letters(id),
   posted_on    TEXT NOT NULL CHECK (${DATE_CHECK('posted_on')}),
   recorded_at  TEXT NOT NULL
+);
+
+-- Per-invoice legal settings from the import columns term_is_fatal and consumer_claim; a row only
+-- for invoices whose export said something (NULL or no row = the config default).
+CREATE TABLE invoice_terms (
+  invoice_number  TEXT PRIMARY KEY,
+  term_is_fatal   INTEGER CHECK (term_is_fatal IS NULL OR term_is_fatal IN (0, 1)),
+  consumer_claim  TEXT CHECK (consumer_claim IS NULL OR consumer_claim IN ('goods', 'services'))
 );
 
 DROP TRIGGER events_no_update;
