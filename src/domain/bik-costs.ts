@@ -3,8 +3,9 @@
 // vergoeding voor buitengerechtelijke incassokosten (BIK). Towards consumers the BIK amount is
 // mandatory and covers all extrajudicial work, so it is the only fee the tool may ever compute.
 //
-// Not implemented here (VERIFY, legal-nl.md §8): the cap on stacked costs for small recurring
-// claims that the Bki added to the BIK from 1 October 2024. Callers with term payments must check.
+// Not computed here (VERIFY, legal-nl.md §8): the cap on stacked costs for small recurring claims
+// that the Bki added to the BIK from 1 October 2024; its text was not available. stacking.ts warns
+// when a consumer gets a second veertiendagenbrief within six months, so a human checks the costs.
 import { roundHalfUpDiv } from './money.js';
 
 export interface BikSlice {
