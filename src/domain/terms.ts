@@ -109,8 +109,26 @@ export function presumedDelivery(sent: IsoDate, channel: DeliveryChannel, law: T
 }
 
 /** A term of `termDays` days that starts the day after presumed delivery; its end moved by Atw art. 1. */
+// A run over a million invoices asks for the same few hundred terms again and again.
+const termCache = new WeakMap<TermLaw, Map<string, FourteenDayTerm>>();
+
 export function termAfterDelivery(sent: IsoDate, channel: DeliveryChannel, termDays: number, law: TermLaw): FourteenDayTerm {
   if (!Number.isInteger(termDays) || termDays < 1) throw new RangeError(`a term is a whole number of days of at least 1, got ${termDays}`);
+  let cache = termCache.get(law);
+  if (!cache) {
+    cache = new Map();
+    termCache.set(law, cache);
+  }
+  const key = `${sent}|${channel}|${termDays}`;
+  const hit = cache.get(key);
+  if (hit) return { ...hit };
+  if (cache.size > 100_000) cache.clear();
+  const term = computeTerm(sent, channel, termDays, law);
+  cache.set(key, term);
+  return { ...term };
+}
+
+function computeTerm(sent: IsoDate, channel: DeliveryChannel, termDays: number, law: TermLaw): FourteenDayTerm {
   const delivered = presumedDelivery(sent, channel, law);
   const termStart = addDays(delivered, 1);
   // Days 1..n start the day after receipt, so the nominal last day is receipt + n.
