@@ -221,8 +221,9 @@ describe('a season of dunning: import and run over successive dates', () => {
     expect(status.ready_for_handover).toBe(0);
     const explain = ok(cli(dir, ['explain', '10001', '--json', '--today', '2026-11-05'])).json();
     const inv = explain.invoices.find((i: { invoice: string }) => i.invoice === '2026-0101');
-    // Sent Tue 20 Oct by post: delivered Thu 22 Oct, term ends Thu 5 Nov; handover.after 21 → 10 Nov.
-    expect(inv).toMatchObject({ stage: 'laatste-herinnering', stage_date: '2026-10-20', state: 'final_waiting', term_end: '2026-11-05', handover_on: '2026-11-10' });
+    // Sent Tue 20 Oct by post: delivered Fri 23 Oct (2-day postal norm since 1 July 2026, law/delivery.json),
+    // term ends Fri 6 Nov; handover.after 21 → 10 Nov.
+    expect(inv).toMatchObject({ stage: 'laatste-herinnering', stage_date: '2026-10-20', state: 'final_waiting', term_end: '2026-11-06', handover_on: '2026-11-10' });
     expect(explain.letters.map((l: { date: string; stage: string }) => `${l.date} ${l.stage}`)).toEqual([
       '2026-09-22 herinnering',
       '2026-10-06 aanmaning',

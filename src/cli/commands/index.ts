@@ -17,7 +17,8 @@ import * as doctor from './doctor.js';
 import * as templates from './templates.js';
 import * as report from './report.js';
 import * as forecast from './forecast.js';
+import * as privacy from './privacy.js';
 
 export function registerCommands(program: Command, act: Act): void {
-  for (const m of [init, importCmd, payments, run, explain, hold, letters, mail, exportCmd, status, report, forecast, calc, templates, doctor]) m.register(program, act);
+  for (const m of [init, importCmd, payments, run, explain, hold, letters, mail, exportCmd, status, report, forecast, calc, templates, doctor, privacy]) m.register(program, act);
 }

@@ -11,6 +11,7 @@ interface RunOptions {
   dryRun?: boolean;
   mail?: boolean;
   allowStale?: boolean;
+  includeTimeBarred?: boolean;
 }
 
 export function register(program: Command, act: Act): void {
@@ -20,6 +21,7 @@ export function register(program: Command, act: Act): void {
     .option('--dry-run', 'print what would be done; write nothing')
     .option('--no-mail', 'record and render the letters, but send no e-mail now (send later with `mail`)')
     .option('--allow-stale', 'run even when the newest import is older than maxDataAgeDays')
+    .option('--include-time-barred', 'send consumer final letters with costs also for claims past limitation (7:28 / 3:307 BW)')
     .action(act<RunOptions>(runCommand));
 }
 
@@ -31,6 +33,7 @@ export function actionJson(a: Action): Record<string, unknown> {
       amount_cents: a.amountCents, channels: a.channels, reason: a.reason,
     };
     if (a.costsCents !== null) doc.costs_cents = a.costsCents;
+    if (a.warnings) doc.warnings = a.warnings;
     return doc;
   }
   if (a.kind === 'handover') return { kind: a.kind, debtor: a.debtor, name: a.name, invoices: a.invoices, amount_cents: a.amountCents, reason: a.reason };
@@ -115,6 +118,8 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
   const { planDebtor, planRun } = await import('../../domain/plan.js');
   const { readDunningSnapshot, applyPlan } = await import('../../ledger/dunning.js');
   const { requireFreshData } = await import('../freshness.js');
+  // Stage terms against the spacing: a config problem (exit 3), found before the ledger is opened.
+  const policy = { ...policyFromConfig(loaded.config, loaded.law, ctx.today), includeTimeBarred: options.includeTimeBarred === true };
   const ledger = await ctx.openLedger({ readonly: dryRun });
   try {
     const db = ledger.db;
@@ -122,7 +127,7 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
       allowStale: options.allowStale === true,
       why: 'Dunning on old data sends reminders for invoices that were paid meanwhile.',
     });
-    const policy = policyFromConfig(loaded.config);
+    if (options.includeTimeBarred) ctx.out.warn('--include-time-barred: consumer claims past limitation get a letter with costs; the debtor may invoke limitation (art. 3:322 BW).');
     if (dryRun) {
       // Streamed: each debtor's actions are printed (or written as JSON) and then forgotten,
       // so previewing a million invoices takes little memory. The same planDebtor as `run`.
@@ -144,6 +149,7 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions): P
     const applied = applyPlan(db, plan);
     doc.run_id = applied.runId;
     printPlan(ctx, plan, 'recorded');
+    for (const a of plan.actions) if (a.kind === 'letter') for (const w of a.warnings ?? []) ctx.out.warn(`${a.debtor}: ${w}`);
     const { deliverLetters } = await import('../../letters/deliver.js');
     const delivery = await deliverLetters(ctx, ledger, loaded, { mail: options.mail !== false });
     Object.assign(doc, delivery.json);

@@ -7,6 +7,7 @@ import * as m005 from './005-handover.js';
 import * as m008 from './008-payments-extra.js';
 import * as m009 from './009-outbox-withdrawn.js';
 import * as m010 from './010-account.js';
+import * as m012 from './012-letter-postings.js';
 import * as m014 from './014-book-snapshots.js';
 
 export interface Migration {
@@ -15,5 +16,5 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008, m009, m010, m014];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008, m009, m010, m012, m014];
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
