@@ -353,10 +353,13 @@ export function planDebtor(
     // (lid 6 requires it: a fatal term lapsed, or the ingebrekestelling's term has ended). Each
     // moves to the final stage. Claims a veertiendagenbrief already covers stay "also open" and
     // get no costs again; claims not yet in verzuim keep their own course (their costs later stay
-    // within the room the account leaves under the scale); time-barred ones get no costs.
+    // within the room the account leaves under the scale); time-barred ones are left out.
     for (let i = due.length - 1; i >= 0; i--) {
       const d = due[i]!;
-      if (d.toStage === finalIndex || inVerzuim(d.inv)) d.toStage = finalIndex;
+      if (d.toStage !== finalIndex && inVerzuim(d.inv) && isTimeBarred(d.inv)) {
+        barredSkip(d.inv);
+        due.splice(i, 1);
+      } else if (d.toStage === finalIndex || inVerzuim(d.inv)) d.toStage = finalIndex;
       else {
         // Due for an earlier stage but not in verzuim: listed, not demanded with costs; its own
         // letter follows on the next run.
@@ -367,11 +370,9 @@ export function planDebtor(
     for (let i = alsoOpen.length - 1; i >= 0; i--) {
       const inv = alsoOpen[i]!;
       if ((inv.stageIndex === null || inv.stageIndex < finalIndex) && inv.dueDate < today && inv.coveredBy === null && inVerzuim(inv)) {
-        if (isTimeBarred(inv)) {
-          barredSkip(inv);
-          continue;
-        }
-        due.push({ inv, toStage: finalIndex });
+        // A time-barred claim is neither demanded nor listed in the letter with costs.
+        if (isTimeBarred(inv)) barredSkip(inv);
+        else due.push({ inv, toStage: finalIndex });
         alsoOpen.splice(i, 1);
       }
     }

@@ -702,6 +702,44 @@ describe('issue 17 in the engine: stated terms, posting, VAT, limitation, stacki
     expect(actions[0]!.kind === 'skip' ? (actions[0] as { code: string }).code : actions[0]!.kind).toBe(kind);
   });
 
+  // 6:96 lid 7 joins the claims that "can be demanded as meant in lid 6"; lid 6 needs verzuim first
+  // (legal-nl.md §2, §5). A is at its final stage on 2026-10-20; B (due 2026-09-30) rides along
+  // only when it is in verzuim, and never when it is time-barred.
+  it.each([
+    ['fatal term by config: B is in verzuim, swept', { termIsFatal: true }, {}, ['A', 'B'], []],
+    ['no fatal term, B had no letter: not in verzuim, listed also open', { termIsFatal: false }, {}, ['A'], ['B']],
+    ['no fatal term, but B itself was agreed fatal (import column): swept', { termIsFatal: false }, { termIsFatal: true }, ['A', 'B'], []],
+    ['no fatal term, B had its aanmaning whose term ended: swept', { termIsFatal: false }, { stageIndex: 1, stageDate: '2026-10-08', stageChannels: ['email'] as Channel[] }, ['A', 'B'], []],
+    ['no fatal term, B had its aanmaning two days ago: its term runs, also open', { termIsFatal: false }, { stageIndex: 1, stageDate: '2026-10-18', stageChannels: ['email'] as Channel[] }, ['A'], ['B']],
+    ['fatal term, but B is past 7:28 BW: left out of the letter', { termIsFatal: true }, { dueDate: '2024-06-30' }, ['A'], []],
+    ['fatal term, B past 7:28 BW after its herinnering: left out of the letter', { termIsFatal: true }, { dueDate: '2024-06-30', stageIndex: 0, stageDate: '2024-07-08', stageChannels: ['email'] as Channel[] }, ['A'], []],
+  ] as const)('the lid 7 sweep takes only claims in verzuim: %s', (_name, pol, b, demanded, alsoOpen) => {
+    const p = { ...policy(), ...legalPolicy(PLAN_STAGES, '2026-09-01', false), ...pol, minimumCents: 0 };
+    const input: PlanDebtorInput = {
+      debtor: debtor(),
+      invoices: [invoice('A', { stageIndex: 1, stageDate: '2026-10-06', stageChannels: ['email'] }), invoice('B', { dueDate: '2026-09-30', amountCents: 2000, ...b })],
+      holds: [],
+    };
+    const letter = letterOf(planDebtor(input, p, '2026-10-20').actions)!;
+    expect(letter.final).toBe(true);
+    expect(letter.invoices).toEqual(demanded);
+    expect(letter.alsoOpen).toEqual(alsoOpen);
+    expect(letter.costsCents).toBe(4000);
+  });
+
+  it('the VAT uplift applies to what the lid 7 room leaves: 21% on top, the amount without VAT beside it', () => {
+    const p = { ...policy(), canDeductVat: false, minimumCents: 0 };
+    // An earlier veertiendagenbrief covered € 300 and stated € 45; now € 200 more: BIK(500) = 75, room 30.
+    const input: PlanDebtorInput = {
+      debtor: debtor(),
+      invoices: [invoice('B', { amountCents: 20000, stageIndex: 1, stageDate: '2026-10-06', stageChannels: ['email'] })],
+      holds: [],
+      finalLetters: [{ id: 1, date: '2026-05-01', covers: ['Z'], principalCents: 30000, costsCents: 4500 }],
+    };
+    const letter = letterOf(planDebtor(input, p, '2026-10-20').actions)!;
+    expect(letter.letter).toMatchObject({ costsCents: 3630, costsExclVatCents: 3000 });
+  });
+
   it('warns for a second veertiendagenbrief within six months (stacking, BIK from 1-10-2024)', () => {
     const final = letterOf(planDebtor(consumer({ finalLetterDates: ['2026-06-01'] }, { stageIndex: 1, stageDate: '2026-10-06', stageChannels: ['email'] }), policy(), '2026-10-20').actions)!;
     expect(final.warnings?.[0]).toMatch(/2026-06-01/);
