@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../cli/errors.js';
 import type { Config } from './schema.js';
+import { loadLaw } from './law.js';
+import type { Law } from '../domain/law.js';
 
 export interface LoadedConfig {
   config: Config;
@@ -16,6 +18,8 @@ export interface LoadedConfig {
   ledgerPath: string;
   /** Template directories, most specific first: the user's templatesDir, then the defaults. */
   templateDirs: string[];
+  /** The law tables in force: the shipped `law/` files plus the rows of `law.ratesFile`. */
+  law: Law;
 }
 
 /** The shipped templates, next to dist/ in the package. */
@@ -96,7 +100,8 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
 export function resolveConfig(config: Config, file: string): LoadedConfig {
   const dir = path.dirname(path.resolve(file));
   const templateDirs = config.templatesDir ? [path.resolve(dir, config.templatesDir), DEFAULT_TEMPLATES_DIR] : [DEFAULT_TEMPLATES_DIR];
-  return { config, file: path.resolve(file), dir, ledgerPath: path.resolve(dir, config.ledger), templateDirs };
+  const law = loadLaw(config.law?.ratesFile ? path.resolve(dir, config.law.ratesFile) : null);
+  return { config, file: path.resolve(file), dir, ledgerPath: path.resolve(dir, config.ledger), templateDirs, law };
 }
 
 function parseJson(text: string, file: string): unknown {

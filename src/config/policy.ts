@@ -4,6 +4,10 @@ import { normaliseIban } from '../domain/identifiers.js';
 import type { Policy } from '../domain/plan.js';
 import type { CreditorSnapshot } from '../domain/letter.js';
 import type { Config } from './schema.js';
+import { AppError } from '../cli/errors.js';
+import type { Law } from '../domain/law.js';
+import type { IsoDate } from '../domain/dates.js';
+import { stageTerms } from '../domain/verzuim.js';
 
 export function creditorSnapshot(config: Config): CreditorSnapshot {
   const c = config.creditor;
@@ -20,11 +24,32 @@ export function creditorSnapshot(config: Config): CreditorSnapshot {
   };
 }
 
-export function policyFromConfig(config: Config): Policy {
+/**
+ * The engine's policy. Each stage's stated term is derived (or checked) against the spacing to the
+ * next stage with the delivery presumption in force on `today`: a configured term that cannot end
+ * before the next letter is a config error (exit 3).
+ */
+export function policyFromConfig(config: Config, law: Law, today: IsoDate): Policy {
+  const stages = config.stages.map((s) => ({ id: s.id, after: s.after, channels: s.channels, final: s.final === true, termDays: s.termDays }));
+  // The stage before the final letter is the ingebrekestelling wherever a consumer's term is not
+  // fatal: by default (defaults.termIsFatal) or per invoice (import column term_is_fatal).
+  const { terms, problems } = stageTerms(stages, { termIsFatal: false, law, today });
+  if (problems.length > 0) {
+    throw new AppError('config_invalid', `The stage terms contradict the stage spacing: ${problems[0]!.message}.`, {
+      details: problems.slice(1).map((p) => p.message),
+      hint: 'Each letter must give its term in full before the next letter goes out (and, without a fatal payment term, the final letter must follow the ingebrekestelling\'s term, art. 6:82 BW). Leave termDays out to get the longest term that fits.',
+      data: { problems },
+    });
+  }
   return {
-    stages: config.stages.map((s) => ({ id: s.id, after: s.after, channels: s.channels, final: s.final === true })),
+    stages: stages.map(({ termDays: _t, ...s }) => s),
     handoverAfter: config.handover.after,
     minimumCents: eurosToCents(config.minimumAmount),
     creditor: creditorSnapshot(config),
+    law,
+    terms,
+    canDeductVat: config.creditor.canDeductVat !== false,
+    consumerClaims: config.defaults.consumerClaims ?? 'goods',
+    termIsFatal: config.defaults.termIsFatal ?? false,
   };
 }

@@ -32,6 +32,10 @@ const stage = z
       .min(1, { error: 'a stage needs at least one channel' })
       .describe('"phone": the run puts the debtor on the call list (`pre-incasso calls`) instead of sending a letter'),
     final: z.boolean().optional(),
+    termDays: days('the term this letter gives the debtor')
+      .min(1, { error: 'a term is at least 1 day' })
+      .optional()
+      .describe('Days the letter gives to pay, counted from the day after presumed delivery; default: the longest term that ends before the next stage (14 in the final letter)'),
     template: z.string().optional().describe('Template file name instead of <stage id>.hbs'),
   })
   .strict();
@@ -85,6 +89,10 @@ export const configSchema = z
         email: z.email({ error: 'expected an e-mail address' }),
         phone: z.string().optional(),
         contactPerson: z.string().optional(),
+        canDeductVat: z
+          .boolean()
+          .default(true)
+          .describe('false when you cannot deduct VAT (KOR, exempt care or education, private landlord): the consumer final letter then states the costs with 21% VAT and the BIK art. 2 lid 3 declaration'),
       })
       .strict(),
     ledger: z.string().default('pre-incasso.db').describe('The SQLite ledger, relative to this file'),
@@ -94,9 +102,17 @@ export const configSchema = z
         paymentTermDays: days('payment term').min(0).default(30),
         debtorType: z.enum(['consumer', 'business']).default('consumer'),
         language: z.enum(['nl', 'en']).default('nl'),
+        termIsFatal: z
+          .boolean()
+          .optional()
+          .describe('Is the invoice payment term a fatal term (agreed in accepted general terms, art. 6:83 sub a BW)? Default: not for consumers (the letter before the final one is then an ingebrekestelling, art. 6:82 BW), yes for businesses (6:119a BW)'),
+        consumerClaims: z
+          .enum(['goods', 'services'])
+          .default('goods')
+          .describe('What you sell to consumers: goods (limitation 2 years, art. 7:28 BW) or services (5 years, art. 3:307 BW)'),
       })
       .strict()
-      .default({ paymentTermDays: 30, debtorType: 'consumer', language: 'nl' }),
+      .default({ paymentTermDays: 30, debtorType: 'consumer', language: 'nl', consumerClaims: 'goods' }),
     stages: z.array(stage).min(1, { error: 'at least one stage is needed: the final letter' }),
     handover: z
       .object({
@@ -154,6 +170,21 @@ export const configSchema = z
       .strict()
       .default({ remindDaysBefore: 5, graceDays: 7, callPauseDays: 14 })
       .describe('Payment arrangements (betalingsregelingen), promises to pay and phone follow-up'),
+    law: z
+      .object({
+        ratesFile: z
+          .string()
+          .optional()
+          .describe('Your own statutory-rate rows (JSON, relative to this file), added to or replacing the shipped ones by date'),
+      })
+      .strict()
+      .default({}),
+    retention: z
+      .object({
+        years: z.number().int().min(1).max(30).default(7).describe('Years after a dossier is closed before `purge` may remove its personal data (AWR art. 52: 7)'),
+      })
+      .strict()
+      .default({ years: 7 }),
   })
   .strict()
   .superRefine((config, ctx) => {

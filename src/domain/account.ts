@@ -20,6 +20,7 @@
 import type { IsoDate } from './dates.js';
 import type { Channel, DebtorSnapshot } from './letter.js';
 import { collectionCosts } from './bik-costs.js';
+import type { ConsumerClaims } from './limitation.js';
 
 export type ClaimStatus = 'open' | 'paid' | 'closed' | 'handed_over' | 'written_off';
 
@@ -63,6 +64,12 @@ export interface AccountClaimInput {
   stageIndex: number | null;
   stageDate: IsoDate | null;
   stageChannels: Channel[] | null;
+  /** Day that letter was handed to the post (`letters --posted`); terms count from the later of it and stageDate. */
+  stagePostedOn?: IsoDate | null;
+  /** Per-invoice override of defaults.termIsFatal (import column term_is_fatal); null/absent = the config. */
+  termIsFatal?: boolean | null;
+  /** Per-invoice override of defaults.consumerClaims (import column consumer_claim). */
+  consumerClaims?: ConsumerClaims | null;
 }
 
 /** A final letter already recorded for the debtor: what it covered and the costs it stated. */
@@ -108,6 +115,10 @@ export interface ClaimPosition {
   stageIndex: number | null;
   stageDate: IsoDate | null;
   stageChannels: Channel[] | null;
+  /** The law's per-claim facts, passed through from the input (see AccountClaimInput). */
+  stagePostedOn: IsoDate | null;
+  termIsFatal: boolean | null;
+  consumerClaims: ConsumerClaims | null;
   /** The veertiendagenbrief (consumer final letter with costs) that covers this claim, if any. */
   coveredBy: { letterId: number; date: IsoDate } | null;
   exportOpenCents: number | null;
@@ -195,6 +206,9 @@ export function debtorAccount(input: AccountInput, today: IsoDate): DebtorAccoun
       stageIndex: inv.stageIndex,
       stageDate: inv.stageDate,
       stageChannels: inv.stageChannels,
+      stagePostedOn: inv.stagePostedOn ?? null,
+      termIsFatal: inv.termIsFatal ?? null,
+      consumerClaims: inv.consumerClaims ?? null,
       coveredBy: covered.get(inv.number) ?? null,
       exportOpenCents: inv.exportOpenCents ?? null,
       exportDate: inv.exportDate ?? null,

@@ -3,8 +3,9 @@
 // vergoeding voor buitengerechtelijke incassokosten (BIK). Towards consumers the BIK amount is
 // mandatory and covers all extrajudicial work, so it is the only fee the tool may ever compute.
 //
-// Not implemented here (VERIFY, legal-nl.md §8): the cap on stacked costs for small recurring
-// claims that the Bki added to the BIK from 1 October 2024. Callers with term payments must check.
+// Not computed here (VERIFY, legal-nl.md §8): the cap on stacked costs for small recurring claims
+// that the Bki added to the BIK from 1 October 2024; its text was not available. stacking.ts warns
+// when a consumer gets a second veertiendagenbrief within six months, so a human checks the costs.
 import { roundHalfUpDiv } from './money.js';
 
 export interface BikSlice {
@@ -79,9 +80,16 @@ export function collectionCosts(principalCents: number, options?: CollectionCost
     BIK_SCALE.maximumCents,
     Math.max(BIK_SCALE.minimumCents, roundHalfUpDiv(numerator, 10_000n)),
   );
-  if (!options?.vat) return fee;
-  // The uplift is applied to the rounded fee and rounded again (legal-nl.md §1 convention).
-  return roundHalfUpDiv(BigInt(fee) * BigInt(100 + BIK_SCALE.vatPercent), 100n);
+  return options?.vat ? withVatUplift(fee) : fee;
+}
+
+/**
+ * BIK art. 2(3): a fee raised by the VAT percentage. The uplift is applied to the rounded fee and
+ * rounded again (legal-nl.md §1 convention).
+ */
+export function withVatUplift(feeCents: number): number {
+  assertCents(feeCents, 'fee');
+  return roundHalfUpDiv(BigInt(feeCents) * BigInt(100 + BIK_SCALE.vatPercent), 100n);
 }
 
 /**

@@ -1,9 +1,13 @@
-// The statutory interest rates as dated data (legal-nl.md §4). The non-commercial rate of 6:119 BW
-// is set by AMvB (6:120 lid 1); the commercial rate of 6:119a/6:119b is the ECB main refinancing
-// rate before the half-year + 8 points, fixed per half-year (6:120 lid 2). A new rate applies to
-// running interest from its effective date. Rows marked `verify` were not confirmed against a
-// primary source: a human must check them before release, and the tool warns when it uses them.
-import { addMonths, type IsoDate } from './dates.js';
+// The statutory interest rates as dated data (legal-nl.md §4). The rows live in the package's
+// `law/rates.json` (and optionally a user file named by the config key `law.ratesFile`); this module
+// only validates, merges and reads such a table, which callers pass in as a value.
+//
+// The non-commercial rate of 6:119 BW is set by AMvB (6:120 lid 1); the commercial rate of
+// 6:119a/6:119b is the ECB main refinancing rate before the half-year + 8 points, fixed per
+// half-year (6:120 lid 2). A new rate applies to running interest from its effective date. Rows
+// marked `verify` were not confirmed against a primary source: a human must check them, and the
+// tool warns when it uses them.
+import { addMonths, isIsoDate, type IsoDate } from './dates.js';
 
 export type InterestType = 'consumer' | 'business';
 
@@ -18,67 +22,112 @@ export interface RateRow {
   /** Some figure in this row is not confirmed by a primary source. */
   verify: boolean;
   /** Which of the two figures is unconfirmed (a row-level flag would warn B2B users needlessly). */
-  verifyRates?: { consumer: boolean; business: boolean };
+  verifyRates: { consumer: boolean; business: boolean };
+  /** Where the row came from: the shipped table or the user's file. */
+  origin: string;
 }
 
-const ZERO_MRO = 'MRO 0.00% from 16-03-2016 until 27-07-2022 (Banque de France table) [2]; 6:119 rate unchanged since Stb. 2014, 491';
+/** Rows in date order, one per `from`. */
+export type RateTable = readonly RateRow[];
 
-/** 2017-01-01 .. 2022-07-01: one row per half-year, because 6:120 lid 2 fixes the rate per half-year. */
-function zeroRateHalfYears(): RateRow[] {
-  const rows: RateRow[] = [];
-  for (let year = 2017; year <= 2022; year++) {
-    for (const month of ['01', '07']) {
-      rows.push({ from: `${year}-${month}-01`, consumerPercent: '2', businessPercent: '8.00', source: ZERO_MRO, verify: false });
-    }
-  }
-  return rows;
+export interface RowProblem {
+  /** 1-based row number in the file's `rows` array; 0 for the file as a whole. */
+  row: number;
+  field: string | null;
+  message: string;
 }
 
-export const RATE_TABLE: readonly RateRow[] = Object.freeze([
-  { from: '2015-01-01', consumerPercent: '2', businessPercent: '8.05', source: 'Stb. 2014, 491 [S]; MRO 0.05% (10-09-2014) [2]', verify: false },
-  { from: '2015-07-01', consumerPercent: '2', businessPercent: '8.05', source: 'unchanged', verify: false },
-  { from: '2016-01-01', consumerPercent: '2', businessPercent: '8.05', source: 'https://www.rechtnet.nl/wettelijke-rente-per-1-januari-2016/ [2]', verify: false },
-  { from: '2016-07-01', consumerPercent: '2', businessPercent: '8.00', source: 'MRO 0.00% from 16-03-2016 (Banque de France table) [2]', verify: false },
-  ...zeroRateHalfYears(),
-  { from: '2023-01-01', consumerPercent: '4', businessPercent: '10.50', source: 'https://www.debloggendeadvocaat.nl/2023/07/09/wettelijke-rentes-weer-verhoogd/ [2]; MRO 2.50% (21-12-2022)', verify: false },
-  { from: '2023-07-01', consumerPercent: '6', businessPercent: '12.00', source: 'debloggendeadvocaat.nl (same) [2]; MRO 4.00% (21-06-2023)', verify: false },
-  { from: '2024-01-01', consumerPercent: '7', businessPercent: '12.50', source: 'Stb. 2023, 484 (per feitsmaverhagen.nl) [S][2]; e-justice.europa.eu NL page [G]', verify: false },
-  { from: '2024-07-01', consumerPercent: '7', businessPercent: '12.25', source: 'https://mijn.metaalunie.nl/Advies/Detail/wettelijke-rente-per-1-juli-2024 [2]', verify: false },
-  { from: '2025-01-01', consumerPercent: '6', businessPercent: '11.15', source: 'https://www.vvoadvocatuur.nl/post/wettelijke-rente-omhoog [2]; MRO 3.15% (18-12-2024)', verify: false },
-  {
-    from: '2025-07-01', consumerPercent: '6', businessPercent: '10.15',
-    source: 'vanlaarhovenenpartners.nl (25-09-2025) [2]; MRO 2.15% (11-06-2025); the published formula would give 5% for 6:119',
-    verify: true, verifyRates: { consumer: true, business: false },
-  },
-  {
-    from: '2026-01-01', consumerPercent: '4', businessPercent: '10.15',
-    source: 'only a third-party code table + formula (MRO 2.15% unchanged since June 2025)',
-    verify: true, verifyRates: { consumer: true, business: true },
-  },
-].map((row) => Object.freeze(row)));
-
-/** Start of the last period the table knows. A new half-year starts six months later. */
-export const LAST_RATE_PERIOD_START: IsoDate = RATE_TABLE[RATE_TABLE.length - 1]!.from;
-
-/** First day not covered by the table: the rate may have changed from here on. */
-export const RATE_TABLE_KNOWN_UNTIL: IsoDate = addMonths(LAST_RATE_PERIOD_START, 6);
+const PERCENT = /^(\d{1,3})(?:\.(\d{1,2}))?$/;
 
 /**
- * Warns when `today` lies in a half-year the table does not know yet: both rates are fixed per
- * half-year (6:120), so from LAST_RATE_PERIOD_START + 6 months on a newer rate may apply.
+ * Validates the JSON of a rate file (`{ "rows": [ { from, consumer, business, source, verify } ] }`)
+ * and returns its rows in date order, or every problem with the row it is in. Pure: the caller
+ * reads the file.
  */
-export function rateTableWarning(today: IsoDate): string | null {
-  if (today < RATE_TABLE_KNOWN_UNTIL) return null;
+export function parseRateRows(raw: unknown, origin: string): { rows: RateRow[]; problems: RowProblem[] } {
+  const problems: RowProblem[] = [];
+  const rows: RateRow[] = [];
+  const list = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { rows?: unknown }).rows : undefined;
+  if (!Array.isArray(list)) {
+    return { rows, problems: [{ row: 0, field: 'rows', message: 'expected an object with a "rows" array' }] };
+  }
+  const seen = new Set<string>();
+  list.forEach((entry, i) => {
+    const n = i + 1;
+    const bad = (field: string | null, message: string): void => {
+      problems.push({ row: n, field, message });
+    };
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) return bad(null, 'expected an object');
+    const r = entry as Record<string, unknown>;
+    const known = new Set(['from', 'consumer', 'business', 'source', 'verify', '$comment']);
+    for (const key of Object.keys(r)) if (!known.has(key)) bad(key, `unknown field "${key}" (known: from, consumer, business, source, verify)`);
+    const from = r.from;
+    if (typeof from !== 'string' || !isIsoDate(from)) bad('from', `expected a date YYYY-MM-DD, got ${JSON.stringify(from)}`);
+    else if (seen.has(from)) bad('from', `${from} appears twice in this file`);
+    else seen.add(from);
+    for (const field of ['consumer', 'business'] as const) {
+      const v = r[field];
+      if (typeof v !== 'string' || !PERCENT.test(v)) bad(field, `expected a percentage as text with at most two decimals, e.g. "10.40", got ${JSON.stringify(v)}`);
+    }
+    if (typeof r.source !== 'string' || r.source.trim() === '') bad('source', 'every row needs its source (statute, gazette or the page it was taken from)');
+    let verifyRates = { consumer: false, business: false };
+    const v = r.verify;
+    if (typeof v === 'boolean') verifyRates = { consumer: v, business: v };
+    else if (v !== null && typeof v === 'object' && typeof (v as Record<string, unknown>).consumer === 'boolean' && typeof (v as Record<string, unknown>).business === 'boolean') {
+      verifyRates = { consumer: (v as { consumer: boolean }).consumer, business: (v as { business: boolean }).business };
+    } else bad('verify', 'expected true/false or { "consumer": true/false, "business": true/false }');
+    if (problems.some((p) => p.row === n)) return;
+    rows.push({
+      from: from as string,
+      consumerPercent: r.consumer as string,
+      businessPercent: r.business as string,
+      source: (r.source as string).trim(),
+      verify: verifyRates.consumer || verifyRates.business,
+      verifyRates,
+      origin,
+    });
+  });
+  rows.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  return { rows, problems };
+}
+
+/** The shipped rows with the user's rows added; a user row with the same `from` replaces the shipped one. */
+export function mergeRateTables(base: RateTable, extra: RateTable): RateTable {
+  const byFrom = new Map<IsoDate, RateRow>();
+  for (const row of base) byFrom.set(row.from, row);
+  for (const row of extra) byFrom.set(row.from, row);
+  return Object.freeze([...byFrom.values()].sort((a, b) => (a.from < b.from ? -1 : 1)).map((r) => Object.freeze(r)));
+}
+
+/** Start of the last period the table knows. */
+export function lastRatePeriodStart(table: RateTable): IsoDate {
+  const last = table[table.length - 1];
+  if (!last) throw new RangeError('the rate table is empty');
+  return last.from;
+}
+
+/** First day not covered by the table: both rates are fixed per half-year (6:120), so six months after the last row. */
+export function rateTableKnownUntil(table: RateTable): IsoDate {
+  return addMonths(lastRatePeriodStart(table), 6);
+}
+
+/**
+ * Warns when `today` lies in a half-year the table does not know yet: from the last row's date
+ * + 6 months on a newer rate may apply.
+ */
+export function rateTableWarning(table: RateTable, today: IsoDate): string | null {
+  const until = rateTableKnownUntil(table);
+  if (today < until) return null;
   return (
-    `The statutory interest rate table ends with the period starting ${LAST_RATE_PERIOD_START}; ` +
-    `rates may have changed on ${RATE_TABLE_KNOWN_UNTIL}. Please update the rate table ` +
-    `(rijksoverheid.nl "Hoe hoog is de wettelijke rente?") before relying on interest amounts.`
+    `The statutory interest rate table ends with the period starting ${lastRatePeriodStart(table)}; ` +
+    `rates may have changed on ${until}. Please update the rate table: add a row to your own rates file ` +
+    `(config key law.ratesFile; \`pre-incasso calc rates\` shows the table) from rijksoverheid.nl "Hoe hoog is de wettelijke rente?".`
   );
 }
 
 /** '11.15' → 1115 basis points; exact, so interest can be computed without floats. */
 export function percentToBasisPoints(percent: string): number {
-  const m = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(percent);
+  const m = PERCENT.exec(percent);
   if (!m) throw new RangeError(`not a percentage with at most two decimals: '${percent}'`);
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
@@ -94,16 +143,21 @@ export function ratePercentOf(row: RateRow, type: InterestType): string {
 
 /** Is the figure this interest type uses from this row unconfirmed? */
 export function rateNeedsVerification(row: RateRow, type: InterestType): boolean {
-  if (!row.verify) return false;
-  return row.verifyRates ? row.verifyRates[type] : true;
+  return row.verifyRates[type];
 }
 
 /** The row in force on `date`, or null before the table starts. */
-export function rateRowOn(date: IsoDate): RateRow | null {
+export function rateRowOn(table: RateTable, date: IsoDate): RateRow | null {
   let found: RateRow | null = null;
-  for (const row of RATE_TABLE) {
+  for (const row of table) {
     if (row.from <= date) found = row;
     else break;
   }
   return found;
+}
+
+/** The rows in force on or after `since` (the row in force on `since` first). */
+export function rowsInForce(table: RateTable, since: IsoDate): RateRow[] {
+  const current = rateRowOn(table, since);
+  return table.filter((r) => r === current || r.from > since);
 }

@@ -25,13 +25,13 @@
 import { addDays, addYears, daysBetween, isIsoDate, isLeapYear, dateParts, type IsoDate } from './dates.js';
 import { roundHalfUpDiv } from './money.js';
 import {
-  RATE_TABLE,
-  RATE_TABLE_KNOWN_UNTIL,
   basisPointsToPercent,
   percentToBasisPoints,
   rateNeedsVerification,
   ratePercentOf,
+  rateTableKnownUntil,
   type InterestType,
+  type RateTable,
 } from './interest-rates.js';
 
 export type DayCount = 'act/365' | 'act/act';
@@ -48,6 +48,8 @@ export interface InterestInput {
   until: IsoDate;
   payments?: InterestPayment[];
   dayCount?: DayCount;
+  /** The rate table in force (law/rates.json plus the user's rows), passed in as a value. */
+  rates: RateTable;
 }
 
 export interface InterestPeriod {
@@ -79,9 +81,9 @@ interface RateStep {
 }
 
 /** The rate steps for one interest type, merging rows whose rate for that type did not change. */
-function rateSteps(type: InterestType): RateStep[] {
+function rateSteps(table: RateTable, type: InterestType): RateStep[] {
   const steps: RateStep[] = [];
-  for (const row of RATE_TABLE) {
+  for (const row of table) {
     const bp = percentToBasisPoints(ratePercentOf(row, type));
     if (steps.length === 0 || steps[steps.length - 1]!.bp !== bp) steps.push({ from: row.from, bp });
   }
@@ -117,11 +119,12 @@ export function statutoryInterest(input: InterestInput): InterestResult {
   const result: InterestResult = { principalCents, interestCents: 0, periods: [], warnings };
   if (until < start) return result;
 
-  const steps = rateSteps(type);
+  if (!input.rates || input.rates.length === 0) throw new RangeError('no rate table given');
+  const steps = rateSteps(input.rates, type);
   if (start < steps[0]!.from) {
     throw new RangeError(`the rate table starts on ${steps[0]!.from}; interest from ${start} cannot be computed`);
   }
-  warnings.push(...rateWarnings(type, start, until));
+  warnings.push(...rateWarnings(input.rates, type, start, until));
 
   // A payment lowers the base from the day after it arrives.
   const effective = payments.map((p) => ({ from: addDays(p.date, 1), amountCents: p.amountCents }));
@@ -212,21 +215,22 @@ export function statutoryInterest(input: InterestInput): InterestResult {
 }
 
 /** Warnings for unconfirmed rates in the window and for days beyond the known table. */
-function rateWarnings(type: InterestType, start: IsoDate, until: IsoDate): string[] {
+function rateWarnings(table: RateTable, type: InterestType, start: IsoDate, until: IsoDate): string[] {
   const warnings: string[] = [];
-  RATE_TABLE.forEach((row, i) => {
-    const nextFrom = RATE_TABLE[i + 1]?.from ?? RATE_TABLE_KNOWN_UNTIL;
+  const knownUntil = rateTableKnownUntil(table);
+  table.forEach((row, i) => {
+    const nextFrom = table[i + 1]?.from ?? knownUntil;
     const overlaps = row.from <= until && nextFrom > start;
     if (overlaps && rateNeedsVerification(row, type)) {
       warnings.push(
         `The ${type === 'consumer' ? '6:119' : '6:119a'} rate of ${ratePercentOf(row, type)}% from ${row.from} ` +
-          `is not confirmed by a primary source (VERIFY in the rate table).`,
+          `is not confirmed by a primary source (VERIFY in the rate table; 'pre-incasso calc rates' shows its source).`,
       );
     }
   });
-  if (until >= RATE_TABLE_KNOWN_UNTIL) {
+  if (until >= knownUntil) {
     warnings.push(
-      `The rate table does not cover ${RATE_TABLE_KNOWN_UNTIL} or later; the last known rate was used ` +
+      `The rate table does not cover ${knownUntil} or later; the last known rate was used ` +
         `from then on. Please update the rate table.`,
     );
   }

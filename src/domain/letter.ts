@@ -82,10 +82,16 @@ export interface LetterData {
    * of the due invoices, stated as what becomes due after the term. Null in every other letter.
    */
   costsCents: number | null;
-  /** Days the debtor is given in the text (14 in the veertiendagenbrief). */
+  /** Days the debtor is given in the text (14 in the veertiendagenbrief; the stage's term otherwise). */
   termDays: number;
   /** The credit notes set off against the invoices of this letter (the account's allocation). */
   credits?: { creditNote: string; invoice: string; amountCents: number }[];
+  /** This letter is the ingebrekestelling of 6:82 BW (consumer, payment term not fatal). Absent in older letters. */
+  ingebrekestelling?: boolean;
+  /** BIK art. 2 lid 3: the costs without VAT when `costsCents` includes the 21% VAT uplift. */
+  costsExclVatCents?: number;
+  /** Did an earlier letter of this tool already remind the debtor of a demanded invoice? Absent in older letters (then assumed). */
+  earlierLetters?: boolean;
   /** Letters of a payment arrangement (confirmation, instalment reminders): the schedule. */
   arrangement?: ArrangementLetterData;
 }

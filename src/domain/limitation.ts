@@ -15,6 +15,16 @@
 import { addDays, addYears, daysBetween, type IsoDate } from './dates.js';
 
 export type LimitationKind = 'general' | 'consumer-sale';
+/** What a creditor sells to consumers (config defaults.consumerClaims, per invoice overridable). */
+export type ConsumerClaims = 'goods' | 'services';
+
+/**
+ * Which period applies: a consumer's claim for the price of goods bought (consumentenkoop, 7:5)
+ * lapses after 2 years (7:28 BW); services to consumers and every business claim after 5 (3:307).
+ */
+export function limitationKindOf(debtorType: 'consumer' | 'business', claims: ConsumerClaims): LimitationKind {
+  return debtorType === 'consumer' && claims === 'goods' ? 'consumer-sale' : 'general';
+}
 
 const YEARS: Record<LimitationKind, number> = { general: 5, 'consumer-sale': 2 };
 

@@ -4,8 +4,13 @@
 import { letterChannels } from './channel-preference.js';
 import { addDays as addDaysExact, maxDate, type IsoDate } from './dates.js';
 import { formatEuro } from './money.js';
-import { fourteenDayTerm } from './terms.js';
+import { dispatchDate, fourteenDayTerm, termAfterDelivery } from './terms.js';
+import type { Law } from './law.js';
+import type { StageTerm } from './verzuim.js';
+import { limitationDate, limitationKindOf, type ConsumerClaims } from './limitation.js';
+import { stackingWarning } from './stacking.js';
 import { isPlausibleEmail } from './identifiers.js';
+import { withVatUplift } from './bik-costs.js';
 import { consumerFinalCosts, debtorAccount, isHoldActive, type AccountClaimInput, type AccountFinalLetter, type AccountHold, type ClaimPosition, type DebtorAccount } from './account.js';
 import { letterReference } from './payment-reference.js';
 import type { Channel, CreditorSnapshot, DebtorSnapshot, LetterData, LetterInvoiceLine } from './letter.js';
@@ -26,6 +31,18 @@ export interface Policy {
   handoverAfter: number;
   minimumCents: number;
   creditor: CreditorSnapshot;
+  /** The law tables in force (delivery presumption, holidays, rates). */
+  law: Law;
+  /** Each stage's stated term (verzuim.ts: stageTerms), same order as `stages`. */
+  terms: readonly StageTerm[];
+  /** false: the consumer final letter states the costs with 21% VAT (BIK art. 2 lid 3). */
+  canDeductVat: boolean;
+  /** defaults.termIsFatal: is a consumer's payment term a fatal term unless the invoice says otherwise? */
+  termIsFatal?: boolean;
+  /** What the creditor sells to consumers: decides 7:28 (goods, 2 years) or 3:307 (5 years). */
+  consumerClaims: ConsumerClaims;
+  /** Send consumer final letters with costs for claims past limitation anyway (--include-time-barred). */
+  includeTimeBarred?: boolean;
 }
 
 /** One claim as the ledger knows it (see account.ts): the engine reads it through the account. */
@@ -44,12 +61,17 @@ export interface PlanDebtorInput {
   finalLetters?: AccountFinalLetter[];
   /** Collection costs claimed for this debtor in earlier handovers. */
   costsClaimedCents?: number;
+  /** Dates of the consumer final letters (veertiendagenbrieven) already recorded for this debtor;
+   *  when absent, the dates of `finalLetters` that stated costs are used (stacking warning). */
+  finalLetterDates?: IsoDate[];
+  /** Dates of every written reminder recorded per invoice: each interrupts limitation (3:317 BW). */
+  reminderDates?: Map<string, IsoDate[]>;
   /** Running arrangements, open promises and unlogged calls: they pause dunning like holds. */
   agreements?: PlanAgreement[];
 }
 
 export type SkipCode =
-  | 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent'
+  | 'time_barred' | 'debtor_on_hold' | 'debtor_disputed' | 'invoice_on_hold' | 'invoice_disputed' | 'below_minimum' | 'credit_covers_balance' | 'handover_waits_for_term' | 'letter_already_sent'
   | 'arrangement_running' | 'promise_open' | 'call_pending';
 
 export interface LetterAction {
@@ -68,6 +90,8 @@ export interface LetterAction {
   channels: Channel[];
   costsCents: number | null;
   reason: string;
+  /** Legal warnings about this letter (e.g. a second veertiendagenbrief within six months). */
+  warnings?: string[];
   /** What the letter says; absent when the plan was made for a preview ({ letters: false }). */
   letter?: LetterData;
 }
@@ -152,11 +176,12 @@ function finalChannel(channels: Channel[] | null): Channel {
 }
 
 /** The first day a claim whose final letter went out on `date` may be handed over. */
-export function handoverDate(policy: Policy, debtorType: DebtorSnapshot['type'], finalDate: IsoDate, channels: Channel[] | null): { on: IsoDate; termEnd: IsoDate | null } {
+export function handoverDate(policy: Policy, debtorType: DebtorSnapshot['type'], finalDate: IsoDate, channels: Channel[] | null, postedOn?: IsoDate | null): { on: IsoDate; termEnd: IsoDate | null } {
   const byConfig = addDays(finalDate, policy.handoverAfter);
   if (debtorType !== 'consumer') return { on: byConfig, termEnd: null };
   // 6:96 lid 6 BW: never before the fourteen days after delivery have run out (HR 2016:2704).
-  const term = fourteenDayTerm(finalDate, finalChannel(channels));
+  const channel = finalChannel(channels);
+  const term = fourteenDayTerm(channel === 'post' ? dispatchDate(finalDate, postedOn) : finalDate, channel, policy.law);
   return { on: maxDate(byConfig, term.costsFrom), termEnd: term.termEnd };
 }
 
@@ -187,6 +212,24 @@ export function planDebtor(
     actions.push({ kind: 'skip', debtor: debtor.number, name: debtor.name, invoice, code, reason });
   };
   const result = (): DebtorPlan => ({ account, actions, assessments, netOpenCents: netOpen, debtorHold });
+  /** A consumer claim past its limitation date, unless --include-time-barred (7:28 / 3:307 BW). */
+  const isTimeBarred = (inv: ClaimPosition): boolean =>
+    debtor.type === 'consumer' && policy.includeTimeBarred !== true && today > invoiceLimitationDate(inv, debtor.type, policy, input.reminderDates);
+  /**
+   * Is the claim in verzuim today (6:81-6:83 BW)? A fatal term: from the day after the due date.
+   * Otherwise only after a written demand with a term (the stage before the final letter, the
+   * ingebrekestelling) whose stated term has ended (presumed delivery + term).
+   */
+  const inVerzuim = (inv: ClaimPosition): boolean => {
+    if (inv.dueDate >= today) return false;
+    // Without defaults.termIsFatal, the stage terms tell: no ingebrekestelling stage means fatal terms.
+    if (debtor.type !== 'consumer' || (inv.termIsFatal ?? policy.termIsFatal ?? !policy.terms.some((t) => t.ingebrekestelling))) return true;
+    if (inv.stageIndex === null || inv.stageDate === null || inv.stageIndex < finalIndex - 1) return false;
+    const term = policy.terms[inv.stageIndex];
+    if (!term) return true;
+    const ch = finalChannel(inv.stageChannels);
+    return today >= termAfterDelivery(ch === 'post' ? dispatchDate(inv.stageDate, inv.stagePostedOn) : inv.stageDate, ch, term.termDays, policy.law).costsFrom;
+  };
 
   const assessments: InvoiceAssessment[] = [];
   const note = (a: InvoiceAssessment): void => {
@@ -231,11 +274,18 @@ export function planDebtor(
     netOpen += inv.openCents;
     const atFinal = inv.stageIndex !== null && inv.stageIndex >= finalIndex;
     if (atFinal) {
-      const { on, termEnd } = handoverDate(policy, debtor.type, inv.stageDate!, inv.stageChannels);
-      const isReady = today >= on;
+      const { on, termEnd } = handoverDate(policy, debtor.type, inv.stageDate!, inv.stageChannels, inv.stagePostedOn);
+      let isReady = today >= on;
+      let barred = false;
+      if (isReady && inv.openCents > 0 && isTimeBarred(inv)) {
+        // No handover of a consumer claim past limitation without --include-time-barred (legal-nl.md §6).
+        isReady = false;
+        barred = true;
+        skip('time_barred', `invoice ${inv.number}: time-barred since ${addDays(invoiceLimitationDate(inv, debtor.type, policy, input.reminderDates), 1)}; not handed over without --include-time-barred`, inv.number);
+      }
       if (inv.openCents > 0) {
         if (isReady) ready.push(inv);
-        else if (today >= addDays(inv.stageDate!, policy.handoverAfter)) waitingTerm.push({ inv, on });
+        else if (!barred && today >= addDays(inv.stageDate!, policy.handoverAfter)) waitingTerm.push({ inv, on });
         alsoOpen.push(inv);
       }
       note({ ...base, next: null, handoverOn: on, termEnd, state: inv.openCents <= 0 ? 'credit' : isReady ? 'ready_for_handover' : 'final_waiting' });
@@ -244,7 +294,16 @@ export function planDebtor(
     const nextIndex = inv.stageIndex === null ? 0 : inv.stageIndex + 1;
     const stage = stages[nextIndex]!;
     // First stage counts from the due date, later ones from the letter that moved the invoice.
-    const on = inv.stageIndex === null ? addDays(inv.dueDate, stage.after) : addDays(inv.stageDate!, stage.after);
+    let on = inv.stageIndex === null ? addDays(inv.dueDate, stage.after) : addDays(inv.stageDate!, stage.after);
+    // The next letter never goes out before the previous letter's stated term has ended
+    // (presumed delivery + term, Atw): otherwise it would contradict it (and, after an
+    // ingebrekestelling, precede verzuim, 6:82 BW).
+    const prevTerm = inv.stageIndex === null ? undefined : policy.terms[inv.stageIndex];
+    if (prevTerm && inv.stageDate) {
+      const ch = finalChannel(inv.stageChannels);
+      const ended = termAfterDelivery(ch === 'post' ? dispatchDate(inv.stageDate, inv.stagePostedOn) : inv.stageDate, ch, prevTerm.termDays, policy.law).costsFrom;
+      if (ended > on) on = ended;
+    }
     const isDue = today >= on;
     if (inv.openCents <= 0) {
       // Credit notes cover it entirely: nothing to demand.
@@ -306,18 +365,47 @@ export function planDebtor(
     return result();
   }
 
+  // A consumer claim past limitation gets no letter with costs (7:28 / 3:307 BW; legal-nl.md §6).
+  const barredSkip = (inv: ClaimPosition): void => {
+    skip('time_barred', `invoice ${inv.number}: time-barred since ${addDays(invoiceLimitationDate(inv, debtor.type, policy, input.reminderDates), 1)} (${limitationKindOf(debtor.type, inv.consumerClaims ?? policy.consumerClaims) === 'consumer-sale' ? 'art. 7:28 BW' : 'art. 3:307 BW'}); no letter with costs without --include-time-barred`, inv.number);
+  };
+  for (let i = due.length - 1; i >= 0; i--) {
+    const d = due[i]!;
+    if (d.toStage === finalIndex && isTimeBarred(d.inv)) {
+      barredSkip(d.inv);
+      due.splice(i, 1);
+    }
+  }
+  if (due.length === 0) return result();
   const letterStage = Math.max(...due.map((d) => d.toStage));
   const finalLetter = letterStage === finalIndex;
   const consumerFinal = finalLetter && debtor.type === 'consumer';
   if (consumerFinal) {
-    // 6:96 lid 7 BW: the veertiendagenbrief covers every claim of the debtor that is due (past
-    // its due date, not held or disputed) when it is sent; each moves to the final stage. Claims
-    // a veertiendagenbrief already covers stay "also open" and get no costs again.
-    for (const d of due) d.toStage = finalIndex;
+    // 6:96 lid 7 BW: the veertiendagenbrief covers every claim of the debtor that can be demanded
+    // under lid 6 when it is sent: due (past its due date), not held or disputed, and in verzuim
+    // (lid 6 requires it: a fatal term lapsed, or the ingebrekestelling's term has ended). Each
+    // moves to the final stage. Claims a veertiendagenbrief already covers stay "also open" and
+    // get no costs again; claims not yet in verzuim keep their own course (their costs later stay
+    // within the room the account leaves under the scale); time-barred ones are left out.
+    for (let i = due.length - 1; i >= 0; i--) {
+      const d = due[i]!;
+      if (d.toStage !== finalIndex && inVerzuim(d.inv) && isTimeBarred(d.inv)) {
+        barredSkip(d.inv);
+        due.splice(i, 1);
+      } else if (d.toStage === finalIndex || inVerzuim(d.inv)) d.toStage = finalIndex;
+      else {
+        // Due for an earlier stage but not in verzuim: listed, not demanded with costs; its own
+        // letter follows on the next run.
+        alsoOpen.push(d.inv);
+        due.splice(i, 1);
+      }
+    }
     for (let i = alsoOpen.length - 1; i >= 0; i--) {
       const inv = alsoOpen[i]!;
-      if ((inv.stageIndex === null || inv.stageIndex < finalIndex) && inv.dueDate < today && inv.coveredBy === null) {
-        due.push({ inv, toStage: finalIndex });
+      if ((inv.stageIndex === null || inv.stageIndex < finalIndex) && inv.dueDate < today && inv.coveredBy === null && inVerzuim(inv)) {
+        // A time-barred claim is neither demanded nor listed in the letter with costs.
+        if (isTimeBarred(inv)) barredSkip(inv);
+        else due.push({ inv, toStage: finalIndex });
         alsoOpen.splice(i, 1);
       }
     }
@@ -341,8 +429,17 @@ export function planDebtor(
     : letterChannels(stage.channels.filter((c): c is Channel => c !== 'phone'), debtor.channel, hasEmail);
   // The veertiendagenbrief states the BIK costs over the summed principal (open after payments
   // and credit notes) of the claims it newly covers, within what the debtor's earlier letters
-  // left under the scale (6:96 lid 6-7 BW).
-  const costsCents = consumerFinal ? consumerFinalCosts(account, dueCents) : null;
+  // left under the scale (6:96 lid 6-7 BW). A creditor that cannot deduct VAT states them with
+  // the 21% uplift and, beside it, the amount without VAT (BIK art. 2 lid 3).
+  const costsExclVat = consumerFinal ? consumerFinalCosts(account, dueCents) : null;
+  const costsCents = costsExclVat !== null && !policy.canDeductVat ? withVatUplift(costsExclVat) : costsExclVat;
+  const costsExclVatCents = costsExclVat !== null && !policy.canDeductVat ? costsExclVat : null;
+  const warnings: string[] = [];
+  if (consumerFinal) {
+    const earlier = input.finalLetterDates ?? (input.finalLetters ?? []).filter((l) => l.costsCents !== null).map((l) => l.date);
+    const w = stackingWarning(earlier, today);
+    if (w) warnings.push(w);
+  }
 
   // A preview (dry run, status) does not need what the letter says: building it for every
   // debtor is most of the memory a plan of a million invoices would take.
@@ -370,8 +467,12 @@ export function planDebtor(
       totalOpenCents: totalOpen,
       paymentReference: single ?? letterReference(debtor.number, Number(today.replaceAll('-', ''))),
       costsCents,
-      termDays: 14,
+      termDays: policy.terms[letterStage]?.termDays ?? 14,
       ...(setOff.length > 0 ? { credits: setOff.map((c) => ({ creditNote: c.creditNote, invoice: c.invoice, amountCents: c.amountCents })) } : {}),
+      // An ingebrekestelling unless every invoice it demands has an agreed fatal term (import column).
+      ...(policy.terms[letterStage]?.ingebrekestelling && debtor.type === 'consumer' && due.some((d) => (d.inv.termIsFatal ?? policy.termIsFatal ?? false) !== true) ? { ingebrekestelling: true } : {}),
+      ...(costsExclVatCents !== null ? { costsExclVatCents } : {}),
+      earlierLetters: due.some((d) => d.inv.stageIndex !== null),
     };
   }
   const reasonParts = due.map((d) =>
@@ -394,6 +495,7 @@ export function planDebtor(
     amountCents: dueCents,
     channels,
     costsCents,
+    ...(warnings.length > 0 ? { warnings } : {}),
     reason: `${reasonParts.join('; ')}${hasEmail || !stage.channels.includes('email') ? '' : '; no valid e-mail address: by post instead'}`,
     ...(letter ? { letter } : {}),
   });
@@ -424,6 +526,12 @@ function callAction(debtor: DebtorSnapshot, stage: StagePolicy, stageIndex: numb
     phone: debtor.phone,
     reason: `${due.map((d) => (d.inv.stageIndex === null ? `${d.inv.number} due ${d.inv.dueDate} + ${stages[0]!.after} days` : `${d.inv.number} ${stages[d.inv.stageIndex]!.id} on ${d.inv.stageDate} + ${stages[d.toStage]!.after} days`)).join('; ')}: phone stage, on the call list${debtor.phone ? '' : ' (no phone number known)'}`,
   };
+}
+
+/** The last day of an invoice's limitation period, counting the written reminders the ledger holds. */
+export function invoiceLimitationDate(inv: Pick<PlanInvoice, 'number' | 'dueDate' | 'stageDate' | 'consumerClaims'>, type: DebtorSnapshot['type'], policy: Pick<Policy, 'consumerClaims'>, reminders?: Map<string, IsoDate[]>): IsoDate {
+  const dates = [...(reminders?.get(inv.number) ?? []), ...(inv.stageDate ? [inv.stageDate] : [])];
+  return limitationDate(inv.dueDate, limitationKindOf(type, inv.consumerClaims ?? policy.consumerClaims), dates);
 }
 
 function line(inv: ClaimPosition, role: LetterInvoiceLine['role']): LetterInvoiceLine {

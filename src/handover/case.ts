@@ -6,9 +6,12 @@
 // as a decimal string with a dot (`1234.56`) for readers that do not trust floats; ISO dates.
 import { addDays, type IsoDate } from '../domain/dates.js';
 import { formatDotDecimal } from '../domain/money.js';
-import { businessCollectionCosts, collectionCosts, BUSINESS_MINIMUM_PER_INVOICE_CENTS } from '../domain/bik-costs.js';
+import { businessCollectionCosts, collectionCosts, withVatUplift, BUSINESS_MINIMUM_PER_INVOICE_CENTS } from '../domain/bik-costs.js';
 import { statutoryInterest, type DayCount, type InterestPeriod } from '../domain/interest.js';
-import { fourteenDayTerm, type DeliveryChannel } from '../domain/terms.js';
+import { dispatchDate, fourteenDayTerm, type DeliveryChannel } from '../domain/terms.js';
+import type { Law } from '../domain/law.js';
+import { limitationDate, limitationKindOf, type ConsumerClaims } from '../domain/limitation.js';
+import { verzuimStart } from '../domain/verzuim.js';
 import type { Channel, CreditorSnapshot, DebtorType, Language } from '../domain/letter.js';
 
 export const HANDOVER_SCHEMA_VERSION = 1;
@@ -46,6 +49,9 @@ export interface CaseInvoiceInput {
   paidCents?: number;
   /** Credit notes the account set off against this claim. */
   credits?: { creditNote: string; amountCents: number }[];
+  /** Import columns term_is_fatal / consumer_claim; null or absent = the config default. */
+  termIsFatal?: boolean | null;
+  consumerClaim?: ConsumerClaims | null;
 }
 
 export interface CasePaymentInput {
@@ -74,6 +80,8 @@ export interface CaseLetterInput {
   emailState: string | null;
   /** Calendar date the e-mail left (Europe/Amsterdam), when it was sent. */
   emailSentDate: IsoDate | null;
+  /** Day the printed letter was handed to the post (`letters --posted`); absent or null when not recorded. */
+  postedOn?: IsoDate | null;
 }
 
 export interface CaseNoteInput {
@@ -138,6 +146,22 @@ export interface HandoverInput {
   /** True when the letters' PDFs travel with the document (the ZIP): `file` names them. */
   letterFiles: boolean;
   cases: CaseInput[];
+  /** The law in force and the creditor's legal settings (issue 17). */
+  legal: HandoverLegal;
+}
+
+export interface HandoverLegal {
+  law: Law;
+  consumerClaims: ConsumerClaims;
+  canDeductVat: boolean;
+  /** Consumer claims: the stage index of the ingebrekestelling (payment term not fatal), else null. */
+  ingebrekestellingStage: number | null;
+  /** Its stated term in days. */
+  ingebrekestellingTermDays: number;
+  /** defaults.termIsFatal (consumers). */
+  termIsFatal: boolean;
+  /** Claims past limitation were included on purpose (--include-time-barred). */
+  includeTimeBarred: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,6 +220,9 @@ export interface ClaimJson {
   final_letter_date: IsoDate | null;
   /** Null for a credit note: it bears no interest. */
   interest: ClaimInterestJson | null;
+  /** Last day before the debtor may invoke limitation (3:307 / 7:28 BW), the tool's written reminders counted (3:317). */
+  limitation_date: IsoDate | null;
+  limitation_basis: 'art. 7:28 BW' | 'art. 3:307 BW' | null;
 }
 
 export interface PaymentJson {
@@ -229,6 +256,8 @@ export interface VeertiendagenbriefJson {
   /** The channel the delivery presumption is computed for: post when it went by post. */
   delivery_channel: DeliveryChannel;
   dispatched: IsoDate;
+  /** How `dispatched` is known: the e-mail's sending day, or the letter date presumed as posting day (no posting recorded). */
+  dispatch_basis: 'email_sent' | 'posting_recorded' | 'letter_date_presumed';
   presumed_delivery: IsoDate;
   term_start: IsoDate;
   term_end: IsoDate;
@@ -256,7 +285,11 @@ export interface CollectionCostsJson {
   /** Business: the invoices paid late, each worth at least EUR 40 (6:96 lid 4 BW; CJEU C-585/20); null for a consumer. */
   late_invoices: number | null;
   minimum_per_invoice_cents: number | null;
-  vat_included: false;
+  /** BIK art. 2 lid 3: the creditor cannot deduct VAT and the veertiendagenbrief declared the 21% uplift. */
+  vat_included: boolean;
+  /** The claimed amount without the VAT uplift (equal to claimed when vat_included is false). */
+  claimed_excl_vat_cents: number;
+  claimed_excl_vat: string;
 }
 
 export interface CaseTotalsJson {
@@ -356,21 +389,21 @@ export type VeertiendagenbriefCheck =
  * outbox as sent), and the fourteen days after presumed delivery (Atw applied) must be over.
  * An e-mail that left later than the letter date (a retry) starts the term from that later day.
  */
-export function checkVeertiendagenbrief(letter: CaseLetterInput | null, exportDate: IsoDate): VeertiendagenbriefCheck {
+export function checkVeertiendagenbrief(letter: CaseLetterInput | null, exportDate: IsoDate, law: Law): VeertiendagenbriefCheck {
   if (!letter) return { ok: false, reason: 'no final letter was recorded for it' };
   if (!letter.final) return { ok: false, reason: `its last letter (${letter.stageId}, ${letter.date}) is not the final letter` };
   if (letter.costsCents === null) {
     return { ok: false, reason: `the final letter of ${letter.date} states no collection costs, so it is no veertiendagenbrief` };
   }
   const channel = deliveryChannel(letter.channels);
-  let dispatched = letter.date;
+  let dispatched = channel === 'post' ? dispatchDate(letter.date, letter.postedOn) : letter.date;
   if (channel === 'email') {
     if (letter.emailState !== 'sent') {
       return { ok: false, reason: `the final letter of ${letter.date} went by e-mail only and was not delivered (e-mail ${letter.emailState ?? 'never queued'})` };
     }
     if (letter.emailSentDate !== null && letter.emailSentDate > dispatched) dispatched = letter.emailSentDate;
   }
-  const term = fourteenDayTerm(dispatched, channel);
+  const term = fourteenDayTerm(dispatched, channel, law);
   if (term.costsFrom > exportDate) {
     return { ok: false, reason: `the fourteen-day term of the veertiendagenbrief of ${letter.date} ends on ${term.termEnd}` };
   }
@@ -435,6 +468,15 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     let interest: ClaimInterestJson | null = null;
     let result: ReturnType<typeof statutoryInterest> | null = null;
     let creditApplied = 0;
+    // Interest runs from verzuim (6:119 BW): for a consumer without a fatal payment term, from the
+    // day after the ingebrekestelling's term ended (6:82 BW; verzuim.ts).
+    let interestStart = addDays(inv.dueDate, 1);
+    if (!credit && consumer && ctx.legal.ingebrekestellingStage !== null && (inv.termIsFatal ?? ctx.legal.termIsFatal) !== true) {
+      const ig = input.letters.find((l) => l.stageIndex === ctx.legal.ingebrekestellingStage && l.invoices.includes(inv.number));
+      const start = ig ? verzuimStart(inv.dueDate, false, { sent: ig.date, channel: deliveryChannel(ig.channels), termDays: ctx.legal.ingebrekestellingTermDays }, ctx.legal.law) : null;
+      if (start) interestStart = start;
+      else warnings.add(`Invoice ${inv.number}: no ingebrekestelling recorded; interest is counted from the due date, which assumes the payment term was fatal (art. 6:83 BW).`);
+    }
     if (!credit) {
       // Interest on the open amount from the day after the due date through the export date
       // (6:119 / 6:119a BW). Conservative: interest the paid part earned while it was late is not
@@ -444,9 +486,10 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
         result = statutoryInterest({
           principalCents: inv.openCents,
           type: consumer ? 'consumer' : 'business',
-          dueDate: inv.dueDate,
+          dueDate: addDays(interestStart, -1),
           until: ctx.exportDate,
           dayCount: ctx.dayCount,
+          rates: ctx.legal.law.rates,
         });
       } catch (error) {
         // A due date before the rate table starts: hand over the claim, leave the interest to the agency.
@@ -457,7 +500,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     if (result) {
       interest = {
         basis: consumer ? '6:119 BW' : '6:119a BW',
-        from: addDays(inv.dueDate, 1),
+        from: interestStart,
         until: ctx.exportDate,
         day_count: ctx.dayCount,
         credit_applied_cents: creditApplied,
@@ -470,6 +513,16 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     }
     const credited = (inv.credits ?? []).reduce((s, c) => s + c.amountCents, 0);
     const paid = inv.paidCents ?? inv.amountCents - inv.openCents - credited;
+    let limitation: IsoDate | null = null;
+    const kind = limitationKindOf(debtor.type, inv.consumerClaim ?? ctx.legal.consumerClaims);
+    if (!credit) {
+      // Every written letter of the tool that demanded this invoice interrupts limitation (3:317 BW).
+      const reminders = input.letters.filter((l) => l.invoices.includes(inv.number)).map((l) => l.date);
+      limitation = limitationDate(inv.dueDate, kind, reminders);
+      if (ctx.exportDate > limitation) {
+        warnings.add(`Invoice ${inv.number} is time-barred since ${addDays(limitation, 1)} if the debtor invokes it (${kind === 'consumer-sale' ? 'art. 7:28 BW' : 'art. 3:307 BW'}); it was included ${ctx.legal.includeTimeBarred ? 'on purpose (--include-time-barred)' : 'as a business claim'}.`);
+      }
+    }
     return {
       invoice_number: inv.number,
       kind: credit ? 'credit_note' : 'invoice',
@@ -484,6 +537,8 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
       payment_reference: inv.reference,
       final_letter_date: finalLetter?.final ? finalLetter.date : null,
       interest,
+      limitation_date: limitation,
+      limitation_basis: limitation === null ? null : kind === 'consumer-sale' ? 'art. 7:28 BW' : 'art. 3:307 BW',
     };
   });
 
@@ -516,7 +571,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     const finalIds = [...new Set(invoices.filter((i) => i.openCents > 0 && i.stageLetterId !== null).map((i) => i.stageLetterId!))];
     for (const id of finalIds) {
       const letter = lettersById.get(id)!;
-      const check = checkVeertiendagenbrief(letter ?? null, ctx.exportDate);
+      const check = checkVeertiendagenbrief(letter ?? null, ctx.exportDate, ctx.legal.law);
       // The shell selects only claims that pass this check; a failure here is a bug, not input.
       if (!check.ok) throw new Error(`case ${debtor.number}: ${check.reason}`);
       veertiendagenbrieven.push({
@@ -524,6 +579,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
         stage: letter.stageId,
         delivery_channel: check.channel,
         dispatched: check.dispatched,
+        dispatch_basis: check.channel === 'email' ? 'email_sent' : letter.postedOn ? 'posting_recorded' : 'letter_date_presumed',
         presumed_delivery: check.term.delivered,
         term_start: check.term.termStart,
         term_end: check.term.termEnd,
@@ -542,7 +598,10 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
   // BIK over the summed open principal of the case (6:96 lid 7 BW), credit notes netted in.
   const principal = Math.max(0, invoices.reduce((s, i) => s + i.openCents, 0));
   const business = consumer ? null : businessCollectionCosts(invoices.map((i) => i.openCents));
-  const computed = business ? business.costsCents : collectionCosts(principal);
+  // BIK art. 2 lid 3: with the declared VAT uplift the staffel amount is raised by 21% (consumers).
+  const vatIncluded = consumer && !ctx.legal.canDeductVat;
+  const computedExclVat = business ? business.costsCents : collectionCosts(principal);
+  const computed = vatIncluded ? withVatUplift(computedExclVat) : computedExclVat;
   let stated: number | null = null;
   let claimed: number;
   if (consumer) {
@@ -563,7 +622,9 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     claimed_cents: claimed, claimed: money(claimed),
     late_invoices: business ? business.lateInvoices : null,
     minimum_per_invoice_cents: business ? BUSINESS_MINIMUM_PER_INVOICE_CENTS : null,
-    vat_included: false,
+    vat_included: vatIncluded,
+    claimed_excl_vat_cents: vatIncluded ? Math.min(claimed, computedExclVat) : claimed,
+    claimed_excl_vat: money(vatIncluded ? Math.min(claimed, computedExclVat) : claimed),
   };
 
   const open = invoices.reduce((s, i) => s + i.openCents, 0);

@@ -36,6 +36,7 @@ import {
   type CaseInvoiceInput,
   type CaseLetterInput,
   type HandoverDocument,
+  type HandoverLegal,
 } from './case.js';
 import { handoverCsvBytes } from './csv.js';
 import type { ArrangementRow } from '../ledger/arrangements.js';
@@ -103,8 +104,8 @@ export interface ExportHooks {
 // Selection and reading
 
 type DebtorRow = [string, DebtorType, string, string | null, string | null, string | null, string | null, string, string | null, string | null, Language, string | null, string | null];
-type InvoiceRow = [string, string, string | null, string, number, number, string | null, number | null, string];
-type LetterRow = [number, string, string, string, number, number, string, number, number | null, string | null, Buffer | null, string | null, string | null];
+type InvoiceRow = [string, string, string | null, string, number, number, string | null, number | null, string, number | null, 'goods' | 'services' | null];
+type LetterRow = [number, string, string, string, number, number, string, number, number | null, string | null, Buffer | null, string | null, string | null, string | null];
 
 const json = (values: Iterable<string | number>): string => JSON.stringify([...values]);
 
@@ -124,8 +125,8 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
   const rows = db
     .prepare(
       `SELECT l.id, l.debtor_number, l.date, l.stage_id, l.stage_index, l.final, l.channels, l.amount_cents, l.costs_cents, l.pdf_sha256,
-              ${withPdf ? 'l.pdf' : 'NULL'}, o.state, o.sent_at
-       FROM letters l LEFT JOIN outbox o ON o.letter_id = l.id
+              ${withPdf ? 'l.pdf' : 'NULL'}, o.state, o.sent_at, p.posted_on
+       FROM letters l LEFT JOIN outbox o ON o.letter_id = l.id LEFT JOIN letter_postings p ON p.letter_id = l.id
        WHERE l.debtor_number IN (SELECT value FROM json_each(?)) AND l.id NOT IN (SELECT letter_id FROM letter_withdrawals)
        ORDER BY l.debtor_number, l.date, l.id`,
     )
@@ -144,7 +145,7 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
     due.set(letterId, list);
   }
   const map = new Map<string, LetterWithPdf[]>();
-  for (const [id, debtor, date, stageId, stageIndex, final, channels, amount, costs, recordedSha, pdf, state, sentAt] of rows) {
+  for (const [id, debtor, date, stageId, stageIndex, final, channels, amount, costs, recordedSha, pdf, state, sentAt, postedOn] of rows) {
     let sha = recordedSha;
     if (pdf) {
       // The archive carries the stored bytes; their hash must be the one recorded as evidence.
@@ -161,7 +162,7 @@ function readLetters(db: Db, debtors: string[], withPdf: boolean, warnings: stri
     const list = map.get(debtor) ?? [];
     list.push({
       id, date, stageId, stageIndex, final: final === 1, channels: JSON.parse(channels) as Channel[], amountCents: amount, costsCents: costs,
-      pdfSha256: sha, invoices: due.get(id) ?? [], emailState: state, emailSentDate: sentAt ? amsterdamDate(sentAt) : null, pdf,
+      pdfSha256: sha, invoices: due.get(id) ?? [], emailState: state, emailSentDate: sentAt ? amsterdamDate(sentAt) : null, postedOn, pdf,
     });
     map.set(debtor, list);
   }
@@ -206,7 +207,8 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
   }
   const invoiceRows = db
     .prepare(
-      `SELECT number, debtor_number, issue_date, due_date, amount_cents, open_cents, reference, stage_letter_id, status FROM invoices
+      `SELECT number, debtor_number, issue_date, due_date, amount_cents, open_cents, reference, stage_letter_id, status, t.term_is_fatal, t.consumer_claim
+       FROM invoices LEFT JOIN invoice_terms t ON t.invoice_number = invoices.number
        WHERE number IN (SELECT value FROM json_each(?))`,
     )
     .raw()
@@ -226,14 +228,14 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
   const holds = readHolds(db);
 
   const byDebtor = new Map<string, CaseInvoiceInput[]>();
-  for (const [number, debtor, issue, due, amount, open, reference, stageLetterId, status] of invoiceRows) {
+  for (const [number, debtor, issue, due, amount, open, reference, stageLetterId, status, fatal, claim] of invoiceRows) {
     const d = debtors.get(debtor)!;
     const active = (holds.get(debtor) ?? []).filter((h) => isHoldActive(h, today) && (h.invoiceNumber === null || h.invoiceNumber === number));
     let refusal: string | null = null;
     if (status !== 'open') refusal = `it is ${status}`;
     else if (active.length > 0) refusal = `it is ${active.some((h) => h.dispute) ? 'disputed' : 'on hold'}: ${active[0]!.reason}`;
     else if (open > 0 && d[1] === 'consumer') {
-      const check = checkVeertiendagenbrief(stageLetterId === null ? null : lettersById.get(stageLetterId) ?? null, today);
+      const check = checkVeertiendagenbrief(stageLetterId === null ? null : lettersById.get(stageLetterId) ?? null, today, settings.policy.law);
       if (!check.ok) refusal = check.reason;
     }
     if (refusal !== null) {
@@ -245,6 +247,7 @@ export function selectCases(db: Db, settings: HandoverSettings, options: { withP
     const list = byDebtor.get(debtor) ?? [];
     list.push({
       number, issueDate: issue, dueDate: due, amountCents: amount, openCents: position ? position.openCents : open, reference, stageLetterId,
+      termIsFatal: fatal === null ? null : fatal === 1, consumerClaim: claim,
       ...(position ? { paidCents: position.paidCents, credits: position.credits.map((c) => ({ creditNote: c.creditNote, amountCents: c.amountCents })) } : {}),
     });
     byDebtor.set(debtor, list);
@@ -336,6 +339,20 @@ export interface BuiltBatch {
   warnings: string[];
 }
 
+/** The legal settings of the handover document, from the policy (issue 17). */
+export function handoverLegal(policy: Policy): HandoverLegal {
+  const ig = policy.terms.findIndex((t) => t.ingebrekestelling);
+  return {
+    law: policy.law,
+    consumerClaims: policy.consumerClaims,
+    canDeductVat: policy.canDeductVat,
+    ingebrekestellingStage: ig >= 0 ? ig : null,
+    ingebrekestellingTermDays: ig >= 0 ? policy.terms[ig]!.termDays : 0,
+    termIsFatal: policy.termIsFatal ?? false,
+    includeTimeBarred: policy.includeTimeBarred === true,
+  };
+}
+
 /** The file's bytes for a batch: handover.json, handover.csv, or the ZIP with both and the PDFs. */
 export function buildBatchContent(selection: Selection & { letters: Map<number, Buffer | null> }, settings: HandoverSettings, batch: number): BuiltBatch {
   const built = buildHandover({
@@ -347,6 +364,7 @@ export function buildBatchContent(selection: Selection & { letters: Map<number, 
     includeNotes: settings.includeNotes,
     letterFiles: settings.format === 'zip',
     cases: selection.cases,
+    legal: handoverLegal(settings.policy),
   });
   const { document } = built;
   // One line per distinct warning, naming the debtors it concerns (the rate-table warning is

@@ -43,6 +43,8 @@ export const INVOICE_FIELDS = [
   'open_amount',
   'currency',
   'reference',
+  'term_is_fatal',
+  'consumer_claim',
 ] as const;
 
 export type InvoiceField = (typeof INVOICE_FIELDS)[number];

@@ -715,6 +715,28 @@ export class InvoiceCsvReader {
       );
     }
 
+    // Verzuim and limitation per invoice (issue 17): a yes/no and goods/services column.
+    let termIsFatal: boolean | null = null;
+    const fatalText = cellAt(f, c.term_is_fatal).toLowerCase();
+    if (fatalText !== '') {
+      if (YES.has(fatalText)) termIsFatal = true;
+      else if (NO.has(fatalText)) termIsFatal = false;
+      else {
+        bad = true;
+        this.addIssue('error', line, this.column('term_is_fatal'), 'bad_value', `${this.header('term_is_fatal')} "${fatalText}" is not ja/nee (yes/no)`, 'Write ja when the debtor accepted general terms that make the payment term fatal, else nee or leave it empty.', fatalText);
+      }
+    }
+    let consumerClaim: 'goods' | 'services' | null = null;
+    const claimText = cellAt(f, c.consumer_claim).toLowerCase();
+    if (claimText !== '') {
+      if (GOODS.has(claimText)) consumerClaim = 'goods';
+      else if (SERVICES.has(claimText)) consumerClaim = 'services';
+      else {
+        bad = true;
+        this.addIssue('error', line, this.column('consumer_claim'), 'bad_value', `${this.header('consumer_claim')} "${claimText}" is not goederen/diensten (goods/services)`, 'goods: limitation after 2 years (7:28 BW); services: after 5 years (3:307 BW).', claimText);
+      }
+    }
+
     // Amounts: checked once the decimal mark of the file is known.
     const amountText = cellAt(f, c.amount);
     const openText = cellAt(f, c.open_amount);
@@ -750,6 +772,8 @@ export class InvoiceCsvReader {
       openCents: 0,
       currency: 'EUR',
       reference: optionalAt(f, c.reference),
+      ...(termIsFatal !== null ? { termIsFatal } : {}),
+      ...(consumerClaim !== null ? { consumerClaim } : {}),
     };
 
     let ambiguous = false;
@@ -1023,6 +1047,11 @@ function describeHeader(cells: string[]): string {
 function cellAt(fields: string[], index: number): string {
   return index < 0 ? '' : fields[index]!.trim();
 }
+
+const YES = new Set(['ja', 'j', 'yes', 'y', 'true', '1', 'waar']);
+const NO = new Set(['nee', 'n', 'no', 'false', '0', 'onwaar']);
+const GOODS = new Set(['goods', 'goederen', 'koop', 'levering']);
+const SERVICES = new Set(['services', 'diensten', 'dienst', 'service']);
 
 function optionalAt(fields: string[], index: number): string | null {
   if (index < 0) return null;

@@ -28,6 +28,10 @@ export interface InvoiceRow {
   openCents: number;
   currency: 'EUR';
   reference: string | null;
+  /** Import column term_is_fatal: the payment term was agreed as a fatal term (6:83 sub a BW); null = the config default. */
+  termIsFatal?: boolean | null;
+  /** Import column consumer_claim: goods (7:28 BW) or services (3:307 BW); null = the config default. */
+  consumerClaim?: 'goods' | 'services' | null;
 }
 
 export interface ImportIssue {

@@ -1,10 +1,13 @@
 // Reading the facts behind a debtor's account (src/domain/account.ts) in set-based SQL: one
-// ordered query streams the claims debtor by debtor; the debtors' final letters, the costs
-// earlier handovers claimed and the holds are read in bulk up front (a handful of queries per
-// run, none per debtor), and payments per claim only when a reader wants the detail.
+// ordered query streams the claims debtor by debtor (with the posting date of their letter, the
+// per-invoice legal settings and, for consumers, the dates of the letters that demanded them, for
+// limitation); the debtors' final letters, the costs earlier handovers claimed and the holds are
+// read in bulk up front (a handful of queries per run, none per debtor), and payments per claim
+// only when a reader wants the detail.
 import type { Db } from './ledger.js';
 import type { Channel, DebtorSnapshot, Language, DebtorType } from '../domain/letter.js';
 import { debtorAccount, type AccountFinalLetter, type AccountPayment, type ClaimStatus, type DebtorAccount } from '../domain/account.js';
+import type { ConsumerClaims } from '../domain/limitation.js';
 import type { PlanDebtorInput, PlanHold, PlanInvoice } from '../domain/plan.js';
 import { arrangementExtraPaid } from '../domain/arrangements.js';
 import { readAgreements, readArrangements, type ArrangementRow } from './arrangements.js';
@@ -12,16 +15,25 @@ import { readAgreements, readArrangements, type ArrangementRow } from './arrange
 type Row = [
   string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language,
   string, string | null, string, number, number, string | null, number | null, string | null, string | null, ClaimStatus, number | null, string | null,
+  string | null, number | null, ConsumerClaims | null, string | null,
   'post' | 'email' | 'both' | null,
 ];
 
 const CLAIMS_SQL = `
 SELECT d.number, d.name, d.type, d.contact_person, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language,
        i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels,
-       i.status, i.export_open_cents, i.export_date, d.channel
+       i.status, i.export_open_cents, i.export_date,
+       p.posted_on, t.term_is_fatal, t.consumer_claim,
+       CASE WHEN d.type = 'consumer' THEN (
+         SELECT group_concat(l2.date) FROM letter_invoices li2 JOIN letters l2 ON l2.id = li2.letter_id
+         WHERE li2.invoice_number = i.number AND li2.role = 'due'
+       ) END,
+       d.channel
 FROM invoices i
 JOIN debtors d ON d.number = i.debtor_number
 LEFT JOIN letters l ON l.id = i.stage_letter_id
+LEFT JOIN letter_postings p ON p.letter_id = i.stage_letter_id
+LEFT JOIN invoice_terms t ON t.invoice_number = i.number
 WHERE %WHERE%
 ORDER BY i.debtor_number`;
 
@@ -156,7 +168,7 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
         number: r[0], name: r[1], type: r[2], contactPerson: r[3], email: r[4], phone: r[5],
         address: { street: r[6], postcode: r[7], city: r[8], country: r[9] }, language: r[10],
         // The bookkeeper's channel preference (`debtor set --channel`), if any.
-        ...(r[23] ? { channel: r[23] } : {}),
+        ...(r[27] ? { channel: r[27] } : {}),
       };
       current = {
         debtor: snapshot, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null,
@@ -167,8 +179,14 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
       number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],
       stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? (JSON.parse(r[19]) as Channel[]) : null,
       status: r[20], exportOpenCents: r[21], exportDate: r[22],
+      stagePostedOn: r[23], termIsFatal: r[24] === null ? null : r[24] === 1, consumerClaims: r[25],
     };
     current.invoices.push(invoice);
+    // Every written letter that demanded a consumer's claim interrupts its limitation (3:317 BW).
+    if (r[26]) {
+      current.reminderDates ??= new Map();
+      current.reminderDates.set(invoice.number, r[26].split(','));
+    }
   }
   if (current) yield finish(current);
 }

@@ -88,6 +88,12 @@ export class InvoiceImportWriter {
                  WHERE number = ?`,
               )
             : null,
+          setTerms: this.write
+            ? db.prepare(
+                `INSERT INTO invoice_terms (invoice_number, term_is_fatal, consumer_claim) VALUES (?, ?, ?)
+                 ON CONFLICT(invoice_number) DO UPDATE SET term_is_fatal = excluded.term_is_fatal, consumer_claim = excluded.consumer_claim`,
+              )
+            : null,
           getDebtor: db
             .prepare('SELECT name, type, type_known, contact_person, email, phone, street, postcode, city, country, language, kvk, vat_number FROM debtors WHERE number = ?')
             .raw(),
@@ -130,6 +136,10 @@ export class InvoiceImportWriter {
   applyRow(row: InvoiceRow): RowOutcome {
     this.applyDebtor(row);
     const s = this.stmts;
+    // Only exports with a term_is_fatal or consumer_claim column carry these (issue 17).
+    if (s?.setTerms && (row.termIsFatal !== undefined || row.consumerClaim !== undefined)) {
+      s.setTerms.run(row.invoiceNumber, row.termIsFatal === undefined || row.termIsFatal === null ? null : row.termIsFatal ? 1 : 0, row.consumerClaim ?? null);
+    }
     // The parser rejects a number repeated within the files, so an empty ledger needs no lookup.
     const existing = s && !this.emptyAtStart ? (s.getInvoice.get(row.invoiceNumber) as InvoiceTuple | undefined) : undefined;
     const status = row.openCents === 0 ? 'paid' : 'open';

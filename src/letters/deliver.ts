@@ -53,7 +53,7 @@ function readLogo(loaded: LoadedConfig): { bytes: Uint8Array; type: 'png' | 'jpg
 
 /** Renders and stores the PDF of every letter that has none yet. Returns what was rendered. */
 export async function renderPendingLetters(db: Db, loaded: LoadedConfig, today: string, onProgress?: (done: number, total: number) => void): Promise<RenderedLetter[]> {
-  const pending = db.prepare('SELECT id FROM letters WHERE pdf IS NULL ORDER BY id').all() as { id: number }[];
+  const pending = db.prepare("SELECT id FROM letters WHERE pdf IS NULL AND json_extract(data, '$.purged') IS NULL ORDER BY id").all() as { id: number }[];
   if (pending.length === 0) return [];
   const { renderLetterPdf } = await import('./pdf.js');
   const logo = readLogo(loaded);

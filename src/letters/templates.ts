@@ -764,13 +764,14 @@ const TERM_WORDING: Record<Language, { term: RegExp; start: RegExp; example: str
     // HR 2016:2704 accepted "binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd"
     // and "binnen vijftien dagen nadat deze brief bij u is bezorgd".
     term: /\b(veertien|vijftien|14|15) dagen\b/,
-    start: /\b(bezorgd|ontvangen)\b/,
+    // "na ontvangst van deze brief" is accepted wording too (legal-nl.md §9a, agency samples).
+    start: /\b(bezorgd|ontvangen|ontvangst)\b/,
     example: 'binnen veertien dagen na de dag waarop deze brief bij u is bezorgd',
   },
   en: {
     term: /\b(fourteen|fifteen|14|15) days\b/,
-    start: /\b(delivered|received)\b/,
-    example: 'within fourteen days of the day after this letter is delivered to you',
+    start: /\b(delivered|received|receipt)\b/,
+    example: 'within fourteen days, starting on the day after this letter is delivered to you',
   },
 };
 
@@ -829,6 +830,91 @@ function rejectedInSource(t: LoadedTemplate, language: Language): TemplateIssue[
     for (const key of ['body', 'program', 'inverse']) visit(n[key]);
   };
   for (const s of t.sections.values()) visit(s.program);
+  return issues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules on the template source (issue 17), each with the line it fires on.
+
+type SourceNode = Record<string, unknown> & { type?: string; loc?: Loc };
+
+/** Every ContentStatement and MustacheStatement of the template's sections, in source order. */
+function sourceNodes(t: LoadedTemplate): SourceNode[] {
+  const out: SourceNode[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (node === null || typeof node !== 'object') return;
+    const n = node as SourceNode;
+    if (n.type === 'ContentStatement' || n.type === 'MustacheStatement') out.push(n);
+    for (const key of ['body', 'program', 'inverse']) visit(n[key]);
+  };
+  for (const sec of t.sections.values()) visit(sec.program);
+  return out;
+}
+
+/** The line of `match` inside a content node. */
+function lineIn(node: SourceNode, index: number): number | null {
+  const text = typeof node.original === 'string' ? node.original : '';
+  return (node.loc?.start.line ?? 0) + (text.slice(0, index).match(/\n/g)?.length ?? 0) || null;
+}
+
+/** Variables that print a date. In a veertiendagenbrief a printed end date can fall before the true end (HR 2016:2704). */
+const DATE_VARIABLES = new Set(['payBefore', 'date', 'dateShort', 'placeAndDate']);
+const DEADLINE_WORDS = /(uiterlijk(\s+op)?|v[oó]{1,2}r|tot en met|t\/m|before|by|no later than|on or before)\s*$/i;
+const MONTHS = '(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|january|february|march|may|june|july|august|october)';
+const LITERAL_DATE = new RegExp(`\\b\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}\\b|\\b\\d{4}-\\d{2}-\\d{2}\\b|\\b\\d{1,2}\\s+${MONTHS}(\\s+\\d{4})?\\b`, 'i');
+/** A term counted from the letter's date: refused in the veertiendagenbrief (HR 2016:2704; hvbjuristen.nl). */
+const LETTER_DATE_WORDS = /\b(briefdatum|dagtekening|datum van deze brief|date of this letter|letter date|letter's date)\b/i;
+/** A euro amount written into the template text, or a cost only the BIK may cover (6:96 lid 5 BW). */
+const LITERAL_AMOUNT = /(€|\beur\b|\beuro\b)\s*\d|\d+[.,]\d{2}\s*(€|euro|eur)\b/i;
+const COST_WORDS = /\b(administratiekosten|aanmaningskosten|herinneringskosten|rappelkosten|behandelingskosten|dossierkosten|administration (fee|costs?)|reminder (fee|costs?)|handling (fee|costs?))\b/i;
+
+/** Consumer final letter: no printed end date, no term counted from the letter date (file and line). */
+function finalLetterSourceIssues(t: LoadedTemplate): TemplateIssue[] {
+  const issues: TemplateIssue[] = [];
+  let before = '';
+  for (const n of sourceNodes(t)) {
+    if (n.type === 'MustacheStatement') {
+      const name = ((n.path as { original?: unknown } | undefined)?.original ?? '') as string;
+      if (name === 'payBefore' || (DATE_VARIABLES.has(name) && DEADLINE_WORDS.test(before))) {
+        issues.push({
+          file: t.file, line: n.loc?.start.line ?? null, column: n.loc ? n.loc.start.column + 1 : null,
+          message: `{{${name}}} prints an end date in the consumer's final letter: a date computed from the letter date can fall before the true end of the fourteen days after delivery (HR 25-11-2016, ECLI:NL:HR:2016:2704). Give the term in days: "${TERM_WORDING.nl.example}"`,
+        });
+      }
+      before = '';
+      continue;
+    }
+    const text = typeof n.original === 'string' ? n.original : '';
+    before = text.slice(-40);
+    const date = LITERAL_DATE.exec(text);
+    if (date) {
+      issues.push({ file: t.file, line: lineIn(n, date.index), column: null, message: `"${date[0]}" is a date written into the consumer's final letter: no fixed end date may be printed in a veertiendagenbrief (HR 25-11-2016, ECLI:NL:HR:2016:2704)` });
+    }
+    const word = LETTER_DATE_WORDS.exec(text);
+    if (word) {
+      issues.push({ file: t.file, line: lineIn(n, word.index), column: null, message: `"${word[0]}" counts the term from the letter's date; the fourteen days start the day after delivery (HR 25-11-2016, ECLI:NL:HR:2016:2704). Write "${TERM_WORDING.nl.example}"` });
+    }
+  }
+  return issues;
+}
+
+/** Every consumer letter: no cost amount but the BIK costs of the final letter ({{costs}}); 6:96 lid 5-6 BW. */
+function consumerCostIssues(t: LoadedTemplate): TemplateIssue[] {
+  const issues: TemplateIssue[] = [];
+  for (const n of sourceNodes(t)) {
+    if (n.type !== 'ContentStatement' || typeof n.original !== 'string') continue;
+    for (const re of [LITERAL_AMOUNT, COST_WORDS]) {
+      const m = re.exec(n.original);
+      if (m) {
+        issues.push({
+          file: t.file, line: lineIn(n, m.index), column: null,
+          message: `"${m[0]}" in a letter to a consumer: no costs may be charged or announced besides the BIK collection costs stated with {{costs}} in the final letter (art. 6:96 lid 5-6 BW; the BIK covers all extrajudicial work)`,
+        });
+        break;
+      }
+    }
+  }
   return issues;
 }
 
@@ -1026,8 +1112,9 @@ export function checkTemplates(dirs: string[], stages: StageRef[], languages: La
             else throw err;
           }
         }
+        if (debtorType === 'consumer') issues.push(...consumerCostIssues(t));
         if (final && debtorType === 'consumer' && fullTexts !== null && fullView !== null) {
-          issues.push(...rejectedInSource(t, language), ...veertiendagenbriefIssues(t, fullTexts, fullView));
+          issues.push(...rejectedInSource(t, language), ...finalLetterSourceIssues(t), ...veertiendagenbriefIssues(t, fullTexts, fullView));
         }
       }
     }

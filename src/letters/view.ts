@@ -80,6 +80,8 @@ export interface StageView {
   count: number;
   first: boolean;
   final: boolean;
+  /** This letter is the ingebrekestelling (6:82 BW): the consumer's payment term was not fatal. */
+  ingebrekestelling: boolean;
   /** Default title of the stage in the letter's language (used when no subject is given). */
   title: string;
 }
@@ -126,6 +128,11 @@ export interface LetterView {
   termDays: number;
   /** Letter date + termDays, long form. A reminder may print it; the veertiendagenbrief should not. */
   payBefore: string;
+  /** An earlier letter already reminded the debtor of a demanded invoice ("eerdere herinneringen"). */
+  earlierLetters: boolean;
+  /** BIK art. 2 lid 3: `costs` includes 21% VAT; `costsExclVat` is the amount without it. */
+  vatUplift: boolean;
+  costsExclVat: string | null;
   /** The schedule in the letters of a payment arrangement; null in dunning letters. */
   arrangement: ArrangementView | null;
 }
@@ -519,6 +526,7 @@ export function letterView(data: LetterData): LetterView {
       count: data.stage.count,
       first: data.stage.index === 0,
       final: data.stage.final,
+      ingebrekestelling: data.ingebrekestelling === true,
       title: stageTitle(data.stage.id, data.stage.final, language),
     },
     creditor,
@@ -544,6 +552,9 @@ export function letterView(data: LetterData): LetterView {
     totalLabel: alsoOpenInvoices.length > 0 ? LABELS[language].totalOpen : LABELS[language].totalOnly,
     termDays: data.termDays,
     payBefore: formatDateLong(addDays(data.date, data.termDays), language),
+    earlierLetters: data.earlierLetters ?? data.stage.index > 0,
+    vatUplift: data.costsExclVatCents !== undefined && data.costsCents !== null,
+    costsExclVat: data.costsExclVatCents === undefined ? null : money(data.costsExclVatCents),
     arrangement: data.arrangement ? arrangementView(data.arrangement, language) : null,
   };
 }

@@ -1,5 +1,6 @@
 // Seeing the book: the `debtors` and `invoices` lists and `debtor <number>` in full. Read-only;
 // the ledger is opened by the caller.
+import type { Law } from '../domain/law.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../ledger/ledger.js';
 import { AppError } from '../cli/errors.js';
@@ -25,8 +26,8 @@ export interface Book {
  * The next step per debtor, from the engine itself: today's letter or handover, else the
  * earliest date an invoice reaches its next stage or the handover, else why nothing happens.
  */
-function nextSteps(db: Db, config: Config, today: string, debtor?: string): Map<string, string> {
-  const policy = policyFromConfig(config);
+function nextSteps(db: Db, config: Config, law: Law, today: string, debtor?: string): Map<string, string> {
+  const policy = policyFromConfig(config, law, today);
   const next = new Map<string, string>();
   for (const input of readDunningSnapshot(db, debtor === undefined ? {} : { debtor })) {
     const plan = planDebtor(input, policy, today, { letters: false, assess: true });
@@ -74,7 +75,7 @@ function activeHolds(db: Db, today: string): { held: Set<string>; disputed: Set<
 }
 
 /** The whole book as list lines. */
-export function readBook(db: Db, config: Config, today: string): Book {
+export function readBook(db: Db, config: Config, law: Law, today: string): Book {
   const stageOrder = config.stages.map((s) => s.id);
   const debtors = readDebtors(db);
   const names = new Map(debtors.map((d) => [d.number, d.name]));
@@ -84,7 +85,7 @@ export function readBook(db: Db, config: Config, today: string): Book {
   const holds = activeHolds(db, today);
   return {
     claims,
-    debtors: debtorLines(debtors, claims, stageOrder, { next: nextSteps(db, config, today), debtorHeld: holds.held, debtorDisputed: holds.disputed, unmatched }),
+    debtors: debtorLines(debtors, claims, stageOrder, { next: nextSteps(db, config, law, today), debtorHeld: holds.held, debtorDisputed: holds.disputed, unmatched }),
     stageOrder,
   };
 }
@@ -102,7 +103,7 @@ export interface DebtorView {
 }
 
 /** One debtor whole: contact data, claims, letters and mails, payments, holds, notes, history. */
-export function readDebtorView(db: Db, config: Config, today: string, number: string): DebtorView {
+export function readDebtorView(db: Db, config: Config, law: Law, today: string, number: string): DebtorView {
   const debtor = readDebtor(db, number);
   if (!debtor) {
     throw new AppError('not_found', `No debtor "${number}" in the ledger.`, { hint: 'Check the number; `pre-incasso debtors --search <name>` finds it by name.' });
@@ -111,7 +112,7 @@ export function readDebtorView(db: Db, config: Config, today: string, number: st
   const claims = claimLines(claimFigures(db, today, number), new Map([[number, debtor.name]]), stageOrder);
   const holds = activeHolds(db, today);
   const unmatched = unmatchedPayerKeys(db).has(nameKey(debtor.name)) ? new Set([number]) : new Set<string>();
-  const [line] = debtorLines([debtor], claims, stageOrder, { next: nextSteps(db, config, today, number), debtorHeld: holds.held, debtorDisputed: holds.disputed, unmatched });
+  const [line] = debtorLines([debtor], claims, stageOrder, { next: nextSteps(db, config, law, today, number), debtorHeld: holds.held, debtorDisputed: holds.disputed, unmatched });
   return {
     debtor,
     line: line!,

@@ -3,6 +3,7 @@
 // all drawn from that one document, so they cannot disagree.
 import type { Db } from '../ledger/ledger.js';
 import type { Config } from '../config/schema.js';
+import type { Law } from '../domain/law.js';
 import { addDays, addYears, daysBetween, type IsoDate } from '../domain/dates.js';
 import { LIMITATION_WARNING_DAYS } from '../domain/limitation.js';
 import { agingOf, byStageOf } from '../domain/report/book.js';
@@ -160,8 +161,8 @@ function assemble(db: Db, config: Config, today: IsoDate) {
 }
 
 /** `forecast`: the planner run forward over a copy of the book. */
-export async function buildForecast(db: Db, config: Config, today: IsoDate, days: number): Promise<{ today: IsoDate; days: number; schedule: ForecastDay[] }> {
+export async function buildForecast(db: Db, config: Config, law: Law, today: IsoDate, days: number): Promise<{ today: IsoDate; days: number; schedule: ForecastDay[] }> {
   const { policyFromConfig } = await import('../config/policy.js');
   const { readDunningSnapshot } = await import('../ledger/dunning.js');
-  return { today, days, schedule: forecast(readDunningSnapshot(db), policyFromConfig(config), today, days) };
+  return { today, days, schedule: forecast(readDunningSnapshot(db), policyFromConfig(config, law, today), today, days) };
 }

@@ -134,8 +134,10 @@ describe('issue 10: one truth about what a debtor owes (bundled examples)', () =
     expect(text).toContain('Creditnota 2026-0140 (€ 121,00) is verrekend met factuur 2026-0102.');
   });
 
-  it('3. the consumer veertiendagenbrief covers every due claim (6:96 lid 7) and costs are stated once', () => {
-    const dir = workspace({ files: [SEPT, OCT] });
+  it('3. the consumer veertiendagenbrief covers every due claim in verzuim (6:96 lid 7) and costs are stated once', () => {
+    // Agreed (fatal) payment terms: every claim past its due date is in verzuim (6:83 sub a BW),
+    // so every due claim can be demanded under lid 6 and the one letter must cover them all.
+    const dir = workspace({ files: [SEPT, OCT], config: (c) => ({ ...c, defaults: { ...c.defaults, termIsFatal: true } }) });
     ok(cli(dir, ['import', SEPT, '--today', '2026-09-22']), 'import');
     run(dir, '2026-09-22');
     const finals: Action[] = [];
@@ -159,6 +161,32 @@ describe('issue 10: one truth about what a debtor owes (bundled examples)', () =
     expect(text).toContain('Deze brief geldt voor de facturen 2026-0101 en 2026-0123.');
     expect(text).toContain('incassokosten verschuldigd van € 40,00');
     expect(JSON.parse(letter.data).costsCents).toBe(4000);
+  });
+
+  it('3b. without a fatal term a claim not yet in verzuim keeps its own ladder; the costs stay stated once over both (6:96 lid 6-7)', () => {
+    // The bundled config (defaults.termIsFatal false): 2026-0123 has had no ingebrekestelling on
+    // 20 Oct, so it is not in verzuim and cannot be demanded under lid 6 with 2026-0101 (lid 7 only
+    // joins claims that can be). It runs herinnering → aanmaning (ingebrekestelling) → its own final
+    // letter, which states only what the scale over both claims leaves: nothing.
+    const dir = workspace({ files: [SEPT, OCT] });
+    ok(cli(dir, ['import', SEPT, '--today', '2026-09-22']), 'import');
+    run(dir, '2026-09-22');
+    const finals: Action[] = [];
+    for (const today of ['2026-10-06', '2026-10-20', '2026-11-03', '2026-11-17', '2026-12-01', '2026-12-15', '2026-12-29', '2027-01-12']) {
+      ok(cli(dir, ['import', OCT, '--snapshot', '--today', today]), `import ${today}`);
+      finals.push(...run(dir, today).filter((a) => a.kind === 'letter' && a.debtor === '10001' && a.stage === 'laatste-herinnering'));
+      ok(cli(dir, ['export', '--out', `overdracht-${today}`, '--today', today]), `export ${today}`);
+    }
+    expect(finals.map((f) => [f.invoices, f.amount_cents, f.costs_cents])).toEqual([
+      [['2026-0101'], 12100, 4000],
+      [['2026-0123'], 2000, 0],
+    ]);
+    const stated = query<{ total: number }>(dir, "SELECT coalesce(sum(costs_cents), 0) AS total FROM letters WHERE debtor_number = '10001'")[0]!.total;
+    const claimed = query<{ total: number }>(dir, "SELECT coalesce(sum(claimed_cents), 0) AS total FROM handover_costs WHERE debtor_number = '10001'")[0]!.total;
+    expect(stated).toBe(4000);
+    expect(claimed).toBeLessThanOrEqual(4000);
+    const ladder = query<{ stages: string }>(dir, "SELECT group_concat(l.stage_id, ' | ') AS stages FROM (SELECT * FROM letters ORDER BY date, id) l JOIN letter_invoices li ON li.letter_id = l.id AND li.role = 'due' WHERE li.invoice_number = '2026-0123'")[0]!.stages;
+    expect(ladder).toBe('herinnering | aanmaning | laatste-herinnering');
   });
 
   it('4. business costs are at least EUR 40 per late invoice (6:96 lid 4, C-585/20) and the letter says so', () => {

@@ -190,8 +190,9 @@ describe('a season of dunning: import and run over successive dates', () => {
     importFile(dir, 'openstaande-posten-oktober.csv', '2026-10-20', ['--snapshot']);
     const { doc } = runJson(dir, '2026-10-20');
     expect(doc.actions.map(brief)).toEqual([
-      // 6:96 lid 7: 0101 and 0123 (€20 left) both move to the last stage; costs once over €141 (€40 minimum)
-      '10001 laatste-herinnering 2026-0101,2026-0123 14100 email+post costs 4000',
+      // 6:96 lid 6-7: only claims in verzuim join the veertiendagenbrief. The bundled config has no
+      // fatal payment term, and 0123 (€20 left) has had no ingebrekestelling yet: it keeps its own ladder.
+      '10001 laatste-herinnering 2026-0101 12100 email+post costs 4000',
       // business: no costs; the credit note still nets
       '10002 laatste-herinnering 2026-0102,2026-0161 314600 email+post',
       '10003 laatste-herinnering 2026-0105 35000 post costs 5250',
@@ -200,7 +201,7 @@ describe('a season of dunning: import and run over successive dates', () => {
       '10007 herinnering 2026-0150 61000 email',
     ]);
     expect(lettersOn(dir, '2026-10-20')).toEqual([
-      '10001 laatste-herinnering 2026-0101,2026-0123 14100 email+post costs 4000',
+      '10001 laatste-herinnering 2026-0101 12100 email+post costs 4000',
       '10002 laatste-herinnering 2026-0102,2026-0161 314600 email+post',
       '10003 laatste-herinnering 2026-0105 35000 post costs 5250',
       '10005 laatste-herinnering 2026-0099 123456 email+post costs 18518',
@@ -208,7 +209,7 @@ describe('a season of dunning: import and run over successive dates', () => {
     ]);
     expect(stages(dir)).toMatchObject({
       '2026-0101': 'laatste-herinnering 2026-10-20',
-      '2026-0123': 'laatste-herinnering 2026-10-20',
+      '2026-0123': '-',
       '2026-0161': 'herinnering 2026-10-20',
       '2026-0150': 'herinnering 2026-10-20',
     });
@@ -221,8 +222,9 @@ describe('a season of dunning: import and run over successive dates', () => {
     expect(status.ready_for_handover).toBe(0);
     const explain = ok(cli(dir, ['explain', '10001', '--json', '--today', '2026-11-05'])).json();
     const inv = explain.invoices.find((i: { invoice: string }) => i.invoice === '2026-0101');
-    // Sent Tue 20 Oct by post: delivered Thu 22 Oct, term ends Thu 5 Nov; handover.after 21 → 10 Nov.
-    expect(inv).toMatchObject({ stage: 'laatste-herinnering', stage_date: '2026-10-20', state: 'final_waiting', term_end: '2026-11-05', handover_on: '2026-11-10' });
+    // Sent Tue 20 Oct by post: delivered Fri 23 Oct (2-day postal norm since 1 July 2026, law/delivery.json),
+    // term ends Fri 6 Nov; handover.after 21 → 10 Nov.
+    expect(inv).toMatchObject({ stage: 'laatste-herinnering', stage_date: '2026-10-20', state: 'final_waiting', term_end: '2026-11-06', handover_on: '2026-11-10' });
     expect(explain.letters.map((l: { date: string; stage: string }) => `${l.date} ${l.stage}`)).toEqual([
       '2026-09-22 herinnering',
       '2026-10-06 aanmaning',
@@ -234,7 +236,8 @@ describe('a season of dunning: import and run over successive dates', () => {
     importFile(dir, 'openstaande-posten-oktober.csv', '2026-11-10', ['--snapshot']);
     const { doc } = runJson(dir, '2026-11-10');
     expect(doc.actions.map(brief)).toEqual([
-      '10001 handover 2026-0101,2026-0123 14100',
+      '10001 handover 2026-0101 12100',
+      '10001 herinnering 2026-0123 2000 email',
       // The credit note stays with 2026-0102 (oldest due), in the letter and the handover alike.
       '10002 handover 2026-0102 242000',
       '10002 aanmaning 2026-0161 72600 email',
@@ -244,13 +247,14 @@ describe('a season of dunning: import and run over successive dates', () => {
       '10007 aanmaning 2026-0150 61000 email',
     ]);
     expect(lettersOn(dir, '2026-11-10')).toEqual([
+      '10001 herinnering 2026-0123 2000 email',
       '10002 aanmaning 2026-0161 72600 email',
       '10007 aanmaning 2026-0150 61000 email',
     ]);
     // Never a stage skipped, never two letters a day: each debtor's letters in ladder order.
     const perDebtor = query<{ debtor_number: string; dates: string }>(dir, "SELECT debtor_number, group_concat(date || ' ' || stage_id, ' | ') AS dates FROM (SELECT * FROM letters ORDER BY date) GROUP BY debtor_number");
     expect(Object.fromEntries(perDebtor.map((r) => [r.debtor_number, r.dates]))).toEqual({
-      '10001': '2026-09-22 herinnering | 2026-10-06 aanmaning | 2026-10-20 laatste-herinnering',
+      '10001': '2026-09-22 herinnering | 2026-10-06 aanmaning | 2026-10-20 laatste-herinnering | 2026-11-10 herinnering',
       '10002': '2026-09-22 herinnering | 2026-10-06 aanmaning | 2026-10-20 laatste-herinnering | 2026-11-10 aanmaning',
       '10003': '2026-09-22 herinnering | 2026-10-06 aanmaning | 2026-10-20 laatste-herinnering',
       '10004': '2026-09-22 herinnering',
@@ -258,22 +262,22 @@ describe('a season of dunning: import and run over successive dates', () => {
       '10007': '2026-10-20 herinnering | 2026-11-10 aanmaning',
     });
     const status = ok(cli(dir, ['status', '--json', '--today', '2026-11-10'])).json();
-    expect(status.ready_for_handover).toBe(5);
-    expect(status.ready_for_handover_cents).toBe(14100 + 242000 + 35000 + 123456);
+    expect(status.ready_for_handover).toBe(4);
+    expect(status.ready_for_handover_cents).toBe(12100 + 242000 + 35000 + 123456);
     expect(inconsistentStages(dir)).toEqual([]);
   });
 
   it('10 Nov: a dispute blocks the handover of Van Dijk until it is released', () => {
     ok(cli(dir, ['hold', '10002', '--dispute', '--reason', 'meerwerk betwist', '--today', '2026-11-10', '--json']));
     let status = ok(cli(dir, ['status', '--json', '--today', '2026-11-10'])).json();
-    expect(status).toMatchObject({ on_hold: 1, disputes: 1, ready_for_handover: 4 });
+    expect(status).toMatchObject({ on_hold: 1, disputes: 1, ready_for_handover: 3 });
     const explain = ok(cli(dir, ['explain', '10002', '--json', '--today', '2026-11-10'])).json();
     expect(explain.holds).toEqual([{ invoice: null, reason: 'meerwerk betwist', dispute: true, until: null }]);
     expect(explain.actions.map((a: JsonAction) => brief(a))).toEqual(['10002 skip debtor_disputed']);
     expect(explain.invoices.every((i: { state: string }) => i.state === 'held' || i.state === 'credit')).toBe(true);
     ok(cli(dir, ['release', '10002', '--today', '2026-11-10', '--json']));
     status = ok(cli(dir, ['status', '--json', '--today', '2026-11-10'])).json();
-    expect(status).toMatchObject({ on_hold: 0, ready_for_handover: 5 });
+    expect(status).toMatchObject({ on_hold: 0, ready_for_handover: 4 });
   });
 });
 

@@ -229,10 +229,61 @@ describe('export: a consumer claim whose fourteen-day term has not ended', () =>
   });
 
   it('the day after the term the consumers go, in batch 2', () => {
-    day(dir, '2026-11-06', false);
-    const r = ok(cli(dir, ['export', '--out', 'o', '--today', '2026-11-06', '--json']), 'export').json();
+    // Posted Tue 20 Oct 2026, after the 2-day postal norm of 1 July 2026: delivered Fri 23 Oct
+    // (law/delivery.json), the term ends Fri 6 Nov, the claims go on Sat 7 Nov.
+    day(dir, '2026-11-07', false);
+    const r = ok(cli(dir, ['export', '--out', 'o', '--today', '2026-11-07', '--json']), 'export').json();
     expect(r.batch).toBe(2);
     expect(r.cases.map((c: any) => c.debtor)).toEqual(['C001', 'C002']);
-    expect(path.basename(r.file)).toBe('handover-2026-11-06-2.zip');
+    expect(path.basename(r.file)).toBe('handover-2026-11-07-2.zip');
+  });
+});
+
+describe('issue 17: posting date, VAT uplift and limitation end to end', () => {
+  it('letters --posted moves the term: posted Mon 26 Oct, the consumers go only after their term from that day', () => {
+    const dir = scenario((c) => ({ ...c, handover: { after: 15 } }));
+    const before = cli(dir, ['letters', '--posted', '2026-10-19', '--since', '2026-10-20', '--today', '2026-10-26']);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toMatch(/before the date of letter/);
+    const r = ok(cli(dir, ['letters', '--posted', '2026-10-26', '--since', '2026-10-20', '--today', '2026-10-26', '--json']), 'posted').json();
+    expect(r.recorded.map((l: any) => l.debtor).sort()).toEqual(['B001', 'C001', 'C002']);
+    expect(query<{ n: number }>(dir, "SELECT count(*) AS n FROM events WHERE kind = 'letter_posted'")[0]!.n).toBe(3);
+    // Without the posting the term would have ended Fri 6 Nov; posted Mon 26 Oct → delivered Thu 29 Oct, ends Thu 12 Nov.
+    day(dir, '2026-11-12', false);
+    const early = ok(cli(dir, ['export', '--out', 'o', '--today', '2026-11-12', '--json']), 'export').json();
+    expect(early.cases.map((c: any) => c.debtor)).toEqual(['B001']);
+    day(dir, '2026-11-13', false);
+    const late = ok(cli(dir, ['export', '--out', 'o', '--format', 'json', '--today', '2026-11-13', '--json']), 'export').json();
+    expect(late.cases.map((c: any) => c.debtor)).toEqual(['C001', 'C002']);
+    const doc = JSON.parse(fs.readFileSync(late.file, 'utf8'));
+    expect(doc.cases[0].veertiendagenbrieven[0]).toMatchObject({ date: '2026-10-20', dispatched: '2026-10-26', dispatch_basis: 'posting_recorded', presumed_delivery: '2026-10-29', term_end: '2026-11-12' });
+  });
+
+  it('creditor.canDeductVat false: the veertiendagenbrief states the costs with and without 21% VAT, the handover carries both', () => {
+    const dir = scenario((c) => ({ ...c, creditor: { ...c.creditor, canDeductVat: false } }));
+    const [letter] = query<{ costs_cents: number; data: string }>(dir, "SELECT costs_cents, data FROM letters WHERE debtor_number = 'C001' AND final = 1");
+    expect(letter!.costs_cents).toBe(4840);
+    expect(JSON.parse(letter!.data).costsExclVatCents).toBe(4000);
+    day(dir, '2026-11-10', false);
+    const r = ok(cli(dir, ['export', '--out', 'o', '--format', 'json', '--today', '2026-11-10', '--json']), 'export').json();
+    const kase = JSON.parse(fs.readFileSync(r.file, 'utf8')).cases.find((c: any) => c.debtor.number === 'C001');
+    expect(kase.collection_costs).toMatchObject({ vat_included: true, stated_cents: 4840, claimed_cents: 4840, claimed_excl_vat_cents: 4000 });
+    const business = JSON.parse(fs.readFileSync(r.file, 'utf8')).cases.find((c: any) => c.debtor.number === 'B001');
+    expect(business.collection_costs.vat_included).toBe(false);
+  });
+
+  it('a consumer claim past the two years of 7:28 BW gets no letter with costs without --include-time-barred', () => {
+    const dir = workspace();
+    writeCsv(dir, 'open.csv', [CSV_HEADER, 'F-0007;C009;Piet Oud;particulier;piet@example.nl;Dorpsweg 1;3811 CV;Amersfoort;01-01-2024;15-01-2024;300,00;300,00']);
+    for (const d of ['2026-09-22', '2026-10-06']) day(dir, d);
+    ok(cli(dir, ['import', 'open.csv', '--today', '2026-10-20']), 'import');
+    const r = ok(cli(dir, ['run', '--no-mail', '--json', '--today', '2026-10-20']), 'run').json();
+    expect(r.actions).toEqual([expect.objectContaining({ kind: 'skip', code: 'time_barred', invoice: 'F-0007' })]);
+    expect(r.actions[0].reason).toMatch(/time-barred since 2026-01-16 \(art\. 7:28 BW\)/);
+    const forced = cli(dir, ['run', '--no-mail', '--json', '--include-time-barred', '--today', '2026-10-20']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toMatch(/--include-time-barred/);
+    expect(forced.json().actions.map((a: any) => `${a.kind} ${a.stage ?? a.code}`)).toEqual(['letter laatste-herinnering']);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -21,6 +21,7 @@ import { fourteenDayTerm } from '../../src/domain/terms.js';
 import { addDays, type IsoDate } from '../../src/domain/dates.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { policyFromConfig } from '../../src/config/policy.js';
+import { LAW } from '../helpers/law.js';
 import { debtorAccount } from '../../src/domain/account.js';
 import { readAccountFacts, readArrangementsNow } from '../../src/ledger/account-facts.js';
 import { createArrangement, createPromise, watchAgreements } from '../../src/workflows/arrangements.js';
@@ -468,7 +469,7 @@ export function checkInvariants(r: Real): void {
   for (const h of handed) {
     if (h.type !== 'consumer') continue;
     if (h.final_date === null) fail(`consumer claim ${h.invoice_number} handed over without a final letter`, h);
-    const term = fourteenDayTerm(h.final_date!, JSON.parse(h.channels!).includes('post') ? 'post' : 'email');
+    const term = fourteenDayTerm(h.final_date!, JSON.parse(h.channels!).includes('post') ? 'post' : 'email', LAW);
     if (h.today < term.costsFrom) fail(`consumer claim ${h.invoice_number} handed over on ${h.today}, before its term ended (${term.termEnd})`, h);
   }
   for (const row of db.prepare("SELECT hc.claimed_cents, hc.handover_id, hc.debtor_number, d.type FROM handover_costs hc JOIN debtors d ON d.number = hc.debtor_number WHERE d.type = 'business'").all() as {
@@ -536,7 +537,7 @@ export const stats = { seasons: 0, letters: 0, finals: 0, handedOver: 0, payment
 export async function playSeason(season: Season, cmds: Iterable<Cmd>): Promise<void> {
   const dir = fs.mkdtempSync(path.join(BASE, `account-model-${process.pid}-${++counter}-`));
   const ledger = openLedger(path.join(dir, 'book.db'), { create: true, command: 'model' });
-  const real: Real = { dir, ledger, season, today: START, policy: policyFromConfig(config()), payments: [], exports: 0 };
+  const real: Real = { dir, ledger, season, today: START, policy: policyFromConfig(config(), LAW, START), payments: [], exports: 0 };
   try {
     const wrapped = [...cmds].map(
       (c): Cmd => ({

@@ -1,6 +1,7 @@
 // The workflows of issue 13 against a real ledger file (no CLI): agreeing with the debtor ends the
 // calls still on the list, a call outcome "arrangement" pauses until the arrangement is recorded,
 // and refusals name the invoice and the fix.
+import { legalPolicy } from '../helpers/law.js';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -228,13 +229,15 @@ describe('the arrangement reads the account', () => {
   });
 
   it('the plan: a running arrangement pauses its claim, the credit note stays set off against it, the account is the same', () => {
+    const STAGES: Policy['stages'] = [
+      { id: 'herinnering', after: 7, channels: ['email'], final: false },
+      { id: 'aanmaning', after: 14, channels: ['email'], final: false },
+      { id: 'bellen', after: 7, channels: ['phone'], final: false },
+      { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
+    ];
     const policy: Policy = {
-      stages: [
-        { id: 'herinnering', after: 7, channels: ['email'], final: false },
-        { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-        { id: 'bellen', after: 7, channels: ['phone'], final: false },
-        { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-      ],
+      stages: STAGES,
+      ...legalPolicy(STAGES),
       handoverAfter: 21, minimumCents: 1000, creditor: CREDITOR,
     };
     creditNote('D1-C', 'D1', 5000);

@@ -1,5 +1,6 @@
 // The rules of payment arrangements, promises and calls as tables: how an amount is split, what
 // an instalment's status is given the payments, when an arrangement breaks, which notice is due.
+import { legalPolicy } from '../helpers/law.js';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -170,13 +171,15 @@ describe('callStep: what a logged call does to the ladder', () => {
 import { planDebtor, type Policy, type PlanDebtorInput, type PlanInvoice } from '../../src/domain/plan.js';
 import type { PlanAgreement } from '../../src/domain/arrangements.js';
 
-const POLICY: Policy = {
-  stages: [
+const STAGES: Policy['stages'] = [
     { id: 'herinnering', after: 7, channels: ['email'], final: false },
     { id: 'aanmaning', after: 14, channels: ['email'], final: false },
     { id: 'bellen', after: 7, channels: ['phone'], final: false },
     { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-  ],
+  ];
+const POLICY: Policy = {
+  stages: STAGES,
+  ...legalPolicy(STAGES),
   handoverAfter: 21,
   minimumCents: 1000,
   creditor: {

@@ -1,4 +1,5 @@
 // The handover case records as pure data: what the agency is told about each debtor.
+import { LAW, LEGACY_LEGAL } from '../helpers/law.js';
 import { describe, expect, it } from 'vitest';
 import {
   buildHandover,
@@ -58,7 +59,7 @@ function businessCase(over: Partial<CaseInput> = {}): CaseInput {
 function input(over: Partial<HandoverInput> = {}): HandoverInput {
   return {
     batch: 4, exportDate: '2026-11-10', generatedBy: 'pre-incasso test', creditor, dayCount: 'act/365', includeNotes: false, letterFiles: true,
-    cases: [businessCase(), consumerCase()], ...over,
+    cases: [businessCase(), consumerCase()], legal: LEGACY_LEGAL, ...over,
   };
 }
 
@@ -78,8 +79,9 @@ describe('buildHandover', () => {
     const c = buildHandover(input()).document.cases[0]!;
     expect(c.veertiendagenbrieven).toEqual([
       expect.objectContaining({
-        date: '2026-10-20', delivery_channel: 'post', presumed_delivery: '2026-10-22', term_start: '2026-10-23', term_end: '2026-11-05',
-        costs_from: '2026-11-06', costs_stated_cents: 4000, costs_stated: '40.00', invoices: ['F1'],
+        // Posted after 1 July 2026: the third day after posting is presumed (law/delivery.json; postal norm of 2 days).
+        date: '2026-10-20', delivery_channel: 'post', dispatch_basis: 'letter_date_presumed', presumed_delivery: '2026-10-23', term_start: '2026-10-24', term_end: '2026-11-06',
+        costs_from: '2026-11-07', costs_stated_cents: 4000, costs_stated: '40.00', invoices: ['F1'],
       }),
     ]);
     expect(c.collection_costs).toMatchObject({ principal_cents: 12100, computed_cents: 4000, stated_cents: 4000, claimed_cents: 4000, claimed: '40.00' });
@@ -115,10 +117,11 @@ describe('buildHandover', () => {
     const interest = c.claims[0]!.interest!;
     // The credit note is set off first: interest runs on 2,420.00, not 2,541.00.
     expect(interest).toMatchObject({ basis: '6:119a BW', credit_applied_cents: 12100, principal_cents: 242000, from: '2026-09-16', until: '2026-11-10' });
-    expect(interest.periods).toEqual([{ from: '2026-09-16', to: '2026-11-10', days: 56, rate_percent: '10.15', base_cents: 242000, interest_cents: 3769, interest: '37.69' }]);
+    expect(interest.periods).toEqual([{ from: '2026-09-16', to: '2026-11-10', days: 56, rate_percent: '10.40', base_cents: 242000, interest_cents: 3861, interest: '38.61' }]);
+    expect(c.claims).toHaveLength(1);
     expect(c.totals).toEqual({
-      open_cents: 242000, open: '2420.00', collection_costs_cents: 36300, collection_costs: '363.00', interest_cents: 3769, interest: '37.69',
-      total_cents: 282069, total: '2820.69',
+      open_cents: 242000, open: '2420.00', collection_costs_cents: 36300, collection_costs: '363.00', interest_cents: 3861, interest: '38.61',
+      total_cents: 282161, total: '2821.61',
     });
   });
 
@@ -184,8 +187,8 @@ describe('buildHandover', () => {
 
 describe('checkVeertiendagenbrief', () => {
   it.each([
-    ['post, term over', letter(), '2026-11-06', true, ''],
-    ['post, last day of the term', letter(), '2026-11-05', false, 'ends on 2026-11-05'],
+    ['post, term over', letter(), '2026-11-07', true, ''],
+    ['post, last day of the term', letter(), '2026-11-06', false, 'ends on 2026-11-06'],
     ['not the final letter', letter({ final: false }), '2026-12-01', false, 'not the final letter'],
     ['no costs stated', letter({ costsCents: null }), '2026-12-01', false, 'no veertiendagenbrief'],
     ['e-mail only, never sent', letter({ channels: ['email'], emailState: 'queued' }), '2026-12-01', false, 'not delivered'],
@@ -193,7 +196,7 @@ describe('checkVeertiendagenbrief', () => {
     ['e-mail only, sent late: term counts from the send day', letter({ channels: ['email'], emailState: 'sent', emailSentDate: '2026-10-27' }), '2026-11-05', false, 'ends on'],
     ['no letter at all', null, '2026-12-01', false, 'no final letter'],
   ] as const)('%s', (_name, l, date, ok, reason) => {
-    const check = checkVeertiendagenbrief(l, date);
+    const check = checkVeertiendagenbrief(l, date, LAW);
     expect(check.ok).toBe(ok);
     if (!check.ok) expect(check.reason).toContain(reason);
   });

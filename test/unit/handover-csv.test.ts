@@ -1,4 +1,5 @@
 // handover.csv: Dutch Excel notation, and no cell that a spreadsheet could run as a formula.
+import { LEGACY_LEGAL } from '../helpers/law.js';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csvAmount, csvDate, handoverCsvBytes, inertText, quoteCell } from '../../src/handover/csv.js';
 import { buildHandover, type CaseInput } from '../../src/handover/case.js';
@@ -71,7 +72,7 @@ function kase(name: string, number = 'D1'): CaseInput {
 }
 
 function csvOf(...cases: CaseInput[]): Buffer {
-  const { document } = buildHandover({ batch: 2, exportDate: '2026-11-10', generatedBy: 't', creditor, dayCount: 'act/365', includeNotes: false, letterFiles: false, cases });
+  const { document } = buildHandover({ batch: 2, exportDate: '2026-11-10', generatedBy: 't', creditor, dayCount: 'act/365', includeNotes: false, letterFiles: false, cases, legal: LEGACY_LEGAL });
   return handoverCsvBytes(document);
 }
 

@@ -10,14 +10,17 @@ import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
 import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/handover/export.js';
 import { AppError } from '../../src/cli/errors.js';
 import type { Policy } from '../../src/domain/plan.js';
+import { legalPolicy } from '../helpers/law.js';
 import type { HandoverDocument } from '../../src/handover/case.js';
 
+const STAGES: Policy['stages'] = [
+  { id: 'herinnering', after: 7, channels: ['email'], final: false },
+  { id: 'aanmaning', after: 14, channels: ['email'], final: false },
+  { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
+];
 const policy: Policy = {
-  stages: [
-    { id: 'herinnering', after: 7, channels: ['email'], final: false },
-    { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-    { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-  ],
+  stages: STAGES,
+  ...legalPolicy(STAGES),
   handoverAfter: 21,
   minimumCents: 1000,
   creditor: {

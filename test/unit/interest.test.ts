@@ -1,15 +1,16 @@
 import { describe, it, expect } from 'vitest';
 import { statutoryInterest, type InterestInput } from '../../src/domain/interest.js';
 import {
-  LAST_RATE_PERIOD_START,
-  RATE_TABLE,
-  RATE_TABLE_KNOWN_UNTIL,
+  lastRatePeriodStart,
   percentToBasisPoints,
   rateRowOn,
+  rateTableKnownUntil,
   rateTableWarning,
 } from '../../src/domain/interest-rates.js';
+import { RATES } from '../helpers/law.js';
 
-const interest = (input: InterestInput) => statutoryInterest(input);
+const RATE_TABLE = RATES;
+const interest = (input: Omit<InterestInput, 'rates'>) => statutoryInterest({ ...input, rates: RATES });
 
 describe('statutory interest, worked examples of legal-nl.md §4', () => {
   it.each([
@@ -174,6 +175,8 @@ describe('rate table (6:119 / 6:119a BW, legal-nl.md §4)', () => {
     ['2025-01-01', '6', '11.15', false],
     ['2025-07-01', '6', '10.15', true],
     ['2026-01-01', '4', '10.15', true],
+    // Secondary sources only (press summaries of the ECB decision of 11-06-2026): VERIFY.
+    ['2026-07-01', '4', '10.40', true],
   ])('from %s: consumer %s%%, business %s%% (verify: %s)', (from, consumer, business, verify) => {
     const row = RATE_TABLE.find((r) => r.from === from);
     expect(row).toBeDefined();
@@ -183,21 +186,21 @@ describe('rate table (6:119 / 6:119a BW, legal-nl.md §4)', () => {
     expect(row!.source.length).toBeGreaterThan(0);
   });
 
-  it('has one row per half-year from 2015-01-01 through 2026-01-01, in order', () => {
-    expect(RATE_TABLE).toHaveLength(23);
+  it('has one row per half-year from 2015-01-01 through 2026-07-01, in order', () => {
+    expect(RATE_TABLE).toHaveLength(24);
     expect(RATE_TABLE[0]!.from).toBe('2015-01-01');
     for (let i = 1; i < RATE_TABLE.length; i++) expect(RATE_TABLE[i]!.from > RATE_TABLE[i - 1]!.from).toBe(true);
     expect(RATE_TABLE.every((r) => /-0[17]-01$/.test(r.from))).toBe(true);
   });
 
-  it('the last period starts 2026-01-01 and the table is known until 2026-07-01', () => {
-    expect(LAST_RATE_PERIOD_START).toBe('2026-01-01');
-    expect(RATE_TABLE_KNOWN_UNTIL).toBe('2026-07-01');
+  it('the last period starts 2026-07-01 and the table is known until 2027-01-01', () => {
+    expect(lastRatePeriodStart(RATE_TABLE)).toBe('2026-07-01');
+    expect(rateTableKnownUntil(RATE_TABLE)).toBe('2027-01-01');
   });
 
   it('finds the row in force on a day inside a half-year', () => {
-    expect(rateRowOn('2024-09-15')!.businessPercent).toBe('12.25');
-    expect(rateRowOn('2014-12-31')).toBeNull();
+    expect(rateRowOn(RATE_TABLE, '2024-09-15')!.businessPercent).toBe('12.25');
+    expect(rateRowOn(RATE_TABLE, '2014-12-31')).toBeNull();
   });
 
   it.each([
@@ -211,11 +214,11 @@ describe('rate table (6:119 / 6:119a BW, legal-nl.md §4)', () => {
 
   it.each([
     ['2026-03-15', false],
-    ['2026-06-30', false],
-    ['2026-07-01', true],
+    ['2026-12-31', false],
     ['2027-01-01', true],
+    ['2027-07-01', true],
   ])('on %s the "update the rate table" warning is shown: %s', (today, shown) => {
-    const w = rateTableWarning(today);
+    const w = rateTableWarning(RATE_TABLE, today);
     if (shown) expect(w).toMatch(/update the rate table/i);
     else expect(w).toBeNull();
   });
@@ -229,9 +232,9 @@ describe('rate table (6:119 / 6:119a BW, legal-nl.md §4)', () => {
   });
 
   it('interest past the end of the known table warns that the last known rate was used', () => {
-    const r = interest({ principalCents: 100_000, type: 'business', dueDate: '2026-05-31', until: '2026-08-31' });
-    expect(r.warnings.join('\n')).toMatch(/does not cover 2026-07-01/);
-    expect(r.periods.at(-1)!.ratePercent).toBe('10.15');
+    const r = interest({ principalCents: 100_000, type: 'business', dueDate: '2026-11-30', until: '2027-02-28' });
+    expect(r.warnings.join('\n')).toMatch(/does not cover 2027-01-01/);
+    expect(r.periods.at(-1)!.ratePercent).toBe('10.40');
   });
 
   it('interest wholly inside confirmed periods has no warnings', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { collectionCosts } from '../../src/domain/bik-costs.js';
 import { statutoryInterest } from '../../src/domain/interest.js';
 import { addDays, addYears, fromDayNumber, toDayNumber } from '../../src/domain/dates.js';
+import { RATES } from '../helpers/law.js';
 import {
   betalingskenmerk16,
   betalingskenmerkWithLength,
@@ -75,9 +76,9 @@ describe('statutory interest (6:119, 6:119a BW)', () => {
         const middle = addDays(start, a - 1); // last day of the first part (may be the due date)
         const until = addDays(start, b);
         if (until >= addYears(start, 1)) return; // an anniversary would fall inside
-        const whole = statutoryInterest({ principalCents, type, dayCount, dueDate: due, until }).interestCents;
-        const first = statutoryInterest({ principalCents, type, dayCount, dueDate: due, until: middle }).interestCents;
-        const second = statutoryInterest({ principalCents, type, dayCount, dueDate: middle, until }).interestCents;
+        const whole = statutoryInterest({ principalCents, type, dayCount, dueDate: due, until , rates: RATES }).interestCents;
+        const first = statutoryInterest({ principalCents, type, dayCount, dueDate: due, until: middle , rates: RATES }).interestCents;
+        const second = statutoryInterest({ principalCents, type, dayCount, dueDate: middle, until , rates: RATES }).interestCents;
         expect(Math.abs(first + second - whole)).toBeLessThanOrEqual(1);
       }),
       RUNS,
@@ -88,8 +89,8 @@ describe('statutory interest (6:119, 6:119a BW)', () => {
     fc.assert(
       fc.property(scenario, fc.integer({ min: 0, max: 900 }), ({ principalCents, type, dayCount, due }, extra) => {
         const until = addDays(due, 1 + extra);
-        const now = statutoryInterest({ principalCents, type, dayCount, dueDate: due, until });
-        const later = statutoryInterest({ principalCents, type, dayCount, dueDate: due, until: addDays(until, 1) });
+        const now = statutoryInterest({ principalCents, type, dayCount, dueDate: due, until , rates: RATES });
+        const later = statutoryInterest({ principalCents, type, dayCount, dueDate: due, until: addDays(until, 1) , rates: RATES });
         expect(later.interestCents).toBeGreaterThanOrEqual(now.interestCents);
         expect(now.periods.reduce((s, p) => s + p.interestCents, 0)).toBe(now.interestCents);
         expect(now.periods.reduce((s, p) => s + p.days, 0)).toBe(extra + 1);

@@ -130,7 +130,7 @@ describe('the letter as printed', () => {
     expect(text).toContain('Amersfoort, 23 November 2026');
     expect(text).toContain('€ 67.50');
     expect(text).toContain('€ 575.00');
-    expect(flat(text)).toContain('within fourteen days of the day after this letter is delivered to you');
+    expect(flat(text)).toContain('within fourteen days, starting on the day after this letter is delivered to you');
     expect(text).toContain('page 1 of 1');
     expect(text).toMatch(/Subject:\s+Final reminder for outstanding invoices/);
   });

@@ -94,8 +94,11 @@ describe('the shipped templates', () => {
   it('announce handelsrente and collection costs to a business without charging them', () => {
     const t = renderLetterTexts(sampleLetterData({ final: true, debtorType: 'business' }), [DEFAULT_TEMPLATES_DIR]);
     const flat = t.body.replace(/\s+/g, ' ');
+    // Handelsrente runs from the day after the due date (6:119a lid 1 BW).
     expect(flat).toContain('wettelijke handelsrente vanaf de dag na de vervaldatum (artikel 6:119a BW)');
     expect(flat).toContain('ten minste € 40 per factuur (artikel 6:96 lid 4 BW)');
+    // No promise the tool does not keep: no "zonder nadere aankondiging".
+    expect(flat).not.toContain('zonder nadere aankondiging');
     expect(flat).toContain('geen kosten verbonden');
     expect(flat).not.toContain('€ 67,50');
   });
@@ -208,6 +211,44 @@ describe('the veertiendagenbrief check (art. 6:96 lid 6 BW, HR 2016:2704)', () =
     expect(issue.line).toBe(text.split('\n').findIndex((l) => l.includes(wording)) + 1);
   });
 
+  const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+  const TERM_NL = 'binnen veertien dagen na de dag waarop deze brief bij u is bezorgd';
+
+  // Issue 17: each rule fed a bad template, refused with file and line.
+  it.each([
+    ['a printed end date {{payBefore}} (HR 2016:2704)', (t: string) => t.replace(TERM_NL, `${TERM_NL}, dus uiterlijk op {{payBefore}}`), '{{payBefore}}', 'prints an end date'],
+    ['the letter date as deadline: uiterlijk {{dateShort}}', (t: string) => t.replace(TERM_NL, `${TERM_NL}, uiterlijk {{dateShort}}`), '{{dateShort}}', 'prints an end date'],
+    ['a literal date', (t: string) => t.replace(TERM_NL, `${TERM_NL}, dus vóór 7 december 2026`), '7 december 2026', 'date written into'],
+    ['"briefdatum" (term from the letter date)', (t: string) => t.replace(TERM_NL, `${TERM_NL} (14 dagen na de briefdatum)`), 'briefdatum', '"briefdatum"'],
+    ['"dagtekening" in any form', (t: string) => t.replace(TERM_NL, `${TERM_NL}, gerekend vanaf de dagtekening`), 'dagtekening', '"dagtekening"'],
+    ['"€ 15,00 administratiekosten"', (t: string) => t.replace(TERM_NL, `${TERM_NL}. Wij rekenen € 15,00 administratiekosten`), 'administratiekosten', '"€ 1'],
+  ])('refuses in the consumer final letter: %s', (_name, change, needle, message) => {
+    const text = change(consumerNl());
+    expect(text).not.toBe(consumerNl());
+    const file = path.join(userDir({ 'nl/laatste-herinnering.consumer.hbs': text }), 'nl', 'laatste-herinnering.consumer.hbs');
+    const issue = issues(refusal(path.dirname(path.dirname(file)))).find((i) => i.message.includes(message));
+    expect(issue, `no issue with "${message}"`).toBeDefined();
+    expect(issue!.file).toBe(file);
+    expect(issue!.line).toBe(lineOf(text, needle));
+  });
+
+  it('refuses a cost amount in every consumer letter, also a reminder (6:96 lid 5-6 BW)', () => {
+    const text = shipped('nl/herinnering.hbs').replace('onder vermelding van het betalingskenmerk.', 'onder vermelding van het betalingskenmerk. Wij brengen u € 7,50 herinneringskosten in rekening.');
+    const dir = userDir({ 'nl/herinnering.hbs': text });
+    const issue = issues(refusal(dir)).find((i) => i.message.includes('in a letter to a consumer'))!;
+    expect(issue.file).toBe(path.join(dir, 'nl', 'herinnering.hbs'));
+    expect(issue.line).toBe(lineOf(text, 'herinneringskosten'));
+  });
+
+  it.each([
+    ['binnen veertien dagen na ontvangst van deze brief'],
+    ['binnen veertien dagen na de dag waarop deze brief bij u is bezorgd'],
+    ['binnen 14 dagen, ingaande 1 dag nadat deze brief bij u is bezorgd'],
+  ])('accepts the wording courts accept: "%s"', (wording) => {
+    const dir = userDir({ 'nl/laatste-herinnering.consumer.hbs': consumerNl().replace(TERM_NL, wording) });
+    expect(() => checkTemplates([dir, DEFAULT_TEMPLATES_DIR], STAGES, ['nl'])).not.toThrow();
+  });
+
   it('refuses rejected wording hidden in a branch the samples do not take', () => {
     const text = consumerNl().replace('{{> payment}}\n\nKunt u', '{{#if stage.first}}Betaal binnen 14 dagen na dagtekening.{{/if}}\n\n{{> payment}}\n\nKunt u');
     expect(text).toContain('na dagtekening.{{/if}}');
@@ -220,7 +261,7 @@ describe('the veertiendagenbrief check (art. 6:96 lid 6 BW, HR 2016:2704)', () =
   });
 
   it('refuses "after the date of this letter" in English', () => {
-    const text = consumerEn().replace('within fourteen days of the day after this letter is delivered to you', 'within fourteen days after the date of this letter');
+    const text = consumerEn().replace('within fourteen days, starting on the day after this letter is delivered to you', 'within fourteen days after the date of this letter');
     const e = refusal(userDir({ 'en/laatste-herinnering.consumer.hbs': text }), STAGES, ['en']);
     expect(issues(e).some((i) => i.message.includes('"after the date of this letter"'))).toBe(true);
   });

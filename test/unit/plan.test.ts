@@ -1,6 +1,7 @@
 // The dunning engine (SPEC §6) as a credit manager would describe it: named scenarios over small
 // builders, no database. Each invoice moves one step per letter; the letter is at the highest
 // stage due; the consumer's final letter states the BIK costs over what moves to the final stage.
+import { legalPolicy } from '../helpers/law.js';
 import { describe, it, expect } from 'vitest';
 import {
   handoverDate,
@@ -34,16 +35,19 @@ const CREDITOR: CreditorSnapshot = {
 const STAGES = ['herinnering', 'aanmaning', 'laatste-herinnering'] as const;
 type StageId = (typeof STAGES)[number];
 
+const PLAN_STAGES: Policy['stages'] = [
+  { id: 'herinnering', after: 7, channels: ['email'], final: false },
+  { id: 'aanmaning', after: 14, channels: ['email'], final: false },
+  { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
+];
+
 function policy(over: Partial<Omit<Policy, 'creditor' | 'stages'>> = {}): Policy {
   return {
-    stages: [
-      { id: 'herinnering', after: 7, channels: ['email'], final: false },
-      { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-      { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-    ],
+    stages: PLAN_STAGES,
     handoverAfter: 21,
     minimumCents: 1000,
     creditor: CREDITOR,
+    ...legalPolicy(PLAN_STAGES),
     ...over,
   };
 }
@@ -659,5 +663,88 @@ describe('a whole run', () => {
     const input: PlanDebtorInput = { debtor: debtor(), invoices: [invoice('B', { dueDate: '2026-09-14' }), invoice('A')], holds: [] };
     const reversed: PlanDebtorInput = { ...input, invoices: [...input.invoices].reverse() };
     expect(planDebtor(input, policy(), '2026-09-22').actions).toEqual(planDebtor(reversed, policy(), '2026-09-22').actions);
+  });
+});
+
+describe('issue 17 in the engine: stated terms, posting, VAT, limitation, stacking', () => {
+  const consumer = (over: Partial<PlanDebtorInput> = {}, inv: Partial<PlanInvoice> = {}): PlanDebtorInput => ({ debtor: debtor(), invoices: [invoice('A', inv)], holds: [], ...over });
+  const letterOf = (actions: Action[]) => actions.find((a) => a.kind === 'letter') as Extract<Action, { kind: 'letter' }> | undefined;
+
+  it.each([
+    // The aanmaning (dated Tue 2026-10-06) states 8 days (derived for e-mail). By e-mail the term ends before the
+    // spacing of 14 days; posted on Fri 10-16 it is presumed delivered Wed 10-21 (third counted day, Sun and Mon
+    // not counted, law/delivery.json), its 8 days end Thu 10-29, and the final letter waits until Fri 10-30.
+    ['by e-mail: the spacing decides (6:82 BW term ended before)', ['email'] as Channel[], null, '2026-10-20'],
+    ['posted three days after its date: the term counts from the posting (letters --posted)', ['post'] as Channel[], '2026-10-16', '2026-10-30'],
+  ])('the next letter waits for the previous letter\'s term: %s', (_name, channels, postedOn, firstDay) => {
+    const p = policy();
+    const input = consumer({}, { stageIndex: 1, stageDate: '2026-10-06', stageChannels: channels, stagePostedOn: postedOn });
+    const next = planDebtor(input, p, '2026-10-20').assessments[0]!.next!;
+    expect(next.on).toBe(firstDay);
+  });
+
+  it('the consumer final letter carries the stage term, the ingebrekestelling flag and the VAT uplift (BIK art. 2 lid 3)', () => {
+    const p = { ...policy(), ...legalPolicy(PLAN_STAGES, '2026-09-01', false), canDeductVat: false, minimumCents: 0 };
+    const aanmaning = letterOf(planDebtor(consumer({}, { stageIndex: 0, stageDate: '2026-09-22', stageChannels: ['email'] }), p, '2026-10-06').actions)!;
+    expect(aanmaning.letter).toMatchObject({ ingebrekestelling: true, earlierLetters: true });
+    expect(aanmaning.letter!.termDays).toBe(p.terms[1]!.termDays);
+    const final = letterOf(planDebtor(consumer({}, { stageIndex: 1, stageDate: '2026-10-06', stageChannels: ['email'] }), p, '2026-10-20').actions)!;
+    expect(final.costsCents).toBe(4840);
+    expect(final.letter).toMatchObject({ costsCents: 4840, costsExclVatCents: 4000, termDays: 14 });
+  });
+
+  it.each([
+    ['goods, past 7:28 BW: skipped', 'goods', false, 'time_barred'],
+    ['goods, --include-time-barred: sent', 'goods', true, 'letter'],
+    ['services (3:307 BW): sent', 'services', false, 'letter'],
+  ] as const)('a consumer claim due 2024-01-15 at the final stage on 2026-10-20: %s', (_name, claims, include, kind) => {
+    const p = { ...policy(), consumerClaims: claims, includeTimeBarred: include };
+    const actions = planDebtor(consumer({}, { dueDate: '2024-01-15', stageIndex: 1, stageDate: '2026-10-06', stageChannels: ['email'] }), p, '2026-10-20').actions;
+    expect(actions[0]!.kind === 'skip' ? (actions[0] as { code: string }).code : actions[0]!.kind).toBe(kind);
+  });
+
+  // 6:96 lid 7 joins the claims that "can be demanded as meant in lid 6"; lid 6 needs verzuim first
+  // (legal-nl.md §2, §5). A is at its final stage on 2026-10-20; B (due 2026-09-30) rides along
+  // only when it is in verzuim, and never when it is time-barred.
+  it.each([
+    ['fatal term by config: B is in verzuim, swept', { termIsFatal: true }, {}, ['A', 'B'], []],
+    ['no fatal term, B had no letter: not in verzuim, listed also open', { termIsFatal: false }, {}, ['A'], ['B']],
+    ['no fatal term, but B itself was agreed fatal (import column): swept', { termIsFatal: false }, { termIsFatal: true }, ['A', 'B'], []],
+    ['no fatal term, B had its aanmaning whose term ended: swept', { termIsFatal: false }, { stageIndex: 1, stageDate: '2026-10-08', stageChannels: ['email'] as Channel[] }, ['A', 'B'], []],
+    ['no fatal term, B had its aanmaning two days ago: its term runs, also open', { termIsFatal: false }, { stageIndex: 1, stageDate: '2026-10-18', stageChannels: ['email'] as Channel[] }, ['A'], ['B']],
+    ['fatal term, but B is past 7:28 BW: left out of the letter', { termIsFatal: true }, { dueDate: '2024-06-30' }, ['A'], []],
+    ['fatal term, B past 7:28 BW after its herinnering: left out of the letter', { termIsFatal: true }, { dueDate: '2024-06-30', stageIndex: 0, stageDate: '2024-07-08', stageChannels: ['email'] as Channel[] }, ['A'], []],
+  ] as const)('the lid 7 sweep takes only claims in verzuim: %s', (_name, pol, b, demanded, alsoOpen) => {
+    const p = { ...policy(), ...legalPolicy(PLAN_STAGES, '2026-09-01', false), ...pol, minimumCents: 0 };
+    const input: PlanDebtorInput = {
+      debtor: debtor(),
+      invoices: [invoice('A', { stageIndex: 1, stageDate: '2026-10-06', stageChannels: ['email'] }), invoice('B', { dueDate: '2026-09-30', amountCents: 2000, ...b })],
+      holds: [],
+    };
+    const letter = letterOf(planDebtor(input, p, '2026-10-20').actions)!;
+    expect(letter.final).toBe(true);
+    expect(letter.invoices).toEqual(demanded);
+    expect(letter.alsoOpen).toEqual(alsoOpen);
+    expect(letter.costsCents).toBe(4000);
+  });
+
+  it('the VAT uplift applies to what the lid 7 room leaves: 21% on top, the amount without VAT beside it', () => {
+    const p = { ...policy(), canDeductVat: false, minimumCents: 0 };
+    // An earlier veertiendagenbrief covered € 300 and stated € 45; now € 200 more: BIK(500) = 75, room 30.
+    const input: PlanDebtorInput = {
+      debtor: debtor(),
+      invoices: [invoice('B', { amountCents: 20000, stageIndex: 1, stageDate: '2026-10-06', stageChannels: ['email'] })],
+      holds: [],
+      finalLetters: [{ id: 1, date: '2026-05-01', covers: ['Z'], principalCents: 30000, costsCents: 4500 }],
+    };
+    const letter = letterOf(planDebtor(input, p, '2026-10-20').actions)!;
+    expect(letter.letter).toMatchObject({ costsCents: 3630, costsExclVatCents: 3000 });
+  });
+
+  it('warns for a second veertiendagenbrief within six months (stacking, BIK from 1-10-2024)', () => {
+    const final = letterOf(planDebtor(consumer({ finalLetterDates: ['2026-06-01'] }, { stageIndex: 1, stageDate: '2026-10-06', stageChannels: ['email'] }), policy(), '2026-10-20').actions)!;
+    expect(final.warnings?.[0]).toMatch(/2026-06-01/);
+    const none = letterOf(planDebtor(consumer({ finalLetterDates: ['2026-03-01'] }, { stageIndex: 1, stageDate: '2026-10-06', stageChannels: ['email'] }), policy(), '2026-10-20').actions)!;
+    expect(none.warnings).toBeUndefined();
   });
 });

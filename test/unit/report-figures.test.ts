@@ -7,6 +7,7 @@ import { behaviourOf, slope } from '../../src/domain/report/behaviour.js';
 import { signalsOf, SIGNAL_RULES, type SignalFacts } from '../../src/domain/report/signals.js';
 import { forecast } from '../../src/domain/report/forecast.js';
 import { planDebtor, type PlanDebtorInput, type Policy } from '../../src/domain/plan.js';
+import { legalPolicy } from '../helpers/law.js';
 import { formatFigure } from '../../src/report/format.js';
 
 const TODAY = '2026-11-10';
@@ -175,12 +176,14 @@ describe('signals', () => {
 });
 
 describe('forecast', () => {
+  const STAGES: Policy['stages'] = [
+    { id: 'herinnering', after: 7, channels: ['email'], final: false },
+    { id: 'aanmaning', after: 14, channels: ['email'], final: false },
+    { id: 'final', after: 14, channels: ['email', 'post'], final: true },
+  ];
   const policy: Policy = {
-    stages: [
-      { id: 'herinnering', after: 7, channels: ['email'], final: false },
-      { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-      { id: 'final', after: 14, channels: ['email', 'post'], final: true },
-    ],
+    stages: STAGES,
+    ...legalPolicy(STAGES),
     handoverAfter: 21,
     minimumCents: 1000,
     creditor: { name: 'C', address: { street: 's', postcode: 'p', city: 'c', country: 'NL' }, kvk: '12345678', vatNumber: null, iban: 'NL91ABNA0417164300', bic: null, email: 'a@b.nl', phone: null, contactPerson: null } as unknown as Policy['creditor'],

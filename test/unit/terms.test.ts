@@ -3,10 +3,11 @@ import { easterSunday, holidaysOf, isPublicHoliday, isWorkingDay, nextWorkingDay
 import { fourteenDayTerm, presumedDelivery, type DeliveryChannel } from '../../src/domain/terms.js';
 import { limitationDate, limitationWarning } from '../../src/domain/limitation.js';
 import { addDays, daysBetween } from '../../src/domain/dates.js';
+import { HOLIDAYS, LAW } from '../helpers/law.js';
 
 describe('Atw holidays (Algemene termijnenwet art. 3)', () => {
   it('2025: King\'s Day on Saturday 26 April because 27 April is a Sunday', () => {
-    expect(holidaysOf(2025)).toEqual([
+    expect(holidaysOf(2025, HOLIDAYS)).toEqual([
       { date: '2025-01-01', name: 'Nieuwjaarsdag' },
       { date: '2025-04-18', name: 'Goede Vrijdag' },
       { date: '2025-04-21', name: 'Tweede Paasdag' },
@@ -20,7 +21,7 @@ describe('Atw holidays (Algemene termijnenwet art. 3)', () => {
   });
 
   it('2026: King\'s Day on Monday 27 April, Ascension 14 May', () => {
-    expect(holidaysOf(2026).map((h) => h.date)).toEqual([
+    expect(holidaysOf(2026, HOLIDAYS).map((h) => h.date)).toEqual([
       '2026-01-01', '2026-04-03', '2026-04-06', '2026-04-27', '2026-05-05',
       '2026-05-14', '2026-05-25', '2026-12-25', '2026-12-26',
     ]);
@@ -39,25 +40,25 @@ describe('Atw holidays (Algemene termijnenwet art. 3)', () => {
   });
 
   it.each([2031, 2036, 2042])('King\'s Day %i moves to 26 April (27 April is a Sunday)', (year) => {
-    expect(isPublicHoliday(`${year}-04-26`)).toBe(true);
-    expect(isPublicHoliday(`${year}-04-27`)).toBe(false);
+    expect(isPublicHoliday(`${year}-04-26`, HOLIDAYS)).toBe(true);
+    expect(isPublicHoliday(`${year}-04-27`, HOLIDAYS)).toBe(false);
   });
 
   it('Koninginnedag before 2014: 30 April, 29 April when the 30th is a Sunday (2006)', () => {
-    expect(isPublicHoliday('2013-04-30')).toBe(true);
-    expect(isPublicHoliday('2006-04-29')).toBe(true);
-    expect(isPublicHoliday('2006-04-30')).toBe(false);
+    expect(isPublicHoliday('2013-04-30', HOLIDAYS)).toBe(true);
+    expect(isPublicHoliday('2006-04-29', HOLIDAYS)).toBe(true);
+    expect(isPublicHoliday('2006-04-30', HOLIDAYS)).toBe(false);
   });
 
   it('Ascension on 5 May (2016) is one entry with both names', () => {
-    const h = holidaysOf(2016);
+    const h = holidaysOf(2016, HOLIDAYS);
     expect(h).toHaveLength(8);
     expect(h.find((x) => x.date === '2016-05-05')!.name).toBe('Bevrijdingsdag / Hemelvaartsdag');
   });
 
   it('Easter Sunday and Whit Sunday are not listed (they are Sundays; Atw art. 3 names the second days)', () => {
-    expect(isPublicHoliday('2025-04-20')).toBe(false);
-    expect(isWorkingDay('2025-04-20')).toBe(false);
+    expect(isPublicHoliday('2025-04-20', HOLIDAYS)).toBe(false);
+    expect(isWorkingDay('2025-04-20', HOLIDAYS)).toBe(false);
   });
 
   it.each([
@@ -69,7 +70,7 @@ describe('Atw holidays (Algemene termijnenwet art. 3)', () => {
     ['2025-12-24', true, 'Christmas Eve'],
     ['2025-12-31', true, 'New Year\'s Eve'],
   ])('%s is a working day: %s (%s)', (date, working) => {
-    expect(isWorkingDay(date)).toBe(working);
+    expect(isWorkingDay(date, HOLIDAYS)).toBe(working);
   });
 
   it.each([
@@ -79,11 +80,11 @@ describe('Atw holidays (Algemene termijnenwet art. 3)', () => {
     ['2025-04-18', '2025-04-22', 'Good Friday → Tuesday after Easter Monday'],
     ['2026-05-14', '2026-05-15', 'Ascension → Friday'],
   ])('next working day of %s is %s (%s)', (date, expected) => {
-    expect(nextWorkingDay(date)).toBe(expected);
+    expect(nextWorkingDay(date, HOLIDAYS)).toBe(expected);
   });
 
   it('refuses years the table was not built for', () => {
-    expect(() => holidaysOf(1999)).toThrow(RangeError);
+    expect(() => holidaysOf(1999, HOLIDAYS)).toThrow(RangeError);
   });
 });
 
@@ -108,24 +109,24 @@ describe('the 14-day term of the veertiendagenbrief (6:96 lid 6 BW, HR 2016:2704
     ['email Sun 2026-04-12: term ends on King\'s Day Mon 04-27, moves to Tue', '2026-04-12', 'email', '2026-04-13', '2026-04-14', '2026-04-28', '2026-04-29'],
     ['email Mon 2026-04-20: term ends on 5 May (Tue), moves to Wed', '2026-04-20', 'email', '2026-04-21', '2026-04-22', '2026-05-06', '2026-05-07'],
   ])('%s', (_name, sent, channel, delivered, termStart, termEnd, costsFrom) => {
-    expect(presumedDelivery(sent, channel)).toBe(delivered);
-    expect(fourteenDayTerm(sent, channel)).toEqual({ sent, channel, delivered, termStart, termEnd, costsFrom });
+    expect(presumedDelivery(sent, channel, LAW)).toBe(delivered);
+    expect(fourteenDayTerm(sent, channel, LAW)).toEqual({ sent, channel, delivered, termStart, termEnd, costsFrom });
   });
 
   it('the term is never shorter than 14 full days after delivery, for every day of 2025-2026 and both channels', () => {
     for (let sent = '2025-01-01'; sent < '2027-01-01'; sent = addDays(sent, 1)) {
       for (const channel of ['post', 'email'] as const) {
-        const t = fourteenDayTerm(sent, channel);
+        const t = fourteenDayTerm(sent, channel, LAW);
         expect(daysBetween(sent, t.delivered)).toBeGreaterThanOrEqual(channel === 'post' ? 2 : 1);
         expect(daysBetween(t.delivered, t.termEnd)).toBeGreaterThanOrEqual(14);
-        expect(isWorkingDay(t.termEnd)).toBe(true);
+        expect(isWorkingDay(t.termEnd, HOLIDAYS)).toBe(true);
         expect(daysBetween(t.termEnd, t.costsFrom)).toBe(1);
       }
     }
   });
 
   it('refuses an unknown channel', () => {
-    expect(() => presumedDelivery('2025-01-10', 'fax' as DeliveryChannel)).toThrow(RangeError);
+    expect(() => presumedDelivery('2025-01-10', 'fax' as DeliveryChannel, LAW)).toThrow(RangeError);
   });
 });
 

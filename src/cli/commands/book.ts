@@ -114,7 +114,7 @@ async function loadBook(ctx: Context) {
   const { readBook } = await import('../../workflows/book.js');
   const ledger = await ctx.openLedger({ readonly: true });
   try {
-    return { loaded, book: readBook(ledger.db, loaded.config, ctx.today) };
+    return { loaded, book: readBook(ledger.db, loaded.config, loaded.law, ctx.today) };
   } finally {
     ledger.close();
   }
@@ -247,7 +247,7 @@ async function debtorCommand(ctx: Context, [number]: string[]): Promise<void> {
   const ledger = await ctx.openLedger({ readonly: true });
   let v;
   try {
-    v = readDebtorView(ledger.db, loaded.config, ctx.today, number!);
+    v = readDebtorView(ledger.db, loaded.config, loaded.law, ctx.today, number!);
   } finally {
     ledger.close();
   }

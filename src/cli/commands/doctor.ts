@@ -35,6 +35,19 @@ async function doctorCommand(ctx: Context, _args: string[], options: { smtp?: bo
   } catch (error) {
     add('templates', false, error instanceof AppError ? [error.message, ...error.details].join('; ') : String(error));
   }
+  {
+    const { rateTableWarning, rateTableKnownUntil } = await import('../../domain/interest-rates.js');
+    const warning = rateTableWarning(loaded.law.rates, ctx.today);
+    add('rate table', true, `${loaded.law.rates.length} rows${loaded.law.files.userRates ? ` (with ${loaded.law.files.userRates})` : ''}, known until ${rateTableKnownUntil(loaded.law.rates)}`);
+    if (warning) ctx.out.warn(warning);
+    try {
+      const { policyFromConfig } = await import('../../config/policy.js');
+      const policy = policyFromConfig(loaded.config, loaded.law, ctx.today);
+      add('stage terms', true, policy.terms.map((t) => `${t.id} ${t.termDays} days${t.ingebrekestelling ? ' (ingebrekestelling)' : ''}${t.configured ? '' : ' (derived)'}`).join(', '));
+    } catch (error) {
+      add('stage terms', false, error instanceof AppError ? error.message : String(error));
+    }
+  }
   const ledgerPath = await ctx.ledgerPath();
   if (!fs.existsSync(ledgerPath)) {
     add('ledger', false, `${ledgerPath} does not exist (run init or import)`);

@@ -43,7 +43,7 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
     }
     // Every claim of the debtor with the payments behind it: the same account `run` plans from.
     const input = [...readAccountFacts(db, { debtor: debtorNumber, all: true, payments: true })][0];
-    const policy = policyFromConfig(loaded.config);
+    const policy = policyFromConfig(loaded.config, loaded.law, ctx.today);
     const result = input
       ? planDebtor(input, policy, ctx.today)
       : { actions: [], assessments: [], netOpenCents: 0, debtorHold: null, account: null };

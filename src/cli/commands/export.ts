@@ -15,6 +15,7 @@ interface ExportOptions {
   batch?: string;
   includeNotes?: boolean;
   allowStale?: boolean;
+  includeTimeBarred?: boolean;
 }
 
 export function register(program: Command, act: Act): void {
@@ -27,6 +28,7 @@ export function register(program: Command, act: Act): void {
     .option('--batch <n>', 'write batch <n> again, byte for byte as it was handed over')
     .option('--include-notes', 'add the internal notes (hold and dispute reasons) to the case records')
     .option('--allow-stale', 'export even when the newest import is older than maxDataAgeDays')
+    .option('--include-time-barred', 'hand over consumer claims past limitation too (with a warning in the handover)')
     .action(act<ExportOptions>(exportCommand));
 }
 
@@ -69,7 +71,7 @@ async function exportCommand(ctx: Context, _args: string[], options: ExportOptio
   const loaded = await ctx.config();
   const { policyFromConfig } = await import('../../config/policy.js');
   const settings = {
-    policy: policyFromConfig(loaded.config),
+    policy: { ...policyFromConfig(loaded.config, loaded.law, ctx.today), includeTimeBarred: options.includeTimeBarred === true },
     dayCount: loaded.config.interest.dayCount,
     today: ctx.today,
     format,

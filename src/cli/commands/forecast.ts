@@ -27,7 +27,7 @@ async function forecastCommand(ctx: Context, _args: string[], options: ForecastO
   const { buildForecast } = await import('../../workflows/report.js');
   const ledger = await ctx.openLedger({ readonly: true });
   try {
-    const result = await buildForecast(ledger.db, loaded.config, ctx.today, days);
+    const result = await buildForecast(ledger.db, loaded.config, loaded.law, ctx.today, days);
     ctx.out.document({
       today: result.today,
       days: result.days,

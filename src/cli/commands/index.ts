@@ -19,7 +19,8 @@ import * as report from './report.js';
 import * as forecast from './forecast.js';
 import * as book from './book.js';
 import * as arrangements from './arrangements.js';
+import * as privacy from './privacy.js';
 
 export function registerCommands(program: Command, act: Act): void {
-  for (const m of [init, importCmd, payments, run, explain, hold, letters, mail, exportCmd, status, book, report, forecast, calc, templates, doctor, arrangements]) m.register(program, act);
+  for (const m of [init, importCmd, payments, run, explain, hold, letters, mail, exportCmd, status, book, report, forecast, calc, templates, doctor, arrangements, privacy]) m.register(program, act);
 }

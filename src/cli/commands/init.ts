@@ -84,7 +84,10 @@ export function configFromAnswers(a: InitAnswers, schemaRef: string): Record<str
       contactPerson: a.contactPerson,
     },
     ledger: 'pre-incasso.db',
-    defaults: { paymentTermDays: a.paymentTermDays, debtorType: a.debtorType, language: 'nl' },
+    // The safe side (issue 17): the payment term is not a fatal term unless general terms the debtor
+    // accepted say so; the aanmaning is then the ingebrekestelling (6:82 BW). Its term is derived:
+    // the longest that ends before the final letter. Claims for goods limit after 2 years (7:28 BW).
+    defaults: { paymentTermDays: a.paymentTermDays, debtorType: a.debtorType, language: 'nl', termIsFatal: false, consumerClaims: 'goods' },
     stages: [
       { id: 'herinnering', after: 7, channels: ['email'] },
       { id: 'aanmaning', after: 14, channels: ['email'] },

@@ -1,5 +1,6 @@
 // `pre-incasso letters`: the recorded letters as PDF files, for printing and posting, or one
 // combined print file with a manifest for the print-and-post step.
+import fs from 'node:fs';
 import path from 'node:path';
 import { ensureDir, writeFileInDir, writeFileSafe } from '../../platform/files.js';
 import type { Command } from 'commander';
@@ -17,6 +18,8 @@ interface LettersOptions {
   since?: string;
   channel?: string;
   combined?: string;
+  posted?: string;
+  manifest?: string;
 }
 
 export function register(program: Command, act: Act): void {
@@ -28,14 +31,18 @@ export function register(program: Command, act: Act): void {
     .option('--debtor <number>', 'only this debtor')
     .option('--since <date>', 'only letters dated on or after this date')
     .option('--channel <post|email>', 'only letters that go by this channel (post: the ones to print)')
+    .option('--posted <date>', 'record that the selected post letters (or those of --manifest) were handed to the post on this date; terms count from it')
+    .option('--manifest <file.csv>', 'with --posted: the letters of this print batch (the manifest `--combined` wrote)')
     .option('--combined <file.pdf>', 'also one print-ready PDF of the selection (duplex: blank page after odd-length letters) and a manifest CSV')
     .action(act<LettersOptions>(lettersCommand));
   registerLetterAdmin(program.commands.find((c) => c.name() === 'letters')!, act);
 }
 
 async function lettersCommand(ctx: Context, _args: string[], options: LettersOptions): Promise<void> {
-  if (!options.out && !options.combined) throw new AppError('usage', 'letters needs --out <dir> or --combined <file.pdf>.', { hint: 'For example: pre-incasso letters --out ./pdf --channel post' });
   if (options.since !== undefined) options.since = dateOption('--since', options.since);
+  if (options.posted !== undefined) return postedCommand(ctx, options);
+  if (options.manifest !== undefined) throw new AppError('usage', '--manifest goes with --posted <date>.', { hint: 'For example: pre-incasso letters --posted 2026-11-30 --manifest print.manifest.csv' });
+  if (!options.out && !options.combined) throw new AppError('usage', 'letters needs --out <dir> or --combined <file.pdf>.', { hint: 'For example: pre-incasso letters --out ./pdf --channel post' });
   if (options.channel !== undefined && options.channel !== 'post' && options.channel !== 'email') throw new AppError('usage', `--channel "${options.channel}" is not post or email.`);
   if (options.run !== undefined && !/^[0-9]+$/.test(options.run)) throw new AppError('usage', `--run "${options.run}" is not a run number.`);
   const loaded = await ctx.config();
@@ -98,6 +105,44 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
     if (rows.length === 0) ctx.out.data('no letters match.');
     for (const f of files) if (f.file) ctx.out.data(f.file);
     if (combined) ctx.out.data(`${combined.file} (${combined.pages} pages), manifest ${combined.manifest}`);
+  } finally {
+    ledger.close();
+  }
+}
+
+/** `letters --posted <date>`: the selection (or the manifest's letters) went to the post on that date. */
+async function postedCommand(ctx: Context, options: LettersOptions): Promise<void> {
+  const posted = dateOption('--posted', options.posted!);
+  if (options.out || options.combined) throw new AppError('usage', '--posted records a posting; it cannot be combined with --out or --combined.', { hint: 'Print first, then record the posting in a second command.' });
+  const { postLetters, manifestLetterIds } = await import('../../workflows/post-letters.js');
+  const ledger = await ctx.openLedger();
+  try {
+    const db = ledger.db;
+    let ids: number[];
+    if (options.manifest) {
+      const file = path.resolve(ctx.cwd, options.manifest);
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new AppError('input_invalid', `${options.manifest} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+      }
+      ids = manifestLetterIds(text, options.manifest);
+    } else {
+      const where: string[] = ["EXISTS (SELECT 1 FROM json_each(l.channels) WHERE value = 'post')"];
+      const params: unknown[] = [];
+      if (options.run) (where.push('l.run_id = ?'), params.push(Number(options.run)));
+      if (options.debtor) (where.push('l.debtor_number = ?'), params.push(options.debtor));
+      if (options.since) (where.push('l.date >= ?'), params.push(options.since));
+      if (!options.run && !options.debtor && !options.since) {
+        throw new AppError('usage', '--posted needs a selection: --run, --debtor, --since or --manifest.', { hint: 'For example: pre-incasso letters --posted 2026-11-30 --run 12' });
+      }
+      ids = (db.prepare(`SELECT l.id FROM letters l WHERE ${where.join(' AND ')} ORDER BY l.id`).raw().all(...params) as [number][]).map(([id]) => id);
+    }
+    const result = postLetters(db, ids, posted, ctx.today);
+    ctx.out.document({ posted_on: posted, recorded: result.recorded.map((l) => ({ id: l.id, debtor: l.debtor, date: l.date, previous: l.postedOn })), skipped: result.skipped });
+    ctx.out.data(`${result.recorded.length} letter${result.recorded.length === 1 ? '' : 's'} recorded as posted on ${posted}`);
+    for (const s of result.skipped) ctx.out.warn(`letter ${s.id}: ${s.reason}; nothing recorded`);
   } finally {
     ledger.close();
   }

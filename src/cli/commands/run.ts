@@ -15,6 +15,7 @@ interface RunOptions {
   plan?: string;
   notify?: boolean;
   notifyFile?: string;
+  includeTimeBarred?: boolean;
 }
 
 export function register(program: Command, act: Act): void {
@@ -28,6 +29,7 @@ export function register(program: Command, act: Act): void {
     .option('--plan <plan.json>', 'apply exactly this saved plan; refused (exit 4) when any of its facts changed')
     .option('--notify', 'mail the owner a morning summary of this run (to notify.email, else creditor.email)')
     .option('--notify-file <path>', 'write the morning summary to this file instead of mailing it')
+    .option('--include-time-barred', 'send consumer final letters with costs also for claims past limitation (7:28 / 3:307 BW)')
     .action(act<RunOptions>(runWithSummary));
 }
 
@@ -39,6 +41,7 @@ export function actionJson(a: Action): Record<string, unknown> {
       amount_cents: a.amountCents, channels: a.channels, reason: a.reason,
     };
     if (a.costsCents !== null) doc.costs_cents = a.costsCents;
+    if (a.warnings) doc.warnings = a.warnings;
     return doc;
   }
   if (a.kind === 'handover') return { kind: a.kind, debtor: a.debtor, name: a.name, invoices: a.invoices, amount_cents: a.amountCents, reason: a.reason };
@@ -209,6 +212,8 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
   const { planDebtor, planRun } = await import('../../domain/plan.js');
   const { readDunningSnapshot, applyPlan } = await import('../../ledger/dunning.js');
   const { requireFreshData } = await import('../freshness.js');
+  // Stage terms against the spacing: a config problem (exit 3), found before the ledger is opened.
+  const policy = { ...policyFromConfig(loaded.config, loaded.law, ctx.today), includeTimeBarred: options.includeTimeBarred === true };
   const ledger = await ctx.openLedger({ readonly: dryRun });
   try {
     const db = ledger.db;
@@ -216,12 +221,12 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
       allowStale: options.allowStale === true,
       why: 'Dunning on old data sends reminders for invoices that were paid meanwhile.',
     });
-    const policy = policyFromConfig(loaded.config);
     // Instalments and promises first: a broken arrangement or promise resumes dunning in this
     // very run, and an instalment letter takes the debtor's one letter of the day.
     const watched = watchAgreements(db, watchSettings, ctx.today, { dryRun });
     printAgreements(ctx, watched.events, dryRun);
     const agreementsJson = watched.events.map(agreementEventJson);
+    if (options.includeTimeBarred) ctx.out.warn('--include-time-barred: consumer claims past limitation get a letter with costs; the debtor may invoke limitation (art. 3:322 BW).');
     if (dryRun) {
       // Streamed: each debtor's actions are printed (or written as JSON) and then forgotten,
       // so previewing a million invoices takes little memory. The same planDebtor as `run`.
@@ -261,6 +266,7 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
     doc.run_id = applied.runId;
     record.runId = applied.runId;
     printPlan(ctx, plan, 'recorded');
+    for (const a of plan.actions) if (a.kind === 'letter') for (const w of a.warnings ?? []) ctx.out.warn(`${a.debtor}: ${w}`);
     const { deliverLetters } = await import('../../letters/deliver.js');
     const delivery = await deliverLetters(ctx, ledger, loaded, { mail: options.mail !== false });
     Object.assign(doc, delivery.json);

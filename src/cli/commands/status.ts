@@ -28,7 +28,7 @@ async function statusCommand(ctx: Context): Promise<void> {
     const { policyFromConfig } = await import('../../config/policy.js');
     const { planDebtor } = await import('../../domain/plan.js');
     const { readDunningSnapshot } = await import('../../ledger/dunning.js');
-    const policy = policyFromConfig(loaded.config);
+    const policy = policyFromConfig(loaded.config, loaded.law, ctx.today);
     const totals = { n: 0, cents: 0 };
     const byStage: Record<string, Bucket> = { none: { invoices: 0, cents: 0 } };
     for (const s of stages) byStage[s.id] = { invoices: 0, cents: 0 };

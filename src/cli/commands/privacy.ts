@@ -1,0 +1,51 @@
+// `pre-incasso debtor export <number>` and `pre-incasso purge --before <date>`: the AVG commands.
+// Thin: options in, one workflow, the result out.
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { Act } from '../program.js';
+import type { Context } from '../context.js';
+import { AppError } from '../errors.js';
+import { dateOption } from '../date-option.js';
+
+export function register(program: Command, act: Act): void {
+  const debtor = program.command('debtor').description('personal data of one debtor (AVG)');
+  debtor
+    .command('export')
+    .description('write everything the ledger holds on one debtor to a JSON file (right of access, art. 15 GDPR)')
+    .argument('<number>', 'the debtor number')
+    .requiredOption('--out <file.json>', 'the file to write (never overwritten; mode 0600)')
+    .action(act<{ out: string }>(exportCommand));
+  program
+    .command('purge')
+    .description('remove the personal data of closed dossiers last active before a date (after the retention period)')
+    .requiredOption('--before <date>', 'purge dossiers whose last activity lies before this date')
+    .option('--dry-run', 'list the dossiers; change nothing')
+    .action(act<{ before: string; dryRun?: boolean }>(purgeCommand));
+}
+
+async function exportCommand(ctx: Context, [number]: string[], options: { out: string }): Promise<void> {
+  const { exportDebtor } = await import('../../workflows/privacy.js');
+  const ledger = await ctx.openLedger({ readonly: true });
+  try {
+    const r = exportDebtor(ledger.db, number!, path.resolve(ctx.cwd, options.out), ctx.today);
+    ctx.out.document({ debtor: number, file: r.file, counts: r.counts });
+    ctx.out.data(`${options.out}: ${Object.entries(r.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  } finally {
+    ledger.close();
+  }
+}
+
+async function purgeCommand(ctx: Context, _args: string[], options: { before: string; dryRun?: boolean }): Promise<void> {
+  options.before = dateOption('--before', options.before);
+  const loaded = await ctx.config();
+  const { purgeDossiers } = await import('../../workflows/privacy.js');
+  const dryRun = options.dryRun === true;
+  const ledger = await ctx.openLedger({ readonly: dryRun });
+  try {
+    const r = purgeDossiers(ledger.db, options.before, ctx.today, loaded.config.retention.years, dryRun);
+    ctx.out.document({ before: options.before, dry_run: dryRun, dossiers: r.purged.map((p) => ({ debtor: p.debtor, last_activity: p.lastActivity })) });
+    ctx.out.data(`${r.purged.length} closed dossier${r.purged.length === 1 ? '' : 's'} ${dryRun ? 'would be' : ''} purged${r.purged.length ? `: ${r.purged.map((p) => p.debtor).join(', ')}` : ''}`.replace('  ', ' '));
+  } finally {
+    ledger.close();
+  }
+}

@@ -1,0 +1,48 @@
+// `letters --posted <date>`: record when printed letters went to the post. Terms and the handover
+// count from the later of the letter date and the posting date (the delivery presumption of the
+// posting day applies), so a batch printed on Friday and posted on Monday gets its full term.
+import type { Db } from '../ledger/ledger.js';
+import { readPostableLetters, recordPostings, type PostableLetter } from '../ledger/postings.js';
+import { AppError } from '../cli/errors.js';
+import { tokenizeString } from '../importers/csv-tokenizer.js';
+
+export interface PostingResult {
+  recorded: PostableLetter[];
+  /** Letters in the selection that do not go by post: nothing recorded for them. */
+  skipped: { id: number; reason: string }[];
+}
+
+/** The letter ids of a print batch's manifest CSV (`letters --combined` writes it; column "brief"). */
+export function manifestLetterIds(text: string, file: string): number[] {
+  const { records } = tokenizeString(text.replace(/^\uFEFF/, ''), { delimiter: ';' });
+  const [header, ...rows] = records;
+  const col = header ? header.fields.indexOf('brief') : -1;
+  if (!header || col < 0) {
+    throw new AppError('input_invalid', `${file}:1: no column "brief" (the letter number) in this manifest.`, { hint: 'Give the .manifest.csv that `letters --combined` wrote next to the print PDF.' });
+  }
+  return rows
+    .filter((r) => r.fields.some((f) => f.trim() !== ''))
+    .map((r) => {
+      const v = (r.fields[col] ?? '').trim();
+      if (!/^[1-9][0-9]{0,11}$/.test(v)) throw new AppError('input_invalid', `${file}:${r.line}: "${v}" in column "brief" is not a letter number.`, { hint: 'Use the manifest unchanged.' });
+      return Number(v);
+    });
+}
+
+/** Records the posting date of the selected post letters in one transaction; nothing half-written. */
+export function postLetters(db: Db, ids: number[], postedOn: string, today: string): PostingResult {
+  if (postedOn > today) throw new AppError('usage', `--posted ${postedOn} lies after today (${today}).`, { hint: 'Record a posting when the letters were handed to the post, not before.' });
+  const letters = readPostableLetters(db, ids);
+  const missing = ids.filter((id) => !letters.some((l) => l.id === id));
+  if (missing.length > 0) throw new AppError('not_found', `No letter ${missing.join(', ')} in the ledger.`, { hint: '`pre-incasso letters` lists the recorded letters.' });
+  const skipped: PostingResult['skipped'] = [];
+  const post: PostableLetter[] = [];
+  for (const l of letters) {
+    if (!l.channels.includes('post')) skipped.push({ id: l.id, reason: 'does not go by post' });
+    else if (postedOn < l.date) {
+      throw new AppError('usage', `--posted ${postedOn} is before the date of letter ${l.id} (${l.date}).`, { hint: 'A letter cannot be posted before its date; check the date or the selection.' });
+    } else post.push(l);
+  }
+  db.transaction(() => recordPostings(db, post, postedOn, today))();
+  return { recorded: post, skipped };
+}
