@@ -172,11 +172,11 @@ import { planDebtor, type Policy, type PlanDebtorInput, type PlanInvoice } from 
 import type { PlanAgreement } from '../../src/domain/arrangements.js';
 
 const STAGES: Policy['stages'] = [
-    { id: 'herinnering', after: 7, channels: ['email'], final: false },
-    { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-    { id: 'bellen', after: 7, channels: ['phone'], final: false },
-    { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-  ];
+  { id: 'herinnering', after: 7, channels: ['email'], final: false },
+  { id: 'aanmaning', after: 14, channels: ['email'], final: false },
+  { id: 'bellen', after: 7, channels: ['phone'], final: false },
+  { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
+];
 const POLICY: Policy = {
   stages: STAGES,
   ...legalPolicy(STAGES),
