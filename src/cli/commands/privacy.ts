@@ -8,7 +8,8 @@ import { AppError } from '../errors.js';
 import { dateOption } from '../date-option.js';
 
 export function register(program: Command, act: Act): void {
-  const debtor = program.command('debtor').description('personal data of one debtor (AVG)');
+  // `debtor <number>` (the debtor view) registers the command; `export` is one of its subcommands.
+  const debtor = program.commands.find((c) => c.name() === 'debtor') ?? program.command('debtor').description('one debtor');
   debtor
     .command('export')
     .description('write everything the ledger holds on one debtor to a JSON file (right of access, art. 15 GDPR)')
