@@ -170,8 +170,10 @@ export interface LetterInvoiceRow {
 
 /**
  * Each invoice a letter demanded (role due), the stage it moved to, and its later reductions.
- * Every letter moves each invoice it demands exactly one stage (the planner's rule), so the
- * stage is the letter's place among that invoice's letters. The reductions are read once per
+ * Every letter moves each invoice it demands one stage (the planner's rule), so the stage is the
+ * letter's place among that invoice's letters; a consumer's final letter takes every claim it
+ * demands to its own (final) stage (6:96 lid 7), so there it is at least the letter's stage.
+ * The reductions are read once per
  * source for all demanded invoices and attached here, not looked up row by row.
  */
 export function readLetterInvoices(db: Db, until: IsoDate): LetterInvoiceRow[] {
@@ -181,11 +183,18 @@ export function readLetterInvoices(db: Db, until: IsoDate): LetterInvoiceRow[] {
   const out: LetterInvoiceRow[] = [];
   const byInvoice = new Map<string, LetterInvoiceRow[]>();
   const rows = db
-    .prepare("SELECT l.id, l.stage_index, l.date, x.invoice_number, x.open_cents FROM letter_invoices x JOIN letters l ON l.id = x.letter_id WHERE x.role = 'due' AND l.date <= ?")
+    .prepare(
+      `SELECT l.id, l.stage_index, l.date, x.invoice_number, x.open_cents, l.final = 1 AND d.type = 'consumer'
+       FROM letter_invoices x JOIN letters l ON l.id = x.letter_id JOIN debtors d ON d.number = l.debtor_number WHERE x.role = 'due' AND l.date <= ?`,
+    )
     .raw()
-    .iterate(until) as IterableIterator<[number, number, string, string, number]>;
-  for (const [letterId, letterStage, letterDate, invoice, openCents] of rows) {
+    .iterate(until) as IterableIterator<[number, number, string, string, number, number]>;
+  // A consumer's final letter (6:96 lid 7) takes every due claim to the final stage at once,
+  // also one that had no letter before: for those claims the letter's own stage is the stage.
+  const sweeps = new Set<LetterInvoiceRow>();
+  for (const [letterId, letterStage, letterDate, invoice, openCents, sweep] of rows) {
     const row: LetterInvoiceRow = { letterId, letterStage, stageIndex: letterStage, letterDate, invoice, openCents, handedOver: handed.has(invoice), reductions: [] };
+    if (sweep) sweeps.add(row);
     out.push(row);
     const list = byInvoice.get(invoice);
     if (list) list.push(row);
@@ -193,7 +202,7 @@ export function readLetterInvoices(db: Db, until: IsoDate): LetterInvoiceRow[] {
   }
   for (const list of byInvoice.values()) {
     if (list.length > 1) list.sort((a, b) => (a.letterDate < b.letterDate ? -1 : a.letterDate > b.letterDate ? 1 : a.letterId - b.letterId));
-    list.forEach((row, i) => (row.stageIndex = i));
+    list.forEach((row, i) => (row.stageIndex = sweeps.has(row) ? Math.max(i, row.letterStage) : i));
   }
   if (out.length === 0) return out;
   const demanded = "EXISTS (SELECT 1 FROM letter_invoices x WHERE x.invoice_number = %COL% AND x.role = 'due')";
@@ -447,4 +456,22 @@ export function readNewOverdue(db: Db, since: IsoDate, today: IsoDate, minCents:
 /** Whether the ledger has a table (facts another part of the tool may or may not have added). */
 export function hasTable(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** Debtors with a credit note still open in the ledger: the account sets it off against their claims. */
+export function readDebtorsWithOpenCredit(db: Db): string[] {
+  return (db.prepare("SELECT DISTINCT debtor_number FROM invoices WHERE status = 'open' AND open_cents < 0 ORDER BY debtor_number").raw().all() as [string][]).map((r) => r[0]);
+}
+
+/** The completed handover batch each of these invoices went out in. */
+export function readHandoverBatchOf(db: Db, invoices: string[]): Map<string, number> {
+  if (invoices.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT hi.invoice_number, max(hi.handover_id) FROM handover_invoices hi JOIN handovers h ON h.id = hi.handover_id
+       WHERE h.state = 'done' AND hi.invoice_number IN (SELECT value FROM json_each(?)) GROUP BY hi.invoice_number`,
+    )
+    .raw()
+    .all(JSON.stringify(invoices)) as [string, number][];
+  return new Map(rows);
 }

@@ -5,7 +5,9 @@ import type { Db } from '../ledger/ledger.js';
 import type { Config } from '../config/schema.js';
 import { addDays, addYears, daysBetween, type IsoDate } from '../domain/dates.js';
 import { LIMITATION_WARNING_DAYS } from '../domain/limitation.js';
-import { agingOf, byStageOf } from '../domain/report/book.js';
+import { agingOf, byStageOf, correctToAccounts, type AccountCorrection } from '../domain/report/book.js';
+import { debtorAccount } from '../domain/account.js';
+import { readAccountFacts } from '../ledger/account-facts.js';
 import { historyOf } from '../domain/report/history.js';
 import { effectivenessOf, funnelOf } from '../domain/report/effectiveness.js';
 import { behaviourOf } from '../domain/report/behaviour.js';
@@ -26,12 +28,33 @@ export function buildReport(db: Db, config: Config, today: IsoDate): ReportDocum
   return assemble(db, config, today);
 }
 
+/**
+ * The claims of debtors with an open credit note whose open amount in their account differs from
+ * the ledger's stored figure (only there can they differ: the account sets credit notes off).
+ */
+function accountCorrections(db: Db, today: IsoDate): (AccountCorrection & { invoice: string })[] {
+  const debtors = q.readDebtorsWithOpenCredit(db);
+  const out: (AccountCorrection & { invoice: string })[] = [];
+  if (debtors.length === 0) return out;
+  for (const input of readAccountFacts(db, { debtors })) {
+    const account = new Map(debtorAccount(input, today).claims.map((c) => [c.number, c]));
+    for (const inv of input.invoices) {
+      const status = inv.status ?? 'open';
+      if (status !== 'open' && status !== 'handed_over') continue;
+      const accountCents = account.get(inv.number)?.openCents ?? inv.openCents;
+      if (accountCents !== inv.openCents) out.push({ invoice: inv.number, status, dueDate: inv.dueDate, stageIndex: inv.stageIndex, ledgerCents: inv.openCents, accountCents });
+    }
+  }
+  return out;
+}
+
 function assemble(db: Db, config: Config, today: IsoDate) {
   const stageIds = config.stages.map((s) => s.id);
   const language = config.defaults.language;
 
-  // The book now.
-  const groups = q.readOpenGroups(db);
+  // The book now, as the debtors' accounts have it (the same figures as `status` and `export`).
+  const corrections = accountCorrections(db, today);
+  const groups = correctToAccounts(q.readOpenGroups(db), corrections);
   const openGroups = groups.filter((g) => g.status === 'open');
   const aging = agingOf(openGroups.map((g) => ({ key: g.dueDate, invoices: g.invoices, cents: g.cents })), today);
   const byStage = byStageOf(openGroups.map((g) => ({ key: g.stageIndex, invoices: g.invoices, cents: g.cents })), stageIds);
@@ -53,6 +76,15 @@ function assemble(db: Db, config: Config, today: IsoDate) {
   // Effectiveness.
   const facts = q.readLetterInvoices(db, today);
   const handovers = q.readHandoverBatches(db, today);
+  // A handed-over claim keeps the credit set off against it: the batch went out for that much.
+  const credited = corrections.filter((c) => c.status === 'handed_over' && c.accountCents !== c.ledgerCents);
+  const batchOf = q.readHandoverBatchOf(db, credited.map((c) => c.invoice));
+  for (const c of credited) {
+    const batch = handovers.find((h) => h.id === batchOf.get(c.invoice));
+    if (!batch) continue;
+    batch.handedOverCents += c.accountCents - c.ledgerCents;
+    batch.openNowCents += c.accountCents - c.ledgerCents;
+  }
   const handoverTotal = handovers.reduce((s, h) => ({ invoices: s.invoices + h.invoices, cents: s.cents + h.handedOverCents }), { invoices: 0, cents: 0 });
   const stages = effectivenessOf(stageIds, facts, q.readLetterCounts(db, today));
   const funnel = funnelOf(stageIds, facts);
