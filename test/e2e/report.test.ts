@@ -46,51 +46,60 @@ afterAll(() => {
 
 describe('report --json over the demo season', () => {
   it('gives the effectiveness per stage as computed by hand', () => {
-    // herinnering, 22 Sep: Jansen 2026-0101 (121,00), Van Dijk 2026-0102 (2.541,00), Wróblewski
-    // 2026-0105 (350,00), Yılmaz 2026-0107 (89,95), Szőke 2026-0099 (1.234,56); 20 Oct: Jansen
-    // 2026-0123 (20,00 open), Van Dijk 2026-0161 (726,00), Buurtwerk 2026-0150 (610,00), moved to
-    // herinnering by letters whose own stage was final (Jansen, Van Dijk) or herinnering (Buurtwerk).
-    // Yılmaz's invoice vanished from the export of 6 Oct: paid 14 days after the letter.
-    // aanmaning, 6 Oct: 0101, 0102, 0105 (Szőke disputed); final, 20 Oct: the same three, which
-    // the export of 10 Nov hands over.
+    // The account (issue 10) sets Van Dijk's credit note 2026-0140 (−121,00) off against his oldest
+    // due claim, 2026-0102: every letter demanded 2.541,00 − 121,00 = 2.420,00 for it.
+    // herinnering, 22 Sep: Jansen 2026-0101 (121,00), Van Dijk 2026-0102 (2.420,00), Wróblewski
+    // 2026-0105 (350,00), Yılmaz 2026-0107 (89,95), Szőke 2026-0099 (1.234,56); 20 Oct: Van Dijk
+    // 2026-0161 (726,00; business, so per invoice: its first letter line, inside his final letter)
+    // and Buurtwerk 2026-0150 (610,00, a herinnering of its own). 6 letters, 7 invoices,
+    // 12100 + 242000 + 35000 + 8995 + 123456 + 72600 + 61000 = 555151.
+    // Jansen's 2026-0123 (20,00 open) is no herinnering: Jansen is a consumer, and his final letter
+    // of 20 Oct took every due claim to the final stage (6:96 lid 7).
+    // Yılmaz's invoice vanished from the export of 6 Oct: paid 14 days after the letter, 8995/555151.
+    // aanmaning, 6 Oct: 0101, 0102, 0105 (Szőke disputed) = 12100 + 242000 + 35000 = 289100.
+    // final, 20 Oct: the same three plus Jansen's 0123 = 291100 in 3 letters (Van Dijk's 0161
+    // counted as herinnering above); the export of 10 Nov hands exactly these four over.
     const [herinnering, aanmaning, final] = doc.effectiveness.stages;
     expect(herinnering).toEqual({
-      stage: 'herinnering', letters: 6, invoices: 8, amount_cents: 12100 + 254100 + 35000 + 8995 + 123456 + 2000 + 72600 + 61000,
+      stage: 'herinnering', letters: 6, invoices: 7, amount_cents: 12100 + 242000 + 35000 + 8995 + 123456 + 72600 + 61000,
       paid_7_cents: 0, paid_14_cents: 8995, paid_30_cents: 8995,
-      paid_7_share: 0, paid_14_share: Math.round((8995 / 569251) * 10000) / 10000, paid_30_share: Math.round((8995 / 569251) * 10000) / 10000,
-      paid_in_full: 1, median_days_to_payment: 14, handed_over_invoices: 3, handed_over_cents: 12100 + 254100 + 35000,
+      paid_7_share: 0, paid_14_share: Math.round((8995 / 555151) * 10000) / 10000, paid_30_share: Math.round((8995 / 555151) * 10000) / 10000,
+      paid_in_full: 1, median_days_to_payment: 14, handed_over_invoices: 3, handed_over_cents: 12100 + 242000 + 35000,
     });
-    for (const [row, stage, letters] of [[aanmaning, 'aanmaning', 3], [final, 'laatste-herinnering', 3]] as const) {
+    for (const [row, stage, invoices, cents] of [[aanmaning, 'aanmaning', 3, 289100], [final, 'laatste-herinnering', 4, 289100 + 2000]] as const) {
       expect(row).toEqual({
-        stage, letters, invoices: 3, amount_cents: 301200, paid_7_cents: 0, paid_14_cents: 0, paid_30_cents: 0,
-        paid_7_share: 0, paid_14_share: 0, paid_30_share: 0, paid_in_full: 0, median_days_to_payment: null, handed_over_invoices: 3, handed_over_cents: 301200,
+        stage, letters: 3, invoices, amount_cents: cents, paid_7_cents: 0, paid_14_cents: 0, paid_30_cents: 0,
+        paid_7_share: 0, paid_14_share: 0, paid_30_share: 0, paid_in_full: 0, median_days_to_payment: null, handed_over_invoices: invoices, handed_over_cents: cents,
       });
     }
-    // The credit note 2026-0140 went along with Van Dijk's claim (the batch holds four invoices,
-    // net € 2.891,00), but it was never demanded: the funnel ends with the three claims.
-    expect(doc.handovers).toMatchObject({ invoices: 4, cents: 289100 });
+    // The handover is what `export` printed: 3 cases, 4 claims, € 2.911,00 open (Van Dijk's
+    // 2026-0102 keeps its credit: 2.420,00). The credit note itself is no claim handed over.
+    expect(doc.handovers).toMatchObject({ invoices: 4, cents: 291100 });
     expect(doc.effectiveness.funnel).toEqual([
-      { step: 'herinnering', invoices: 8, cents: 569251 },
-      { step: 'aanmaning', invoices: 3, cents: 301200 },
-      { step: 'laatste-herinnering', invoices: 3, cents: 301200 },
-      { step: 'handover', invoices: 3, cents: 301200 },
+      { step: 'herinnering', invoices: 7, cents: 555151 },
+      { step: 'aanmaning', invoices: 3, cents: 289100 },
+      { step: 'laatste-herinnering', invoices: 4, cents: 291100 },
+      { step: 'handover', invoices: 4, cents: 291100 },
     ]);
   });
 
   it('shows the book now, its weeks, behaviour, disputes, handovers and runs', () => {
-    expect(doc.book.open).toEqual({ invoices: 5, cents: 2000 + 72600 + 123456 + 550 + 61000 });
+    // Open after the export: Van Dijk 2026-0161, Szőke 2026-0099, Hoekje 2026-0111, Buurtwerk
+    // 2026-0150. Jansen's 0123 went over with his final letter (lid 7); the credit note is spent on
+    // the handed-over 2026-0102, so it is no open item and lowers nothing here.
+    expect(doc.book.open).toEqual({ invoices: 4, cents: 72600 + 123456 + 550 + 61000 });
     expect(doc.book.disputed).toEqual({ invoices: 1, cents: 123456 });
-    expect(doc.book.handed_over).toEqual({ invoices: 4, cents: 289100 });
+    expect(doc.book.handed_over).toEqual({ invoices: 4, cents: 12100 + 2000 + 242000 + 35000 });
     expect(doc.history.unit).toBe('week');
     expect(doc.history.points.map((p: any) => [p.period, p.date])).toEqual([['2026-W39', '2026-09-22'], ['2026-W41', '2026-10-06'], ['2026-W43', '2026-10-20'], ['2026-W46', '2026-11-10']]);
     // 22 Sep after the run: everything of the September export is open; all but 2026-0123 and
     // 2026-0150 overdue (the credit note counts, as in the aging buckets).
     expect(doc.history.points[0]).toMatchObject({ open_cents: 487941, overdue_cents: 487941 - 4840 - 61000 });
     // The last point is the book as it stands, after the export of 10 Nov.
-    expect(doc.history.points.at(-1)).toMatchObject({ date: '2026-11-10', open_cents: doc.book.open.cents, overdue_cents: doc.book.overdue.cents, handed_over_cents: 289100 });
+    expect(doc.history.points.at(-1)).toMatchObject({ date: '2026-11-10', open_cents: doc.book.open.cents, overdue_cents: doc.book.overdue.cents, handed_over_cents: 291100 });
     expect(doc.behaviour.slowest).toEqual([{ debtor: '10004', name: 'Ayşe Yılmaz', payments: 1, average_days_late: 21, trend: null, days_late: [21] }]);
     expect(doc.holds.items).toMatchObject([{ debtor: '10005', dispute: true, reason: 'Klant betwist de levering (mail 3 oktober)', since: '2026-10-06', age_days: 35 }]);
-    expect(doc.handovers.batches).toMatchObject([{ date: '2026-11-10', invoices: 4, handed_over_cents: 289100, paid_after_cents: 0 }]);
+    expect(doc.handovers.batches).toMatchObject([{ date: '2026-11-10', invoices: 4, handed_over_cents: 291100, paid_after_cents: 0, open_now_cents: 291100 }]);
     expect(doc.runs.items.map((r: any) => [r.date, r.letters, r.letters_by_stage])).toEqual([
       ['2026-10-20', 4, { herinnering: 1, 'laatste-herinnering': 3 }],
       ['2026-10-06', 3, { aanmaning: 3 }],
@@ -104,7 +113,7 @@ describe('report --json over the demo season', () => {
     ok(cli(dir, ['report', '--csv', 'cijfers', '--today', '2026-11-10']), 'report --csv');
     const eff = fs.readFileSync(path.join(out, 'effectiveness.csv'), 'utf8');
     expect(eff.startsWith('\uFEFFstage;letters;invoices;demanded_eur')).toBe(true);
-    expect(eff).toContain('\r\nherinnering;6;8;5692,51;0,00;0;89,95;1,58;89,95;1,58;1;14;3;3012,00\r\n');
+    expect(eff).toContain('\r\nherinnering;6;7;5551,51;0,00;0;89,95;1,62;89,95;1,62;1;14;3;2891,00\r\n');
     expect(fs.statSync(path.join(out, 'effectiveness.csv')).mode & 0o777).toBe(0o600);
     expect(fs.existsSync(path.join(dir, 'report.html'))).toBe(false);
   });
@@ -113,11 +122,13 @@ describe('report --json over the demo season', () => {
 describe('forecast', () => {
   it('runs the planner forward: aanmaning today, the final letters after 14 days, handover after 21 more', () => {
     const f = ok(cli(dir, ['forecast', '--days', '40', '--json', '--today', '2026-11-10']), 'forecast').json();
-    // Jansen 2026-0123 (20,00), Van Dijk 2026-0161 (726,00 less the credit is not due: net), Buurtwerk 2026-0150.
+    // Left to dun: Van Dijk 2026-0161 (726,00; the credit went with 2026-0102) and Buurtwerk
+    // 2026-0150, both at herinnering since 20 Oct. Jansen's 2026-0123 was swept into his final
+    // letter (lid 7) and handed over; Szőke is disputed, Hoekje below the minimum. So two debtors.
     expect(f.schedule.map((d: any) => [d.date, d.actions.map((a: any) => [a.kind, a.stage, a.count])])).toEqual([
-      ['2026-11-10', [['letter', 'aanmaning', 3]]],
-      ['2026-11-24', [['letter', 'laatste-herinnering', 3]]],
-      ['2026-12-15', [['handover', null, 3]]],
+      ['2026-11-10', [['letter', 'aanmaning', 2]]],
+      ['2026-11-24', [['letter', 'laatste-herinnering', 2]]],
+      ['2026-12-15', [['handover', null, 2]]],
     ]);
     const ledgerBefore = fs.readFileSync(path.join(dir, 'pre-incasso.db'));
     ok(cli(dir, ['forecast', '--days', '5', '--today', '2026-11-10']), 'forecast text');
@@ -207,7 +218,7 @@ describe('in English, with hostile text in the ledger', () => {
     const html = fs.readFileSync(path.join(dir, 'en.html'), 'utf8');
     expect(html).toContain('<html lang="en">');
     expect(html).toContain('Accounts receivable report');
-    expect(html).toContain('data-figure="book.open.cents" data-format="euro" data-value="259606">€ 2,596.06<');
+    expect(html).toContain('data-figure="book.open.cents" data-format="euro" data-value="257606">€ 2,576.06<');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img');
     const holds = fs.readFileSync(path.join(dir, 'en-csv', 'holds.csv'), 'utf8');
