@@ -3,6 +3,9 @@
 // invoices costs a few table scans; src/domain/report turns these facts into the figures.
 import type { Db } from './ledger.js';
 import type { IsoDate } from '../domain/dates.js';
+import { debtorAccount } from '../domain/account.js';
+import type { AccountCorrection } from '../domain/report/book.js';
+import { readAccountFacts } from './account-facts.js';
 
 /**
  * Records what the book looks like now, under `today`: one row of totals, and for an import one
@@ -24,6 +27,28 @@ export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'r
       )
       .run({ today, source, sourceId }).lastInsertRowid,
   );
+  // The stored open_cents keep a credit note whole; the debtor's account sets it off against
+  // claims (also handed-over ones). Correct the totals to the account, as the report does.
+  const corrections = readAccountCorrections(db, today);
+  if (corrections.length) {
+    const t = { openInvoices: 0, openCents: 0, overdueInvoices: 0, overdueCents: 0, handedOverCents: 0 };
+    for (const c of corrections) {
+      const delta = c.accountCents - c.ledgerCents;
+      if (c.status === 'handed_over') {
+        t.handedOverCents += delta;
+        continue;
+      }
+      const count = Number(c.accountCents !== 0) - Number(c.ledgerCents !== 0);
+      t.openInvoices += count;
+      t.openCents += delta;
+      if (c.dueDate < today) (t.overdueInvoices += count), (t.overdueCents += delta);
+    }
+    db.prepare(
+      `UPDATE book_snapshots SET open_invoices = open_invoices + :openInvoices, open_cents = open_cents + :openCents,
+              overdue_invoices = overdue_invoices + :overdueInvoices, overdue_cents = overdue_cents + :overdueCents,
+              handed_over_cents = handed_over_cents + :handedOverCents WHERE id = :id`,
+    ).run({ ...t, id });
+  }
   if (source === 'import') {
     db.prepare(
       `INSERT INTO book_snapshot_debtors (snapshot_id, debtor_number, open_cents, overdue_cents, max_days_late)
@@ -33,8 +58,41 @@ export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'r
        FROM invoices WHERE status = 'open' AND open_cents <> 0
        GROUP BY debtor_number HAVING overdue > 0`,
     ).run({ id, today });
+    // Per debtor the same correction, on the claims still in pre-incasso.
+    const perDebtor = new Map<string, { open: number; overdue: number }>();
+    for (const c of corrections) {
+      if (c.status !== 'open') continue;
+      const d = perDebtor.get(c.debtor) ?? { open: 0, overdue: 0 };
+      d.open += c.accountCents - c.ledgerCents;
+      if (c.dueDate < today) d.overdue += Math.max(0, c.accountCents) - Math.max(0, c.ledgerCents);
+      perDebtor.set(c.debtor, d);
+    }
+    const update = db.prepare('UPDATE book_snapshot_debtors SET open_cents = open_cents + ?, overdue_cents = overdue_cents + ? WHERE snapshot_id = ? AND debtor_number = ?');
+    for (const [debtor, d] of perDebtor) update.run(d.open, d.overdue, id, debtor);
   }
   return id;
+}
+
+/**
+ * The claims of debtors with an open credit note whose open amount in their account differs from
+ * the ledger's stored figure (only there can they differ: the account sets credit notes off).
+ */
+export function readAccountCorrections(db: Db, today: IsoDate): (AccountCorrection & { invoice: string; debtor: string })[] {
+  const debtors = readDebtorsWithOpenCredit(db);
+  const out: (AccountCorrection & { invoice: string; debtor: string })[] = [];
+  if (debtors.length === 0) return out;
+  for (const input of readAccountFacts(db, { debtors })) {
+    const account = new Map(debtorAccount(input, today).claims.map((c) => [c.number, c]));
+    for (const inv of input.invoices) {
+      const status = inv.status ?? 'open';
+      if (status !== 'open' && status !== 'handed_over') continue;
+      const accountCents = account.get(inv.number)?.openCents ?? inv.openCents;
+      if (accountCents !== inv.openCents) {
+        out.push({ invoice: inv.number, debtor: input.debtor.number, status, dueDate: inv.dueDate, stageIndex: inv.stageIndex, ledgerCents: inv.openCents, accountCents });
+      }
+    }
+  }
+  return out;
 }
 
 export interface AmountGroup<K> {

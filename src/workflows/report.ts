@@ -5,9 +5,7 @@ import type { Db } from '../ledger/ledger.js';
 import type { Config } from '../config/schema.js';
 import { addDays, addYears, daysBetween, type IsoDate } from '../domain/dates.js';
 import { LIMITATION_WARNING_DAYS } from '../domain/limitation.js';
-import { agingOf, byStageOf, correctToAccounts, type AccountCorrection } from '../domain/report/book.js';
-import { debtorAccount } from '../domain/account.js';
-import { readAccountFacts } from '../ledger/account-facts.js';
+import { agingOf, byStageOf, correctToAccounts } from '../domain/report/book.js';
 import { historyOf } from '../domain/report/history.js';
 import { effectivenessOf, funnelOf } from '../domain/report/effectiveness.js';
 import { behaviourOf } from '../domain/report/behaviour.js';
@@ -28,32 +26,12 @@ export function buildReport(db: Db, config: Config, today: IsoDate): ReportDocum
   return assemble(db, config, today);
 }
 
-/**
- * The claims of debtors with an open credit note whose open amount in their account differs from
- * the ledger's stored figure (only there can they differ: the account sets credit notes off).
- */
-function accountCorrections(db: Db, today: IsoDate): (AccountCorrection & { invoice: string })[] {
-  const debtors = q.readDebtorsWithOpenCredit(db);
-  const out: (AccountCorrection & { invoice: string })[] = [];
-  if (debtors.length === 0) return out;
-  for (const input of readAccountFacts(db, { debtors })) {
-    const account = new Map(debtorAccount(input, today).claims.map((c) => [c.number, c]));
-    for (const inv of input.invoices) {
-      const status = inv.status ?? 'open';
-      if (status !== 'open' && status !== 'handed_over') continue;
-      const accountCents = account.get(inv.number)?.openCents ?? inv.openCents;
-      if (accountCents !== inv.openCents) out.push({ invoice: inv.number, status, dueDate: inv.dueDate, stageIndex: inv.stageIndex, ledgerCents: inv.openCents, accountCents });
-    }
-  }
-  return out;
-}
-
 function assemble(db: Db, config: Config, today: IsoDate) {
   const stageIds = config.stages.map((s) => s.id);
   const language = config.defaults.language;
 
   // The book now, as the debtors' accounts have it (the same figures as `status` and `export`).
-  const corrections = accountCorrections(db, today);
+  const corrections = q.readAccountCorrections(db, today);
   const groups = correctToAccounts(q.readOpenGroups(db), corrections);
   const openGroups = groups.filter((g) => g.status === 'open');
   const aging = agingOf(openGroups.map((g) => ({ key: g.dueDate, invoices: g.invoices, cents: g.cents })), today);

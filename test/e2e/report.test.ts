@@ -226,3 +226,21 @@ describe('in English, with hostile text in the ledger', () => {
   });
 });
 
+
+describe('a book snapshot after the handover', () => {
+  it('agrees with the accounts: the spent credit note is no open item, the handed-over claim keeps its credit', () => {
+    ok(cli(dir, ['import', 'openstaande-posten-oktober.csv', '--snapshot', '--today', '2026-11-17']), 'import 17 Nov');
+    const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true });
+    try {
+      // Open: 0099 (1.234,56), 0111 (5,50), 0150 (610,00), 0161 (726,00), all overdue on 17 Nov;
+      // handed over 0101 + 0123 + 0102 net of the credit + 0105 = 121,00 + 20,00 + 2.420,00 + 350,00.
+      expect(db.prepare("SELECT open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents FROM book_snapshots WHERE today = '2026-11-17'").get())
+        .toEqual({ open_invoices: 4, open_cents: 257606, overdue_invoices: 4, overdue_cents: 257606, handed_over_cents: 291100 });
+      // Van Dijk still owes 2026-0161 whole: his credit went with 2026-0102.
+      expect(db.prepare("SELECT d.open_cents, d.overdue_cents FROM book_snapshot_debtors d JOIN book_snapshots s ON s.id = d.snapshot_id WHERE s.today = '2026-11-17' AND d.debtor_number = '10002'").get())
+        .toEqual({ open_cents: 72600, overdue_cents: 72600 });
+    } finally {
+      db.close();
+    }
+  });
+});
