@@ -344,16 +344,31 @@ export interface TopDebtorRow {
   stageIndex: number | null;
 }
 
-export function readTopDebtors(db: Db, limit: number): TopDebtorRow[] {
+/**
+ * The invoices with their open amount as the debtor's account has it: `corrections` (from
+ * readAccountCorrections) replace the stored figure of the few claims a credit note was set off
+ * against, and of the credit notes themselves. A CTE named `inv`, with the column `acct`.
+ */
+function accountInvoices(corrections: { invoice: string; accountCents: number }[]): { cte: string; fix: string } {
+  return {
+    cte: `fix(number, cents) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:fix)),
+          inv AS (SELECT i.*, coalesce(f.cents, i.open_cents) AS acct FROM invoices i LEFT JOIN fix f ON f.number = i.number)`,
+    fix: JSON.stringify(corrections.map((c) => [c.invoice, c.accountCents])),
+  };
+}
+
+export function readTopDebtors(db: Db, limit: number, corrections: { invoice: string; accountCents: number }[] = []): TopDebtorRow[] {
+  const { cte, fix } = accountInvoices(corrections);
   return (
     db
       .prepare(
-        `SELECT i.debtor_number, d.name, count(*), sum(i.open_cents) AS cents, min(i.due_date), max(i.stage_index)
-         FROM invoices i JOIN debtors d ON d.number = i.debtor_number
-         WHERE i.status = 'open' AND i.open_cents <> 0 GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT ?`,
+        `WITH ${cte}
+         SELECT i.debtor_number, d.name, count(*), sum(i.acct) AS cents, min(i.due_date), max(i.stage_index)
+         FROM inv i JOIN debtors d ON d.number = i.debtor_number
+         WHERE i.status = 'open' AND i.acct <> 0 GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT :limit`,
       )
       .raw()
-      .all(limit) as [string, string, number, number, string, number | null][]
+      .all({ limit, fix }) as [string, string, number, number, string, number | null][]
   ).map(([debtor, name, invoices, openCents, oldestDue, stageIndex]) => ({ debtor, name, invoices, openCents, oldestDue, stageIndex }));
 }
 
@@ -370,21 +385,23 @@ export interface HoldRow {
 }
 
 /** Active holds and disputes with their reasons, oldest first. */
-export function readActiveHolds(db: Db, today: IsoDate, limit: number): { count: number; rows: HoldRow[] } {
+export function readActiveHolds(db: Db, today: IsoDate, limit: number, corrections: { invoice: string; accountCents: number }[] = []): { count: number; rows: HoldRow[] } {
+  const { cte, fix } = accountInvoices(corrections);
   const where = 'h.released_on IS NULL AND (h.until IS NULL OR h.until > :today)';
   const [count] = db.prepare(`SELECT count(*) FROM holds h WHERE ${where}`).raw().get({ today }) as [number];
   const rows = (
     db
       .prepare(
-        `SELECT h.id, coalesce(h.debtor_number, i.debtor_number) AS debtor, d.name, h.invoice_number, h.dispute, h.reason, h.created_on, h.until,
-                CASE WHEN h.invoice_number IS NOT NULL THEN CASE WHEN i.status = 'open' THEN i.open_cents ELSE 0 END
-                     ELSE (SELECT coalesce(sum(open_cents), 0) FROM invoices x WHERE x.debtor_number = h.debtor_number AND x.status = 'open' AND x.open_cents > 0) END
-         FROM holds h LEFT JOIN invoices i ON i.number = h.invoice_number
+        `WITH ${cte}
+         SELECT h.id, coalesce(h.debtor_number, i.debtor_number) AS debtor, d.name, h.invoice_number, h.dispute, h.reason, h.created_on, h.until,
+                CASE WHEN h.invoice_number IS NOT NULL THEN CASE WHEN i.status = 'open' THEN i.acct ELSE 0 END
+                     ELSE (SELECT coalesce(sum(acct), 0) FROM inv x WHERE x.debtor_number = h.debtor_number AND x.status = 'open' AND x.acct > 0) END
+         FROM holds h LEFT JOIN inv i ON i.number = h.invoice_number
          JOIN debtors d ON d.number = coalesce(h.debtor_number, i.debtor_number)
          WHERE ${where} ORDER BY h.dispute DESC, h.created_on, h.id LIMIT :limit`,
       )
       .raw()
-      .all({ today, limit }) as [number, string, string, string | null, number, string, string, string | null, number][]
+      .all({ today, limit, fix }) as [number, string, string, string | null, number, string, string, string | null, number][]
   ).map(([id, debtor, name, invoice, dispute, reason, since, until, openCents]) => ({ id, debtor, name, invoice, dispute: dispute === 1, reason, since, until, openCents }));
   return { count, rows };
 }

@@ -74,8 +74,8 @@ function assemble(db: Db, config: Config, today: IsoDate) {
   const since = importDays.find((d) => d < today) ?? addDays(today, -14);
   const newOverdue = q.readNewOverdue(db, since, today, LARGE_OVERDUE_CENTS, LIMITS.newOverdue);
   const limitation = q.readLimitationCandidates(db, addDays(addYears(today, -2), LIMITATION_WARNING_DAYS), LIMITS.limitation);
-  const topDebtors = q.readTopDebtors(db, LIMITS.topDebtors);
-  const holds = q.readActiveHolds(db, today, LIMITS.holds);
+  const topDebtors = q.readTopDebtors(db, LIMITS.topDebtors, corrections);
+  const holds = q.readActiveHolds(db, today, LIMITS.holds, corrections);
   const runs = q.readRuns(db, today, LIMITS.runs);
   const names = q.readDebtorNames(db, [...behaviour.map((b) => b.debtor), ...debtorHistory.map((d) => d.debtor)]);
   const signalFacts: SignalFacts = {

@@ -89,6 +89,8 @@ describe('report --json over the demo season', () => {
     // the handed-over 2026-0102, so it is no open item and lowers nothing here.
     expect(doc.book.open).toEqual({ invoices: 4, cents: 72600 + 123456 + 550 + 61000 });
     expect(doc.book.disputed).toEqual({ invoices: 1, cents: 123456 });
+    // Van Dijk owes 2026-0161 whole (due 1 Oct, 40 days late): no −121,00 credit note in his row.
+    expect(doc.top_debtors.find((d: any) => d.debtor === '10002')).toMatchObject({ invoices: 1, open_cents: 72600, oldest_due: '2026-10-01', days_late: 40 });
     expect(doc.book.handed_over).toEqual({ invoices: 4, cents: 12100 + 2000 + 242000 + 35000 });
     expect(doc.history.unit).toBe('week');
     expect(doc.history.points.map((p: any) => [p.period, p.date])).toEqual([['2026-W39', '2026-09-22'], ['2026-W41', '2026-10-06'], ['2026-W43', '2026-10-20'], ['2026-W46', '2026-11-10']]);
