@@ -2,13 +2,22 @@
 // the ledger shows after it. Pure.
 import { formatEuro } from './money.js';
 
+/**
+ * The run's e-mails: sent to the mail server now, or (`run --no-mail`) only queued in the outbox,
+ * where they wait for `pre-incasso mail`. Queued is not sent: the summary must not say "0 sent".
+ */
+export type MailFacts =
+  | { delivery: 'sent'; sent: number; failed: number; retry: number; unknown: number; withdrawn: number; noAddress: string[] }
+  | { delivery: 'queued'; queued: number; noAddress: string[] };
+
 export interface NightFacts {
   today: string;
   creditor: string;
   runId: number | null;
   /** Stage id to the number of letters recorded at that stage. */
   lettersByStage: Record<string, number>;
-  mail: { sent: number; failed: number; retry: number; unknown: number; withdrawn: number; noAddress: string[] } | null;
+  /** What the run did with its e-mails; null when it got no further than recording (or failed). */
+  mail: MailFacts | null;
   post: { notPrinted: number; printedNotPosted: number };
   handover: { debtors: number; invoices: number; cents: number };
   warnings: string[];
@@ -21,8 +30,9 @@ const n = (count: number, one: string, many = `${one}s`): string => `${count} ${
 
 export function morningSummary(f: NightFacts): { subject: string; body: string } {
   const letters = Object.values(f.lettersByStage).reduce((s, x) => s + x, 0);
-  const trouble = f.errors.length > 0 || (f.mail !== null && f.mail.failed + f.mail.unknown > 0) || f.stale !== null;
-  const subject = `pre-incasso ${f.today}: ${n(letters, 'letter')}${f.mail ? `, ${f.mail.sent} e-mailed` : ''}${trouble ? ' - attention needed' : ''}`;
+  const sent = f.mail?.delivery === 'sent' ? f.mail : null;
+  const trouble = f.errors.length > 0 || (sent !== null && sent.failed + sent.unknown > 0) || f.stale !== null;
+  const subject = `pre-incasso ${f.today}: ${n(letters, 'letter')}${sent ? `, ${sent.sent} e-mailed` : ''}${trouble ? ' - attention needed' : ''}`;
   const lines: string[] = [`${f.creditor}: what pre-incasso did on ${f.today}${f.runId !== null ? ` (run ${f.runId})` : ''}.`, ''];
   if (f.errors.length) {
     lines.push('Errors:');
@@ -31,8 +41,12 @@ export function morningSummary(f: NightFacts): { subject: string; body: string }
   }
   lines.push(`Letters recorded: ${letters}`);
   for (const [stage, count] of Object.entries(f.lettersByStage)) if (count > 0) lines.push(`  ${stage}: ${count}`);
-  if (f.mail) {
+  if (f.mail?.delivery === 'queued') {
+    lines.push(`E-mails: ${n(f.mail.queued, 'e-mail')} queued, not sent in this run (--no-mail); \`pre-incasso mail\` sends them`);
+  } else if (f.mail) {
     lines.push(`E-mails: ${f.mail.sent} sent, ${f.mail.failed} failed, ${f.mail.retry} to retry, ${f.mail.unknown} unknown${f.mail.withdrawn ? `, ${f.mail.withdrawn} withdrawn` : ''}`);
+  }
+  if (f.mail) {
     if (f.mail.noAddress.length) lines.push(`  no valid e-mail address (by post instead): debtor ${f.mail.noAddress.join(', ')}`);
   } else {
     lines.push('E-mails: not sent in this run');

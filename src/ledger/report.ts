@@ -3,6 +3,9 @@
 // invoices costs a few table scans; src/domain/report turns these facts into the figures.
 import type { Db } from './ledger.js';
 import type { IsoDate } from '../domain/dates.js';
+import { debtorAccount } from '../domain/account.js';
+import type { AccountCorrection } from '../domain/report/book.js';
+import { readAccountFacts } from './account-facts.js';
 
 /**
  * Records what the book looks like now, under `today`: one row of totals, and for an import one
@@ -24,6 +27,28 @@ export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'r
       )
       .run({ today, source, sourceId }).lastInsertRowid,
   );
+  // The stored open_cents keep a credit note whole; the debtor's account sets it off against
+  // claims (also handed-over ones). Correct the totals to the account, as the report does.
+  const corrections = readAccountCorrections(db, today);
+  if (corrections.length) {
+    const t = { openInvoices: 0, openCents: 0, overdueInvoices: 0, overdueCents: 0, handedOverCents: 0 };
+    for (const c of corrections) {
+      const delta = c.accountCents - c.ledgerCents;
+      if (c.status === 'handed_over') {
+        t.handedOverCents += delta;
+        continue;
+      }
+      const count = Number(c.accountCents !== 0) - Number(c.ledgerCents !== 0);
+      t.openInvoices += count;
+      t.openCents += delta;
+      if (c.dueDate < today) (t.overdueInvoices += count), (t.overdueCents += delta);
+    }
+    db.prepare(
+      `UPDATE book_snapshots SET open_invoices = open_invoices + :openInvoices, open_cents = open_cents + :openCents,
+              overdue_invoices = overdue_invoices + :overdueInvoices, overdue_cents = overdue_cents + :overdueCents,
+              handed_over_cents = handed_over_cents + :handedOverCents WHERE id = :id`,
+    ).run({ ...t, id });
+  }
   if (source === 'import') {
     db.prepare(
       `INSERT INTO book_snapshot_debtors (snapshot_id, debtor_number, open_cents, overdue_cents, max_days_late)
@@ -33,8 +58,41 @@ export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'r
        FROM invoices WHERE status = 'open' AND open_cents <> 0
        GROUP BY debtor_number HAVING overdue > 0`,
     ).run({ id, today });
+    // Per debtor the same correction, on the claims still in pre-incasso.
+    const perDebtor = new Map<string, { open: number; overdue: number }>();
+    for (const c of corrections) {
+      if (c.status !== 'open') continue;
+      const d = perDebtor.get(c.debtor) ?? { open: 0, overdue: 0 };
+      d.open += c.accountCents - c.ledgerCents;
+      if (c.dueDate < today) d.overdue += Math.max(0, c.accountCents) - Math.max(0, c.ledgerCents);
+      perDebtor.set(c.debtor, d);
+    }
+    const update = db.prepare('UPDATE book_snapshot_debtors SET open_cents = open_cents + ?, overdue_cents = overdue_cents + ? WHERE snapshot_id = ? AND debtor_number = ?');
+    for (const [debtor, d] of perDebtor) update.run(d.open, d.overdue, id, debtor);
   }
   return id;
+}
+
+/**
+ * The claims of debtors with an open credit note whose open amount in their account differs from
+ * the ledger's stored figure (only there can they differ: the account sets credit notes off).
+ */
+export function readAccountCorrections(db: Db, today: IsoDate): (AccountCorrection & { invoice: string; debtor: string })[] {
+  const debtors = readDebtorsWithOpenCredit(db);
+  const out: (AccountCorrection & { invoice: string; debtor: string })[] = [];
+  if (debtors.length === 0) return out;
+  for (const input of readAccountFacts(db, { debtors })) {
+    const account = new Map(debtorAccount(input, today).claims.map((c) => [c.number, c]));
+    for (const inv of input.invoices) {
+      const status = inv.status ?? 'open';
+      if (status !== 'open' && status !== 'handed_over') continue;
+      const accountCents = account.get(inv.number)?.openCents ?? inv.openCents;
+      if (accountCents !== inv.openCents) {
+        out.push({ invoice: inv.number, debtor: input.debtor.number, status, dueDate: inv.dueDate, stageIndex: inv.stageIndex, ledgerCents: inv.openCents, accountCents });
+      }
+    }
+  }
+  return out;
 }
 
 export interface AmountGroup<K> {
@@ -170,8 +228,10 @@ export interface LetterInvoiceRow {
 
 /**
  * Each invoice a letter demanded (role due), the stage it moved to, and its later reductions.
- * Every letter moves each invoice it demands exactly one stage (the planner's rule), so the
- * stage is the letter's place among that invoice's letters. The reductions are read once per
+ * Every letter moves each invoice it demands one stage (the planner's rule), so the stage is the
+ * letter's place among that invoice's letters; a consumer's final letter takes every claim it
+ * demands to its own (final) stage (6:96 lid 7), so there it is at least the letter's stage.
+ * The reductions are read once per
  * source for all demanded invoices and attached here, not looked up row by row.
  */
 export function readLetterInvoices(db: Db, until: IsoDate): LetterInvoiceRow[] {
@@ -181,11 +241,18 @@ export function readLetterInvoices(db: Db, until: IsoDate): LetterInvoiceRow[] {
   const out: LetterInvoiceRow[] = [];
   const byInvoice = new Map<string, LetterInvoiceRow[]>();
   const rows = db
-    .prepare("SELECT l.id, l.stage_index, l.date, x.invoice_number, x.open_cents FROM letter_invoices x JOIN letters l ON l.id = x.letter_id WHERE x.role = 'due' AND l.date <= ?")
+    .prepare(
+      `SELECT l.id, l.stage_index, l.date, x.invoice_number, x.open_cents, l.final = 1 AND d.type = 'consumer'
+       FROM letter_invoices x JOIN letters l ON l.id = x.letter_id JOIN debtors d ON d.number = l.debtor_number WHERE x.role = 'due' AND l.date <= ?`,
+    )
     .raw()
-    .iterate(until) as IterableIterator<[number, number, string, string, number]>;
-  for (const [letterId, letterStage, letterDate, invoice, openCents] of rows) {
+    .iterate(until) as IterableIterator<[number, number, string, string, number, number]>;
+  // A consumer's final letter (6:96 lid 7) takes every due claim to the final stage at once,
+  // also one that had no letter before: for those claims the letter's own stage is the stage.
+  const sweeps = new Set<LetterInvoiceRow>();
+  for (const [letterId, letterStage, letterDate, invoice, openCents, sweep] of rows) {
     const row: LetterInvoiceRow = { letterId, letterStage, stageIndex: letterStage, letterDate, invoice, openCents, handedOver: handed.has(invoice), reductions: [] };
+    if (sweep) sweeps.add(row);
     out.push(row);
     const list = byInvoice.get(invoice);
     if (list) list.push(row);
@@ -193,7 +260,7 @@ export function readLetterInvoices(db: Db, until: IsoDate): LetterInvoiceRow[] {
   }
   for (const list of byInvoice.values()) {
     if (list.length > 1) list.sort((a, b) => (a.letterDate < b.letterDate ? -1 : a.letterDate > b.letterDate ? 1 : a.letterId - b.letterId));
-    list.forEach((row, i) => (row.stageIndex = i));
+    list.forEach((row, i) => (row.stageIndex = sweeps.has(row) ? Math.max(i, row.letterStage) : i));
   }
   if (out.length === 0) return out;
   const demanded = "EXISTS (SELECT 1 FROM letter_invoices x WHERE x.invoice_number = %COL% AND x.role = 'due')";
@@ -277,16 +344,31 @@ export interface TopDebtorRow {
   stageIndex: number | null;
 }
 
-export function readTopDebtors(db: Db, limit: number): TopDebtorRow[] {
+/**
+ * The invoices with their open amount as the debtor's account has it: `corrections` (from
+ * readAccountCorrections) replace the stored figure of the few claims a credit note was set off
+ * against, and of the credit notes themselves. A CTE named `inv`, with the column `acct`.
+ */
+function accountInvoices(corrections: { invoice: string; accountCents: number }[]): { cte: string; fix: string } {
+  return {
+    cte: `fix(number, cents) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:fix)),
+          inv AS (SELECT i.*, coalesce(f.cents, i.open_cents) AS acct FROM invoices i LEFT JOIN fix f ON f.number = i.number)`,
+    fix: JSON.stringify(corrections.map((c) => [c.invoice, c.accountCents])),
+  };
+}
+
+export function readTopDebtors(db: Db, limit: number, corrections: { invoice: string; accountCents: number }[] = []): TopDebtorRow[] {
+  const { cte, fix } = accountInvoices(corrections);
   return (
     db
       .prepare(
-        `SELECT i.debtor_number, d.name, count(*), sum(i.open_cents) AS cents, min(i.due_date), max(i.stage_index)
-         FROM invoices i JOIN debtors d ON d.number = i.debtor_number
-         WHERE i.status = 'open' AND i.open_cents <> 0 GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT ?`,
+        `WITH ${cte}
+         SELECT i.debtor_number, d.name, count(*), sum(i.acct) AS cents, min(i.due_date), max(i.stage_index)
+         FROM inv i JOIN debtors d ON d.number = i.debtor_number
+         WHERE i.status = 'open' AND i.acct <> 0 GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT :limit`,
       )
       .raw()
-      .all(limit) as [string, string, number, number, string, number | null][]
+      .all({ limit, fix }) as [string, string, number, number, string, number | null][]
   ).map(([debtor, name, invoices, openCents, oldestDue, stageIndex]) => ({ debtor, name, invoices, openCents, oldestDue, stageIndex }));
 }
 
@@ -303,21 +385,23 @@ export interface HoldRow {
 }
 
 /** Active holds and disputes with their reasons, oldest first. */
-export function readActiveHolds(db: Db, today: IsoDate, limit: number): { count: number; rows: HoldRow[] } {
+export function readActiveHolds(db: Db, today: IsoDate, limit: number, corrections: { invoice: string; accountCents: number }[] = []): { count: number; rows: HoldRow[] } {
+  const { cte, fix } = accountInvoices(corrections);
   const where = 'h.released_on IS NULL AND (h.until IS NULL OR h.until > :today)';
   const [count] = db.prepare(`SELECT count(*) FROM holds h WHERE ${where}`).raw().get({ today }) as [number];
   const rows = (
     db
       .prepare(
-        `SELECT h.id, coalesce(h.debtor_number, i.debtor_number) AS debtor, d.name, h.invoice_number, h.dispute, h.reason, h.created_on, h.until,
-                CASE WHEN h.invoice_number IS NOT NULL THEN CASE WHEN i.status = 'open' THEN i.open_cents ELSE 0 END
-                     ELSE (SELECT coalesce(sum(open_cents), 0) FROM invoices x WHERE x.debtor_number = h.debtor_number AND x.status = 'open' AND x.open_cents > 0) END
-         FROM holds h LEFT JOIN invoices i ON i.number = h.invoice_number
+        `WITH ${cte}
+         SELECT h.id, coalesce(h.debtor_number, i.debtor_number) AS debtor, d.name, h.invoice_number, h.dispute, h.reason, h.created_on, h.until,
+                CASE WHEN h.invoice_number IS NOT NULL THEN CASE WHEN i.status = 'open' THEN i.acct ELSE 0 END
+                     ELSE (SELECT coalesce(sum(acct), 0) FROM inv x WHERE x.debtor_number = h.debtor_number AND x.status = 'open' AND x.acct > 0) END
+         FROM holds h LEFT JOIN inv i ON i.number = h.invoice_number
          JOIN debtors d ON d.number = coalesce(h.debtor_number, i.debtor_number)
          WHERE ${where} ORDER BY h.dispute DESC, h.created_on, h.id LIMIT :limit`,
       )
       .raw()
-      .all({ today, limit }) as [number, string, string, string | null, number, string, string, string | null, number][]
+      .all({ today, limit, fix }) as [number, string, string, string | null, number, string, string, string | null, number][]
   ).map(([id, debtor, name, invoice, dispute, reason, since, until, openCents]) => ({ id, debtor, name, invoice, dispute: dispute === 1, reason, since, until, openCents }));
   return { count, rows };
 }
@@ -447,4 +531,22 @@ export function readNewOverdue(db: Db, since: IsoDate, today: IsoDate, minCents:
 /** Whether the ledger has a table (facts another part of the tool may or may not have added). */
 export function hasTable(db: Db, name: string): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** Debtors with a credit note still open in the ledger: the account sets it off against their claims. */
+export function readDebtorsWithOpenCredit(db: Db): string[] {
+  return (db.prepare("SELECT DISTINCT debtor_number FROM invoices WHERE status = 'open' AND open_cents < 0 ORDER BY debtor_number").raw().all() as [string][]).map((r) => r[0]);
+}
+
+/** The completed handover batch each of these invoices went out in. */
+export function readHandoverBatchOf(db: Db, invoices: string[]): Map<string, number> {
+  if (invoices.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      `SELECT hi.invoice_number, max(hi.handover_id) FROM handover_invoices hi JOIN handovers h ON h.id = hi.handover_id
+       WHERE h.state = 'done' AND hi.invoice_number IN (SELECT value FROM json_each(?)) GROUP BY hi.invoice_number`,
+    )
+    .raw()
+    .all(JSON.stringify(invoices)) as [string, number][];
+  return new Map(rows);
 }

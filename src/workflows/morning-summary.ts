@@ -31,7 +31,13 @@ export function gatherNightFacts(db: Db, loaded: LoadedConfig, today: string, ou
     if (a.kind === 'letter') lettersByStage[a.stage] = (lettersByStage[a.stage] ?? 0) + 1;
     if (a.kind === 'handover') (handoverDebtors++, (handoverInvoices += a.invoices.length), (handoverCents += a.amountCents));
   }
-  const m = outcome.mail as { sent?: number; failed?: number; retry?: number; unknown?: number; withdrawn?: number; no_address?: string[] } | null;
+  const m = outcome.mail as { queued?: number; sent?: number; failed?: number; retry?: number; unknown?: number; withdrawn?: number; no_address?: string[] } | null;
+  // `run --no-mail` reports { queued, no_address }: the e-mails wait in the outbox, none was sent.
+  const mail: NightFacts['mail'] = !m
+    ? null
+    : typeof m.queued === 'number' && m.sent === undefined
+      ? { delivery: 'queued', queued: m.queued, noAddress: m.no_address ?? [] }
+      : { delivery: 'sent', sent: m.sent ?? 0, failed: m.failed ?? 0, retry: m.retry ?? 0, unknown: m.unknown ?? 0, withdrawn: m.withdrawn ?? 0, noAddress: m.no_address ?? [] };
   const post = postLetterCounts(db);
   const newest = newestImport(db);
   const age = newest ? daysBetween(newest.today, today) : null;
@@ -50,7 +56,7 @@ export function gatherNightFacts(db: Db, loaded: LoadedConfig, today: string, ou
     creditor: config.creditor.name,
     runId: outcome.runId,
     lettersByStage,
-    mail: m ? { sent: m.sent ?? 0, failed: m.failed ?? 0, retry: m.retry ?? 0, unknown: m.unknown ?? 0, withdrawn: m.withdrawn ?? 0, noAddress: m.no_address ?? [] } : null,
+    mail,
     post: { notPrinted: post.notPrinted, printedNotPosted: post.printedNotPosted },
     handover: { debtors: handoverDebtors, invoices: handoverInvoices, cents: handoverCents },
     warnings,

@@ -6,7 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Law } from '../domain/law.js';
 import { addDays, addYears, daysBetween, type IsoDate } from '../domain/dates.js';
 import { LIMITATION_WARNING_DAYS } from '../domain/limitation.js';
-import { agingOf, byStageOf } from '../domain/report/book.js';
+import { agingOf, byStageOf, correctToAccounts } from '../domain/report/book.js';
 import { historyOf } from '../domain/report/history.js';
 import { effectivenessOf, funnelOf } from '../domain/report/effectiveness.js';
 import { behaviourOf } from '../domain/report/behaviour.js';
@@ -31,8 +31,9 @@ function assemble(db: Db, config: Config, today: IsoDate) {
   const stageIds = config.stages.map((s) => s.id);
   const language = config.defaults.language;
 
-  // The book now.
-  const groups = q.readOpenGroups(db);
+  // The book now, as the debtors' accounts have it (the same figures as `status` and `export`).
+  const corrections = q.readAccountCorrections(db, today);
+  const groups = correctToAccounts(q.readOpenGroups(db), corrections);
   const openGroups = groups.filter((g) => g.status === 'open');
   const aging = agingOf(openGroups.map((g) => ({ key: g.dueDate, invoices: g.invoices, cents: g.cents })), today);
   const byStage = byStageOf(openGroups.map((g) => ({ key: g.stageIndex, invoices: g.invoices, cents: g.cents })), stageIds);
@@ -54,6 +55,15 @@ function assemble(db: Db, config: Config, today: IsoDate) {
   // Effectiveness.
   const facts = q.readLetterInvoices(db, today);
   const handovers = q.readHandoverBatches(db, today);
+  // A handed-over claim keeps the credit set off against it: the batch went out for that much.
+  const credited = corrections.filter((c) => c.status === 'handed_over' && c.accountCents !== c.ledgerCents);
+  const batchOf = q.readHandoverBatchOf(db, credited.map((c) => c.invoice));
+  for (const c of credited) {
+    const batch = handovers.find((h) => h.id === batchOf.get(c.invoice));
+    if (!batch) continue;
+    batch.handedOverCents += c.accountCents - c.ledgerCents;
+    batch.openNowCents += c.accountCents - c.ledgerCents;
+  }
   const handoverTotal = handovers.reduce((s, h) => ({ invoices: s.invoices + h.invoices, cents: s.cents + h.handedOverCents }), { invoices: 0, cents: 0 });
   const stages = effectivenessOf(stageIds, facts, q.readLetterCounts(db, today));
   const funnel = funnelOf(stageIds, facts);
@@ -65,8 +75,8 @@ function assemble(db: Db, config: Config, today: IsoDate) {
   const since = importDays.find((d) => d < today) ?? addDays(today, -14);
   const newOverdue = q.readNewOverdue(db, since, today, LARGE_OVERDUE_CENTS, LIMITS.newOverdue);
   const limitation = q.readLimitationCandidates(db, addDays(addYears(today, -2), LIMITATION_WARNING_DAYS), LIMITS.limitation);
-  const topDebtors = q.readTopDebtors(db, LIMITS.topDebtors);
-  const holds = q.readActiveHolds(db, today, LIMITS.holds);
+  const topDebtors = q.readTopDebtors(db, LIMITS.topDebtors, corrections);
+  const holds = q.readActiveHolds(db, today, LIMITS.holds, corrections);
   const runs = q.readRuns(db, today, LIMITS.runs);
   const names = q.readDebtorNames(db, [...behaviour.map((b) => b.debtor), ...debtorHistory.map((d) => d.debtor)]);
   const signalFacts: SignalFacts = {

@@ -319,7 +319,9 @@ describe('the morning summary', () => {
     const text = fs.readFileSync(path.join(dir, 'summary.txt'), 'utf8');
     expect(text).toContain('Subject: pre-incasso 2026-11-20: 4 letters');
     expect(text).toContain('Letters recorded: 4\n  herinnering: 4\n');
-    expect(text).toContain('E-mails: not sent in this run');
+    // --no-mail queues the run's e-mails in the outbox (issue 10): say so, and that none went out.
+    expect(text).toContain('E-mails: 3 e-mails queued, not sent in this run (--no-mail); `pre-incasso mail` sends them\n');
+    expect(text).not.toContain('0 sent');
     expect(text).toContain('Post letters: 1 waiting to be printed, 0 printed and not recorded as posted');
     expect(fs.statSync(path.join(dir, 'summary.txt')).mode & 0o777).toBe(0o600);
   });

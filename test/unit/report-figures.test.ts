@@ -1,6 +1,6 @@
 // The report's figures as pure functions over the ledger's facts: tables of cases, no database.
 import { describe, it, expect } from 'vitest';
-import { agingBucket, agingOf, byStageOf } from '../../src/domain/report/book.js';
+import { agingBucket, agingOf, byStageOf, correctToAccounts, type AccountCorrection, type OpenGroup } from '../../src/domain/report/book.js';
 import { historyOf, isoWeek } from '../../src/domain/report/history.js';
 import { daysToFullPayment, effectivenessOf, funnelOf, median, paidWithin, type LetterInvoiceFact } from '../../src/domain/report/effectiveness.js';
 import { behaviourOf, slope } from '../../src/domain/report/behaviour.js';
@@ -42,6 +42,23 @@ describe('aging', () => {
   ])('stage index %s lands in row %i', (key, row) => {
     const rows = byStageOf([{ key, invoices: 1, cents: 100 }], ['herinnering', 'aanmaning', 'final']);
     expect(rows.map((r) => r.invoices)).toEqual([0, 1, 2, 3].map((i) => (i === row ? 1 : 0)));
+  });
+});
+
+describe('the book corrected to the debtors\' accounts', () => {
+  const g = (status: OpenGroup['status'], dueDate: string, stageIndex: number | null, invoices: number, cents: number): OpenGroup => ({ status, dueDate, stageIndex, invoices, cents });
+  const c = (status: OpenGroup['status'], dueDate: string, stageIndex: number | null, ledgerCents: number, accountCents: number): AccountCorrection => ({ status, dueDate, stageIndex, ledgerCents, accountCents });
+  it.each([
+    // The demo: Van Dijk's credit note (−121,00) is spent on his handed-over 2026-0102 (2.541,00).
+    ['credit spent on a handed-over claim', [g('open', '2026-09-02', null, 2, -11550), g('handed_over', '2026-09-15', 2, 1, 254100)],
+      [c('open', '2026-09-02', null, -12100, 0), c('handed_over', '2026-09-15', 2, 254100, 242000)],
+      [g('open', '2026-09-02', null, 1, 550), g('handed_over', '2026-09-15', 2, 1, 242000)]],
+    ['credit spent in part on an open claim', [g('open', '2026-09-02', null, 1, -50000), g('open', '2026-09-15', 0, 1, 30000)],
+      [c('open', '2026-09-02', null, -50000, -20000), c('open', '2026-09-15', 0, 30000, 0)],
+      [g('open', '2026-09-02', null, 1, -20000)]],
+    ['nothing to correct', [g('open', '2026-09-15', 0, 3, 1000)], [c('open', '2026-09-15', 0, 500, 500)], [g('open', '2026-09-15', 0, 3, 1000)]],
+  ] as [string, OpenGroup[], AccountCorrection[], OpenGroup[]][])('%s', (_name, groups, corrections, expected) => {
+    expect(correctToAccounts(groups, corrections)).toEqual(expected);
   });
 });
 

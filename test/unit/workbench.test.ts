@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { clip, debtorLines, filterClaims, filterDebtors, fitColumns, sortClaims, sortDebtors, type ClaimLine } from '../../src/domain/book-list.js';
 import { checkCorrection } from '../../src/domain/debtor-correction.js';
 import { letterChannels } from '../../src/domain/channel-preference.js';
-import { morningSummary, type NightFacts } from '../../src/domain/morning-summary.js';
+import { morningSummary, type MailFacts, type NightFacts } from '../../src/domain/morning-summary.js';
 import { canonicalJson, compareFacts } from '../../src/domain/plan-digest.js';
 
 const STAGES = ['herinnering', 'aanmaning', 'laatste'];
@@ -172,9 +172,10 @@ describe('letterChannels', () => {
 });
 
 describe('morningSummary', () => {
+  const queued = (count: number, noAddress: string[] = []): MailFacts => ({ delivery: 'queued', queued: count, noAddress });
   const base: NightFacts = {
     today: '2026-11-20', creditor: 'Bakkerij', runId: 7, lettersByStage: { herinnering: 3, aanmaning: 1, laatste: 0 },
-    mail: { sent: 3, failed: 1, retry: 0, unknown: 0, withdrawn: 0, noAddress: ['D9'] }, post: { notPrinted: 2, printedNotPosted: 1 },
+    mail: { delivery: 'sent', sent: 3, failed: 1, retry: 0, unknown: 0, withdrawn: 0, noAddress: ['D9'] }, post: { notPrinted: 2, printedNotPosted: 1 },
     handover: { debtors: 1, invoices: 2, cents: 12345 }, warnings: [], stale: null, unmatched: { payments: 0, cents: 0 }, errors: [],
   };
 
@@ -200,12 +201,22 @@ describe('morningSummary', () => {
   });
 
   it.each([
+    [{ mail: queued(3) }, 'pre-incasso 2026-11-20: 4 letters'],
+    [{ mail: queued(3), stale: { newest: null, ageDays: null, maxDays: 7 } }, 'pre-incasso 2026-11-20: 4 letters - attention needed'],
+  ] as [Partial<NightFacts>, string][])('subject of a run that only queued its e-mails: %j', (over, expected) => {
+    // Queued e-mails are no e-mails sent, and no failures either: no "0 e-mailed" in the subject.
+    expect(morningSummary({ ...base, ...over }).subject).toBe(expected);
+  });
+
+  it.each([
     [{ errors: ['The newest import is old.'] }, 'Errors:\n  - The newest import is old.'],
     [{ stale: { newest: '2026-11-01', ageDays: 19, maxDays: 7 } }, 'Stale data: the newest import is from 2026-11-01 (19 days; the limit is 7)'],
     [{ stale: { newest: null, ageDays: null, maxDays: 7 } }, 'Stale data: no invoices imported yet'],
     [{ unmatched: { payments: 2, cents: 5000 } }, 'Money not placed: 2 payments, € 50,00'],
     [{ warnings: ['payment on 2026-11-19 for handed-over invoice F1: tell the incassobureau'] }, 'Warnings:\n  - payment on 2026-11-19'],
     [{ mail: null }, 'E-mails: not sent in this run'],
+    [{ mail: queued(1) }, 'E-mails: 1 e-mail queued, not sent in this run (--no-mail); `pre-incasso mail` sends them\nPost'],
+    [{ mail: queued(2, ['D9']) }, '2 e-mails queued, not sent in this run (--no-mail); `pre-incasso mail` sends them\n  no valid e-mail address (by post instead): debtor D9'],
   ])('%j', (over, expected) => {
     expect(morningSummary({ ...base, ...over }).body).toContain(expected);
   });

@@ -45,3 +45,41 @@ export function byStageOf(groups: { key: number | null; invoices: number; cents:
   }
   return rows;
 }
+
+export interface OpenGroup {
+  status: 'open' | 'handed_over';
+  dueDate: IsoDate;
+  stageIndex: number | null;
+  invoices: number;
+  cents: number;
+}
+
+/** One claim whose ledger figure differs from its open amount in the debtor's account. */
+export interface AccountCorrection {
+  status: 'open' | 'handed_over';
+  dueDate: IsoDate;
+  stageIndex: number | null;
+  /** invoices.open_cents as stored (a credit note keeps its full negative amount there). */
+  ledgerCents: number;
+  /** What the account leaves open after setting credit notes off (0 for a spent credit note). */
+  accountCents: number;
+}
+
+/**
+ * The grouped ledger figures corrected to the debtors' accounts: a credit note set off against a
+ * claim lowers that claim (also one handed over, which keeps its credit) and is no longer open
+ * itself, so the book counts neither the credit twice nor a spent credit note as an open item.
+ */
+export function correctToAccounts(groups: OpenGroup[], corrections: AccountCorrection[]): OpenGroup[] {
+  const key = (g: { status: string; dueDate: string; stageIndex: number | null }): string => `${g.status}|${g.dueDate}|${g.stageIndex ?? ''}`;
+  const map = new Map(groups.map((g) => [key(g), { ...g }]));
+  for (const c of corrections) {
+    if (c.ledgerCents === c.accountCents) continue;
+    const g = map.get(key(c)) ?? { status: c.status, dueDate: c.dueDate, stageIndex: c.stageIndex, invoices: 0, cents: 0 };
+    map.set(key(c), g);
+    if (c.ledgerCents !== 0) g.invoices--;
+    if (c.accountCents !== 0) g.invoices++;
+    g.cents += c.accountCents - c.ledgerCents;
+  }
+  return [...map.values()].filter((g) => g.invoices > 0 || g.cents !== 0);
+}
