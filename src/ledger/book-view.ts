@@ -1,9 +1,10 @@
 // Reading the book for the bookkeeper's lists: debtors and invoices with their stage, open
 // amount, age and holds, and one debtor whole. Read-only; every query is here.
 //
-// The per-claim figures come from one function, `claimFigures`, straight from the ledger's
-// tables. When the debtor-account computation (src/domain/account.ts) lands, that function is
-// the one place to swap it in.
+// The per-claim figures come from one function, `claimFigures`: the ledger's tables, with the
+// open amount of every claim a credit note is set off against taken from the debtor's account
+// (src/domain/account.ts), so the lists agree with explain, status and the handover.
+import { readAccountCorrections } from './report.js';
 import type { Db } from './ledger.js';
 import { nameKey } from './payments.js';
 
@@ -40,8 +41,11 @@ export function claimFigures(db: Db, today: string, debtor?: string): ClaimFigur
   const rows = db.prepare(sql).raw().all(debtor === undefined ? { today } : { today, debtor }) as [
     string, string, string | null, string, number, number, string, number | null, string | null, number, number, number, string | null,
   ][];
+  // The stored open amount is the export's; where the account sets a credit note off against a
+  // claim (issue 10), the account's figure is the one every command shows.
+  const corrected = new Map(readAccountCorrections(db, today).map((c) => [c.invoice, c.accountCents]));
   return rows.map(([invoice, d, issueDate, dueDate, amountCents, openCents, status, stageIndex, stageDate, overdue, held, disputed, reference]) => ({
-    invoice, debtor: d, issueDate, dueDate, amountCents, openCents, status, stageIndex, stageDate, daysOverdue: overdue, held: held === 1, disputed: disputed === 1, reference,
+    invoice, debtor: d, issueDate, dueDate, amountCents, openCents: corrected.get(invoice) ?? openCents, status, stageIndex, stageDate, daysOverdue: overdue, held: held === 1, disputed: disputed === 1, reference,
   }));
 }
 

@@ -386,3 +386,32 @@ describe('the morning summary', () => {
     expect(second[1]!.raw).toContain('Stale data: the newest import is from 2026-11-20');
   });
 });
+
+describe('the lists read the account (issue 10 × issue 12)', () => {
+  it('a credit note spent on a handed-over claim is not subtracted again in debtors, invoices and debtor', () => {
+    const dir = workspace({ files: ['openstaande-posten-september.csv', 'openstaande-posten-oktober.csv'] });
+    dirs.push(dir);
+    for (const s of [
+      ['import', 'openstaande-posten-september.csv', '--today', '2026-09-22'],
+      ['run', '--no-mail', '--today', '2026-09-22'],
+      ['import', 'openstaande-posten-oktober.csv', '--snapshot', '--today', '2026-10-06'],
+      ['run', '--no-mail', '--today', '2026-10-06'],
+      ['import', 'openstaande-posten-oktober.csv', '--snapshot', '--today', '2026-10-20'],
+      ['run', '--no-mail', '--today', '2026-10-20'],
+      ['import', 'openstaande-posten-oktober.csv', '--snapshot', '--today', '2026-11-10'],
+      ['export', '--out', 'overdracht', '--today', '2026-11-10'],
+    ]) ok(cli(dir, s), s.join(' '));
+    // Van Dijk's credit note 2026-0140 (−121,00) went with 2026-0102 into the handover; he still
+    // owes 2026-0161 (726,00) whole, as explain and status say.
+    const explained = ok(cli(dir, ['explain', '10002', '--json', '--today', '2026-11-10'])).json() as { net_open_cents: number };
+    expect(explained.net_open_cents).toBe(72600);
+    const list = ok(cli(dir, ['debtors', '--json', '--today', '2026-11-10'])).json() as { open_cents: number; debtors: { number: string; open_cents: number; open_invoices: number }[] };
+    expect(list.debtors.find((d) => d.number === '10002')).toMatchObject({ open_cents: 72600, open_invoices: 1 });
+    const status = ok(cli(dir, ['status', '--json', '--today', '2026-11-10'])).json() as { open_cents: number };
+    expect(list.open_cents).toBe(status.open_cents);
+    const invoices = ok(cli(dir, ['invoices', '--json', '--search', '10002', '--today', '2026-11-10'])).json() as { invoices: { invoice: string; open_cents: number }[] };
+    expect(invoices.invoices.find((i) => i.invoice === '2026-0140')?.open_cents ?? 0).toBe(0);
+    const one = ok(cli(dir, ['debtor', '10002', '--json', '--today', '2026-11-10'])).json() as { claims: { invoice: string; open_cents: number }[] };
+    expect(one.claims.filter((c) => c.invoice !== '2026-0102').reduce((s, c) => s + c.open_cents, 0)).toBe(72600);
+  });
+});
