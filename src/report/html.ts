@@ -72,15 +72,16 @@ export async function renderReportHtml(doc: ReportDocument): Promise<string> {
   const t = TEXT[lang];
   const p = new Page(lang, t);
   const b = doc.book;
+  const invoices = (n: number): string => `${n} ${n === 1 ? t.invoiceLower : t.invoicesLower}`;
   const sections: string[] = [];
 
   // 1. The book now.
   const cards: [string, string, unknown, FigureFormat, string?][] = [
-    [t.open, 'book.open.cents', b.open.cents, 'euro', `${b.open.invoices} ${t.invoicesLower}`],
-    [t.overdue, 'book.overdue.cents', b.overdue.cents, 'euro', `${b.overdue.invoices} ${t.invoicesLower}`],
-    [t.onHold, 'book.on_hold.cents', b.on_hold.cents, 'euro', `${b.on_hold.invoices} ${t.invoicesLower}`],
-    [t.disputed, 'book.disputed.cents', b.disputed.cents, 'euro', `${b.disputed.invoices} ${t.invoicesLower}`],
-    [t.handedOver, 'book.handed_over.cents', b.handed_over.cents, 'euro', `${b.handed_over.invoices} ${t.invoicesLower}`],
+    [t.open, 'book.open.cents', b.open.cents, 'euro', invoices(b.open.invoices)],
+    [t.overdue, 'book.overdue.cents', b.overdue.cents, 'euro', invoices(b.overdue.invoices)],
+    [t.onHold, 'book.on_hold.cents', b.on_hold.cents, 'euro', invoices(b.on_hold.invoices)],
+    [t.disputed, 'book.disputed.cents', b.disputed.cents, 'euro', invoices(b.disputed.invoices)],
+    [t.handedOver, 'book.handed_over.cents', b.handed_over.cents, 'euro', invoices(b.handed_over.invoices)],
     [t.unmatched, 'book.unmatched_payments.cents', b.unmatched_payments.cents, 'euro', `${b.unmatched_payments.count} ${t.paymentsLower}`],
   ];
   const cardHtml = cards

@@ -149,6 +149,9 @@ describe('the HTML report in headless Chromium', () => {
     expect(html.length).toBeLessThan(2 * 1024 * 1024);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(html.toString()).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    // One disputed invoice (Szőke): singular, not "1 facturen".
+    expect(html.toString()).toMatch(/>1 factuur</);
+    expect(html.toString()).not.toMatch(/>1 facturen</);
 
     const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
     try {
