@@ -299,7 +299,8 @@ export function planDebtor(
     // (presumed delivery + term, Atw): otherwise it would contradict it (and, after an
     // ingebrekestelling, precede verzuim, 6:82 BW).
     const prevTerm = inv.stageIndex === null ? undefined : policy.terms[inv.stageIndex];
-    if (prevTerm && inv.stageDate) {
+    // A phone stage states no term (termDays 0): the next stage follows its own spacing.
+    if (prevTerm && prevTerm.termDays > 0 && inv.stageDate) {
       const ch = finalChannel(inv.stageChannels);
       const ended = termAfterDelivery(ch === 'post' ? dispatchDate(inv.stageDate, inv.stagePostedOn) : inv.stageDate, ch, prevTerm.termDays, policy.law).costsFrom;
       if (ended > on) on = ended;
