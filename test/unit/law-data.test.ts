@@ -85,6 +85,13 @@ describe('verzuim and the stated terms (6:81-6:83, 6:96 lid 6 BW)', () => {
     ['not fatal (consumer default): the aanmaning is the ingebrekestelling (6:82 BW)', ladder(), false, [null, null, 14], 1],
     ['fatal term (6:83 sub a BW): no ingebrekestelling', ladder(), true, [null, null, 14], -1],
     ['configured terms that fit are kept', ladder([{ termDays: 7 }, { termDays: 14 }]), false, [7, 14, 14], 1],
+    // A phone stage (issue 13) states no term and is no written demand: the aanmaning before it
+    // stays the ingebrekestelling.
+    [
+      'a phone stage between aanmaning and final letter states no term and is never the ingebrekestelling',
+      [...ladder().slice(0, 2), { id: 'bellen', after: 21, channels: ['phone'], final: false }, { id: 'laatste-herinnering', after: 7, channels: ['email', 'post'], final: true }] as StageTermInput[],
+      false, [null, null, 0, 14], 1,
+    ],
   ] as const)('%s', (_name, stages, fatal, expected, ig) => {
     const { terms, problems } = stageTerms(stages, { termIsFatal: fatal, law: LAW, today });
     expect(problems).toEqual([]);
