@@ -18,7 +18,7 @@ import Handlebars from 'handlebars';
 import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { ARRANGEMENT_LETTER_IDS, type ArrangementLetterData, type DebtorType, type Language, type LetterData } from '../domain/letter.js';
 import {
   INVOICES_MARKER,
