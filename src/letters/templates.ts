@@ -15,22 +15,25 @@
 // of the render context: Handlebars never compiles it, so a debtor called `{{creditor.iban}}` is
 // printed as exactly that.
 import Handlebars from 'handlebars';
-import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
-import { ARRANGEMENT_LETTER_IDS, type ArrangementLetterData, type DebtorType, type Language, type LetterData } from '../domain/letter.js';
+import { ARRANGEMENT_LETTER_IDS, type DebtorType, type Language, type LetterData } from '../domain/letter.js';
 import {
   INVOICES_MARKER,
   PAYMENT_MARKER,
-  letterLabels,
   letterView,
-  splitBody,
   type LetterView,
 } from './view.js';
+import { DEFAULT_TEMPLATES_DIR } from './template-files.js';
+import { escapeHtml, emailHtml, emailText } from './email.js';
+import { sampleLetterData } from './sample-letter.js';
+import { consumerCostIssues, finalLetterSourceIssues, rejectedInSource, veertiendagenbriefIssues } from './template-wording.js';
 
-/** The shipped templates (`templates/` next to `src/` and `dist/`). */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+// Split by job; these stay importable from here, where their callers always found them.
+export { DEFAULT_TEMPLATES_DIR, templatesInit } from './template-files.js';
+export { escapeHtml } from './email.js';
+export { sampleLetterData, type SampleOptions } from './sample-letter.js';
 
 export interface StageRef {
   id: string;
@@ -102,7 +105,7 @@ interface Pos {
   line: number;
   column: number;
 }
-interface Loc {
+export interface Loc {
   start: Pos;
   end: Pos;
 }
@@ -200,7 +203,7 @@ interface Section {
   program: ProgramNode;
 }
 
-interface LoadedTemplate {
+export interface LoadedTemplate {
   file: string;
   source: string;
   /** Problems found without rendering (syntax, structure, unknown variables). */
@@ -654,390 +657,8 @@ function renderAll(t: LoadedTemplate, view: LetterView): LetterTexts {
   };
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function textInvoiceTable(view: LetterView): string {
-  const l = letterLabels(view.language);
-  const header = [l.invoice, l.invoiceDate, l.dueDate, l.amount, l.paid, l.open];
-  const rows = view.invoices.map((i) => [`${i.number}${i.mark}`, i.issueDate, i.dueDate, i.amount, i.paid, i.open]);
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const fmt = (r: string[]): string =>
-    r.map((cell, c) => (c >= 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').replace(/\s+$/, '');
-  const lines = [fmt(header), ...rows.map(fmt)];
-  const totalWidth = widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
-  const total = (label: string, amount: string): string => `${label}${' '.repeat(Math.max(2, totalWidth - label.length - amount.length))}${amount}`;
-  lines.push('-'.repeat(totalWidth));
-  if (view.hasAlsoOpen) lines.push(total(l.subtotalDue, view.due));
-  lines.push(total(view.totalLabel, view.totalOpen));
-  if (view.hasAlsoOpen) lines.push(l.alsoOpenNote);
-  lines.push(...view.creditNotes);
-  return lines.join('\n');
-}
-
-function paymentRows(view: LetterView): [string, string][] {
-  const l = letterLabels(view.language);
-  const rows: [string, string][] = [
-    [l.payAmount, view.payAmount],
-    [l.iban, view.creditor.iban],
-  ];
-  if (view.creditor.bic !== null) rows.push([l.bic, view.creditor.bic]);
-  rows.push([l.beneficiary, view.creditor.name]);
-  if (view.paymentReference !== '') rows.push([l.paymentReference, view.paymentReference]);
-  return rows;
-}
-
-function textPayment(view: LetterView): string {
-  const rows = paymentRows(view);
-  const w = Math.max(...rows.map(([k]) => k.length)) + 2;
-  return rows.map(([k, v]) => `${`${k}:`.padEnd(w)}${v}`).join('\n');
-}
-
-function emailText(source: string, view: LetterView): string {
-  const out: string[] = [];
-  for (const block of splitBody(source)) {
-    if (block.kind === 'text') out.push(block.lines.join('\n'));
-    else if (block.kind === 'invoices') out.push(textInvoiceTable(view));
-    else out.push(textPayment(view));
-  }
-  return `${out.join('\n\n')}\n`;
-}
-
-const CELL = 'padding:4px 12px 4px 0;vertical-align:top';
-
-function htmlInvoiceTable(view: LetterView): string {
-  const l = letterLabels(view.language);
-  const th = (s: string, right: boolean): string =>
-    `<th style="${CELL};text-align:${right ? 'right' : 'left'};border-bottom:1px solid #8a8f98;font-weight:bold">${escapeHtml(s)}</th>`;
-  const td = (s: string, right: boolean): string => `<td style="${CELL};text-align:${right ? 'right' : 'left'};white-space:nowrap">${escapeHtml(s)}</td>`;
-  const head = [l.invoice, l.invoiceDate, l.dueDate, l.amount, l.paid, l.open].map((h, i) => th(h, i >= 3)).join('');
-  const rows = view.invoices
-    .map((i) => `<tr>${td(`${i.number}${i.mark}`, false)}${td(i.issueDate, false)}${td(i.dueDate, false)}${td(i.amount, true)}${td(i.paid, true)}${td(i.open, true)}</tr>`)
-    .join('\n');
-  const total = (label: string, amount: string, top: boolean): string =>
-    `<tr><td colspan="5" style="${CELL}${top ? ';border-top:1px solid #8a8f98' : ''};font-weight:bold">${escapeHtml(label)}</td>` +
-    `<td style="${CELL}${top ? ';border-top:1px solid #8a8f98' : ''};text-align:right;white-space:nowrap;font-weight:bold">${escapeHtml(amount)}</td></tr>`;
-  const totals = [
-    ...(view.hasAlsoOpen ? [total(l.subtotalDue, view.due, true)] : []),
-    total(view.totalLabel, view.totalOpen, !view.hasAlsoOpen),
-  ].join('\n');
-  const notes = [...(view.hasAlsoOpen ? [l.alsoOpenNote] : []), ...view.creditNotes];
-  const note = notes.map((n) => `\n<p style="margin:4px 0 16px 0;font-size:12px;color:#555">${escapeHtml(n)}</p>`).join('');
-  return (
-    `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:8px 0 16px 0;font-size:14px">\n` +
-    `<thead><tr>${head}</tr></thead>\n<tbody>\n${rows}\n</tbody>\n<tfoot>\n${totals}\n</tfoot>\n</table>${note}`
-  );
-}
-
-function htmlPayment(view: LetterView): string {
-  const l = letterLabels(view.language);
-  const rows = paymentRows(view)
-    .map(([k, v]) => `<tr><td style="${CELL};color:#555">${escapeHtml(k)}</td><td style="${CELL};font-weight:bold">${escapeHtml(v)}</td></tr>`)
-    .join('\n');
-  return (
-    `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:8px 0 16px 0;font-size:14px;background:#f3f5f7">\n` +
-    `<caption style="text-align:left;font-weight:bold;padding:0 0 4px 0">${escapeHtml(l.paymentTitle)}</caption>\n${rows}\n</table>`
-  );
-}
-
-function emailHtml(escapedSource: string, view: LetterView, subject: string): string {
-  const parts: string[] = [];
-  for (const block of splitBody(escapedSource)) {
-    if (block.kind === 'text') parts.push(`<p style="margin:0 0 12px 0">${block.lines.join('<br>\n')}</p>`);
-    else if (block.kind === 'invoices') parts.push(htmlInvoiceTable(view));
-    else parts.push(htmlPayment(view));
-  }
-  return (
-    `<!DOCTYPE html>\n<html lang="${view.language}">\n<head>\n<meta charset="utf-8">\n` +
-    `<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${escapeHtml(subject)}</title>\n</head>\n` +
-    `<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5;color:#1a1a1a">\n` +
-    `<div style="max-width:640px">\n${parts.join('\n')}\n</div>\n</body>\n</html>\n`
-  );
-}
-
 // ---------------------------------------------------------------------------------------------
 // The veertiendagenbrief rules (art. 6:96 lid 6 BW; HR 25-11-2016, ECLI:NL:HR:2016:2704)
-
-const TERM_WORDING: Record<Language, { term: RegExp; start: RegExp; example: string }> = {
-  nl: {
-    // HR 2016:2704 accepted "binnen veertien dagen vanaf de dag nadat deze brief bij u is bezorgd"
-    // and "binnen vijftien dagen nadat deze brief bij u is bezorgd".
-    term: /\b(veertien|vijftien|14|15) dagen\b/,
-    // "na ontvangst van deze brief" is accepted wording too (legal-nl.md §9a, agency samples).
-    start: /\b(bezorgd|ontvangen|ontvangst)\b/,
-    example: 'binnen veertien dagen na de dag waarop deze brief bij u is bezorgd',
-  },
-  en: {
-    term: /\b(fourteen|fifteen|14|15) days\b/,
-    start: /\b(delivered|received|receipt)\b/,
-    example: 'within fourteen days, starting on the day after this letter is delivered to you',
-  },
-};
-
-/** Wording that lets the term start at the letter date or dispatch: rejected by HR 2016:2704. */
-const REJECTED_WORDING: { phrase: RegExp; text: string }[] = [
-  { phrase: /\bna dagtekening\b/, text: 'na dagtekening' },
-  { phrase: /\bvanaf dagtekening\b/, text: 'vanaf dagtekening' },
-  { phrase: /\bna heden\b/, text: 'na heden' },
-  { phrase: /\bvanaf heden\b/, text: 'vanaf heden' },
-  { phrase: /\bna verzending\b/, text: 'na verzending' },
-  { phrase: /\b(na|vanaf) de datum van deze brief\b/, text: 'na de datum van deze brief' },
-  { phrase: /\bafter the date of this letter\b/, text: 'after the date of this letter' },
-  { phrase: /\b(from|of) the date of this letter\b/, text: 'from the date of this letter' },
-  { phrase: /\bafter (dispatch|sending)\b/, text: 'after dispatch' },
-  { phrase: /\bfrom today\b/, text: 'from today' },
-];
-
-const normalise = (s: string): string => s.replace(/[\s\u00a0\u202f]+/g, ' ').toLowerCase();
-
-function hasTermWording(text: string, language: Language): boolean {
-  const { term, start } = TERM_WORDING[language];
-  // Within one sentence, in either order ("… binnen veertien dagen … bezorgd" or "nadat … ontvangen, binnen 14 dagen").
-  return normalise(text)
-    .split(/[.!?;](?:\s|$)/)
-    .some((sentence) => term.test(sentence) && start.test(sentence));
-}
-
-function rejectedIn(text: string): string | null {
-  const t = normalise(text);
-  return REJECTED_WORDING.find((r) => r.phrase.test(t))?.text ?? null;
-}
-
-function rejectedMessage(found: string, language: Language): string {
-  return `"${found}" lets the 14-day term start before the letter is delivered; the Hoge Raad rejected such wording (HR 25-11-2016, ECLI:NL:HR:2016:2704). Write "${TERM_WORDING[language].example}"`;
-}
-
-/** The template's own text (not comments) with rejected wording, with the line it is on. */
-function rejectedInSource(t: LoadedTemplate, language: Language): TemplateIssue[] {
-  const issues: TemplateIssue[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (node === null || typeof node !== 'object') return;
-    const n = node as Record<string, unknown>;
-    if (n.type === 'ContentStatement' && typeof n.original === 'string') {
-      const found = rejectedIn(n.original);
-      if (found !== null) {
-        const loc = n.loc as Loc;
-        const words = found.split(' ');
-        const re = new RegExp(words.join('\\s+'), 'i');
-        const m = re.exec(n.original);
-        const before = m ? n.original.slice(0, m.index) : '';
-        issues.push({ file: t.file, line: loc.start.line + (before.match(/\n/g)?.length ?? 0), column: null, message: rejectedMessage(found, language) });
-      }
-      return;
-    }
-    for (const key of ['body', 'program', 'inverse']) visit(n[key]);
-  };
-  for (const s of t.sections.values()) visit(s.program);
-  return issues;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rules on the template source (issue 17), each with the line it fires on.
-
-type SourceNode = Record<string, unknown> & { type?: string; loc?: Loc };
-
-/** Every ContentStatement and MustacheStatement of the template's sections, in source order. */
-function sourceNodes(t: LoadedTemplate): SourceNode[] {
-  const out: SourceNode[] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (node === null || typeof node !== 'object') return;
-    const n = node as SourceNode;
-    if (n.type === 'ContentStatement' || n.type === 'MustacheStatement') out.push(n);
-    for (const key of ['body', 'program', 'inverse']) visit(n[key]);
-  };
-  for (const sec of t.sections.values()) visit(sec.program);
-  return out;
-}
-
-/** The line of `match` inside a content node. */
-function lineIn(node: SourceNode, index: number): number | null {
-  const text = typeof node.original === 'string' ? node.original : '';
-  return (node.loc?.start.line ?? 0) + (text.slice(0, index).match(/\n/g)?.length ?? 0) || null;
-}
-
-/** Variables that print a date. In a veertiendagenbrief a printed end date can fall before the true end (HR 2016:2704). */
-const DATE_VARIABLES = new Set(['payBefore', 'date', 'dateShort', 'placeAndDate']);
-const DEADLINE_WORDS = /(uiterlijk(\s+op)?|v[oó]{1,2}r|tot en met|t\/m|before|by|no later than|on or before)\s*$/i;
-const MONTHS = '(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|january|february|march|may|june|july|august|october)';
-const LITERAL_DATE = new RegExp(`\\b\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}\\b|\\b\\d{4}-\\d{2}-\\d{2}\\b|\\b\\d{1,2}\\s+${MONTHS}(\\s+\\d{4})?\\b`, 'i');
-/** A term counted from the letter's date: refused in the veertiendagenbrief (HR 2016:2704; hvbjuristen.nl). */
-const LETTER_DATE_WORDS = /\b(briefdatum|dagtekening|datum van deze brief|date of this letter|letter date|letter's date)\b/i;
-/** A euro amount written into the template text, or a cost only the BIK may cover (6:96 lid 5 BW). */
-const LITERAL_AMOUNT = /(€|\beur\b|\beuro\b)\s*\d|\d+[.,]\d{2}\s*(€|euro|eur)\b/i;
-const COST_WORDS = /\b(administratiekosten|aanmaningskosten|herinneringskosten|rappelkosten|behandelingskosten|dossierkosten|administration (fee|costs?)|reminder (fee|costs?)|handling (fee|costs?))\b/i;
-
-/** Consumer final letter: no printed end date, no term counted from the letter date (file and line). */
-function finalLetterSourceIssues(t: LoadedTemplate): TemplateIssue[] {
-  const issues: TemplateIssue[] = [];
-  let before = '';
-  for (const n of sourceNodes(t)) {
-    if (n.type === 'MustacheStatement') {
-      const name = ((n.path as { original?: unknown } | undefined)?.original ?? '') as string;
-      if (name === 'payBefore' || (DATE_VARIABLES.has(name) && DEADLINE_WORDS.test(before))) {
-        issues.push({
-          file: t.file, line: n.loc?.start.line ?? null, column: n.loc ? n.loc.start.column + 1 : null,
-          message: `{{${name}}} prints an end date in the consumer's final letter: a date computed from the letter date can fall before the true end of the fourteen days after delivery (HR 25-11-2016, ECLI:NL:HR:2016:2704). Give the term in days: "${TERM_WORDING.nl.example}"`,
-        });
-      }
-      before = '';
-      continue;
-    }
-    const text = typeof n.original === 'string' ? n.original : '';
-    before = text.slice(-40);
-    const date = LITERAL_DATE.exec(text);
-    if (date) {
-      issues.push({ file: t.file, line: lineIn(n, date.index), column: null, message: `"${date[0]}" is a date written into the consumer's final letter: no fixed end date may be printed in a veertiendagenbrief (HR 25-11-2016, ECLI:NL:HR:2016:2704)` });
-    }
-    const word = LETTER_DATE_WORDS.exec(text);
-    if (word) {
-      issues.push({ file: t.file, line: lineIn(n, word.index), column: null, message: `"${word[0]}" counts the term from the letter's date; the fourteen days start the day after delivery (HR 25-11-2016, ECLI:NL:HR:2016:2704). Write "${TERM_WORDING.nl.example}"` });
-    }
-  }
-  return issues;
-}
-
-/** Every consumer letter: no cost amount but the BIK costs of the final letter ({{costs}}); 6:96 lid 5-6 BW. */
-function consumerCostIssues(t: LoadedTemplate): TemplateIssue[] {
-  const issues: TemplateIssue[] = [];
-  for (const n of sourceNodes(t)) {
-    if (n.type !== 'ContentStatement' || typeof n.original !== 'string') continue;
-    for (const re of [LITERAL_AMOUNT, COST_WORDS]) {
-      const m = re.exec(n.original);
-      if (m) {
-        issues.push({
-          file: t.file, line: lineIn(n, m.index), column: null,
-          message: `"${m[0]}" in a letter to a consumer: no costs may be charged or announced besides the BIK collection costs stated with {{costs}} in the final letter (art. 6:96 lid 5-6 BW; the BIK covers all extrajudicial work)`,
-        });
-        break;
-      }
-    }
-  }
-  return issues;
-}
-
-function veertiendagenbriefIssues(t: LoadedTemplate, texts: LetterTexts, view: LetterView): TemplateIssue[] {
-  const issues: TemplateIssue[] = [];
-  const lang = view.language;
-  const bodyLine = t.sections.get('body')?.node.loc.start.line ?? null;
-  const emailLine = t.sections.get('email')?.node.loc.start.line ?? bodyLine;
-  const outputs: [string, string, number | null][] = [
-    ['letter body', texts.body, bodyLine],
-    ['e-mail', texts.emailText, emailLine],
-  ];
-  for (const [what, text, line] of outputs) {
-    if (view.costs === null || !text.includes(view.costs)) {
-      issues.push({
-        file: t.file,
-        line,
-        column: null,
-        message: `the consumer's final letter (veertiendagenbrief) must state the exact collection costs: put {{costs}} in the ${what} (art. 6:96 lid 6 BW)`,
-      });
-    }
-    if (!hasTermWording(text, lang)) {
-      issues.push({
-        file: t.file,
-        line,
-        column: null,
-        message: `the consumer's final letter (veertiendagenbrief) must give fourteen days counted from the day after delivery in the ${what}, e.g. "${TERM_WORDING[lang].example}" (HR 25-11-2016, ECLI:NL:HR:2016:2704)`,
-      });
-    }
-    const found = rejectedIn(text);
-    if (found !== null) issues.push({ file: t.file, line, column: null, message: rejectedMessage(found, lang) });
-  }
-  return issues;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sample letters for the check (and for tests and the benchmark)
-
-export interface SampleOptions {
-  stageId?: string;
-  stageIndex?: number;
-  stageCount?: number;
-  final?: boolean;
-  language?: Language;
-  debtorType?: DebtorType;
-  /** Every optional field filled and an "also open" invoice (true), or the bare minimum (false). */
-  full?: boolean;
-}
-
-/** A realistic letter snapshot. The consumer final letter states € 67,50: BIK over € 450,00. */
-export function sampleLetterData(options: SampleOptions = {}): LetterData {
-  const final = options.final ?? false;
-  const language = options.language ?? 'nl';
-  const type = options.debtorType ?? 'consumer';
-  const full = options.full ?? true;
-  const stageCount = options.stageCount ?? 3;
-  const stageIndex = options.stageIndex ?? (final ? stageCount - 1 : 0);
-  const stageId = options.stageId ?? (final ? 'laatste-herinnering' : 'herinnering');
-  const business = type === 'business';
-  const invoices: LetterData['invoices'] = full
-    ? [
-        { number: '2026-0101', issueDate: '2026-08-14', dueDate: '2026-09-13', amountCents: 20000, paidCents: 0, openCents: 20000, role: 'due', reference: null },
-        { number: '2026-0102', issueDate: '2026-08-28', dueDate: '2026-09-27', amountCents: 30000, paidCents: 5000, openCents: 25000, role: 'due', reference: null },
-        { number: '2026-0140', issueDate: '2026-09-20', dueDate: '2026-10-20', amountCents: 12500, paidCents: 0, openCents: 12500, role: 'also_open', reference: null },
-      ]
-    : [{ number: '2026-0101', issueDate: null, dueDate: '2026-09-13', amountCents: 8995, paidCents: 0, openCents: 8995, role: 'due', reference: null }];
-  const dueCents = invoices.filter((i) => i.role === 'due').reduce((s, i) => s + i.openCents, 0);
-  const totalOpenCents = invoices.reduce((s, i) => s + i.openCents, 0);
-  const arrangementKind = (Object.entries(ARRANGEMENT_LETTER_IDS) as [ArrangementLetterData['kind'], string][]).find(([, id]) => id === stageId)?.[0];
-  const arrangement: ArrangementLetterData | undefined = arrangementKind === undefined
-    ? undefined
-    : {
-        id: 7,
-        kind: arrangementKind,
-        instalments: [
-          { number: 1, dueDate: '2026-12-01', amountCents: 15000, paidCents: arrangementKind === 'confirmation' ? 0 : 15000 },
-          { number: 2, dueDate: '2027-01-01', amountCents: 15000, paidCents: 0 },
-          { number: 3, dueDate: '2027-02-01', amountCents: 15000, paidCents: 0 },
-        ],
-        totalCents: 45000,
-        paidCents: arrangementKind === 'confirmation' ? 0 : 15000,
-        next: arrangementKind === 'confirmation' ? { number: 1, dueDate: '2026-12-01', amountCents: 15000 } : { number: 2, dueDate: '2027-01-01', amountCents: 15000 },
-        graceEnd: arrangementKind === 'missed' ? '2027-01-08' : null,
-      };
-  return {
-    ...(arrangement ? { arrangement } : {}),
-    version: 1,
-    date: '2026-11-23',
-    stage: { index: stageIndex, id: stageId, final, count: stageCount },
-    language,
-    channels: final ? ['email', 'post'] : ['email'],
-    creditor: {
-      name: 'Bakkerij De Korenschoof B.V.',
-      address: { street: 'Dorpsstraat 12', postcode: '1234 AB', city: 'Amersfoort', country: 'NL' },
-      kvk: full ? '12345678' : null,
-      vatNumber: full ? 'NL123456789B01' : null,
-      iban: 'NL91ABNA0417164300',
-      bic: full ? 'ABNANL2A' : null,
-      email: full ? 'administratie@korenschoof.nl' : null,
-      phone: full ? '033-1234567' : null,
-      contactPerson: full ? 'J. de Vries' : null,
-    },
-    debtor: {
-      number: 'D1001',
-      name: business ? 'Van Dijk Installatietechniek B.V.' : 'Ayşe Yılmaz',
-      type,
-      contactPerson: full ? (business ? 'M. van Dijk' : null) : null,
-      email: full ? 'debiteur@example.nl' : null,
-      phone: full ? '06-12345678' : null,
-      address: full
-        ? { street: business ? 'Industrieweg 7' : 'Kerkstraat 1', postcode: '3811CV', city: 'Amersfoort', country: 'NL' }
-        : { street: null, postcode: null, city: 'Utrecht', country: 'NL' },
-      language,
-    },
-    invoices,
-    dueCents,
-    totalOpenCents,
-    paymentReference: full ? 'RF18539007547034' : '2026-0101',
-    costsCents: final && !business ? (full ? 6750 : 4000) : null,
-    termDays: final ? 14 : 7,
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Public API
 
@@ -1159,34 +780,4 @@ export function renderLetterTexts(data: LetterData, templateDirs: string[], opti
     if (problems.length > 0) throw templateError(problems);
   }
   return texts;
-}
-
-/**
- * Copies the shipped templates (and their README) into `targetDir` for `pre-incasso templates
- * init`. Never overwrites: files that already exist are left alone and listed as skipped.
- */
-export function templatesInit(targetDir: string, sourceDir: string = DEFAULT_TEMPLATES_DIR): { copied: string[]; skipped: string[] } {
-  const copied: string[] = [];
-  const skipped: string[] = [];
-  const files: string[] = [];
-  if (existsSync(path.join(sourceDir, 'README.md'))) files.push('README.md');
-  for (const entry of readdirSync(sourceDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.isDirectory()) continue;
-    for (const f of readdirSync(path.join(sourceDir, entry.name)).sort()) {
-      if (f.endsWith('.hbs')) files.push(path.join(entry.name, f));
-    }
-  }
-  for (const rel of files) {
-    const target = path.resolve(targetDir, rel);
-    mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    try {
-      // COPYFILE_EXCL: fails instead of overwriting, also when the file appears meanwhile.
-      copyFileSync(path.join(sourceDir, rel), target, constants.COPYFILE_EXCL);
-      copied.push(target);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') skipped.push(target);
-      else throw err;
-    }
-  }
-  return { copied, skipped };
 }
