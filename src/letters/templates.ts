@@ -99,82 +99,30 @@ export function resolveTemplate(
 }
 
 // ---------------------------------------------------------------------------------------------
-// The Handlebars AST, as far as this module reads it
+// The Handlebars AST: the types `handlebars` ships (hbs.AST), narrowed into the unions this module
+// switches on. Its typings give decorators the `type` of the statement they extend and give
+// `program`/`inverse` no null; at run time a decorator says 'Decorator' or 'DecoratorBlock' and an
+// absent branch is null, so only those fields are restated here.
 
-interface Pos {
-  line: number;
-  column: number;
-}
-export interface Loc {
-  start: Pos;
-  end: Pos;
-}
-interface PathNode {
-  type: 'PathExpression';
-  data: boolean;
-  depth: number;
-  parts: string[];
-  original: string;
-  loc: Loc;
-}
-interface LiteralNode {
-  type: 'StringLiteral' | 'NumberLiteral' | 'BooleanLiteral' | 'UndefinedLiteral' | 'NullLiteral';
-  value: unknown;
-  original: unknown;
-  loc: Loc;
-}
-interface HashNode {
-  pairs: { key: string; value: ExprNode }[];
-}
-interface SubExpressionNode {
-  type: 'SubExpression';
-  path: PathNode | LiteralNode;
-  params: ExprNode[];
-  hash?: HashNode;
-  loc: Loc;
-}
+export type Loc = hbs.AST.SourceLocation;
+type PathNode = hbs.AST.PathExpression;
+type LiteralNode = (hbs.AST.StringLiteral | hbs.AST.NumberLiteral | hbs.AST.BooleanLiteral | hbs.AST.UndefinedLiteral | hbs.AST.NullLiteral) & { value?: unknown; original?: unknown };
+type HashNode = hbs.AST.Hash;
+type SubExpressionNode = Omit<hbs.AST.SubExpression, 'path' | 'params'> & { path: PathNode | LiteralNode; params: ExprNode[]; hash?: HashNode };
 type ExprNode = PathNode | LiteralNode | SubExpressionNode;
-interface ProgramNode {
-  type: 'Program';
-  body: StatementNode[];
-  blockParams?: string[];
-  loc: Loc;
-}
-interface MustacheNode {
-  type: 'MustacheStatement' | 'Decorator';
-  path: ExprNode;
-  params: ExprNode[];
-  hash?: HashNode;
-  escaped: boolean;
-  loc: Loc;
-}
-interface BlockNode {
+type ProgramNode = Omit<hbs.AST.Program, 'body' | 'blockParams'> & { type: 'Program'; body: StatementNode[]; blockParams?: string[] };
+type MustacheNode = Omit<hbs.AST.MustacheStatement, 'type' | 'path' | 'params' | 'hash'> & { type: 'MustacheStatement' | 'Decorator'; path: ExprNode; params: ExprNode[]; hash?: HashNode };
+type BlockNode = Omit<hbs.AST.BlockStatement, 'type' | 'params' | 'hash' | 'program' | 'inverse'> & {
   type: 'BlockStatement' | 'DecoratorBlock';
-  path: PathNode;
   params: ExprNode[];
   hash?: HashNode;
   program: ProgramNode | null;
   inverse: ProgramNode | null;
-  loc: Loc;
-}
-interface PartialNode {
-  type: 'PartialStatement' | 'PartialBlockStatement';
-  name: PathNode | SubExpressionNode;
-  params: ExprNode[];
-  hash?: HashNode;
-  loc: Loc;
-}
-interface ContentNode {
-  type: 'ContentStatement';
-  value: string;
-  original: string;
-  loc: Loc;
-}
-interface CommentNode {
-  type: 'CommentStatement';
-  value: string;
-  loc: Loc;
-}
+};
+type PartialNode = Omit<hbs.AST.PartialStatement | hbs.AST.PartialBlockStatement, 'type' | 'params' | 'hash'> & { type: 'PartialStatement' | 'PartialBlockStatement'; params: ExprNode[]; hash?: HashNode };
+/** `original` is the text before whitespace control; the typings call it StripFlags. */
+type ContentNode = Omit<hbs.AST.ContentStatement, 'original'> & { original: string };
+type CommentNode = hbs.AST.CommentStatement;
 type StatementNode = MustacheNode | BlockNode | PartialNode | ContentNode | CommentNode;
 
 type Render = (context: unknown, options?: Handlebars.RuntimeOptions) => string;
