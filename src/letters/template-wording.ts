@@ -3,7 +3,8 @@
 // the wording half of `templates check`. The template loading and rendering stay in templates.ts.
 import type { Language } from '../domain/letter.js';
 import type { LetterView } from './view.js';
-import type { LetterTexts, LoadedTemplate, Loc, TemplateIssue } from './templates.js';
+import type { Loc } from './template-ast.js';
+import type { LetterTexts, LoadedTemplate, TemplateIssue } from './templates.js';
 
 
 const TERM_WORDING: Record<Language, { term: RegExp; start: RegExp; example: string }> = {
