@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { IsoDate } from '../domain/dates.js';
 import { dateOption } from './date-option.js';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 import { Output } from './output.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Ledger, OpenLedgerOptions } from '../ledger/ledger.js';

@@ -2,7 +2,7 @@
 // invoices get reminders, or go to the incassobureau.
 import type { Context } from './context.js';
 import type { Db } from '../ledger/ledger.js';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 import { daysBetween } from '../domain/dates.js';
 import { newestImport } from '../ledger/dunning.js';
 

@@ -1,6 +1,6 @@
 // The one try/catch at the top: every error becomes a message and the documented exit code.
 import { CommanderError } from 'commander';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 import { Output, colourWanted, loadColours } from './output.js';
 import { buildProgram } from './program.js';
 import { environmentError } from '../platform/errors.js';

@@ -2,7 +2,7 @@
 // stdout holds exactly one JSON document. Colour is decided here once: chalk alone ignores
 // NO_COLOR, so we pass it an explicit level.
 import type { ChalkInstance } from 'chalk';
-import type { AppError } from './errors.js';
+import type { AppError } from '../errors.js';
 import { escapeControls, TERMINAL_KEEP } from '../domain/control-chars.js';
 
 /** The colours the tool uses. Without colour (cron, pipes, NO_COLOR) chalk is not even loaded. */

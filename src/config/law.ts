@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { parseHolidayRules } from '../domain/holidays.js';
 import { mergeRateTables, parseRateRows, type RowProblem } from '../domain/interest-rates.js';
 import { parseDeliveryRows } from '../domain/terms.js';

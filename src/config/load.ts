@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { Config } from './schema.js';
 import { loadLaw } from './law.js';
 import type { Law } from '../domain/law.js';

@@ -4,7 +4,7 @@ import { normaliseIban } from '../domain/identifiers.js';
 import type { Policy } from '../domain/plan.js';
 import type { CreditorSnapshot } from '../domain/letter.js';
 import type { Config } from './schema.js';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { Law } from '../domain/law.js';
 import type { IsoDate } from '../domain/dates.js';
 import { stageTerms } from '../domain/verzuim.js';

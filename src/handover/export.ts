@@ -21,7 +21,7 @@ import { appendEvent } from '../ledger/events.js';
 import { readDunningSnapshot, readHolds } from '../ledger/dunning.js';
 import { readAccountsOf, readArrangementsNow } from '../ledger/account-facts.js';
 import { debtorAccount, type ClaimPosition } from '../domain/account.js';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { isHoldActive, planRun, type HandoverAction, type Policy } from '../domain/plan.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { DayCount } from '../domain/interest.js';

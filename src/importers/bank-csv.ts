@@ -29,7 +29,7 @@
 // rows of that day is fine: the later rows get the next occurrence numbers.
 import { createHash } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { decodeBytes } from './decode.js';
 import { sniffDelimiter } from './csv-tokenizer.js';
 import { decimalMarksOf, parseAmount, type DecimalMark } from '../domain/money.js';

@@ -7,7 +7,7 @@
 
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { DecimalMark } from '../domain/money.js';
 import { delimiterFromName, type Delimiter } from './csv-tokenizer.js';
 import { encodingFromName, type TextEncodingName } from './decode.js';

@@ -18,7 +18,7 @@
 // memory; an export of open invoices is far smaller).
 
 import fs from 'node:fs';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { CsvRecord } from './csv-tokenizer.js';
 import { isoFromParts } from '../domain/dates.js';
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { LATEST_VERSION, migrations } from './migrations/index.js';
 import { acquireLock, claimLedger, unclaimLedger, type LockHandle } from './lock.js';
 import { ensureDir, fsyncDir } from '../platform/files.js';

@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { currentProcess, formatIdentity, isGone, parseIdentity } from '../platform/process-identity.js';
 
 export interface LockHandle {

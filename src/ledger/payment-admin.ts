@@ -3,7 +3,7 @@
 // every change has its event.
 import type { Db } from './ledger.js';
 import { appendEvent } from './events.js';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { formatEuro } from '../domain/money.js';
 
 export interface PaymentState {

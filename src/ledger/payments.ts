@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { IsoDate } from '../domain/dates.js';
 import { formatAmountNl, formatEuro } from '../domain/money.js';
 import { openLedger, type Db, type Ledger } from './ledger.js';

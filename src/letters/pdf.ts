@@ -25,7 +25,7 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { LetterData } from '../domain/letter.js';
 import { dateParts } from '../domain/dates.js';
 import { letterLabels, letterView, splitBody, type BodyBlock, type LetterLabels, type LetterView } from './view.js';

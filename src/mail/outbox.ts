@@ -21,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { Db } from '../ledger/ledger.js';
 import { addressDomain, bareAddress, composeMessage, hasDisplayName, letterFileName, parseEmailList, type ComposedMessage } from './message.js';
 import { summarizeDelivery, type DeliveryMessageResult, type DeliverySummary } from './summary.js';

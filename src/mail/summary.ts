@@ -1,5 +1,5 @@
 // What a delivery did, and whether the command may exit 0 (SPEC §8: 6 = delivery incomplete).
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { AttemptOutcome, OutboxState } from './outbox.js';
 
 export interface DeliveryMessageResult {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import nodemailer, { type SMTPPoolOptions, type SendMailOptions, type Transporter } from 'nodemailer';
 import DKIM from 'nodemailer/lib/dkim';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { SendEnvelope, SendFunction, SendResult } from './outbox.js';
 
 /** The `mail` section of the config (the config module owns the schema; this is its shape). */

@@ -1,7 +1,7 @@
 // A failing machine is not a bug: a full disk, a read-only file system, a folder where a file was
 // expected or a permission refused are told as what they are, with the path and the fix, and the
 // documented exit code (SPEC §8): 5 when it is the ledger, 4 for input and output files.
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 
 export interface EnvironmentContext {
   /** `ledger`: the ledger or its lock (exit 5); `file`: an input or output path (exit 4). */

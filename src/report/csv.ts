@@ -1,6 +1,6 @@
 // `report --csv <dir>`: the report's tables as CSV files for Dutch Excel (semicolons, decimal
 // comma, BOM), every text cell made inert so no debtor name becomes a formula.
-import type { ReportDocument } from '../workflows/report.js';
+import type { ReportDocument } from './document.js';
 import { csvAmount, inertText, quoteCell } from '../handover/csv.js';
 
 type Cell = string | number | null | { cents: number | null } | { share: number | null };

@@ -2,7 +2,7 @@
 // this machine as SVG (no script, no font or image to fetch), so it opens offline, prints well
 // and can be mailed. Every figure carries `data-figure` (its path in `report --json`) and
 // `data-value`, so a test can check the page against the data. Debtor data is escaped as text.
-import type { ReportDocument } from '../workflows/report.js';
+import type { ReportDocument } from './document.js';
 import { formatFigure, type FigureFormat, type Lang } from './format.js';
 import { TEXT, type Texts } from './texts.js';
 

@@ -3,7 +3,7 @@
 // half-written report never stands under the real name.
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 
 function cannotWrite(target: string, error: unknown): AppError {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';

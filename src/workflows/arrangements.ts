@@ -3,7 +3,7 @@
 // and promises before the dunning plan is made. Each job runs in one transaction and returns what
 // it did (or, with dryRun, what it would do) for the command to print.
 import type { Db } from '../ledger/ledger.js';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { appendEvent } from '../ledger/events.js';
 import {
   arrangementStatus,

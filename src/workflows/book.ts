@@ -3,7 +3,7 @@
 import type { Law } from '../domain/law.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../ledger/ledger.js';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { policyFromConfig } from '../config/policy.js';
 import { planDebtor } from '../domain/plan.js';
 import { readDunningSnapshot } from '../ledger/dunning.js';

@@ -1,5 +1,5 @@
 // `debtor set`: correct a debtor between exports, in one transaction with its event.
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { Db } from '../ledger/ledger.js';
 import { checkCorrection, type CorrectionInput } from '../domain/debtor-correction.js';
 import { applyCorrection, readDebtorColumns } from '../ledger/corrections.js';

@@ -1,5 +1,5 @@
 // `import undo <import>`: one transaction, or nothing when anything relies on the import.
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { Db } from '../ledger/ledger.js';
 import { applyImportUndo, planImportUndo, type ImportUndoPlan } from '../ledger/import-undo.js';
 

@@ -1,6 +1,6 @@
 // `letters withdraw <letter>`: a recorded letter that has not left is taken back; its claims
 // return to the stage they had. One transaction with its events.
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { Db } from '../ledger/ledger.js';
 import { applyWithdraw, planWithdraw, type WithdrawPlan } from '../ledger/letter-admin.js';
 

@@ -80,7 +80,7 @@ export interface SummaryDelivery {
 export async function mailSummary(db: Db, loaded: LoadedConfig, env: NodeJS.ProcessEnv, today: string, runId: number | null, summary: { subject: string; body: string }): Promise<SummaryDelivery> {
   const mail = loaded.config.mail;
   const to = loaded.config.notify?.email ?? loaded.config.creditor.email;
-  const { AppError } = await import('../cli/errors.js');
+  const { AppError } = await import('../errors.js');
   if (!mail) throw new AppError('config_invalid', 'run --notify mails the summary, but the config has no "mail" settings.', { hint: 'Add "mail" to the config, or write the summary with --notify-file <path>.' });
   if (!to) throw new AppError('config_invalid', 'run --notify needs an address: notify.email (or creditor.email) is not set.', { hint: 'Add "notify": { "email": "you@example.nl" } to the config.' });
   const notice = recordNotice(db, { runId, today, to, subject: summary.subject, body: summary.body }, new Date());

@@ -3,7 +3,7 @@
 // posting day applies), so a batch printed on Friday and posted on Monday gets its full term.
 import type { Db } from '../ledger/ledger.js';
 import { readPostableLetters, recordPostings, type PostableLetter } from '../ledger/postings.js';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { tokenizeString } from '../importers/csv-tokenizer.js';
 
 export interface PostingResult {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Db } from '../ledger/ledger.js';
 import { purgeCandidates, purgeDebtor, readDebtorRecord, type PurgeCandidate } from '../ledger/privacy.js';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import { addYears } from '../domain/dates.js';
 
 /** Writes everything the ledger holds on one debtor as JSON, mode 0600, never over an existing file or link. */

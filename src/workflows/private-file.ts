@@ -2,7 +2,7 @@
 // symlink (a link planted at the path could send the data elsewhere).
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 
 export function writePrivateFile(file: string, content: string | Uint8Array): void {
   const dir = path.dirname(file);

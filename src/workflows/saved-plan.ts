@@ -2,7 +2,7 @@
 // is exactly what is applied. The file holds the plan's actions and a digest of every fact it
 // rests on; applying refuses (exit 4, nothing recorded) when any fact changed in between.
 import fs from 'node:fs';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { Db } from '../ledger/ledger.js';
 import { planRun, type Plan, type PlanDebtorInput, type Policy } from '../domain/plan.js';
 import { createHash } from 'node:crypto';

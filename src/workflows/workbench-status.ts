@@ -1,6 +1,5 @@
 // What `status` adds for the everyday work: money not placed and post letters waiting.
 import type { Db } from '../ledger/ledger.js';
-import type { Output } from '../cli/output.js';
 import { postLetterCounts, unmatchedMoney, type PostCounts } from '../ledger/book-view.js';
 import { formatEuro } from '../domain/money.js';
 
@@ -24,7 +23,7 @@ export function workbenchStatus(db: Db): WorkbenchStatus {
   };
 }
 
-export function printWorkbenchStatus(out: Output, s: WorkbenchStatus): void {
+export function printWorkbenchStatus(out: { data(text: string): void }, s: WorkbenchStatus): void {
   if (s.unmatched.payments > 0) out.data(`unmatched money: ${s.unmatched.payments} payment${s.unmatched.payments === 1 ? '' : 's'}, ${formatEuro(s.unmatched.cents)} (\`payments list --unmatched\`, \`payments allocate\`)`);
   else out.data('unmatched money: none');
   const p = s.post;

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
-import { importInvoices } from '../../src/importers/import-invoices.js';
+import { importInvoices } from '../../src/workflows/import-invoices.js';
 import { PaymentBook, reversePayment } from '../../src/ledger/payments.js';
 import { readDunningSnapshot, applyPlan } from '../../src/ledger/dunning.js';
 import { planRun, type Action, type Policy } from '../../src/domain/plan.js';
@@ -27,7 +27,7 @@ import { readAccountFacts, readArrangementsNow } from '../../src/ledger/account-
 import { createArrangement, createPromise, watchAgreements } from '../../src/workflows/arrangements.js';
 import { arrangementStatus } from '../../src/domain/arrangements.js';
 import { creditorSnapshot } from '../../src/config/policy.js';
-import { AppError } from '../../src/cli/errors.js';
+import { AppError } from '../../src/errors.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const START: IsoDate = '2026-09-01';

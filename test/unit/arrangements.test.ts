@@ -233,7 +233,7 @@ describe('planDebtor with agreements', () => {
 // The arrangement letters: shipped templates pass the check; the QR code pays the instalment
 
 import { checkTemplates, DEFAULT_TEMPLATES_DIR, renderLetterTexts, sampleLetterData } from '../../src/letters/templates.js';
-import { epcPayloadFor } from '../../src/letters/deliver.js';
+import { epcPayloadFor } from '../../src/workflows/deliver.js';
 import { letterView } from '../../src/letters/view.js';
 import { ARRANGEMENT_LETTER_IDS } from '../../src/domain/letter.js';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BANK_CSV_PRESETS, detailsFromLabels, parse, recognise, rejoinAbnColumns } from '../../src/importers/bank-csv.js';
-import { AppError } from '../../src/cli/errors.js';
+import { AppError } from '../../src/errors.js';
 import type { BankEntry } from '../../src/importers/bank-entry.js';
 import { FIXTURES } from '../helpers/cli.js';
 

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
 import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
 import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/handover/export.js';
-import { AppError } from '../../src/cli/errors.js';
+import { AppError } from '../../src/errors.js';
 import type { Policy } from '../../src/domain/plan.js';
 import { legalPolicy } from '../helpers/law.js';
 import type { HandoverDocument } from '../../src/handover/case.js';

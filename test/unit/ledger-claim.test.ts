@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/cli/errors.js';
+import { AppError } from '../../src/errors.js';
 import { openLedger } from '../../src/ledger/ledger.js';
 
 let dir: string;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import QRCode from 'qrcode';
 import { PDFDocument } from 'pdf-lib';
-import { AppError } from '../../src/cli/errors.js';
+import { AppError } from '../../src/errors.js';
 import type { Language, LetterData, LetterInvoiceLine } from '../../src/domain/letter.js';
 import { combinePdfs, renderLetterPdf, type LetterPdfOptions, type WindowMm } from '../../src/letters/pdf.js';
 import { DEFAULT_TEMPLATES_DIR, renderLetterTexts, sampleLetterData, type SampleOptions } from '../../src/letters/templates.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { AppError } from '../../src/cli/errors.js';
+import { AppError } from '../../src/errors.js';
 import { deliverOutbox, queueLetters, writeOutboxEml } from '../../src/mail/outbox.js';
 import { deliveryError, deliveryJson } from '../../src/mail/summary.js';
 import {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger, type Db, type Ledger } from '../../src/ledger/ledger.js';
 import { PaymentBook, addManualPayment, listPayments, nameKey, parseBankFile, textCandidates, type PaymentInput } from '../../src/ledger/payments.js';
 import { parse as parseMt940 } from '../../src/importers/mt940.js';
-import { AppError } from '../../src/cli/errors.js';
+import { AppError } from '../../src/errors.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 const TODAY = '2024-06-01';

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { formatEuro } from '../../domain/money.js';
 import { isIsoDate } from '../../domain/dates.js';
 import { CALL_OUTCOMES, DISPUTE_CATEGORIES, parseScheduleText, type CallOutcome, type Every } from '../../domain/arrangements.js';
@@ -168,7 +168,7 @@ async function createCommand(ctx: Context, [debtor]: string[], options: CreateOp
     }
     if (r.letterId !== null) out.data(`confirmation letter ${r.letterId} recorded (${r.channels.join('+')}), payment reference ${r.reference}`);
     if (r.letterPostponed) out.warn(r.letterPostponed);
-    const { deliverLetters } = await import('../../letters/deliver.js');
+    const { deliverLetters } = await import('../../workflows/deliver.js');
     const delivery = await deliverLetters(ctx, ledger, loaded, { mail: options.mail !== false, letterIds: r.letterId === null ? [] : [r.letterId] });
     out.document({ ...doc, ...delivery.json });
     delivery.finish();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { formatEuro } from '../../domain/money.js';
 import {
   clip, DEBTOR_SORTS, filterClaims, filterDebtors, fitColumns, INVOICE_SORTS, sortClaims, sortDebtors, STATES,

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { decimalMarksOf, formatEuro, parseAmount } from '../../domain/money.js';
 import { formatDateNl } from '../../domain/dates.js';
 import { dateOption } from '../date-option.js';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { formatEuro } from '../../domain/money.js';
 import type { BatchResult, CaseSummary, HandoverFormat, SkippedClaim } from '../../handover/export.js';
 

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { dateOption } from '../date-option.js';
 
 interface HoldOptions {

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { formatEuro as euro } from '../../domain/money.js';
 import { registerImportUndo } from './import-undo.js';
 
@@ -43,7 +43,7 @@ export function register(program: Command, act: Act): void {
 }
 
 async function runImport(ctx: Context, files: string[], options: ImportOptions): Promise<void> {
-  const { importInvoices } = await import('../../importers/import-invoices.js');
+  const { importInvoices } = await import('../../workflows/import-invoices.js');
   const { config } = await ctx.config();
   const ledgerPath = await ctx.ledgerPath();
   const encoding = parseChoice(options.encoding, ['utf-8', 'windows-1252'] as const, '--encoding', { utf8: 'utf-8', cp1252: 'windows-1252', 'win-1252': 'windows-1252' });

@@ -6,7 +6,7 @@ import { ensureDir, writeFileInDir, writeFileSafe } from '../../platform/files.j
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { dateOption } from '../date-option.js';
 import { formatAmountNl } from '../../domain/money.js';
 import { registerLetterAdmin } from './letters-admin.js';
@@ -46,7 +46,7 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
   if (options.channel !== undefined && options.channel !== 'post' && options.channel !== 'email') throw new AppError('usage', `--channel "${options.channel}" is not post or email.`);
   if (options.run !== undefined && !/^[0-9]+$/.test(options.run)) throw new AppError('usage', `--run "${options.run}" is not a run number.`);
   const loaded = await ctx.config();
-  const { renderPendingLetters } = await import('../../letters/deliver.js');
+  const { renderPendingLetters } = await import('../../workflows/deliver.js');
   const ledger = await ctx.openLedger();
   try {
     const db = ledger.db;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { registerMailShow } from './letters-admin.js';
 
 interface MailOptions {
@@ -27,7 +27,7 @@ export function register(program: Command, act: Act): void {
 async function mailCommand(ctx: Context, _args: string[], options: MailOptions): Promise<void> {
   if (options.out && !options.dryRun) throw new AppError('usage', '--out writes .eml files and goes with --dry-run.', { hint: 'pre-incasso mail --dry-run --out ./mail' });
   const loaded = await ctx.config();
-  const { renderPendingLetters, letterTextsFor, sendMail } = await import('../../letters/deliver.js');
+  const { renderPendingLetters, letterTextsFor, sendMail } = await import('../../workflows/deliver.js');
   if (options.dryRun) {
     // Rendering is allowed in a dry run: it fills in missing PDFs, it sends nothing.
     const ledger = await ctx.openLedger();

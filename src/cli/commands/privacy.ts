@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { dateOption } from '../date-option.js';
 
 export function register(program: Command, act: Act): void {

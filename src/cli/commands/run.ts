@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { formatEuro } from '../../domain/money.js';
 import type { Action, Plan } from '../../domain/plan.js';
 
@@ -267,7 +267,7 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
     record.runId = applied.runId;
     printPlan(ctx, plan, 'recorded');
     for (const a of plan.actions) if (a.kind === 'letter') for (const w of a.warnings ?? []) ctx.out.warn(`${a.debtor}: ${w}`);
-    const { deliverLetters } = await import('../../letters/deliver.js');
+    const { deliverLetters } = await import('../../workflows/deliver.js');
     const delivery = await deliverLetters(ctx, ledger, loaded, { mail: options.mail !== false });
     Object.assign(doc, delivery.json);
     record.mail = (delivery.json.mail as Record<string, unknown> | undefined) ?? null;

@@ -1,5 +1,6 @@
 // One error type for everything the user can cause or fix. The code decides the exit code
-// (SPEC §8); the message says where and what, the hint says how to fix it.
+// (SPEC §8); the message says where and what, the hint says how to fix it. It sits at the ground
+// of src/: every folder may import it, and it imports nothing.
 
 export type ErrorCode =
   | 'usage'

@@ -5,14 +5,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Context } from '../cli/context.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Db, Ledger } from '../ledger/ledger.js';
 import { appendEvent } from '../ledger/events.js';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { LetterData } from '../domain/letter.js';
+import type { IsoDate } from '../domain/dates.js';
 import { buildEpcPayload, epcReferenceFields } from '../domain/epc-qr.js';
-import { renderLetterTexts } from './templates.js';
+import { renderLetterTexts } from '../letters/templates.js';
+
+/** What delivery needs from the command: the day, the environment (the SMTP password) and where
+ *  to tell progress and warnings. The CLI's context fits it; delivery knows nothing of the CLI. */
+export interface DeliveryContext {
+  today: IsoDate;
+  env: NodeJS.ProcessEnv;
+  out: { info(text: string): void; warn(text: string): void; progress(text: string): void; progressDone(): void };
+}
 
 export interface RenderedLetter {
   id: number;
@@ -55,7 +63,7 @@ function readLogo(loaded: LoadedConfig): { bytes: Uint8Array; type: 'png' | 'jpg
 export async function renderPendingLetters(db: Db, loaded: LoadedConfig, today: string, onProgress?: (done: number, total: number) => void): Promise<RenderedLetter[]> {
   const pending = db.prepare("SELECT id FROM letters WHERE pdf IS NULL AND json_extract(data, '$.purged') IS NULL ORDER BY id").all() as { id: number }[];
   if (pending.length === 0) return [];
-  const { renderLetterPdf } = await import('./pdf.js');
+  const { renderLetterPdf } = await import('../letters/pdf.js');
   const logo = readLogo(loaded);
   const templates = new Map(loaded.config.stages.map((s) => [s.id, s.template]));
   const read = db.prepare('SELECT data FROM letters WHERE id = ?');
@@ -101,7 +109,7 @@ export interface MailOutcome {
 }
 
 /** Queues the e-mail letters and sends the outbox over SMTP. */
-export async function sendMail(ctx: Context, db: Db, loaded: LoadedConfig, request: MailRequest = {}): Promise<MailOutcome> {
+export async function sendMail(ctx: DeliveryContext, db: Db, loaded: LoadedConfig, request: MailRequest = {}): Promise<MailOutcome> {
   const { queueLetters, deliverOutbox, withdrawSettledMail } = await import('../mail/outbox.js');
   const { deliveryError, deliveryJson } = await import('../mail/summary.js');
   const queue = queueLetters(db, { now: new Date(), today: ctx.today, letterIds: request.letterIds });
@@ -149,7 +157,7 @@ export async function sendMail(ctx: Context, db: Db, loaded: LoadedConfig, reque
 }
 
 /** What `run` does after its transaction: render, then (unless --no-mail) send. */
-export async function deliverLetters(ctx: Context, ledger: Ledger, loaded: LoadedConfig, options: { mail: boolean; letterIds?: readonly number[] }): Promise<MailOutcome> {
+export async function deliverLetters(ctx: DeliveryContext, ledger: Ledger, loaded: LoadedConfig, options: { mail: boolean; letterIds?: readonly number[] }): Promise<MailOutcome> {
   const rendered = await renderPendingLetters(ledger.db, loaded, ctx.today, (done, total) => ctx.out.progress(`rendering letters ${done}/${total}`));
   ctx.out.progressDone();
   if (rendered.length > 0) ctx.out.info(`${rendered.length} letter${rendered.length === 1 ? '' : 's'} rendered to PDF`);

@@ -4,21 +4,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { AppError } from '../cli/errors.js';
+import { AppError } from '../errors.js';
 import type { Config } from '../config/schema.js';
 import { openLedger, type Ledger } from '../ledger/ledger.js';
 import { appendEvent } from '../ledger/events.js';
 import { InvoiceImportWriter, type ImportTotals } from '../ledger/invoice-import.js';
-import { readInvoiceCsv, type ImportIssue, type InvoiceRow } from './invoice-csv.js';
-import { loadPreset } from './columns.js';
+import { readInvoiceCsv, type ImportIssue, type InvoiceRow } from '../importers/invoice-csv.js';
+import { loadPreset } from '../importers/columns.js';
 import { isPlausibleEmail, isValidDutchVat, isValidKvk, normalisePostcode } from '../domain/identifiers.js';
 import { recordBookSnapshot } from '../ledger/report.js';
 import { LIMITATION_WARNING_DAYS, limitationWarning } from '../domain/limitation.js';
 import { addDays, addYears } from '../domain/dates.js';
-import { readEInvoice } from './einvoice.js';
-import { importRefusal, sniffPath } from './sniff.js';
-import { choosePreset, readHeaderCells } from './preset-choice.js';
-import { columnLetters, openSheet } from './xlsx.js';
+import { readEInvoice } from '../importers/einvoice.js';
+import { importRefusal, sniffPath } from '../importers/sniff.js';
+import { choosePreset, readHeaderCells } from '../importers/preset-choice.js';
+import { columnLetters, openSheet } from '../importers/xlsx.js';
 import type { DateOrder } from '../domain/dates.js';
 
 export interface ImportRequest {
