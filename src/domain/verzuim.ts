@@ -117,8 +117,16 @@ export function stageTerms(
       }
       return { id: stage.id, termDays: stage.termDays, configured: true, ingebrekestelling };
     }
+    // The longest term that still fits. A longer term never ends earlier, so whether it fits
+    // only turns from yes to no once: a binary search asks the window a handful of times instead
+    // of once per day of the term (every command that reads the config derives these terms).
     let t = 0;
-    while (termFits(t + 1, next.after, stage.channels, options.law, options.today)) t++;
+    let tooLong = next.after + 1;
+    while (tooLong - t > 1) {
+      const mid = (t + tooLong) >> 1;
+      if (termFits(mid, next.after, stage.channels, options.law, options.today)) t = mid;
+      else tooLong = mid;
+    }
     if (t < 1) {
       problems.push({
         stage: i,
