@@ -7,15 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { unzipSync } from 'fflate';
-import { cli, workspace, writeCsv, CSV_HEADER, type CliResult } from '../helpers/cli.js';
+import { cli, workspace, writeCsv, CSV_HEADER, type CliResult, ok } from '../helpers/cli.js';
 
 const SEPT = 'openstaande-posten-september.csv';
 const OCT = 'openstaande-posten-oktober.csv';
-
-function ok(r: CliResult, what: string): CliResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`);
-  return r;
-}
 
 function query<T>(dir: string, sql: string, ...params: unknown[]): T[] {
   const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });

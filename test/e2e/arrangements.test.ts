@@ -7,17 +7,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { cli, workspace, type CliResult } from '../helpers/cli.js';
+import { cli, workspace, type CliResult, ok } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function ok(r: CliResult, what: string): CliResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`);
-  return r;
-}
 
 function query<T = Record<string, unknown>>(dir: string, sql: string, ...params: unknown[]): T[] {
   const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });

@@ -6,15 +6,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { cli, workspace, EXAMPLES, FIXTURES, type CliResult } from '../helpers/cli.js';
+import { cli, workspace, EXAMPLES, FIXTURES, type CliResult, ok } from '../helpers/cli.js';
 
 const TODAY = '2026-10-20';
 const bankFile = (name: string): string => path.join(FIXTURES, 'bank-csv', name);
-
-function ok(r: CliResult, what = 'command'): CliResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`);
-  return r;
-}
 
 function query<T = Record<string, unknown>>(dir: string, sql: string): T[] {
   const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });

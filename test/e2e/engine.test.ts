@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { cli, cliAsync, workspace, writeCsv, CSV_HEADER, type CliResult } from '../helpers/cli.js';
+import { cli, cliAsync, workspace, writeCsv, CSV_HEADER, type CliResult, ok } from '../helpers/cli.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -22,11 +22,6 @@ function ws(options?: Parameters<typeof workspace>[0]): string {
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function ok(r: CliResult, what = 'command'): CliResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`);
-  return r;
-}
 
 /** Reads the ledger the way an auditor would: read-only, the CLI's files untouched. */
 function query<T = Record<string, unknown>>(dir: string, sql: string, ...params: unknown[]): T[] {

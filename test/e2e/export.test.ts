@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { cli, workspace, writeCsv, CSV_HEADER, FIXTURES, type CliResult } from '../helpers/cli.js';
+import { cli, workspace, writeCsv, CSV_HEADER, FIXTURES, type CliResult, ok } from '../helpers/cli.js';
 
 const LEDGER = 'pre-incasso.db';
 const GOLDEN = path.join(FIXTURES, 'golden');
@@ -18,11 +18,6 @@ const ROWS = [
   'F-1002;B001;Bouwbedrijf Van Dijk B.V.;zakelijk;crediteuren@vandijk.example;Industrieweg 88;3825 MA;Amersfoort;16-08-2026;15-09-2026;2.541,00;2.541,00',
   'F-1003;C002;"=HYPERLINK(""http://x"",""klik"")";particulier;;Kerkstraat 1;3811 CV;Amersfoort;16-08-2026;15-09-2026;350,00;350,00',
 ];
-
-function ok(r: CliResult, what: string): CliResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`);
-  return r;
-}
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const fileSha = (file: string): string => sha256(fs.readFileSync(file));

@@ -10,15 +10,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import puppeteer from 'puppeteer-core';
-import { cli, workspace, type CliResult } from '../helpers/cli.js';
+import { cli, workspace, type CliResult, ok } from '../helpers/cli.js';
 import { formatFigure, type FigureFormat } from '../../src/report/format.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-
-function ok(r: CliResult, what: string): CliResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`);
-  return r;
-}
 
 let dir: string;
 let doc: any;

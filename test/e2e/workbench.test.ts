@@ -10,18 +10,13 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_HEADER, FIXTURES, cli, cliAsync, workspace, writeCsv, type CliResult } from '../helpers/cli.js';
+import { CSV_HEADER, FIXTURES, cli, cliAsync, workspace, writeCsv, type CliResult, ok } from '../helpers/cli.js';
 
 const TODAY = '2026-11-20';
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-function ok(r: CliResult, what = 'command'): CliResult {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`);
-  return r;
-}
 
 function query<T = Record<string, unknown>>(dir: string, sql: string, ...params: unknown[]): T[] {
   const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });

@@ -76,3 +76,9 @@ export function writeCsv(dir: string, name: string, lines: string[]): string {
 }
 
 export const CSV_HEADER = 'Factuurnummer;Debiteurnummer;Naam;Soort;E-mail;Adres;Postcode;Plaats;Factuurdatum;Vervaldatum;Bedrag;Openstaand';
+
+/** The result of a command that must succeed; otherwise the test fails with its exit code and output. */
+export function ok(r: CliResult, what = 'command'): CliResult {
+  if (r.code !== 0) throw new Error(`${what} exited ${r.code}\n--- stderr\n${r.stderr}\n--- stdout\n${r.stdout}`);
+  return r;
+}
