@@ -12,7 +12,7 @@
 // Elements are matched by local name (prefixes vary: the Logius example uses `doc:`); the
 // namespace is checked on the root's start tag.
 
-import { XMLParser } from 'fast-xml-parser';
+import { xmlParser } from './xml.js';
 import { addDays, isIsoDate } from '../domain/dates.js';
 import { debtorKeyFromName, isReservedDebtorNumber, type ImportIssue, type InvoiceRow } from './invoice-csv.js';
 import { readXmlText } from './xml-text.js';
@@ -74,19 +74,6 @@ interface Parsed {
   reference?: string | undefined;
 }
 
-function parser(): XMLParser {
-  return new XMLParser({
-    removeNSPrefix: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: '@',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: true,
-    // Decodes numeric character references (&#233; &#x20AC;) as well as the five XML entities.
-    htmlEntities: true,
-  });
-}
-
 export async function readEInvoice(file: string, kind: 'ubl' | 'cii', options: EInvoiceOptions): Promise<EInvoiceResult> {
   const issues: ImportIssue[] = [];
   const problem = (code: string, message: string, hint: string, severity: 'error' | 'warning' = 'error'): void => {
@@ -110,7 +97,7 @@ export async function readEInvoice(file: string, kind: 'ubl' | 'cii', options: E
   }
   let doc: Node;
   try {
-    doc = parser().parse(loaded.text, true) as Node;
+    doc = xmlParser({ characterReferences: true }).parse(loaded.text, true) as Node;
   } catch (error) {
     problem('bad_xml', `not well-formed XML (${(error as Error).message.split('\n')[0]})`, 'Export the e-invoice again from the bookkeeping package.');
     return { row: null, issues, encoding };

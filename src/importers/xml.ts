@@ -3,7 +3,7 @@
 // every value stays a string: fast-xml-parser would otherwise turn `12.50` into a float.
 import { XMLParser } from 'fast-xml-parser';
 
-export function xmlParser(): XMLParser {
+export function xmlParser(options: { characterReferences?: boolean } = {}): XMLParser {
   return new XMLParser({
     removeNSPrefix: true,
     ignoreAttributes: false,
@@ -11,5 +11,7 @@ export function xmlParser(): XMLParser {
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
+    // Decodes numeric character references (&#233; &#x20AC;) as well as the five XML entities.
+    ...(options.characterReferences ? { htmlEntities: true } : {}),
   });
 }

@@ -6,22 +6,13 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { cli, workspace, type CliResult, ok } from '../helpers/cli.js';
+import { query } from '../helpers/ledger.js';
 
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function query<T = Record<string, unknown>>(dir: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 const CSV = [
   'Factuurnummer;Debiteurnummer;Naam;Soort;E-mail;Telefoon;Adres;Postcode;Plaats;Factuurdatum;Vervaldatum;Bedrag;Openstaand',

@@ -7,25 +7,16 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import Database from 'better-sqlite3';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER, FIXTURES, cli, cliAsync, workspace, writeCsv, type CliResult, ok } from '../helpers/cli.js';
+import { query } from '../helpers/ledger.js';
 
 const TODAY = '2026-11-20';
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-function query<T = Record<string, unknown>>(dir: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 const ROWS = [
   'F-001;D1;J. Jansen;particulier;jan@example.nl;Lindelaan 4;3818 LK;Amersfoort;01-08-2026;01-09-2026;100,00;100,00',
