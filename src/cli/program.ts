@@ -1,8 +1,8 @@
 // The commander program: global options, and one module per command. Command modules are
 // light; each loads what it needs (pdf-lib, nodemailer, prompts) inside its action, so
 // `--help` and `status` start fast.
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { packageVersion } from '../version.js';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 import type { Output } from './output.js';
 import { registerCommands } from './commands/index.js';
@@ -10,13 +10,12 @@ import { registerCommands } from './commands/index.js';
 export type Handler<O = Record<string, unknown>> = (ctx: Context, args: string[], options: O) => Promise<void>;
 export type Act = <O>(handler: Handler<O>) => (...args: unknown[]) => Promise<void>;
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 export function buildProgram(out: Output, env: NodeJS.ProcessEnv): Command {
   const program = new Command('pre-incasso');
   program
     .description('Run your own Dutch pre-incasso: reminders, the veertiendagenbrief and the handover to an incassobureau.')
-    .version(pkg.version, '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .option('--config <file>', 'the config file (default: $PRE_INCASSO_CONFIG or ./pre-incasso.config.json)')
     .option('--ledger <file>', 'the SQLite ledger (default: "ledger" in the config)')
     .option('--today <date>', 'the date to act on, YYYY-MM-DD (default: today in Europe/Amsterdam)')

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
+import { packageVersion } from '../version.js';
 import type { Config } from './schema.js';
 import { loadLaw } from './law.js';
 import type { Law } from '../domain/law.js';
@@ -27,7 +28,6 @@ export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', i
 /** The JSON Schema shipped in the package (`"$schema"` of a config). */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../examples/pre-incasso.schema.json', import.meta.url));
 
-const VERSION = (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 /** The schema's own bytes are part of the cache key: a changed schema (new defaults) is never read from an old cache. */
 function schemaStamp(): string {
   try {
@@ -49,7 +49,7 @@ function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
   const home = os.homedir();
   const base = env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
   if (!base) return null;
-  const key = createHash('sha256').update(`${VERSION}\0${schemaStamp()}\0${text}`).digest('hex');
+  const key = createHash('sha256').update(`${packageVersion()}\0${schemaStamp()}\0${text}`).digest('hex');
   return path.join(base, 'pre-incasso', `config-${key}.json`);
 }
 

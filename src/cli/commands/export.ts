@@ -1,10 +1,10 @@
 // `pre-incasso export`: the handover file for the incassobureau (SPEC §10). Thin: options in,
 // the handover module does the work, the result goes to the output.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../../errors.js';
+import { packageVersion } from '../../version.js';
 import { formatEuro } from '../../domain/money.js';
 import type { BatchResult, CaseSummary, HandoverFormat, SkippedClaim } from '../../handover/export.js';
 
@@ -30,11 +30,6 @@ export function register(program: Command, act: Act): void {
     .option('--allow-stale', 'export even when the newest import is older than maxDataAgeDays')
     .option('--include-time-barred', 'hand over consumer claims past limitation too (with a warning in the handover)')
     .action(act<ExportOptions>(exportCommand));
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
 }
 
 function parseFormat(value: string | undefined): HandoverFormat {
@@ -76,7 +71,7 @@ async function exportCommand(ctx: Context, _args: string[], options: ExportOptio
     today: ctx.today,
     format,
     includeNotes: options.includeNotes === true,
-    generatedBy: `pre-incasso ${version()}`,
+    generatedBy: `pre-incasso ${packageVersion()}`,
   };
   const dryRun = options.dryRun === true;
   const ledger = await ctx.openLedger({ readonly: dryRun });
