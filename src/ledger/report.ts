@@ -5,6 +5,8 @@ import type { Db } from './ledger.js';
 import type { IsoDate } from '../domain/dates.js';
 import { debtorAccount } from '../domain/account.js';
 import type { AccountCorrection } from '../domain/report/book.js';
+import type { LetterInvoiceFact } from '../domain/report/effectiveness.js';
+import type { InvoiceFact } from '../domain/report/signals.js';
 import { readAccountFacts } from './account-facts.js';
 
 /**
@@ -215,15 +217,8 @@ export function readImportDays(db: Db, until: IsoDate, count: number): IsoDate[]
 // Three index-driven queries, one per source, each joined to the rows it concerns.
 const OPEN_CHANGE = "json_extract(e.data, '$.changes.open_cents[0]') - json_extract(e.data, '$.changes.open_cents[1]')";
 
-export interface LetterInvoiceRow {
-  letterId: number;
+export interface LetterInvoiceRow extends LetterInvoiceFact {
   letterStage: number;
-  stageIndex: number;
-  letterDate: IsoDate;
-  invoice: string;
-  openCents: number;
-  handedOver: boolean;
-  reductions: { date: IsoDate; cents: number }[];
 }
 
 /**
@@ -492,14 +487,8 @@ export function readRuns(db: Db, until: IsoDate, limit: number): { count: number
   return { count, rows: [...byRun.values()] };
 }
 
-export interface LimitationCandidate {
-  invoice: string;
-  debtor: string;
-  name: string;
-  type: 'consumer' | 'business';
-  dueDate: IsoDate;
-  openCents: number;
-}
+/** An open invoice whose limitation date may come near (the signals' invoice fact). */
+export type LimitationCandidate = InvoiceFact;
 
 /** Open invoices due on or before `horizon`: the only ones a limitation warning can concern. */
 export function readLimitationCandidates(db: Db, horizon: IsoDate, limit: number): LimitationCandidate[] {

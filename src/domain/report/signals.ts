@@ -88,27 +88,33 @@ function importDays(points: DebtorPoint[]): IsoDate[] {
   return [...new Set(points.map((p) => p.today))].sort();
 }
 
+/** Each debtor present at every import of the history, with its points oldest first and its
+ *  name: the trend rules only judge a debtor seen at all of them. Nothing when under two imports. */
+function fullHistories(f: SignalFacts): { debtor: string; name: string; list: DebtorPoint[]; imports: number }[] {
+  const days = importDays(f.debtorHistory!);
+  if (days.length < 2) return [];
+  return [...byDebtor(f.debtorHistory!)]
+    .filter(([, list]) => list.length === days.length)
+    .map(([debtor, list]) => ({ debtor, name: f.names.get(debtor) ?? debtor, list, imports: days.length }));
+}
+
 export const SIGNAL_RULES: SignalRule[] = [
   {
     kind: 'rising_balance',
     needs: 'debtorHistory',
     detect(f) {
-      const days = importDays(f.debtorHistory!);
-      if (days.length < 2) return [];
       const out: Signal[] = [];
-      for (const [debtor, list] of byDebtor(f.debtorHistory!)) {
+      for (const { debtor, name, list, imports } of fullHistories(f)) {
         // Present at every one of the last imports, never falling, and higher at the end.
-        if (list.length !== days.length) continue;
         const rising = list.every((p, i) => i === 0 || p.overdueCents >= list[i - 1]!.overdueCents) && list.at(-1)!.overdueCents > list[0]!.overdueCents;
         if (!rising) continue;
         const from = list[0]!.overdueCents;
         const to = list.at(-1)!.overdueCents;
-        const name = f.names.get(debtor) ?? debtor;
         out.push({
           kind: 'rising_balance', severity: to >= 2 * from ? 'high' : 'medium', debtor, name, invoice: null, cents: to,
           text: {
-            nl: `Achterstand van ${name} steeg over de laatste ${days.length} imports van ${nl(from)} naar ${nl(to)}.`,
-            en: `${name}'s overdue balance rose over the last ${days.length} imports from ${en(from)} to ${en(to)}.`,
+            nl: `Achterstand van ${name} steeg over de laatste ${imports} imports van ${nl(from)} naar ${nl(to)}.`,
+            en: `${name}'s overdue balance rose over the last ${imports} imports from ${en(from)} to ${en(to)}.`,
           },
         });
       }
@@ -119,16 +125,12 @@ export const SIGNAL_RULES: SignalRule[] = [
     kind: 'rising_days_late',
     needs: 'debtorHistory',
     detect(f) {
-      const days = importDays(f.debtorHistory!);
-      if (days.length < 2) return [];
       const out: Signal[] = [];
-      for (const [debtor, list] of byDebtor(f.debtorHistory!)) {
-        if (list.length !== days.length) continue;
+      for (const { debtor, name, list } of fullHistories(f)) {
         // The oldest overdue invoice keeps ageing and nothing of the arrears was paid meanwhile.
         const ageing = list.every((p, i) => i === 0 || (p.maxDaysLate > list[i - 1]!.maxDaysLate && p.overdueCents >= list[i - 1]!.overdueCents));
         const last = list.at(-1)!;
         if (!ageing || last.maxDaysLate < 30 || last.overdueCents < (f.minimumCents ?? 0)) continue;
-        const name = f.names.get(debtor) ?? debtor;
         out.push({
           kind: 'rising_days_late', severity: last.maxDaysLate > 60 ? 'high' : 'medium', debtor, name, invoice: null, cents: last.overdueCents,
           text: {
