@@ -7,7 +7,8 @@ export interface Target {
 }
 export interface Row {
   label: string;
-  target: Target;
+  /** Absent only on the row of a job that failed. */
+  target?: Target;
   /** Ratio rows: one pair per round, measured back to back. */
   pairs?: { figure: number; baseline: number }[];
   /** The unit of a ratio row's figure and baseline (default seconds). */

@@ -60,6 +60,7 @@ export function formatTarget(target) {
  */
 export function summarise(row) {
   if (row.error) return { ok: false, error: row.error };
+  if (!row.target) return { ok: false, error: 'no target' };
   if (row.pairs) {
     if (row.pairs.length === 0) return { ok: false, error: 'no rounds measured' };
     const ratios = row.pairs.map((p) => p.figure / p.baseline);
@@ -101,8 +102,8 @@ export function summaryTable(rows) {
   const head = ['row', 'median', 'min', 'target', 'result'];
   const body = rows.map((row) => {
     const s = summarise(row);
+    if (s.error) return [row.label, '–', '–', row.target ? formatTarget(row.target) : '–', 'ERROR'];
     const unit = row.pairs ? '×' : row.target.unit;
-    if (s.error) return [row.label, '–', '–', formatTarget(row.target), 'ERROR'];
     return [row.label, formatValue(s.median, unit), formatValue(s.min, unit), formatTarget(row.target), s.ok ? 'ok' : 'MISS'];
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));

@@ -3,6 +3,7 @@
 // fresh copy of the prepared ledger when the job writes, and returns its rows for format.js.
 // Only the CLI is used, as a user runs it (bin/pre-incasso.js with --today, NO_COLOR, TZ).
 import fs from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { SMTP_USER, bookCsv, ladderCsv, writeConfig } from './data.js';
 import { median } from './format.js';
@@ -86,6 +87,16 @@ export async function dryrunJob(ctx) {
   return [row];
 }
 
+/** One number from the ledger in `dir` (read-only). */
+function ledgerCount(dir, sql) {
+  const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).pluck().get();
+  } finally {
+    db.close();
+  }
+}
+
 /** A folder with `count` debtors, each with one invoice due its first letter on LADDER[0]. */
 async function ladder(ctx, name, count) {
   const dir = path.join(ctx.tmp, name);
@@ -104,7 +115,7 @@ export async function lettersJob(ctx) {
   for (let r = 0; r < ctx.rounds; r++) {
     const dir = copyOf(prep, path.join(ctx.tmp, `letters-${r}`));
     const c = await cli(dir, ['run', '--no-mail', '--json', '--today', LADDER[0]]);
-    const written = JSON.parse(c.stdout).letters.length;
+    const written = JSON.parse(c.stdout).letters?.length ?? ledgerCount(dir, 'SELECT count(*) FROM letters');
     if (written !== ctx.sizes.letters) throw new Error(`run --no-mail wrote ${written} letters, expected ${ctx.sizes.letters}`);
     row.values.push(written / c.seconds);
     ctx.log(`  round ${r + 1}: ${fmt(written)} letters in ${s(c.seconds)} (${mb(c.rssMb)}) = ${(written / c.seconds).toFixed(1)}/s`);
@@ -141,7 +152,7 @@ export async function mailJob(ctx) {
           return run;
         },
       );
-      const sent = JSON.parse(c.stdout).mail.sent;
+      const sent = JSON.parse(c.stdout).mail?.sent ?? got.c;
       if (sent !== ctx.sizes.mail || got.c !== ctx.sizes.mail || got.b !== ctx.sizes.mail) {
         throw new Error(`expected ${ctx.sizes.mail} messages each: mail reported ${sent} sent, the server got ${got.c} from mail and ${got.b} from the baseline`);
       }
@@ -173,8 +184,10 @@ export async function exportJob(ctx) {
       () => script('export-baseline.js', [path.join(prep, 'pre-incasso.db'), path.join(dir, 'baseline.zip')], { cwd: dir }),
     );
     const out = JSON.parse(c.stdout);
-    if (out.cases.length !== ctx.sizes.cases) throw new Error(`export handed over ${out.cases.length} cases, expected ${ctx.sizes.cases}`);
-    const zip = fs.statSync(out.file).size;
+    if (out.cases?.length !== ctx.sizes.cases) throw new Error(`export handed over ${out.cases?.length} cases, expected ${ctx.sizes.cases}`);
+    const zips = fs.readdirSync(path.join(dir, 'overdracht')).filter((f) => f.endsWith('.zip'));
+    if (zips.length !== 1) throw new Error(`export wrote ${zips.length} ZIP files, expected 1: ${zips.join(', ')}`);
+    const zip = fs.statSync(path.join(dir, 'overdracht', zips[0])).size;
     const grown = fs.statSync(db).size - before;
     ratio.pairs.push({ figure: c.seconds, baseline: b.seconds });
     rss.values.push(c.rssMb);

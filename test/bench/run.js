@@ -77,7 +77,7 @@ try {
     } catch (error) {
       const message = String(error instanceof Error ? error.message : error);
       console.log(`  ERROR: ${message}`);
-      rows.push({ label: `${JOBS[id].title}: the job failed`, target: { op: '<=', value: 0, unit: 's' }, error: message.split('\n')[0] });
+      rows.push({ label: `${JOBS[id].title}: the job failed`, error: message.split('\n')[0] });
     }
     console.log(`  (${(since(t0)).toFixed(1)} s)\n`);
   }
