@@ -59,7 +59,7 @@ process.on('SIGINT', () => {
 const jobs = Object.keys(JOBS).filter((j) => only.length === 0 || only.includes(j));
 const fmt = (n) => n.toLocaleString('en');
 console.log(
-  `pre-incasso bench: ${ctx.rounds} rounds; ${fmt(ctx.sizes.rows)} invoices, ${fmt(ctx.sizes.letters)} letters, ${fmt(ctx.sizes.mail)} e-mails, ${fmt(ctx.sizes.cases)} export cases; ` +
+  `pre-incasso bench: ${ctx.rounds} round${ctx.rounds === 1 ? '' : 's'}; ${fmt(ctx.sizes.rows)} invoices, ${fmt(ctx.sizes.letters)} letters, ${fmt(ctx.sizes.mail)} e-mails, ${fmt(ctx.sizes.cases)} export cases; ` +
     `node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}; in ${ctx.tmp}`,
 );
 console.log('Ratios are paired (candidate and baseline back to back in each round, alternating which goes first); the verdict is on the median.\n');
@@ -85,6 +85,6 @@ try {
   cleanup();
 }
 
-console.log(`summary (${ctx.rounds} rounds, ${since(started).toFixed(0)} s)\n`);
+console.log(`summary (${ctx.rounds} round${ctx.rounds === 1 ? '' : 's'}, ${since(started).toFixed(0)} s)\n`);
 console.log(summaryTable(rows));
 process.exitCode = exitCode(rows);
