@@ -3,8 +3,8 @@
 // fresh copy of the prepared ledger when the job writes, and returns its rows for format.js.
 // Only the CLI is used, as a user runs it (bin/pre-incasso.js with --today, NO_COLOR, TZ).
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { SMTP_USER, bookCsv, ladderCsv, writeConfig } from './data.js';
 import { median } from './format.js';
 import { NODE, ROOT, cli, copyOf, fileMb, paired, script, since, timed } from './measure.js';
