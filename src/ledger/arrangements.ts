@@ -110,16 +110,8 @@ export function invoicesInRunningArrangements(db: Db, invoices: string[]): { inv
     .all(JSON.stringify(invoices)) as { invoice: string; arrangement: number }[];
 }
 
-export interface NewArrangement {
-  debtor: string;
-  startDate: string;
-  totalCents: number;
-  every: string | null;
-  graceDays: number;
-  note: string | null;
-  invoices: { number: string; openCents: number; stageIndex: number | null }[];
-  schedule: Instalment[];
-}
+/** What a new arrangement is made of: the agreed part of an ArrangementRow. */
+export type NewArrangement = Pick<ArrangementRow, 'debtor' | 'startDate' | 'totalCents' | 'every' | 'graceDays' | 'note' | 'invoices' | 'schedule'>;
 
 export function insertArrangement(db: Db, a: NewArrangement, today: string): number {
   const id = Number(
