@@ -17,6 +17,7 @@ export function buildReport(at: LedgerAt, config: Config, today: IsoDate): Repor
 export async function buildForecast(at: LedgerAt, config: Config, law: Law, today: IsoDate, days: number): Promise<{ today: IsoDate; days: number; schedule: ForecastDay[] }> {
   const { policyFromConfig } = await import('../config/policy.js');
   const { readDunningSnapshot } = await import('../ledger/dunning.js');
-  const snapshot = withLedger(at, { readonly: true }, (db) => readDunningSnapshot(db));
-  return { today, days, schedule: forecast(snapshot, policyFromConfig(config, law, today), today, days) };
+  // The snapshot is read lazily, while the planner runs: inside the ledger's opening.
+  const schedule = withLedger(at, { readonly: true }, (db) => forecast(readDunningSnapshot(db), policyFromConfig(config, law, today), today, days));
+  return { today, days, schedule };
 }
