@@ -32,11 +32,11 @@ describe('withLedger', () => {
   });
 
   it.each([
-    ['resolves', async () => 7, null],
-    ['rejects', async () => { throw new Error('late'); }, 'late'],
+    ['resolves', async (): Promise<number> => 7, null],
+    ['rejects', async (): Promise<number> => { throw new Error('late'); }, 'late'],
   ] as const)('closes the ledger only once the promise %s', async (_name, job, error) => {
     let seen: Db | null = null;
-    const p = withLedger(at, {}, (db) => { seen = db; return job(); });
+    const p = withLedger(at, {}, (db): Promise<number> => { seen = db; return job(); });
     expect(seen!.open).toBe(true);
     if (error) await expect(p).rejects.toThrow(error);
     else await expect(p).resolves.toBe(7);
