@@ -35,21 +35,8 @@ import { sniffDelimiter } from './csv-tokenizer.js';
 import { decimalMarksOf, parseAmount, type DecimalMark } from '../domain/money.js';
 import { parseDateText, type IsoDate } from '../domain/dates.js';
 import { normaliseIban } from '../domain/identifiers.js';
-import {
-  cleanEndToEndId,
-  collapseSpaces,
-  detailsFromAbnColumns,
-  detailsFromSlashTags,
-  ibanOrNull,
-  isSlashTagged,
-  looksLikeAbnColumns,
-  referenceFromText,
-  splitSlashTags,
-  type BankEntry,
-  type BankIssue,
-  type BankParseResult,
-  type TextDetails,
-} from './bank-entry.js';
+import type { BankEntry, BankIssue, BankParseResult, TextDetails } from '../domain/bank-entry.js';
+import { cleanEndToEndId, collapseSpaces, detailsFromText, EMPTY_DETAILS, ibanOrNull, referenceFromText } from './bank-entry.js';
 import ingJson from './bank-presets/ing.json' with { type: 'json' };
 import rabobankJson from './bank-presets/rabobank.json' with { type: 'json' };
 import abnamroJson from './bank-presets/abnamro.json' with { type: 'json' };
@@ -340,13 +327,11 @@ function textDetails(preset: BankCsvPreset, row: Row, get: (row: Row, field: Ban
   if (preset.text === 'abnamro' && description) {
     // The TXT export writes the labels as "Naam:", the MT940 reader knows them as "NAAM:".
     const t = rejoinAbnColumns(description).replace(/(Betalingskenm\.|Omschrijving|ID debiteur|Machtiging|Incassant|Kenmerk|IBAN|Naam|BIC): /gi, (m) => m.toUpperCase());
-    if (isSlashTagged(t)) d = detailsFromSlashTags(splitSlashTags(t.trimStart()));
-    else if (looksLikeAbnColumns(t)) d = detailsFromAbnColumns(t);
-    else d = { ...empty(), remittance: collapseSpaces(t) };
+    d = detailsFromText(t);
   } else if (preset.text === 'labels' && description && preset.labels) {
     d = detailsFromLabels(description, preset.labels);
   } else {
-    d = { ...empty(), remittance: collapseSpaces(description) };
+    d = { ...EMPTY_DETAILS, remittance: collapseSpaces(description) };
   }
   // Columns of their own win over what the text says.
   d.counterpartyName = collapseSpaces(get(row, 'counterpartyName')) ?? d.counterpartyName;
@@ -373,16 +358,12 @@ function textDetails(preset: BankCsvPreset, row: Row, get: (row: Row, field: Ban
   return d;
 }
 
-function empty(): TextDetails {
-  return { counterpartyName: null, counterpartyIban: null, endToEndId: null, structuredRef: null, structuredRefIssuer: null, remittance: null, returnReason: null };
-}
-
 /**
  * ING's "Mededelingen": "Naam: A Omschrijving: B IBAN: C Kenmerk: D Valutadatum: E". The text is
  * cut at every known label; text without any label is the remittance as a whole.
  */
 export function detailsFromLabels(text: string, labels: NonNullable<BankCsvPreset['labels']>): TextDetails {
-  const d = empty();
+  const d: TextDetails = { ...EMPTY_DETAILS };
   const all = Object.entries(labels).flatMap(([kind, names]) => (names ?? []).map((name) => ({ kind, name })));
   const escaped = all.map((l) => l.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).sort((a, b) => b.length - a.length);
   const re = new RegExp(`(?:^|\\s)(${escaped.join('|')}):\\s`, 'g');

@@ -1,87 +1,10 @@
-// One booked line of a bank statement, whatever the file format: what `payments import` needs to
-// record a payment and find the invoice it pays. The CAMT and MT940 readers produce these; the
-// ledger decides which of them are payments (credits in euro that are not returns).
-//
-// Also the text helpers both readers share: the `/TAG/value/` notation that Dutch banks use in
-// MT940 :86: fields and that ABN AMRO repeats in CAMT AddtlNtryInf (domain/formats.md §4.1-4.2),
-// and the references that banks put into free text.
+// The text helpers the bank readers (CAMT, MT940, bank CSV) share: the `/TAG/value/` notation
+// that Dutch banks use in MT940 :86: fields and that ABN AMRO repeats in CAMT AddtlNtryInf
+// (domain/formats.md §4.1-4.2), ABN AMRO's labelled columns, and the references that banks put
+// into free text. The entry they produce is src/domain/bank-entry.ts.
 import { normaliseIban } from '../domain/identifiers.js';
 import { isValidRfReference, normaliseReference } from '../domain/payment-reference.js';
-import type { IsoDate } from '../domain/dates.js';
-
-export type BankFormat = 'camt.052' | 'camt.053' | 'camt.054' | 'mt940' | 'csv';
-
-export interface BankEntry {
-  /** Stable identity of the entry for deduplication: the same entry in a later download gets the same key. */
-  sourceKey: string;
-  format: BankFormat;
-  /** CAMT: the message version (camt.053.001.02); MT940: the bank dialect (ing, rabobank, abnamro, …); CSV: csv-<preset>. */
-  variant: string;
-  /** Our own account (IBAN, or the bank's old account number). */
-  account: string | null;
-  statementId: string | null;
-  bookingDate: IsoDate;
-  valueDate: IsoDate | null;
-  /** Signed: positive is money in, negative money out. */
-  amountCents: number;
-  currency: string;
-  counterpartyName: string | null;
-  counterpartyIban: string | null;
-  endToEndId: string | null;
-  /** Structured creditor reference (betalingskenmerk, RF reference, …). */
-  structuredRef: string | null;
-  /** Who issued it: CUR (Dutch betalingskenmerk), ISO (RF creditor reference), BBA, …; null when unknown. */
-  structuredRefIssuer: string | null;
-  /** Free remittance text, whitespace collapsed. */
-  remittance: string | null;
-  /** The entry undoes an earlier one (CAMT RvslInd, MT940 RC/RD). */
-  reversal: boolean;
-  /** A returned transfer or direct debit (CAMT RtrInf, MT940 /RTRN/): the reason code. */
-  returnReason: string | null;
-  /** The bank's own reference of the entry (AcctSvcrRef, NtryRef, the MT940 `//` reference). */
-  bankReference: string | null;
-  file: string;
-  /**
-   * The key pre-incasso gave this entry before issue 11 (bank reference based), so an entry
-   * imported by an older version is recognised; it counts only together with date and amount.
-   */
-  legacyKey?: string | null;
-  /**
-   * The bank's own unique reference of the entry on this account (CAMT AcctSvcrRef), to find the
-   * same entry in another message; it counts only together with date, amount and counterparty.
-   */
-  bankRefKey?: string | null;
-  /** MT940: the line of the :61: field; CSV: the line of the row. */
-  line: number | null;
-  /** CAMT: the element path of the entry (Document/BkToCstmrStmt/Stmt[1]/Ntry[2]). */
-  path: string | null;
-}
-
-export interface BankIssue {
-  file: string;
-  line: number | null;
-  path: string | null;
-  code: string;
-  message: string;
-  hint: string;
-  severity: 'error' | 'warning';
-}
-
-export interface BankParseResult {
-  format: BankFormat | null;
-  entries: BankEntry[];
-  issues: BankIssue[];
-  /** Entries that were not booked (PDNG, INFO): never imported. */
-  notBooked: number;
-  statements: number;
-}
-
-/** `file:line` for MT940, `file: path` for CAMT, the file alone otherwise. */
-export function issueLocation(issue: { file: string; line: number | null; path: string | null }): string {
-  if (issue.line !== null && issue.line > 0) return `${issue.file}:${issue.line}`;
-  if (issue.path) return `${issue.file}: ${issue.path}`;
-  return issue.file;
-}
+import type { TextDetails } from '../domain/bank-entry.js';
 
 /** Which reader a file needs, from its first bytes: XML is CAMT, `:20:`-style tags are MT940. */
 export function sniffBankFormat(head: string): 'camt' | 'mt940' | null {
@@ -163,15 +86,14 @@ export function splitSlashTags(text: string): [string, string][] {
   return out;
 }
 
-/** What a bank's text says about the counterparty and the references. */
-export interface TextDetails {
-  counterpartyName: string | null;
-  counterpartyIban: string | null;
-  endToEndId: string | null;
-  structuredRef: string | null;
-  structuredRefIssuer: string | null;
-  remittance: string | null;
-  returnReason: string | null;
+/**
+ * What a bank's description text says, whichever way it is written: `/TAG/value` pairs, ABN
+ * AMRO's labelled columns, or plain remittance text (with any reference found in it).
+ */
+export function detailsFromText(text: string): TextDetails {
+  if (isSlashTagged(text)) return detailsFromSlashTags(splitSlashTags(text.trimStart()));
+  if (looksLikeAbnColumns(text)) return detailsFromAbnColumns(text);
+  return withTextReference({ ...EMPTY_DETAILS, remittance: collapseSpaces(text) });
 }
 
 export const EMPTY_DETAILS: TextDetails = {

@@ -19,19 +19,8 @@ import { xmlParser } from './xml.js';
 import { decodeBytes } from './decode.js';
 import { parseDotDecimal } from '../domain/money.js';
 import { isIsoDate } from '../domain/dates.js';
-import {
-  cleanEndToEndId,
-  collapseSpaces,
-  detailsFromSlashTags,
-  ibanOrNull,
-  isSlashTagged,
-  referenceFromText,
-  splitSlashTags,
-  type BankEntry,
-  type BankFormat,
-  type BankIssue,
-  type BankParseResult,
-} from './bank-entry.js';
+import type { BankEntry, BankFormat, BankIssue, BankParseResult } from '../domain/bank-entry.js';
+import { cleanEndToEndId, collapseSpaces, detailsFromSlashTags, ibanOrNull, isSlashTagged, referenceFromText, splitSlashTags } from './bank-entry.js';
 
 type Node = Record<string, unknown>;
 

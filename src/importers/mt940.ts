@@ -17,22 +17,8 @@ import { createHash } from 'node:crypto';
 import { decodeBytes } from './decode.js';
 import { parseAmount } from '../domain/money.js';
 import { isIsoDate, isoFromParts } from '../domain/dates.js';
-import {
-  collapseSpaces,
-  detailsFromAbnColumns,
-  detailsFromSlashTags,
-  EMPTY_DETAILS,
-  ibanOrNull,
-  isIbanShaped,
-  isSlashTagged,
-  looksLikeAbnColumns,
-  referenceFromText,
-  splitSlashTags,
-  type BankEntry,
-  type BankIssue,
-  type BankParseResult,
-  type TextDetails,
-} from './bank-entry.js';
+import type { BankEntry, BankIssue, BankParseResult, TextDetails } from '../domain/bank-entry.js';
+import { collapseSpaces, detailsFromSlashTags, detailsFromText, EMPTY_DETAILS, ibanOrNull, isIbanShaped, referenceFromText, splitSlashTags } from './bank-entry.js';
 
 export type Mt940Dialect = 'ing' | 'rabobank' | 'abnamro' | 'triodos' | 'knab' | 'bunq' | 'volksbank' | 'generic';
 
@@ -352,12 +338,9 @@ function readInfo(lines: string[], dialect: Mt940Dialect): TextDetails {
   if (lines.length === 0) return { ...EMPTY_DETAILS };
   if (dialect === 'volksbank') return readVolksbank(lines);
   const joined = lines.join('');
-  if (isSlashTagged(joined)) return detailsFromSlashTags(splitSlashTags(joined.trimStart()));
+  // Triodos numbers its subfields (`000>…`): such text never starts with a `/TAG/`.
   if (/^\s*\d{3}>/.test(joined)) return readTriodosSubfields(joined);
-  if (looksLikeAbnColumns(joined)) return detailsFromAbnColumns(joined);
-  const remittance = collapseSpaces(joined);
-  const found = referenceFromText(remittance);
-  return { ...EMPTY_DETAILS, remittance, structuredRef: found?.ref ?? null, structuredRefIssuer: found?.issuer ?? null };
+  return detailsFromText(joined);
 }
 
 /**

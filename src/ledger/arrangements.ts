@@ -110,16 +110,8 @@ export function invoicesInRunningArrangements(db: Db, invoices: string[]): { inv
     .all(JSON.stringify(invoices)) as { invoice: string; arrangement: number }[];
 }
 
-export interface NewArrangement {
-  debtor: string;
-  startDate: string;
-  totalCents: number;
-  every: string | null;
-  graceDays: number;
-  note: string | null;
-  invoices: { number: string; openCents: number; stageIndex: number | null }[];
-  schedule: Instalment[];
-}
+/** What a new arrangement is made of: the agreed part of an ArrangementRow. */
+export type NewArrangement = Pick<ArrangementRow, 'debtor' | 'startDate' | 'totalCents' | 'every' | 'graceDays' | 'note' | 'invoices' | 'schedule'>;
 
 export function insertArrangement(db: Db, a: NewArrangement, today: string): number {
   const id = Number(
@@ -363,4 +355,51 @@ export function readAgreements(db: Db, debtor?: string): Map<string, PlanAgreeme
     add(c.debtor, { kind: 'call', id: c.id, date: c.date, stage: c.stageId });
   }
   return map;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the agreements read and change of the other tables
+
+/** The id the next arrangement gets (its payment reference is known before it is recorded). */
+export function nextArrangementId(db: Db): number {
+  return (db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM arrangements').get() as { n: number }).n;
+}
+
+/** The debtors with a letter dated `date` or later (one letter a day); with `debtor`, only that one. */
+export function debtorsWithLetterOn(db: Db, date: string, debtor?: string): Set<string> {
+  const rows = debtor === undefined
+    ? (db.prepare('SELECT DISTINCT debtor_number AS d FROM letters WHERE date >= ?').all(date) as { d: string }[])
+    : (db.prepare('SELECT debtor_number AS d FROM letters WHERE debtor_number = ? AND date >= ? LIMIT 1').all(debtor, date) as { d: string }[]);
+  return new Set(rows.map((r) => r.d));
+}
+
+/** A debtor's letters, oldest first. */
+export function debtorLetters(db: Db, debtor: string): { date: string; stageId: string; amountCents: number }[] {
+  return db.prepare('SELECT date, stage_id AS stageId, amount_cents AS amountCents FROM letters WHERE debtor_number = ? ORDER BY date, id').all(debtor) as { date: string; stageId: string; amountCents: number }[];
+}
+
+export interface InvoiceRow {
+  number: string;
+  debtor_number: string;
+  issue_date: string | null;
+  due_date: string;
+  amount_cents: number;
+  open_cents: number;
+  reference: string | null;
+  status: string;
+  stage_index: number | null;
+}
+
+/** The invoices with these numbers, oldest due first. */
+export function readInvoiceRows(db: Db, numbers: string[]): InvoiceRow[] {
+  return db.prepare('SELECT * FROM invoices WHERE number IN (SELECT value FROM json_each(?)) ORDER BY due_date, number').all(JSON.stringify(numbers)) as InvoiceRow[];
+}
+
+/** The debtor's holds in force (not disputes) whose reason starts with `prefix`. */
+export function openHoldsWithReason(db: Db, debtor: string, prefix: string): { id: number }[] {
+  return db.prepare('SELECT id FROM holds WHERE debtor_number = ? AND released_on IS NULL AND dispute = 0 AND substr(reason, 1, ?) = ?').all(debtor, prefix.length, prefix) as { id: number }[];
+}
+
+export function releaseHold(db: Db, id: number, today: string): void {
+  db.prepare('UPDATE holds SET released_on = ? WHERE id = ?').run(today, id);
 }

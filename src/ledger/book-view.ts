@@ -262,3 +262,11 @@ export function unmatchedMoney(db: Db): { payments: number; cents: number } {
     .get() as { n: number; cents: number };
   return { payments: row.n, cents: row.cents };
 }
+
+/** The debtors with a hold (and those with a dispute) in force today. */
+export function activeHolds(db: Db, today: string): { held: Set<string>; disputed: Set<string> } {
+  const rows = db
+    .prepare('SELECT debtor_number, dispute FROM holds WHERE debtor_number IS NOT NULL AND released_on IS NULL AND (until IS NULL OR until > ?)')
+    .all(today) as { debtor_number: string; dispute: number }[];
+  return { held: new Set(rows.map((r) => r.debtor_number)), disputed: new Set(rows.filter((r) => r.dispute === 1).map((r) => r.debtor_number)) };
+}

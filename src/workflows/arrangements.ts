@@ -25,9 +25,16 @@ import { letterReference } from '../domain/payment-reference.js';
 import type { ClaimPosition, DebtorAccount } from '../domain/account.js';
 import type { PlanHold } from '../domain/plan.js';
 import { readAccounts, readArrangementsNow } from '../ledger/account-facts.js';
+import { readDebtorSnapshot, readInvoiceOwner } from '../ledger/debtors.js';
 import { ARRANGEMENT_LETTER_IDS, type ArrangementLetterData, type CreditorSnapshot, type DebtorSnapshot, type LetterData, type LetterInvoiceLine } from '../domain/letter.js';
 import {
   closeArrangement,
+  debtorLetters,
+  debtorsWithLetterOn,
+  nextArrangementId,
+  openHoldsWithReason,
+  readInvoiceRows,
+  releaseHold,
   closePromise,
   insertArrangement,
   insertArrangementLetter,
@@ -60,27 +67,11 @@ export interface LetterSettings {
 // ---------------------------------------------------------------------------------------------
 // Reading debtors and invoices
 
-interface InvoiceRow {
-  number: string;
-  debtor_number: string;
-  issue_date: string | null;
-  due_date: string;
-  amount_cents: number;
-  open_cents: number;
-  reference: string | null;
-  status: string;
-  stage_index: number | null;
-}
 
 export function debtorSnapshot(db: Db, number: string): DebtorSnapshot {
-  const d = db.prepare('SELECT number, name, type, contact_person, email, phone, street, postcode, city, country, language FROM debtors WHERE number = ?').get(number) as
-    | { number: string; name: string; type: 'consumer' | 'business'; contact_person: string | null; email: string | null; phone: string | null; street: string | null; postcode: string | null; city: string | null; country: string; language: 'nl' | 'en' }
-    | undefined;
+  const d = readDebtorSnapshot(db, number);
   if (!d) throw new AppError('not_found', `No debtor "${number}" in the ledger.`, { hint: 'Debtor numbers are the relation codes of the bookkeeping; `pre-incasso status` lists the book.' });
-  return {
-    number: d.number, name: d.name, type: d.type, contactPerson: d.contact_person, email: d.email, phone: d.phone,
-    address: { street: d.street, postcode: d.postcode, city: d.city, country: d.country }, language: d.language,
-  };
+  return d;
 }
 
 /** The debtor's account today: every figure below (open, paid, credited) is the account's. */
@@ -101,10 +92,6 @@ function openClaims(account: DebtorAccount | null): ClaimPosition[] {
 /** What the debtor owes in pre-incasso: the account's open, less credit not set off against a claim. */
 function openBalance(account: DebtorAccount | null): number {
   return account ? Math.max(0, account.openCents + account.unallocatedCreditCents) : 0;
-}
-
-function hasLetterOn(db: Db, debtor: string, date: IsoDate): boolean {
-  return db.prepare('SELECT 1 FROM letters WHERE debtor_number = ? AND date >= ?').get(debtor, date) !== undefined;
 }
 
 /**
@@ -128,7 +115,7 @@ function arrangementLetter(
   today: IsoDate,
 ): LetterData {
   const debtor = debtorSnapshot(db, a.debtor);
-  const rows = db.prepare('SELECT * FROM invoices WHERE number IN (SELECT value FROM json_each(?)) ORDER BY due_date, number').all(JSON.stringify(a.invoices.map((i) => i.number))) as InvoiceRow[];
+  const rows = readInvoiceRows(db, a.invoices.map((i) => i.number));
   // The figures per invoice are the account's: paid, credited (credit notes set off) and open.
   const claims = new Map((accountOf(db, a.debtor, today)?.claims ?? []).map((c) => [c.number, c]));
   const lines: LetterInvoiceLine[] = rows.map((r) => {
@@ -216,11 +203,11 @@ export function createArrangement(db: Db, req: CreateArrangementRequest, setting
     chosen = req.invoices.map((n) => {
       const row = open.find((i) => i.number === n);
       if (!row) {
-        const any = db.prepare('SELECT debtor_number, status, open_cents FROM invoices WHERE number = ?').get(n) as { debtor_number: string; status: string; open_cents: number } | undefined;
+        const any = readInvoiceOwner(db, n);
         const credited = account?.claims.find((c) => c.number === n && c.creditedCents > 0);
-        const why = !any ? 'is not in the ledger' : any.debtor_number !== req.debtor ? `belongs to debtor ${any.debtor_number}`
+        const why = !any ? 'is not in the ledger' : any.debtor !== req.debtor ? `belongs to debtor ${any.debtor}`
           : credited ? `has nothing open after credit notes (${credited.credits.map((c) => `${c.creditNote} ${formatEuro(c.amountCents)}`).join(', ')})`
-            : `has nothing open (status ${any.status}, open ${formatEuro(any.open_cents)})`;
+            : `has nothing open (status ${any.status}, open ${formatEuro(any.openCents)})`;
         throw new AppError('input_invalid', `--invoices: invoice ${n} ${why}.`, { hint: `Name open invoices of debtor ${req.debtor}; \`pre-incasso explain ${req.debtor}\` lists them.` });
       }
       return row;
@@ -251,8 +238,8 @@ export function createArrangement(db: Db, req: CreateArrangementRequest, setting
     throw new AppError('usage', `the first instalment (${schedule[0]!.dueDate}) is before today (${req.today}).`, { hint: 'An arrangement starts today or later.' });
   }
   const invoices = chosen.map((c) => ({ number: c.number, openCents: c.openCents, stageIndex: c.stageIndex }));
-  const nextId = (db.prepare('SELECT coalesce(max(id), 0) + 1 AS n FROM arrangements').get() as { n: number }).n;
-  const postponed = hasLetterOn(db, req.debtor, req.today) ? `debtor ${req.debtor} already has a letter dated ${req.today}: the confirmation goes with the next run` : null;
+  const nextId = nextArrangementId(db);
+  const postponed = debtorsWithLetterOn(db, req.today, req.debtor).size > 0 ? `debtor ${req.debtor} already has a letter dated ${req.today}: the confirmation goes with the next run` : null;
   const result: CreatedArrangement = {
     id: nextId, debtor: req.debtor, name: debtor.name, invoices: invoices.map((i) => ({ number: i.number, openCents: i.openCents, stage: i.stageIndex })), totalCents: total,
     schedule, graceDays: req.graceDays, letterId: null, letterPostponed: postponed,
@@ -261,9 +248,8 @@ export function createArrangement(db: Db, req: CreateArrangementRequest, setting
   if (req.dryRun) return result;
   return db.transaction((): CreatedArrangement => {
     // The pause set while the arrangement was being agreed has done its work.
-    const pauses = db.prepare("SELECT id FROM holds WHERE debtor_number = ? AND released_on IS NULL AND dispute = 0 AND substr(reason, 1, ?) = ?").all(req.debtor, ARRANGEMENT_PAUSE.length, ARRANGEMENT_PAUSE) as { id: number }[];
-    for (const p of pauses) {
-      db.prepare('UPDATE holds SET released_on = ? WHERE id = ?').run(req.today, p.id);
+    for (const p of openHoldsWithReason(db, req.debtor, ARRANGEMENT_PAUSE)) {
+      releaseHold(db, p.id, req.today);
       appendEvent(db, { kind: 'release', today: req.today, debtor: req.debtor, data: { hold_id: p.id, reason: 'payment arrangement recorded' } });
     }
     closeOpenCalls(db, req.debtor, 'arrangement', 'payment arrangement recorded', req.today);
@@ -312,7 +298,7 @@ export function watchAgreements(db: Db, settings: WatchSettings, today: IsoDate,
   const events: AgreementEvent[] = [];
   const letterIds: number[] = [];
   const work = (): void => {
-    const lettersToday = new Set((db.prepare('SELECT DISTINCT debtor_number AS d FROM letters WHERE date >= ?').all(today) as { d: string }[]).map((r) => r.d));
+    const lettersToday = debtorsWithLetterOn(db, today);
     for (const a of readArrangementsNow(db, { status: 'running' }, today)) {
       const status = arrangementStatus(a.schedule, a.payments, today, a.graceDays, a.extraPaidCents);
       if (status.state === 'completed') {
@@ -424,9 +410,7 @@ export function callList(db: Db, creditor: CreditorSnapshot, today: IsoDate): Ca
 
 function debtorHistory(db: Db, debtor: string): string[] {
   const lines: string[] = [];
-  for (const l of db.prepare('SELECT date, stage_id, amount_cents FROM letters WHERE debtor_number = ? ORDER BY date, id').all(debtor) as { date: string; stage_id: string; amount_cents: number }[]) {
-    lines.push(`${l.date} letter ${l.stage_id} (${formatEuro(l.amount_cents)})`);
-  }
+  for (const l of debtorLetters(db, debtor)) lines.push(`${l.date} letter ${l.stageId} (${formatEuro(l.amountCents)})`);
   for (const c of readCallTasks(db, { debtor })) if (c.outcome) lines.push(`${c.loggedOn} call: ${c.outcome}${c.note ? ` — ${c.note}` : ''}`);
   for (const p of readPromises(db, { debtor })) lines.push(`${p.createdOn} promise ${formatEuro(p.amountCents)} by ${p.until}: ${p.status}`);
   for (const a of readArrangements(db, { debtor })) lines.push(`${a.startDate} payment arrangement #${a.id}, ${a.schedule.length} instalments: ${a.status}${a.closedOn ? ` ${a.closedOn}` : ''}`);
@@ -435,16 +419,16 @@ function debtorHistory(db: Db, debtor: string): string[] {
 }
 
 function callScript(debtor: DebtorSnapshot, creditor: CreditorSnapshot, invoices: { number: string; dueDate: IsoDate }[], openCents: number, db: Db, c: CallTaskRow): string {
-  const last = db.prepare('SELECT date, stage_id FROM letters WHERE debtor_number = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT 1').get(debtor.number, c.date) as { date: string; stage_id: string } | undefined;
+  const last = debtorLetters(db, debtor.number).filter((l) => l.date <= c.date).at(-1);
   const who = creditor.contactPerson ? `${creditor.contactPerson} van ${creditor.name}` : creditor.name;
   const oldest = invoices[0]?.dueDate ?? c.date;
   const amount = formatEuro(openCents);
   const n = invoices.length;
   if (debtor.language === 'en') {
     const whoEn = creditor.contactPerson ? `${creditor.contactPerson} of ${creditor.name}` : creditor.name;
-    return `Good morning, this is ${whoEn.replace(/\.$/, '')}. I am calling about ${n === 1 ? `invoice ${invoices[0]!.number} of ${amount}` : `${n} outstanding invoices, ${amount} in total`}, overdue since ${formatDateLong(oldest, 'en')}.${last ? ` We sent you a letter (${last.stage_id}) on ${formatDateLong(last.date, 'en')}.` : ''} Can you pay it this week? If not: can we agree a payment arrangement? Is anything wrong with the invoice?`;
+    return `Good morning, this is ${whoEn.replace(/\.$/, '')}. I am calling about ${n === 1 ? `invoice ${invoices[0]!.number} of ${amount}` : `${n} outstanding invoices, ${amount} in total`}, overdue since ${formatDateLong(oldest, 'en')}.${last ? ` We sent you a letter (${last.stageId}) on ${formatDateLong(last.date, 'en')}.` : ''} Can you pay it this week? If not: can we agree a payment arrangement? Is anything wrong with the invoice?`;
   }
-  return `Goedendag, u spreekt met ${who.replace(/\.$/, '')}. Ik bel over ${n === 1 ? `factuur ${invoices[0]!.number} van ${amount}` : `${n} openstaande facturen, samen ${amount}`}, vervallen sinds ${formatDateLong(oldest, 'nl')}.${last ? ` Wij stuurden u op ${formatDateLong(last.date, 'nl')} een brief (${last.stage_id}).` : ''} Kunt u deze week betalen? Zo niet: zullen we een betalingsregeling afspreken? Klopt er iets niet aan de factuur?`;
+  return `Goedendag, u spreekt met ${who.replace(/\.$/, '')}. Ik bel over ${n === 1 ? `factuur ${invoices[0]!.number} van ${amount}` : `${n} openstaande facturen, samen ${amount}`}, vervallen sinds ${formatDateLong(oldest, 'nl')}.${last ? ` Wij stuurden u op ${formatDateLong(last.date, 'nl')} een brief (${last.stageId}).` : ''} Kunt u deze week betalen? Zo niet: zullen we een betalingsregeling afspreken? Klopt er iets niet aan de factuur?`;
 }
 
 export interface LogCallRequest {
@@ -506,8 +490,8 @@ export function logCall(db: Db, req: LogCallRequest): LoggedCall {
 export function createDispute(db: Db, req: { debtor: string; invoice: string | null; category: string; note: string; today: IsoDate; dryRun: boolean }): { id: number | null; holdId: number | null; debtor: string; invoice: string | null; category: string; note: string } {
   debtorSnapshot(db, req.debtor);
   if (req.invoice !== null) {
-    const inv = db.prepare('SELECT debtor_number FROM invoices WHERE number = ?').get(req.invoice) as { debtor_number: string } | undefined;
-    if (!inv || inv.debtor_number !== req.debtor) throw new AppError('input_invalid', `--invoice ${req.invoice} is not an invoice of debtor ${req.debtor}.`, { hint: `\`pre-incasso explain ${req.debtor}\` lists the debtor's invoices.` });
+    const inv = readInvoiceOwner(db, req.invoice);
+    if (!inv || inv.debtor !== req.debtor) throw new AppError('input_invalid', `--invoice ${req.invoice} is not an invoice of debtor ${req.debtor}.`, { hint: `\`pre-incasso explain ${req.debtor}\` lists the debtor's invoices.` });
   }
   if (req.dryRun) return { id: null, holdId: null, debtor: req.debtor, invoice: req.invoice, category: req.category, note: req.note };
   return db.transaction(() => {

@@ -1,5 +1,5 @@
-// Seeing the book: the `debtors` and `invoices` lists and `debtor <number>` in full. Read-only;
-// the ledger is opened by the caller.
+// Seeing the book: the `debtors` and `invoices` lists and `debtor <number>` in full. Each opens
+// the ledger read-only.
 import type { Law } from '../domain/law.js';
 import type { Config } from '../config/schema.js';
 import type { Db } from '../ledger/ledger.js';
@@ -8,13 +8,14 @@ import { policyFromConfig } from '../config/policy.js';
 import { planDebtor } from '../domain/plan.js';
 import { readDunningSnapshot } from '../ledger/dunning.js';
 import {
-  claimFigures, correctedFields, postLetterCounts, readDebtor, readDebtorEvents, readDebtorHolds, readDebtorPayments, readDebtors, readLetters, unmatchedPayerKeys,
+  activeHolds, claimFigures, correctedFields, postLetterCounts, readDebtor, readDebtorEvents, readDebtorHolds, readDebtorPayments, readDebtors, readLetters, unmatchedPayerKeys,
   type ClaimFigure, type DebtorRow, type EventRow, type HoldRow, type LetterRow, type PaymentRow, type PostCounts,
 } from '../ledger/book-view.js';
 import { nameKey } from '../ledger/payments.js';
 import { debtorLines, type ClaimLine, type DebtorLine } from '../domain/book-list.js';
 import { formatEuro } from '../domain/money.js';
 import { addDays } from '../domain/dates.js';
+import { withLedger, type LedgerAt } from './ledger-session.js';
 
 export interface Book {
   claims: ClaimLine[];
@@ -67,15 +68,12 @@ function claimLines(figures: readonly ClaimFigure[], names: ReadonlyMap<string, 
   }));
 }
 
-function activeHolds(db: Db, today: string): { held: Set<string>; disputed: Set<string> } {
-  const rows = db
-    .prepare('SELECT debtor_number, dispute FROM holds WHERE debtor_number IS NOT NULL AND released_on IS NULL AND (until IS NULL OR until > ?)')
-    .all(today) as { debtor_number: string; dispute: number }[];
-  return { held: new Set(rows.map((r) => r.debtor_number)), disputed: new Set(rows.filter((r) => r.dispute === 1).map((r) => r.debtor_number)) };
+/** The whole book as list lines. */
+export function readBook(at: LedgerAt, config: Config, law: Law, today: string): Book {
+  return withLedger(at, { readonly: true }, (db) => bookOf(db, config, law, today));
 }
 
-/** The whole book as list lines. */
-export function readBook(db: Db, config: Config, law: Law, today: string): Book {
+function bookOf(db: Db, config: Config, law: Law, today: string): Book {
   const stageOrder = config.stages.map((s) => s.id);
   const debtors = readDebtors(db);
   const names = new Map(debtors.map((d) => [d.number, d.name]));
@@ -103,7 +101,11 @@ export interface DebtorView {
 }
 
 /** One debtor whole: contact data, claims, letters and mails, payments, holds, notes, history. */
-export function readDebtorView(db: Db, config: Config, law: Law, today: string, number: string): DebtorView {
+export function readDebtorView(at: LedgerAt, config: Config, law: Law, today: string, number: string): DebtorView {
+  return withLedger(at, { readonly: true }, (db) => debtorViewOf(db, config, law, today, number));
+}
+
+function debtorViewOf(db: Db, config: Config, law: Law, today: string, number: string): DebtorView {
   const debtor = readDebtor(db, number);
   if (!debtor) {
     throw new AppError('not_found', `No debtor "${number}" in the ledger.`, { hint: 'Check the number; `pre-incasso debtors --search <name>` finds it by name.' });

@@ -1,6 +1,6 @@
 // `report` and `forecast`: the workflows behind the two commands. The report's document is
 // assembled in src/report/document.ts, beside the HTML and CSV drawn from it.
-import type { Db } from '../ledger/ledger.js';
+import { withLedger, type LedgerAt } from './ledger-session.js';
 import type { Config } from '../config/schema.js';
 import type { Law } from '../domain/law.js';
 import type { IsoDate } from '../domain/dates.js';
@@ -9,13 +9,15 @@ import { assembleReport, type ReportDocument } from '../report/document.js';
 
 export type { ReportDocument };
 
-export function buildReport(db: Db, config: Config, today: IsoDate): ReportDocument {
-  return assembleReport(db, config, today);
+export function buildReport(at: LedgerAt, config: Config, today: IsoDate): ReportDocument {
+  return withLedger(at, { readonly: true }, (db) => assembleReport(db, config, today));
 }
 
 /** `forecast`: the planner run forward over a copy of the book. */
-export async function buildForecast(db: Db, config: Config, law: Law, today: IsoDate, days: number): Promise<{ today: IsoDate; days: number; schedule: ForecastDay[] }> {
+export async function buildForecast(at: LedgerAt, config: Config, law: Law, today: IsoDate, days: number): Promise<{ today: IsoDate; days: number; schedule: ForecastDay[] }> {
   const { policyFromConfig } = await import('../config/policy.js');
   const { readDunningSnapshot } = await import('../ledger/dunning.js');
-  return { today, days, schedule: forecast(readDunningSnapshot(db), policyFromConfig(config, law, today), today, days) };
+  // The snapshot is read lazily, while the planner runs: inside the ledger's opening.
+  const schedule = withLedger(at, { readonly: true }, (db) => forecast(readDunningSnapshot(db), policyFromConfig(config, law, today), today, days));
+  return { today, days, schedule };
 }

@@ -164,7 +164,7 @@ describe('cancel', () => {
   });
 });
 
-import { addManualPayment } from '../../src/ledger/payments.js';
+import { addManualPayment } from '../../src/workflows/payment-placing.js';
 import { readArrangementsNow, readAccounts } from '../../src/ledger/account-facts.js';
 import { readDunningSnapshot } from '../../src/ledger/dunning.js';
 import { planDebtor, type Policy } from '../../src/domain/plan.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BANK_CSV_PRESETS, detailsFromLabels, parse, recognise, rejoinAbnColumns } from '../../src/importers/bank-csv.js';
 import { AppError } from '../../src/errors.js';
-import type { BankEntry } from '../../src/importers/bank-entry.js';
+import type { BankEntry } from '../../src/domain/bank-entry.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 const bytes = (name: string): Buffer => fs.readFileSync(path.join(FIXTURES, 'bank-csv', name));

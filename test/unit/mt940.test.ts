@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/importers/mt940.js';
-import type { BankEntry } from '../../src/importers/bank-entry.js';
+import type { BankEntry } from '../../src/domain/bank-entry.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 const file = (name: string): string => fs.readFileSync(path.join(FIXTURES, 'mt940', name), 'utf8');

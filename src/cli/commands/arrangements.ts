@@ -9,6 +9,7 @@ import { formatEuro } from '../../domain/money.js';
 import { isIsoDate } from '../../domain/dates.js';
 import { CALL_OUTCOMES, DISPUTE_CATEGORIES, parseScheduleText, type CallOutcome, type Every } from '../../domain/arrangements.js';
 import { parseUserAmount } from './payments.js';
+import { ledgerAt } from '../ledger-at.js';
 // Ledger text (debtor names, numbers, notes) on the terminal: never a control or escape sequence.
 import { cleanText as shown } from '../../letters/view.js';
 
@@ -178,56 +179,48 @@ async function createCommand(ctx: Context, [debtor]: string[], options: CreateOp
 }
 
 async function listCommand(ctx: Context): Promise<void> {
-  const { arrangementViews, arrangementJson } = await import('../../workflows/arrangements.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    const views = arrangementViews(ledger.db, {}, ctx.today);
-    const docs = views.map(arrangementJson);
-    ctx.out.document({ today: ctx.today, arrangements: docs });
-    if (views.length === 0) {
-      ctx.out.data('no payment arrangements.');
-      return;
-    }
-    ctx.out.data(
-      ctx.out.table(
-        ['#', 'debtor', 'since', 'total', 'paid', 'instalments', 'next', 'status'],
-        docs.map((d) => {
-          const next = d.next as { number: number; due_date: string; open_cents: number } | null;
-          return [String(d.id), String(d.debtor), String(d.start_date), formatEuro(d.total_cents as number), formatEuro(d.paid_cents as number), String((d.schedule as unknown[]).length),
-            next && d.status === 'running' ? `${next.number}: ${formatEuro(next.open_cents)} on ${next.due_date}` : '-', `${d.status}${d.broken_on ? ` ${d.broken_on}` : ''}`];
-        }),
-        [3, 4],
-      ),
-    );
-  } finally {
-    ledger.close();
+  const { arrangementJson } = await import('../../workflows/arrangements.js');
+  const { listArrangements } = await import('../../workflows/agreements.js');
+  const views = listArrangements(await ledgerAt(ctx), ctx.today);
+  const docs = views.map(arrangementJson);
+  ctx.out.document({ today: ctx.today, arrangements: docs });
+  if (views.length === 0) {
+    ctx.out.data('no payment arrangements.');
+    return;
   }
+  ctx.out.data(
+    ctx.out.table(
+      ['#', 'debtor', 'since', 'total', 'paid', 'instalments', 'next', 'status'],
+      docs.map((d) => {
+        const next = d.next as { number: number; due_date: string; open_cents: number } | null;
+        return [String(d.id), String(d.debtor), String(d.start_date), formatEuro(d.total_cents as number), formatEuro(d.paid_cents as number), String((d.schedule as unknown[]).length),
+          next && d.status === 'running' ? `${next.number}: ${formatEuro(next.open_cents)} on ${next.due_date}` : '-', `${d.status}${d.broken_on ? ` ${d.broken_on}` : ''}`];
+      }),
+      [3, 4],
+    ),
+  );
 }
 
 const STATE_TEXT: Record<string, string> = { paid: 'paid', upcoming: 'upcoming', due_today: 'due today', missed: 'missed (in grace)', overdue_beyond_grace: 'not paid, grace over' };
 
 async function showCommand(ctx: Context, [idText]: string[]): Promise<void> {
   const id = positiveInt('<id>', idText ?? '');
-  const { arrangementViews, arrangementJson } = await import('../../workflows/arrangements.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    const [v] = arrangementViews(ledger.db, { id }, ctx.today);
-    if (!v) throw new AppError('not_found', `No payment arrangement #${id}.`, { hint: '`pre-incasso arrangement list` shows them.' });
-    const doc = arrangementJson(v);
-    ctx.out.document({ today: ctx.today, arrangement: { ...doc, payments: v.row.payments.map((p) => ({ date: p.date, amount_cents: p.cents })) } });
-    const out = ctx.out;
-    out.data(`payment arrangement #${id}, debtor ${v.row.debtor}, agreed ${v.row.startDate}: ${String(doc.status)}${doc.broken_on ? ` since ${String(doc.broken_on)}` : ''}`);
-    out.data(`invoices: ${v.row.invoices.map((i) => i.number).join(', ')}; total ${formatEuro(v.row.totalCents)}, paid ${formatEuro(v.status.paidCents)}; grace ${v.row.graceDays} days`);
-    if (v.row.note) out.data(`note: ${v.row.note}`);
-    if (v.row.closeReason) out.data(`${v.row.status}: ${v.row.closeReason}`);
-    out.data('');
-    out.data(out.table(['#', 'due', 'amount', 'paid', 'status'], v.status.instalments.map((i) => [String(i.number), i.dueDate, formatEuro(i.amountCents), formatEuro(i.paidCents), `${STATE_TEXT[i.state]}${i.late ? ' (late)' : ''}`]), [2, 3]));
-    if (v.row.payments.length > 0) {
-      out.data('\npayments to its invoices since the start:');
-      for (const p of v.row.payments) out.data(`  ${p.date} ${formatEuro(p.cents)}`);
-    }
-  } finally {
-    ledger.close();
+  const { arrangementJson } = await import('../../workflows/arrangements.js');
+  const { showArrangement } = await import('../../workflows/agreements.js');
+  const v = showArrangement(await ledgerAt(ctx), id, ctx.today);
+  if (!v) throw new AppError('not_found', `No payment arrangement #${id}.`, { hint: '`pre-incasso arrangement list` shows them.' });
+  const doc = arrangementJson(v);
+  ctx.out.document({ today: ctx.today, arrangement: { ...doc, payments: v.row.payments.map((p) => ({ date: p.date, amount_cents: p.cents })) } });
+  const out = ctx.out;
+  out.data(`payment arrangement #${id}, debtor ${v.row.debtor}, agreed ${v.row.startDate}: ${String(doc.status)}${doc.broken_on ? ` since ${String(doc.broken_on)}` : ''}`);
+  out.data(`invoices: ${v.row.invoices.map((i) => i.number).join(', ')}; total ${formatEuro(v.row.totalCents)}, paid ${formatEuro(v.status.paidCents)}; grace ${v.row.graceDays} days`);
+  if (v.row.note) out.data(`note: ${v.row.note}`);
+  if (v.row.closeReason) out.data(`${v.row.status}: ${v.row.closeReason}`);
+  out.data('');
+  out.data(out.table(['#', 'due', 'amount', 'paid', 'status'], v.status.instalments.map((i) => [String(i.number), i.dueDate, formatEuro(i.amountCents), formatEuro(i.paidCents), `${STATE_TEXT[i.state]}${i.late ? ' (late)' : ''}`]), [2, 3]));
+  if (v.row.payments.length > 0) {
+    out.data('\npayments to its invoices since the start:');
+    for (const p of v.row.payments) out.data(`  ${p.date} ${formatEuro(p.cents)}`);
   }
 }
 
@@ -235,62 +228,47 @@ async function cancelCommand(ctx: Context, [idText]: string[], options: WriteOpt
   const id = positiveInt('<id>', idText ?? '');
   const reason = options.reason.trim();
   if (!reason) throw new AppError('usage', '--reason may not be empty.', { hint: 'Say why, for the audit trail.' });
-  const { cancelArrangement } = await import('../../workflows/arrangements.js');
+  const { cancelArrangementAt } = await import('../../workflows/agreements.js');
   const dryRun = options.dryRun === true;
-  const ledger = await ctx.openLedger({ readonly: dryRun });
-  try {
-    const a = cancelArrangement(ledger.db, id, reason, ctx.today, dryRun);
-    ctx.out.document({ dry_run: dryRun, arrangement_id: id, debtor: a.debtor, status: 'cancelled', reason });
-    ctx.out.data(`payment arrangement #${id} (debtor ${a.debtor}) ${dryRun ? 'would be cancelled' : 'cancelled'}: ${reason}; dunning resumes for what is still open`);
-    if (dryRun) ctx.out.info('dry run: nothing was recorded');
-  } finally {
-    ledger.close();
-  }
+  const a = cancelArrangementAt(await ledgerAt(ctx), id, reason, ctx.today, dryRun);
+  ctx.out.document({ dry_run: dryRun, arrangement_id: id, debtor: a.debtor, status: 'cancelled', reason });
+  ctx.out.data(`payment arrangement #${id} (debtor ${a.debtor}) ${dryRun ? 'would be cancelled' : 'cancelled'}: ${reason}; dunning resumes for what is still open`);
+  if (dryRun) ctx.out.info('dry run: nothing was recorded');
 }
 
 async function promiseCommand(ctx: Context, [debtor]: string[], options: WriteOptions & { until: string; amount?: string; note?: string }): Promise<void> {
   const until = date('--until', options.until)!;
   const amount = options.amount !== undefined ? parseUserAmount(options.amount) : null;
-  const { createPromise } = await import('../../workflows/arrangements.js');
+  const { recordPromise } = await import('../../workflows/agreements.js');
   const dryRun = options.dryRun === true;
-  const ledger = await ctx.openLedger({ readonly: dryRun });
-  try {
-    const p = createPromise(ledger.db, { debtor: debtor!, until, amountCents: amount, note: options.note?.trim() || null, today: ctx.today, dryRun });
-    ctx.out.document({ dry_run: dryRun, promise_id: p.id, debtor: p.debtor, until: p.until, amount_cents: p.amountCents, note: p.note });
-    ctx.out.data(`${dryRun ? 'would record: ' : `promise #${p.id}: `}${shown(p.debtor)} ${shown(p.name)} promised to pay ${formatEuro(p.amountCents)} by ${p.until}; dunning pauses until then${p.note ? ` (${p.note})` : ''}`);
-    if (dryRun) ctx.out.info('dry run: nothing was recorded');
-  } finally {
-    ledger.close();
-  }
+  const p = recordPromise(await ledgerAt(ctx), { debtor: debtor!, until, amountCents: amount, note: options.note?.trim() || null, today: ctx.today, dryRun });
+  ctx.out.document({ dry_run: dryRun, promise_id: p.id, debtor: p.debtor, until: p.until, amount_cents: p.amountCents, note: p.note });
+  ctx.out.data(`${dryRun ? 'would record: ' : `promise #${p.id}: `}${shown(p.debtor)} ${shown(p.name)} promised to pay ${formatEuro(p.amountCents)} by ${p.until}; dunning pauses until then${p.note ? ` (${p.note})` : ''}`);
+  if (dryRun) ctx.out.info('dry run: nothing was recorded');
 }
 
 async function callsCommand(ctx: Context): Promise<void> {
   const loaded = await ctx.config();
   const { creditorSnapshot } = await import('../../config/policy.js');
-  const { callList } = await import('../../workflows/arrangements.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    const items = callList(ledger.db, creditorSnapshot(loaded.config), ctx.today);
-    ctx.out.document({
-      today: ctx.today,
-      calls: items.map((c) => ({ call_id: c.id, debtor: c.debtor, name: c.name, phone: c.phone, since: c.date, stage: c.stage, open_cents: c.openCents, invoices: c.invoices.map((i) => ({ invoice: i.number, due_date: i.dueDate, open_cents: i.openCents })), history: c.history, script: c.script })),
-    });
-    const out = ctx.out;
-    if (items.length === 0) {
-      out.data(`${ctx.today}: nobody to call.`);
-      return;
-    }
-    out.data(`${ctx.today}: ${items.length} call${items.length === 1 ? '' : 's'} to make`);
-    for (const c of items) {
-      out.data('');
-      out.data(`${shown(c.debtor)} ${shown(c.name)}  ${c.phone === null ? '(no phone number: look it up)' : shown(c.phone)}  open ${formatEuro(c.openCents)}  (on the list since ${c.date}, stage ${c.stage})`);
-      out.data(`  invoices: ${c.invoices.map((i) => `${shown(i.number)} due ${i.dueDate} ${formatEuro(i.openCents)}`).join('; ')}`);
-      for (const h of c.history) out.data(`  ${shown(h)}`);
-      out.data(`  say: ${shown(c.script)}`);
-      out.data(`  then: pre-incasso call log ${shown(c.debtor)} --outcome ${CALL_OUTCOMES.join('|')} --note "…"`);
-    }
-  } finally {
-    ledger.close();
+  const { readCallList } = await import('../../workflows/agreements.js');
+  const items = readCallList(await ledgerAt(ctx), creditorSnapshot(loaded.config), ctx.today);
+  ctx.out.document({
+    today: ctx.today,
+    calls: items.map((c) => ({ call_id: c.id, debtor: c.debtor, name: c.name, phone: c.phone, since: c.date, stage: c.stage, open_cents: c.openCents, invoices: c.invoices.map((i) => ({ invoice: i.number, due_date: i.dueDate, open_cents: i.openCents })), history: c.history, script: c.script })),
+  });
+  const out = ctx.out;
+  if (items.length === 0) {
+    out.data(`${ctx.today}: nobody to call.`);
+    return;
+  }
+  out.data(`${ctx.today}: ${items.length} call${items.length === 1 ? '' : 's'} to make`);
+  for (const c of items) {
+    out.data('');
+    out.data(`${shown(c.debtor)} ${shown(c.name)}  ${c.phone === null ? '(no phone number: look it up)' : shown(c.phone)}  open ${formatEuro(c.openCents)}  (on the list since ${c.date}, stage ${c.stage})`);
+    out.data(`  invoices: ${c.invoices.map((i) => `${shown(i.number)} due ${i.dueDate} ${formatEuro(i.openCents)}`).join('; ')}`);
+    for (const h of c.history) out.data(`  ${shown(h)}`);
+    out.data(`  say: ${shown(c.script)}`);
+    out.data(`  then: pre-incasso call log ${shown(c.debtor)} --outcome ${CALL_OUTCOMES.join('|')} --note "…"`);
   }
 }
 
@@ -305,44 +283,34 @@ async function callLogCommand(ctx: Context, [debtor]: string[], options: WriteOp
   const until = date('--until', options.until);
   if (until !== null && until < ctx.today) throw new AppError('usage', `--until ${until} is before today (${ctx.today}).`, { hint: 'Give a date from today on.' });
   const loaded = await ctx.config();
-  const { logCall } = await import('../../workflows/arrangements.js');
+  const { recordCall } = await import('../../workflows/agreements.js');
   const dryRun = options.dryRun === true;
-  const ledger = await ctx.openLedger({ readonly: dryRun });
-  try {
-    const r = logCall(ledger.db, {
-      debtor: debtor!, outcome: options.outcome as CallOutcome, note: options.note?.trim() || null, until, amountCents: options.amount !== undefined ? parseUserAmount(options.amount) : null,
-      category, pauseDays: loaded.config.arrangements.callPauseDays, today: ctx.today, dryRun,
-    });
-    ctx.out.document({ dry_run: dryRun, call_id: r.callId, debtor: r.debtor, outcome: r.outcome, step: r.step, why: r.why, until: r.until, amount_cents: r.amountCents, promise_id: r.promiseId, hold_id: r.holdId, dispute_id: r.disputeId });
-    const what: Record<string, string> = {
-      advance: 'the ladder goes on: the next stage follows after its configured days',
-      promise: `promise to pay ${formatEuro(r.amountCents ?? 0)} by ${r.until}: dunning pauses until then`,
-      dispute: 'disputed: no letters and no handover until `pre-incasso dispute resolve`',
-      pause: `dunning pauses until ${r.until}: record the arrangement with \`pre-incasso arrangement create\``,
-    };
-    ctx.out.data(`${dryRun ? 'would log' : 'logged'} call${r.callId !== null ? ` ${r.callId}` : ''} with ${r.debtor}: ${r.outcome}; ${what[r.step]}`);
-    if (dryRun) ctx.out.info('dry run: nothing was recorded');
-  } finally {
-    ledger.close();
-  }
+  const r = recordCall(await ledgerAt(ctx), {
+    debtor: debtor!, outcome: options.outcome as CallOutcome, note: options.note?.trim() || null, until, amountCents: options.amount !== undefined ? parseUserAmount(options.amount) : null,
+    category, pauseDays: loaded.config.arrangements.callPauseDays, today: ctx.today, dryRun,
+  });
+  ctx.out.document({ dry_run: dryRun, call_id: r.callId, debtor: r.debtor, outcome: r.outcome, step: r.step, why: r.why, until: r.until, amount_cents: r.amountCents, promise_id: r.promiseId, hold_id: r.holdId, dispute_id: r.disputeId });
+  const what: Record<string, string> = {
+    advance: 'the ladder goes on: the next stage follows after its configured days',
+    promise: `promise to pay ${formatEuro(r.amountCents ?? 0)} by ${r.until}: dunning pauses until then`,
+    dispute: 'disputed: no letters and no handover until `pre-incasso dispute resolve`',
+    pause: `dunning pauses until ${r.until}: record the arrangement with \`pre-incasso arrangement create\``,
+  };
+  ctx.out.data(`${dryRun ? 'would log' : 'logged'} call${r.callId !== null ? ` ${r.callId}` : ''} with ${r.debtor}: ${r.outcome}; ${what[r.step]}`);
+  if (dryRun) ctx.out.info('dry run: nothing was recorded');
 }
 
 async function disputeCommand(ctx: Context, [first, second]: string[], options: WriteOptions & { invoice?: string; category?: string; note?: string; outcome?: string }): Promise<void> {
   const dryRun = options.dryRun === true;
-  const workflows = await import('../../workflows/arrangements.js');
+  const workflows = await import('../../workflows/agreements.js');
   if (first === 'resolve') {
     const id = positiveInt('<id>', second ?? '');
     const outcome = options.outcome?.trim() ?? '';
     if (!outcome) throw new AppError('usage', 'dispute resolve needs --outcome.', { hint: 'Say how it ended: --outcome "credit note 2026-0150 issued".' });
-    const ledger = await ctx.openLedger({ readonly: dryRun });
-    try {
-      const d = workflows.settleDispute(ledger.db, id, outcome, ctx.today, dryRun);
-      ctx.out.document({ dry_run: dryRun, dispute_id: id, debtor: d.debtor, invoice: d.invoice, outcome, hold_released: d.holdId });
-      ctx.out.data(`dispute #${id} (${d.debtor}${d.invoice ? `, invoice ${d.invoice}` : ''}) ${dryRun ? 'would be ' : ''}resolved: ${outcome}; its hold is released`);
-      if (dryRun) ctx.out.info('dry run: nothing was recorded');
-    } finally {
-      ledger.close();
-    }
+    const d = workflows.resolveDispute(await ledgerAt(ctx), id, outcome, ctx.today, dryRun);
+    ctx.out.document({ dry_run: dryRun, dispute_id: id, debtor: d.debtor, invoice: d.invoice, outcome, hold_released: d.holdId });
+    ctx.out.data(`dispute #${id} (${d.debtor}${d.invoice ? `, invoice ${d.invoice}` : ''}) ${dryRun ? 'would be ' : ''}resolved: ${outcome}; its hold is released`);
+    if (dryRun) ctx.out.info('dry run: nothing was recorded');
     return;
   }
   if (second !== undefined) throw new AppError('usage', `unexpected "${second}" after the debtor number.`, { hint: 'pre-incasso dispute <debtor> --category … --note …, or dispute resolve <id> --outcome ….' });
@@ -352,37 +320,26 @@ async function disputeCommand(ctx: Context, [first, second]: string[], options: 
   }
   const note = options.note?.trim() ?? '';
   if (!note) throw new AppError('usage', 'dispute needs --note.', { hint: 'Write what the debtor says: --note "oven delivered damaged".' });
-  const ledger = await ctx.openLedger({ readonly: dryRun });
-  try {
-    const d = workflows.createDispute(ledger.db, { debtor: first!, invoice: options.invoice ?? null, category, note, today: ctx.today, dryRun });
-    ctx.out.document({ dry_run: dryRun, dispute_id: d.id, hold_id: d.holdId, debtor: d.debtor, invoice: d.invoice, category, note });
-    ctx.out.data(`${dryRun ? 'would record a dispute' : `dispute #${d.id}`}: ${d.debtor}${d.invoice ? `, invoice ${d.invoice}` : ''} (${category}): ${note}; no letters and no handover until resolved`);
-    if (dryRun) ctx.out.info('dry run: nothing was recorded');
-  } finally {
-    ledger.close();
-  }
+  const d = workflows.recordDispute(await ledgerAt(ctx), { debtor: first!, invoice: options.invoice ?? null, category, note, today: ctx.today, dryRun });
+  ctx.out.document({ dry_run: dryRun, dispute_id: d.id, hold_id: d.holdId, debtor: d.debtor, invoice: d.invoice, category, note });
+  ctx.out.data(`${dryRun ? 'would record a dispute' : `dispute #${d.id}`}: ${d.debtor}${d.invoice ? `, invoice ${d.invoice}` : ''} (${category}): ${note}; no letters and no handover until resolved`);
+  if (dryRun) ctx.out.info('dry run: nothing was recorded');
 }
 
 async function disputesCommand(ctx: Context, _args: string[], options: { all?: boolean }): Promise<void> {
-  const { readDisputes } = await import('../../ledger/arrangements.js');
+  const { listDisputes } = await import('../../workflows/agreements.js');
   const { disputeJson } = await import('../../workflows/arrangements.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    const rows = readDisputes(ledger.db, options.all ? {} : { open: true });
-    rows.sort((a, b) => Number(a.resolvedOn !== null) - Number(b.resolvedOn !== null));
-    ctx.out.document({ today: ctx.today, disputes: rows.map(disputeJson) });
-    if (rows.length === 0) {
-      ctx.out.data(options.all ? 'no disputes.' : 'no open disputes.');
-      return;
-    }
-    ctx.out.data(
-      ctx.out.table(
-        ['#', 'opened', 'debtor', 'name', 'invoice', 'category', 'open', 'note', 'resolved'],
-        rows.map((d) => [String(d.id), d.openedOn, shown(d.debtor), shown(d.name), d.invoice === null ? '(all)' : shown(d.invoice), d.category, formatEuro(d.openCents), shown(d.note), d.resolvedOn ? `${d.resolvedOn}: ${shown(d.outcome ?? '')}` : '-']),
-        [6],
-      ),
-    );
-  } finally {
-    ledger.close();
+  const rows = listDisputes(await ledgerAt(ctx), options.all === true);
+  ctx.out.document({ today: ctx.today, disputes: rows.map(disputeJson) });
+  if (rows.length === 0) {
+    ctx.out.data(options.all ? 'no disputes.' : 'no open disputes.');
+    return;
   }
+  ctx.out.data(
+    ctx.out.table(
+      ['#', 'opened', 'debtor', 'name', 'invoice', 'category', 'open', 'note', 'resolved'],
+      rows.map((d) => [String(d.id), d.openedOn, shown(d.debtor), shown(d.name), d.invoice === null ? '(all)' : shown(d.invoice), d.category, formatEuro(d.openCents), shown(d.note), d.resolvedOn ? `${d.resolvedOn}: ${shown(d.outcome ?? '')}` : '-']),
+      [6],
+    ),
+  );
 }

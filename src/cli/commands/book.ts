@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
+import { ledgerAt } from '../ledger-at.js';
 import { AppError } from '../../errors.js';
 import { formatEuro } from '../../domain/money.js';
 import {
@@ -112,12 +113,7 @@ function parseSort<T extends string>(value: string | undefined, allowed: readonl
 async function loadBook(ctx: Context) {
   const loaded = await ctx.config();
   const { readBook } = await import('../../workflows/book.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    return { loaded, book: readBook(ledger.db, loaded.config, loaded.law, ctx.today) };
-  } finally {
-    ledger.close();
-  }
+  return { loaded, book: readBook(await ledgerAt(ctx), loaded.config, loaded.law, ctx.today) };
 }
 
 /** The terminal's width, or $COLUMNS, or 120 for a pipe. */
@@ -244,13 +240,7 @@ async function invoicesCommand(ctx: Context, _args: string[], options: ListOptio
 async function debtorCommand(ctx: Context, [number]: string[]): Promise<void> {
   const loaded = await ctx.config();
   const { readDebtorView, describeEvent } = await import('../../workflows/book.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  let v;
-  try {
-    v = readDebtorView(ledger.db, loaded.config, loaded.law, ctx.today, number!);
-  } finally {
-    ledger.close();
-  }
+  const v = readDebtorView(await ledgerAt(ctx), loaded.config, loaded.law, ctx.today, number!);
   const d = v.debtor;
   ctx.out.document({
     today: ctx.today,
@@ -323,16 +313,11 @@ async function setCommand(ctx: Context, [number]: string[], options: SetOptions)
   if (Object.values(request).every((v) => v === undefined)) {
     throw new AppError('usage', 'debtor set needs at least one field to correct.', { hint: 'For example: pre-incasso debtor set 1001 --email info@example.nl' });
   }
-  const ledger = await ctx.openLedger({ readonly: options.dryRun === true });
-  try {
-    const result = correctDebtor(ledger.db, { debtor: number!, today: ctx.today, dryRun: options.dryRun === true, fields: request });
-    ctx.out.document({ dry_run: options.dryRun === true, debtor: number, changes: result.changes, unchanged: result.unchanged });
-    if (Object.keys(result.changes).length === 0) ctx.out.data(`debtor ${number}: nothing to change.`);
-    for (const [field, [from, to]] of Object.entries(result.changes)) ctx.out.data(`debtor ${number}: ${field} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
-    for (const w of result.warnings) ctx.out.warn(w);
-    if (options.dryRun) ctx.out.info('dry run: nothing was written');
-    else if (Object.keys(result.changes).length > 0) ctx.out.info('the correction stays until you change it again; `import --overwrite-corrections` lets the export override it');
-  } finally {
-    ledger.close();
-  }
+  const result = correctDebtor(await ledgerAt(ctx), { debtor: number!, today: ctx.today, dryRun: options.dryRun === true, fields: request });
+  ctx.out.document({ dry_run: options.dryRun === true, debtor: number, changes: result.changes, unchanged: result.unchanged });
+  if (Object.keys(result.changes).length === 0) ctx.out.data(`debtor ${number}: nothing to change.`);
+  for (const [field, [from, to]] of Object.entries(result.changes)) ctx.out.data(`debtor ${number}: ${field} ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
+  for (const w of result.warnings) ctx.out.warn(w);
+  if (options.dryRun) ctx.out.info('dry run: nothing was written');
+  else if (Object.keys(result.changes).length > 0) ctx.out.info('the correction stays until you change it again; `import --overwrite-corrections` lets the export override it');
 }

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../../errors.js';
+import { ledgerAt } from '../ledger-at.js';
 
 export function register(program: Command, act: Act): void {
   program
@@ -13,11 +14,7 @@ export function register(program: Command, act: Act): void {
     .action(act<{ smtp?: boolean }>(doctorCommand));
 }
 
-interface Check {
-  check: string;
-  ok: boolean;
-  detail: string;
-}
+import type { Check } from '../../workflows/doctor.js';
 
 async function doctorCommand(ctx: Context, _args: string[], options: { smtp?: boolean }): Promise<void> {
   const checks: Check[] = [];
@@ -48,26 +45,8 @@ async function doctorCommand(ctx: Context, _args: string[], options: { smtp?: bo
       add('stage terms', false, error instanceof AppError ? error.message : String(error));
     }
   }
-  const ledgerPath = await ctx.ledgerPath();
-  if (!fs.existsSync(ledgerPath)) {
-    add('ledger', false, `${ledgerPath} does not exist (run init or import)`);
-  } else {
-    const mode = fs.statSync(ledgerPath).mode & 0o777;
-    add('ledger file mode', mode === 0o600, `${mode.toString(8)} (should be 600: it holds personal data)`);
-    try {
-      const ledger = await ctx.openLedger({ readonly: true });
-      try {
-        const integrity = ledger.db.pragma('integrity_check', { simple: true }) as string;
-        add('ledger integrity', integrity === 'ok', integrity);
-        const fk = ledger.db.pragma('foreign_key_check') as unknown[];
-        add('ledger references', fk.length === 0, fk.length === 0 ? 'ok' : `${fk.length} broken references`);
-      } finally {
-        ledger.close();
-      }
-    } catch (error) {
-      add('ledger', false, error instanceof AppError ? error.message : String(error));
-    }
-  }
+  const { ledgerChecks } = await import('../../workflows/doctor.js');
+  checks.push(...ledgerChecks(await ledgerAt(ctx)));
   const mail = loaded.config.mail;
   if (mail?.smtp.passwordFile) {
     // The SMTP password opens the mailbox: only its owner may read it (like ~/.ssh keys).

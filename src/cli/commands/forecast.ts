@@ -5,6 +5,7 @@ import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../../errors.js';
 import { formatEuro } from '../../domain/money.js';
+import { ledgerAt } from '../ledger-at.js';
 
 interface ForecastOptions {
   days?: string;
@@ -25,28 +26,23 @@ async function forecastCommand(ctx: Context, _args: string[], options: ForecastO
   }
   const loaded = await ctx.config();
   const { buildForecast } = await import('../../workflows/report.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    const result = await buildForecast(ledger.db, loaded.config, loaded.law, ctx.today, days);
-    ctx.out.document({
-      today: result.today,
-      days: result.days,
-      schedule: result.schedule.map((d) => ({ date: d.date, cents: d.cents, actions: d.actions.map((a) => ({ kind: a.kind, stage: a.stage, channels: a.channels, count: a.count, cents: a.cents })) })),
-    });
-    const out = ctx.out;
-    out.data(`${loaded.config.creditor.name}: what falls due from ${ctx.today} over ${days} day${days === 1 ? '' : 's'} if nothing is paid`);
-    if (result.schedule.length === 0) {
-      out.data('nothing falls due.');
-      return;
-    }
-    const rows = result.schedule.flatMap((d) =>
-      d.actions.map((a, i) => [i === 0 ? d.date : '', a.kind === 'letter' ? `letter ${a.stage}` : a.kind, a.channels ?? '', String(a.count), formatEuro(a.cents)]),
-    );
-    out.data(out.table(['date', 'action', 'channels', 'count', 'amount'], rows, [3, 4]));
-    const letters = result.schedule.flatMap((d) => d.actions).filter((a) => a.kind === 'letter').reduce((s, a) => s + a.count, 0);
-    const handovers = result.schedule.flatMap((d) => d.actions).filter((a) => a.kind === 'handover');
-    out.data(`\n${letters} letter${letters === 1 ? '' : 's'}; ${handovers.reduce((s, a) => s + a.count, 0)} handover${handovers.reduce((s, a) => s + a.count, 0) === 1 ? "" : "s"} (${formatEuro(handovers.reduce((s, a) => s + a.cents, 0))})`);
-  } finally {
-    ledger.close();
+  const result = await buildForecast(await ledgerAt(ctx), loaded.config, loaded.law, ctx.today, days);
+  ctx.out.document({
+    today: result.today,
+    days: result.days,
+    schedule: result.schedule.map((d) => ({ date: d.date, cents: d.cents, actions: d.actions.map((a) => ({ kind: a.kind, stage: a.stage, channels: a.channels, count: a.count, cents: a.cents })) })),
+  });
+  const out = ctx.out;
+  out.data(`${loaded.config.creditor.name}: what falls due from ${ctx.today} over ${days} day${days === 1 ? '' : 's'} if nothing is paid`);
+  if (result.schedule.length === 0) {
+    out.data('nothing falls due.');
+    return;
   }
+  const rows = result.schedule.flatMap((d) =>
+    d.actions.map((a, i) => [i === 0 ? d.date : '', a.kind === 'letter' ? `letter ${a.stage}` : a.kind, a.channels ?? '', String(a.count), formatEuro(a.cents)]),
+  );
+  out.data(out.table(['date', 'action', 'channels', 'count', 'amount'], rows, [3, 4]));
+  const letters = result.schedule.flatMap((d) => d.actions).filter((a) => a.kind === 'letter').reduce((s, a) => s + a.count, 0);
+  const handovers = result.schedule.flatMap((d) => d.actions).filter((a) => a.kind === 'handover');
+  out.data(`\n${letters} letter${letters === 1 ? '' : 's'}; ${handovers.reduce((s, a) => s + a.count, 0)} handover${handovers.reduce((s, a) => s + a.count, 0) === 1 ? "" : "s"} (${formatEuro(handovers.reduce((s, a) => s + a.cents, 0))})`);
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../../errors.js';
+import { ledgerAt } from '../ledger-at.js';
 
 interface UndoOptions {
   dryRun?: boolean;
@@ -22,19 +23,14 @@ async function undoCommand(ctx: Context, [id]: string[], options: UndoOptions): 
   const { undoImport } = await import('../../workflows/import-undo.js');
   // commander gives `--dry-run` to `import` (which has one too) when it follows "undo 3".
   const dryRun = options.dryRun === true || (ctx.globals as { dryRun?: boolean }).dryRun === true;
-  const ledger = await ctx.openLedger({ readonly: dryRun });
-  try {
-    const plan = undoImport(ledger.db, Number(id), { today: ctx.today, dryRun });
-    ctx.out.document({
-      dry_run: dryRun, import_id: plan.importId, removed: plan.inserted, restored: plan.restored, reopened: plan.reopened,
-      debtors_restored: plan.debtorsRestored, debtors_removed: plan.debtorsRemoved,
-    });
-    const verb = dryRun ? 'would undo' : 'undone';
-    ctx.out.data(`import ${plan.importId} ${verb}: ${plan.inserted.length} invoice${plan.inserted.length === 1 ? '' : 's'} removed, ${plan.restored.length} restored, ${plan.reopened.length} re-opened; ${plan.debtorsRestored.length} debtor${plan.debtorsRestored.length === 1 ? '' : 's'} restored, ${plan.debtorsRemoved.length} removed`);
-    for (const n of plan.reopened) ctx.out.data(`  re-opened ${n}`);
-    for (const n of plan.inserted.slice(0, 20)) ctx.out.data(`  removed ${n}`);
-    if (dryRun) ctx.out.info('dry run: nothing was written');
-  } finally {
-    ledger.close();
-  }
+  const plan = undoImport(await ledgerAt(ctx), Number(id), { today: ctx.today, dryRun });
+  ctx.out.document({
+    dry_run: dryRun, import_id: plan.importId, removed: plan.inserted, restored: plan.restored, reopened: plan.reopened,
+    debtors_restored: plan.debtorsRestored, debtors_removed: plan.debtorsRemoved,
+  });
+  const verb = dryRun ? 'would undo' : 'undone';
+  ctx.out.data(`import ${plan.importId} ${verb}: ${plan.inserted.length} invoice${plan.inserted.length === 1 ? '' : 's'} removed, ${plan.restored.length} restored, ${plan.reopened.length} re-opened; ${plan.debtorsRestored.length} debtor${plan.debtorsRestored.length === 1 ? '' : 's'} restored, ${plan.debtorsRemoved.length} removed`);
+  for (const n of plan.reopened) ctx.out.data(`  re-opened ${n}`);
+  for (const n of plan.inserted.slice(0, 20)) ctx.out.data(`  removed ${n}`);
+  if (dryRun) ctx.out.info('dry run: nothing was written');
 }

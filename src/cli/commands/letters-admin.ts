@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../../errors.js';
+import { ledgerAt } from '../ledger-at.js';
 
 interface ShowOptions {
   out?: string;
@@ -49,31 +50,16 @@ export function registerMailShow(mail: Command, act: Act): void {
 }
 
 async function showCommand(ctx: Context, [id]: string[], options: ShowOptions): Promise<void> {
-  const { readLetterPdf } = await import('../../ledger/letter-admin.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    const l = readLetterPdf(ledger.db, letterNumber(id));
-    if (!l) throw new AppError('not_found', `No letter ${id} in the ledger.`, { hint: 'The letter numbers are in `pre-incasso debtor <number>`.' });
-    if (!l.pdf) throw new AppError('input_invalid', `Letter ${id} has no PDF yet.`, { hint: 'Render it with `pre-incasso letters --out <dir>` or the next `run`.' });
-    const { createHash } = await import('node:crypto');
-    const actual = createHash('sha256').update(l.pdf).digest('hex');
-    if (l.sha256 && actual !== l.sha256) throw new AppError('ledger_corrupt', `Letter ${id}: the stored PDF does not match its recorded SHA-256.`, { hint: 'Restore the ledger from a backup; `pre-incasso doctor` checks it.' });
-    let file: string | null = null;
-    // commander gives `--out` to `letters` (which has one too) when it follows "show 3".
-    const target = options.out ?? (ctx.globals as { out?: string }).out;
-    if (target) {
-      const { writePrivateFile } = await import('../../workflows/private-file.js');
-      writePrivateFile(path.resolve(ctx.cwd, target), l.pdf);
-      file = target;
-    }
-    ctx.out.document({ letter: l.id, debtor: l.debtor, date: l.date, stage: l.stage, bytes: l.pdf.length, sha256: actual, file });
-    ctx.out.data(`letter ${l.id}  ${l.date}  debtor ${l.debtor}  ${l.stage}`);
-    ctx.out.data(`  ${l.pdf.length} bytes, sha256 ${actual}`);
-    if (file) ctx.out.data(`  written to ${file}`);
-    else ctx.out.info('add --out <file.pdf> to write the PDF');
-  } finally {
-    ledger.close();
-  }
+  const { showLetterPdf } = await import('../../workflows/stored-copies.js');
+  // commander gives `--out` to `letters` (which has one too) when it follows "show 3".
+  const target = options.out ?? (ctx.globals as { out?: string }).out;
+  const { letter: l, sha256 } = showLetterPdf(await ledgerAt(ctx), letterNumber(id), String(id), target ? path.resolve(ctx.cwd, target) : null);
+  const file = target ? target : null;
+  ctx.out.document({ letter: l.id, debtor: l.debtor, date: l.date, stage: l.stage, bytes: l.pdf.length, sha256, file });
+  ctx.out.data(`letter ${l.id}  ${l.date}  debtor ${l.debtor}  ${l.stage}`);
+  ctx.out.data(`  ${l.pdf.length} bytes, sha256 ${sha256}`);
+  if (file) ctx.out.data(`  written to ${file}`);
+  else ctx.out.info('add --out <file.pdf> to write the PDF');
 }
 
 async function withdrawCommand(ctx: Context, [id]: string[], options: WithdrawOptions): Promise<void> {
@@ -81,41 +67,21 @@ async function withdrawCommand(ctx: Context, [id]: string[], options: WithdrawOp
   if (!reason) throw new AppError('usage', '--reason may not be empty.', { hint: 'Say why, for the audit trail: --reason "printed by mistake".' });
   const { withdrawLetter } = await import('../../workflows/letter-withdraw.js');
   const dryRun = options.dryRun === true;
-  const ledger = await ctx.openLedger({ readonly: dryRun });
-  try {
-    const plan = withdrawLetter(ledger.db, letterNumber(id), { reason, today: ctx.today, dryRun });
-    ctx.out.document({ dry_run: dryRun, letter: plan.letterId, debtor: plan.debtor, reason, stages: plan.stages, outbox_withdrawn: plan.outboxId });
-    ctx.out.data(`letter ${plan.letterId} to debtor ${plan.debtor} ${dryRun ? 'would be ' : ''}withdrawn: ${reason}`);
-    for (const s of plan.stages) ctx.out.data(`  ${s.invoice}: back to ${s.to === null ? 'no letter yet' : `stage ${s.to} (letter ${s.toLetter} of ${s.toDate})`}`);
-    if (plan.outboxId !== null) ctx.out.data(`  its e-mail (outbox ${plan.outboxId}) will not be sent`);
-    if (dryRun) ctx.out.info('dry run: nothing was written');
-  } finally {
-    ledger.close();
-  }
+  const plan = withdrawLetter(await ledgerAt(ctx), letterNumber(id), { reason, today: ctx.today, dryRun });
+  ctx.out.document({ dry_run: dryRun, letter: plan.letterId, debtor: plan.debtor, reason, stages: plan.stages, outbox_withdrawn: plan.outboxId });
+  ctx.out.data(`letter ${plan.letterId} to debtor ${plan.debtor} ${dryRun ? 'would be ' : ''}withdrawn: ${reason}`);
+  for (const s of plan.stages) ctx.out.data(`  ${s.invoice}: back to ${s.to === null ? 'no letter yet' : `stage ${s.to} (letter ${s.toLetter} of ${s.toDate})`}`);
+  if (plan.outboxId !== null) ctx.out.data(`  its e-mail (outbox ${plan.outboxId}) will not be sent`);
+  if (dryRun) ctx.out.info('dry run: nothing was written');
 }
 
 async function mailShowCommand(ctx: Context, [key]: string[], options: MailShowOptions): Promise<void> {
-  const { readOutboxMessage } = await import('../../ledger/letter-admin.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    const m = readOutboxMessage(ledger.db, key ?? '');
-    if (!m) throw new AppError('not_found', `No e-mail "${key}" in the outbox.`, { hint: 'Give the outbox number (in `pre-incasso debtor <number>`) or the Message-ID.' });
-    if (!m.eml) throw new AppError('input_invalid', `E-mail ${m.id} was not composed yet (state ${m.state}).`, { hint: '`pre-incasso mail --dry-run --out <dir>` shows what it will look like.' });
-    const { createHash } = await import('node:crypto');
-    const actual = createHash('sha256').update(m.eml).digest('hex');
-    if (m.sha256 && actual !== m.sha256) throw new AppError('ledger_corrupt', `E-mail ${m.id}: the stored message does not match its recorded SHA-256.`, { hint: 'Restore the ledger from a backup.' });
-    let file: string | null = null;
-    if (options.eml) {
-      const { writePrivateFile } = await import('../../workflows/private-file.js');
-      writePrivateFile(path.resolve(ctx.cwd, options.eml), m.eml);
-      file = options.eml;
-    }
-    ctx.out.document({ outbox_id: m.id, letter: m.letterId, debtor: m.debtor, to: m.to, state: m.state, message_id: m.messageId, sent_at: m.sentAt, bytes: m.eml.length, sha256: actual, file });
-    ctx.out.data(`e-mail ${m.id}  letter ${m.letterId}  debtor ${m.debtor}  to ${m.to}  ${m.state}${m.sentAt ? ` ${m.sentAt}` : ''}`);
-    ctx.out.data(`  ${m.messageId ?? ''}  ${m.eml.length} bytes, sha256 ${actual}`);
-    if (file) ctx.out.data(`  written to ${file}`);
-    else ctx.out.info('add --eml <file> to write the message');
-  } finally {
-    ledger.close();
-  }
+  const { showOutboxMessage } = await import('../../workflows/stored-copies.js');
+  const { message: m, sha256 } = showOutboxMessage(await ledgerAt(ctx), key ?? '', options.eml ? path.resolve(ctx.cwd, options.eml) : null);
+  const file = options.eml ? options.eml : null;
+  ctx.out.document({ outbox_id: m.id, letter: m.letterId, debtor: m.debtor, to: m.to, state: m.state, message_id: m.messageId, sent_at: m.sentAt, bytes: m.eml.length, sha256, file });
+  ctx.out.data(`e-mail ${m.id}  letter ${m.letterId}  debtor ${m.debtor}  to ${m.to}  ${m.state}${m.sentAt ? ` ${m.sentAt}` : ''}`);
+  ctx.out.data(`  ${m.messageId ?? ''}  ${m.eml.length} bytes, sha256 ${sha256}`);
+  if (file) ctx.out.data(`  written to ${file}`);
+  else ctx.out.info('add --eml <file> to write the message');
 }

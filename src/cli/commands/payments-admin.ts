@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { AppError } from '../../errors.js';
 import { formatEuro } from '../../domain/money.js';
 import { parseUserAmount } from './payments.js';
+import { ledgerAt } from '../ledger-at.js';
 
 interface DryRun {
   dryRun?: boolean;
@@ -51,21 +52,16 @@ async function allocateCommand(ctx: Context, [payment, ...specs]: string[], opti
   });
   const { allocatePayment } = await import('../../workflows/payment-placing.js');
   const dryRun = options.dryRun === true;
-  const ledger = await ctx.openLedger();
-  try {
-    const r = allocatePayment(ledger.db, id, targets, { today: ctx.today, dryRun });
-    ctx.out.document({
-      dry_run: dryRun, payment_id: id, amount_cents: r.payment.amountCents, left_cents: r.leftCents,
-      allocations: r.allocations.map((a) => ({ invoice: a.invoice, debtor: a.debtor, amount_cents: a.amountCents, open_cents: a.openCentsAfter, status: a.status })),
-    });
-    ctx.out.data(`payment ${id} (${formatEuro(r.payment.amountCents)}${r.payment.counterpartyName ? `, ${r.payment.counterpartyName}` : ''}) ${dryRun ? 'would be placed' : 'placed'}:`);
-    for (const a of r.allocations) ctx.out.data(`  ${a.invoice} (debtor ${a.debtor}): ${formatEuro(a.amountCents)}, ${formatEuro(a.openCentsAfter)} open${a.status !== 'open' ? `, ${a.status.replace('_', ' ')}` : ''}`);
-    if (r.leftCents > 0) ctx.out.data(`  ${formatEuro(r.leftCents)} left unallocated`);
-    for (const a of r.allocations.filter((x) => x.status === 'handed_over')) ctx.out.warn(`invoice ${a.invoice} was handed over to the incassobureau: tell them of this payment`);
-    if (dryRun) ctx.out.info('dry run: nothing was written');
-  } finally {
-    ledger.close();
-  }
+  const r = allocatePayment(await ledgerAt(ctx), id, targets, { today: ctx.today, dryRun });
+  ctx.out.document({
+    dry_run: dryRun, payment_id: id, amount_cents: r.payment.amountCents, left_cents: r.leftCents,
+    allocations: r.allocations.map((a) => ({ invoice: a.invoice, debtor: a.debtor, amount_cents: a.amountCents, open_cents: a.openCentsAfter, status: a.status })),
+  });
+  ctx.out.data(`payment ${id} (${formatEuro(r.payment.amountCents)}${r.payment.counterpartyName ? `, ${r.payment.counterpartyName}` : ''}) ${dryRun ? 'would be placed' : 'placed'}:`);
+  for (const a of r.allocations) ctx.out.data(`  ${a.invoice} (debtor ${a.debtor}): ${formatEuro(a.amountCents)}, ${formatEuro(a.openCentsAfter)} open${a.status !== 'open' ? `, ${a.status.replace('_', ' ')}` : ''}`);
+  if (r.leftCents > 0) ctx.out.data(`  ${formatEuro(r.leftCents)} left unallocated`);
+  for (const a of r.allocations.filter((x) => x.status === 'handed_over')) ctx.out.warn(`invoice ${a.invoice} was handed over to the incassobureau: tell them of this payment`);
+  if (dryRun) ctx.out.info('dry run: nothing was written');
 }
 
 async function ignoreCommand(ctx: Context, [payment]: string[], options: DryRun & { reason?: string }): Promise<void> {
@@ -74,15 +70,10 @@ async function ignoreCommand(ctx: Context, [payment]: string[], options: DryRun 
   if (!reason) throw new AppError('usage', '--reason may not be empty.', { hint: 'Say what it is: --reason "rente bank".' });
   const { markNotCustomerPayment } = await import('../../workflows/payment-placing.js');
   const dryRun = options.dryRun === true;
-  const ledger = await ctx.openLedger();
-  try {
-    const p = markNotCustomerPayment(ledger.db, id, reason, { today: ctx.today, dryRun });
-    ctx.out.document({ dry_run: dryRun, payment_id: id, amount_cents: p.amountCents, reason });
-    ctx.out.data(`payment ${id} (${formatEuro(p.amountCents)}) ${dryRun ? 'would be' : 'is'} marked as no customer payment: ${reason}`);
-    if (dryRun) ctx.out.info('dry run: nothing was written');
-  } finally {
-    ledger.close();
-  }
+  const p = markNotCustomerPayment(await ledgerAt(ctx), id, reason, { today: ctx.today, dryRun });
+  ctx.out.document({ dry_run: dryRun, payment_id: id, amount_cents: p.amountCents, reason });
+  ctx.out.data(`payment ${id} (${formatEuro(p.amountCents)}) ${dryRun ? 'would be' : 'is'} marked as no customer payment: ${reason}`);
+  if (dryRun) ctx.out.info('dry run: nothing was written');
 }
 
 async function undoCommand(ctx: Context, [key]: string[], options: DryRun & { keep?: boolean }): Promise<void> {
@@ -91,21 +82,16 @@ async function undoCommand(ctx: Context, [key]: string[], options: DryRun & { ke
   if (m && options.keep) throw new AppError('usage', '--keep goes with one payment, not a whole import.', { hint: 'pre-incasso payments undo <payment> --keep' });
   const { undoPayments } = await import('../../workflows/payment-placing.js');
   const dryRun = options.dryRun === true;
-  const ledger = await ctx.openLedger();
-  try {
-    const r = undoPayments(ledger.db, target, { keep: options.keep === true, today: ctx.today, dryRun });
-    ctx.out.document({
-      dry_run: dryRun, import_id: r.importId,
-      payments: r.payments.map((p) => ({ payment_id: p.paymentId, amount_cents: p.amountCents, removed: p.removed, allocations: p.allocations.map((a) => ({ invoice: a.invoice, debtor: a.debtor, amount_cents: a.amountCents, open_cents: a.openCentsAfter, status: a.status })) })),
-    });
-    const verb = dryRun ? 'would be ' : '';
-    if (r.importId !== null) ctx.out.data(`bank import ${r.importId} ${verb}undone: ${r.payments.length} payment${r.payments.length === 1 ? '' : 's'} (${formatEuro(r.payments.reduce((s, p) => s + p.amountCents, 0))}) removed`);
-    for (const p of r.payments) {
-      ctx.out.data(`payment ${p.paymentId} (${formatEuro(p.amountCents)}) ${verb}${p.removed ? 'removed' : 'kept, unallocated'}`);
-      for (const a of p.allocations) ctx.out.data(`  ${a.invoice}: ${formatEuro(a.amountCents)} back, ${formatEuro(a.openCentsAfter)} open`);
-    }
-    if (dryRun) ctx.out.info('dry run: nothing was written');
-  } finally {
-    ledger.close();
+  const r = undoPayments(await ledgerAt(ctx), target, { keep: options.keep === true, today: ctx.today, dryRun });
+  ctx.out.document({
+    dry_run: dryRun, import_id: r.importId,
+    payments: r.payments.map((p) => ({ payment_id: p.paymentId, amount_cents: p.amountCents, removed: p.removed, allocations: p.allocations.map((a) => ({ invoice: a.invoice, debtor: a.debtor, amount_cents: a.amountCents, open_cents: a.openCentsAfter, status: a.status })) })),
+  });
+  const verb = dryRun ? 'would be ' : '';
+  if (r.importId !== null) ctx.out.data(`bank import ${r.importId} ${verb}undone: ${r.payments.length} payment${r.payments.length === 1 ? '' : 's'} (${formatEuro(r.payments.reduce((s, p) => s + p.amountCents, 0))}) removed`);
+  for (const p of r.payments) {
+    ctx.out.data(`payment ${p.paymentId} (${formatEuro(p.amountCents)}) ${verb}${p.removed ? 'removed' : 'kept, unallocated'}`);
+    for (const a of p.allocations) ctx.out.data(`  ${a.invoice}: ${formatEuro(a.amountCents)} back, ${formatEuro(a.openCentsAfter)} open`);
   }
+  if (dryRun) ctx.out.info('dry run: nothing was written');
 }

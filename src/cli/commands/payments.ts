@@ -1,12 +1,14 @@
 // `pre-incasso payments import|add|list`: bank statements in, payments matched to invoices
-// (SPEC §7). The work is in src/ledger/payments.ts; this file reads options and prints.
+// (SPEC §7). The work is in src/workflows/import-payments.ts and payment-placing.ts; this file
+// reads options and prints.
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../../errors.js';
 import { decimalMarksOf, formatEuro, parseAmount } from '../../domain/money.js';
 import { dateOption } from '../date-option.js';
-import type { PaymentListItem, RecordedPayment } from '../../ledger/payments.js';
+import type { RecordedPayment } from '../../ledger/payments.js';
+import { ledgerAt } from '../ledger-at.js';
 import { registerPaymentAdmin } from './payments-admin.js';
 
 interface ImportOptions {
@@ -51,8 +53,8 @@ export function register(program: Command, act: Act): void {
 }
 
 async function importCommand(ctx: Context, files: string[], options: ImportOptions): Promise<void> {
-  const { importPayments } = await import('../../ledger/payments.js');
-  const ledgerPath = await ctx.ledgerPath();
+  const { importPayments } = await import('../../workflows/import-payments.js');
+  const at = await ledgerAt(ctx);
   // The config names the creditor's own account; without a config (--ledger only) nothing is compared.
   let config: Awaited<ReturnType<Context['config']>>['config'] | null = null;
   try {
@@ -61,7 +63,7 @@ async function importCommand(ctx: Context, files: string[], options: ImportOptio
     if (!(error instanceof AppError && error.code === 'config_missing')) throw error;
   }
   const report = importPayments({
-    files, cwd: ctx.cwd, ledgerPath, today: ctx.today, commandLine: ctx.commandLine, dryRun: options.dryRun === true,
+    ...at, files, cwd: ctx.cwd, today: ctx.today, dryRun: options.dryRun === true,
     creditorIban: config?.creditor.iban ?? null, otherAccounts: config?.payments?.otherAccounts ?? 'warn', allowUnbalanced: options.allowUnbalanced === true,
   });
   const t = report.totals;
@@ -113,28 +115,17 @@ async function addCommand(ctx: Context, [invoice, amountText]: string[], options
     date = parsed;
   }
   const reference = options.reference?.trim() || null;
-  const { addManualPayment } = await import('../../ledger/payments.js');
-  const ledger = await ctx.openLedger();
-  try {
-    const r = addManualPayment(ledger.db, { invoice: invoice!, amountCents, date, reference, today: ctx.today });
-    ctx.out.document(paymentJson(r));
-    ctx.out.data(paymentLine(r));
-    if (r.allocations.length === 0) ctx.out.warn(`nothing allocated: ${r.note ?? 'no open amount'}; the payment is listed by \`payments list --unmatched\``);
-    for (const a of r.allocations.filter((x) => x.status === 'handed_over')) ctx.out.warn(`invoice ${a.invoice} was handed over to the incassobureau: tell them of this payment`);
-  } finally {
-    ledger.close();
-  }
+  const { addPayment } = await import('../../workflows/payment-placing.js');
+  const r = addPayment(await ledgerAt(ctx), { invoice: invoice!, amountCents, date, reference, today: ctx.today });
+  ctx.out.document(paymentJson(r));
+  ctx.out.data(paymentLine(r));
+  if (r.allocations.length === 0) ctx.out.warn(`nothing allocated: ${r.note ?? 'no open amount'}; the payment is listed by \`payments list --unmatched\``);
+  for (const a of r.allocations.filter((x) => x.status === 'handed_over')) ctx.out.warn(`invoice ${a.invoice} was handed over to the incassobureau: tell them of this payment`);
 }
 
 async function listCommand(ctx: Context, _args: string[], options: ListOptions): Promise<void> {
-  const { listPayments } = await import('../../ledger/payments.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  let items: PaymentListItem[];
-  try {
-    items = listPayments(ledger.db, { unmatched: options.unmatched === true });
-  } finally {
-    ledger.close();
-  }
+  const { readPayments } = await import('../../workflows/payment-placing.js');
+  const items = readPayments(await ledgerAt(ctx), { unmatched: options.unmatched === true });
   const out = ctx.out;
   out.document({
     payments: items.map((p) => ({

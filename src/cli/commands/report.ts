@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { formatEuro } from '../../domain/money.js';
+import { ledgerAt } from '../ledger-at.js';
 
 interface ReportOptions {
   out?: string;
@@ -23,13 +24,7 @@ export function register(program: Command, act: Act): void {
 async function reportCommand(ctx: Context, _args: string[], options: ReportOptions): Promise<void> {
   const loaded = await ctx.config();
   const { buildReport } = await import('../../workflows/report.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  let doc;
-  try {
-    doc = buildReport(ledger.db, loaded.config, ctx.today);
-  } finally {
-    ledger.close();
-  }
+  const doc = buildReport(await ledgerAt(ctx), loaded.config, ctx.today);
   const path = await import('node:path');
   const { writePrivateFile, ensureDir } = await import('../../report/write.js');
   const written: { html?: string; csv?: string[]; csvDir?: string } = {};
