@@ -4,8 +4,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { cli, cliAsync, workspace, writeCsv, CSV_HEADER, type CliResult, ok } from '../helpers/cli.js';
+import { query } from '../helpers/ledger.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -22,16 +22,6 @@ function ws(options?: Parameters<typeof workspace>[0]): string {
 afterAll(() => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-/** Reads the ledger the way an auditor would: read-only, the CLI's files untouched. */
-function query<T = Record<string, unknown>>(dir: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path.join(dir, LEDGER), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
