@@ -1,7 +1,7 @@
 // The workflows of issue 13 against a real ledger file (no CLI): agreeing with the debtor ends the
 // calls still on the list, a call outcome "arrangement" pauses until the arrangement is recorded,
 // and refusals name the invoice and the fix.
-import { legalPolicy } from '../helpers/law.js';
+import { creditor, PHONE_STAGES, policy as examplePolicy } from '../helpers/builders.js';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,10 +11,7 @@ import { recordCallTasks, readCallTasks } from '../../src/ledger/arrangements.js
 import { createArrangement, createDispute, createPromise, logCall } from '../../src/workflows/arrangements.js';
 import type { Plan } from '../../src/domain/plan.js';
 
-const CREDITOR = {
-  name: 'Bakkerij De Korenschoof B.V.', address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' }, kvk: '12345678', vatNumber: null,
-  iban: 'NL91ABNA0417164300', bic: null, email: 'a@korenschoof.example', phone: null, contactPerson: null,
-};
+const CREDITOR = creditor({ vatNumber: null, bic: null, email: 'a@korenschoof.example', phone: null, contactPerson: null });
 const SETTINGS = { creditor: CREDITOR, stageCount: 4 };
 
 let dir: string;
@@ -229,17 +226,7 @@ describe('the arrangement reads the account', () => {
   });
 
   it('the plan: a running arrangement pauses its claim, the credit note stays set off against it, the account is the same', () => {
-    const STAGES: Policy['stages'] = [
-      { id: 'herinnering', after: 7, channels: ['email'], final: false },
-      { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-      { id: 'bellen', after: 7, channels: ['phone'], final: false },
-      { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-    ];
-    const policy: Policy = {
-      stages: STAGES,
-      ...legalPolicy(STAGES),
-      handoverAfter: 21, minimumCents: 1000, creditor: CREDITOR,
-    };
+    const policy: Policy = examplePolicy({ stages: PHONE_STAGES, creditor: CREDITOR });
     creditNote('D1-C', 'D1', 5000);
     const before = [...readDunningSnapshot(ledger.db, { debtor: 'D1' })][0]!;
     // Logged, so no call pauses the debtor: only the arrangement does.

@@ -10,24 +10,10 @@ import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
 import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/handover/export.js';
 import { AppError } from '../../src/errors.js';
 import type { Policy } from '../../src/domain/plan.js';
-import { legalPolicy } from '../helpers/law.js';
+import { creditor, policy as examplePolicy } from '../helpers/builders.js';
 import type { HandoverDocument } from '../../src/handover/case.js';
 
-const STAGES: Policy['stages'] = [
-  { id: 'herinnering', after: 7, channels: ['email'], final: false },
-  { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-  { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-];
-const policy: Policy = {
-  stages: STAGES,
-  ...legalPolicy(STAGES),
-  handoverAfter: 21,
-  minimumCents: 1000,
-  creditor: {
-    name: 'Bakkerij De Korenschoof B.V.', address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' },
-    kvk: '12345678', vatNumber: 'NL000099998B57', iban: 'NL91ABNA0417164300', bic: 'ABNANL2A', email: 'a@korenschoof.example', phone: null, contactPerson: null,
-  },
-};
+const policy: Policy = examplePolicy({ creditor: creditor({ email: 'a@korenschoof.example', phone: null, contactPerson: null }) });
 
 const settings = (over: Partial<HandoverSettings> = {}): HandoverSettings => ({
   policy, dayCount: 'act/365', today: '2026-11-10', format: 'zip', includeNotes: false, generatedBy: 'pre-incasso test', ...over,
