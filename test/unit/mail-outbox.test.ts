@@ -6,7 +6,7 @@ import { simpleParser } from 'mailparser';
 import { classifySendError, deliverOutbox, queueLetters, resolveUnknown, writeOutboxEml, type DeliverOptions, type SendFunction } from '../../src/mail/outbox.js';
 import { deliveryError, isDeliveryComplete } from '../../src/mail/summary.js';
 import { createSmtpTransport, type SmtpMailer } from '../../src/mail/transport.js';
-import { mailConfig, makeLedger, NOW, samplePdf, settings, startSmtp, TODAY, type SmtpOptions, type TestLedger, type TestSmtp } from './mail-helpers.js';
+import { mailConfig, makeLedger, NOW, samplePdf, settings, startSmtp, TODAY, type SmtpOptions, type TestLedger, type TestSmtp } from '../helpers/mail.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

@@ -17,7 +17,7 @@ import {
   verifySmtp,
   type MailConfig,
 } from '../../src/mail/transport.js';
-import { fileContains, mailConfig, makeLedger, NOW, settings, startSmtp, TODAY, type TestLedger } from './mail-helpers.js';
+import { fileContains, mailConfig, makeLedger, NOW, settings, startSmtp, TODAY, type TestLedger } from '../helpers/mail.js';
 
 const PASSWORD = 'Geh31m!wachtw00rd-Zon';
 const USER = 'administratie@korenschoof.nl';

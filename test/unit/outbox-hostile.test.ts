@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverOutbox, queueLetters, type SendFunction } from '../../src/mail/outbox.js';
 import { currentProcess, formatIdentity, isGone } from '../../src/platform/process-identity.js';
-import { makeLedger, NOW, settings, TODAY, type TestLedger } from './mail-helpers.js';
+import { makeLedger, NOW, settings, TODAY, type TestLedger } from '../helpers/mail.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
