@@ -72,6 +72,18 @@ export function makeLedger(letters: TestLetter[]): TestLedger {
   };
 }
 
+/** A test file's `ledgerWith`: `makeLedger`, its closing and removal pushed onto that file's cleanups (run after each test). */
+export function ledgerMaker(cleanups: (() => Promise<void> | void)[]): (...args: Parameters<typeof makeLedger>) => TestLedger {
+  return (...args) => {
+    const t = makeLedger(...args);
+    cleanups.push(() => {
+      t.close();
+      fs.rmSync(t.dir, { recursive: true, force: true });
+    });
+    return t;
+  };
+}
+
 export function settings(overrides: Partial<MessageSettings> = {}): MessageSettings {
   return {
     from: 'administratie@korenschoof.nl',

@@ -17,7 +17,7 @@ import {
   verifySmtp,
   type MailConfig,
 } from '../../src/mail/transport.js';
-import { fileContains, mailConfig, makeLedger, NOW, settings, startSmtp, TODAY, type TestLedger } from '../helpers/mail.js';
+import { fileContains, mailConfig, ledgerMaker, NOW, settings, startSmtp, TODAY, type TestLedger } from '../helpers/mail.js';
 
 const PASSWORD = 'Geh31m!wachtw00rd-Zon';
 const USER = 'administratie@korenschoof.nl';
@@ -33,14 +33,7 @@ function tempDir(): string {
   return dir;
 }
 
-function ledgerWith(...args: Parameters<typeof makeLedger>): TestLedger {
-  const t = makeLedger(...args);
-  cleanups.push(() => {
-    t.close();
-    fs.rmSync(t.dir, { recursive: true, force: true });
-  });
-  return t;
-}
+const ledgerWith = ledgerMaker(cleanups);
 
 const base: MailConfig = {
   from: USER,
