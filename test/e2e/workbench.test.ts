@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER, FIXTURES, cli, cliAsync, workspace, writeCsv, type CliResult, ok } from '../helpers/cli.js';
 import { query } from '../helpers/ledger.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const TODAY = '2026-11-20';
 const dirs: string[] = [];
@@ -272,32 +272,13 @@ describe('run --save-plan / --plan: apply exactly what was reviewed', () => {
 describe('the morning summary', () => {
   const PASSWORD = 'geheim-wachtwoord-123';
   const received: { to: string[]; raw: string }[] = [];
-  let server: SMTPServer;
+  let smtp: TestSmtp;
   let port = 0;
   beforeAll(async () => {
-    server = new SMTPServer({
-      secure: false,
-      disabledCommands: ['STARTTLS'],
-      authMethods: ['PLAIN', 'LOGIN'],
-      onAuth(auth, _s, cb) {
-        if (auth.username === 'bakkerij' && auth.password === PASSWORD) cb(null, { user: 'bakkerij' });
-        else cb(new Error('Invalid username or password'));
-      },
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as AddressInfo).port;
+    smtp = await startSmtp({ auth: { user: 'bakkerij', pass: PASSWORD }, onMessage: (m) => received.push({ to: m.to, raw: m.raw.toString('utf8') }) });
+    port = smtp.port;
   });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => smtp.close());
 
   it('--notify-file writes what the night did', () => {
     const dir = book();
