@@ -22,6 +22,7 @@ import { addDays, type IsoDate } from '../../src/domain/dates.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { policyFromConfig } from '../../src/config/policy.js';
 import { LAW } from '../helpers/law.js';
+import { exampleConfig } from '../helpers/cli.js';
 import { debtorAccount } from '../../src/domain/account.js';
 import { readAccountFacts, readArrangementsNow } from '../../src/ledger/account-facts.js';
 import { createArrangement, createPromise, watchAgreements } from '../../src/workflows/arrangements.js';
@@ -29,17 +30,13 @@ import { arrangementStatus } from '../../src/domain/arrangements.js';
 import { creditorSnapshot } from '../../src/config/policy.js';
 import { AppError } from '../../src/errors.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const START: IsoDate = '2026-09-01';
 const BASE = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 
 let configCache: Config | null = null;
 function config(): Config {
   if (!configCache) {
-    const raw = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'pre-incasso.config.json'), 'utf8'));
-    delete raw.$schema;
-    delete raw.mail;
-    configCache = configSchema.parse(raw);
+    configCache = configSchema.parse(exampleConfig({ mail: false }));
   }
   return configCache;
 }

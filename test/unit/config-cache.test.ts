@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
+import { exampleConfig } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -16,9 +17,7 @@ describe('config cache', () => {
   it('a cache entry written by another schema of the same version is not used', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrangements-cfg-'));
     dirs.push(dir);
-    const config = JSON.parse(fs.readFileSync(new URL('../../examples/pre-incasso.config.json', import.meta.url), 'utf8'));
-    delete config.$schema;
-    delete config.mail;
+    const config = exampleConfig({ mail: false });
     const text = JSON.stringify(config);
     const file = path.join(dir, 'pre-incasso.config.json');
     fs.writeFileSync(file, text);
