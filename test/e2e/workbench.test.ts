@@ -208,7 +208,7 @@ describe('letters withdraw: a letter printed by mistake, before posting', () => 
     const file = path.join(dir, 'overdracht', fs.readdirSync(path.join(dir, 'overdracht'))[0]!);
     const cases = JSON.parse(fs.readFileSync(file, 'utf8')).cases as { debtor: { number: string }; letters: { date: string }[] }[];
     const d3 = cases.find((c) => c.debtor.number === 'D3')!;
-    expect(handover).toBeDefined();
+    expect(handover).toMatchObject({ batch: 1, format: 'json', dry_run: false, file_name: path.basename(file), sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex') });
     expect(d3.letters.map((l) => l.date)).toEqual(['2026-11-21', '2026-12-05', '2026-12-19']);
   });
 });

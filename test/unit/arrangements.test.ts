@@ -70,8 +70,12 @@ describe('scheduleProblem and parseScheduleText', () => {
     if (problem === null) expect(p).toBeNull();
     else expect(p).toContain(problem);
   });
-  it.each([['2026-12-01 100'], ['2026-13-01:100.00'], ['2026-12-01:tien']])('refuses %s', (text) => {
-    expect(typeof parseScheduleText(text, euros, isIsoDate)).toBe('string');
+  it.each([
+    ['2026-12-01 100', '"2026-12-01 100" is not date:amount (e.g. 2026-12-01:100.00)'],
+    ['2026-13-01:100.00', '"2026-13-01:100.00" is not date:amount (e.g. 2026-12-01:100.00)'],
+    ['2026-12-01:tien', '"tien" in "2026-12-01:tien" is not an amount'],
+  ])('refuses %s', (text, message) => {
+    expect(parseScheduleText(text, euros, isIsoDate)).toBe(message);
   });
 });
 
@@ -220,6 +224,7 @@ describe('planDebtor with agreements', () => {
 // ---------------------------------------------------------------------------------------------
 // The arrangement letters: shipped templates pass the check; the QR code pays the instalment
 
+import path from 'node:path';
 import { checkTemplates, DEFAULT_TEMPLATES_DIR, renderLetterTexts, sampleLetterData } from '../../src/letters/templates.js';
 import { epcPayloadFor } from '../../src/workflows/deliver.js';
 import { letterView } from '../../src/letters/view.js';
@@ -227,7 +232,10 @@ import { ARRANGEMENT_LETTER_IDS } from '../../src/domain/letter.js';
 
 describe('arrangement letters', () => {
   it('the shipped templates pass the check in both languages', () => {
-    expect(() => checkTemplates([DEFAULT_TEMPLATES_DIR], Object.values(ARRANGEMENT_LETTER_IDS).map((id) => ({ id })), ['nl', 'en'])).not.toThrow();
+    const { checked } = checkTemplates([DEFAULT_TEMPLATES_DIR], Object.values(ARRANGEMENT_LETTER_IDS).map((id) => ({ id })), ['nl', 'en']);
+    expect(checked.map((c) => `${c.stage} ${c.language} ${c.debtorType}: ${path.relative(DEFAULT_TEMPLATES_DIR, c.file)}`)).toEqual(
+      ['betalingsregeling', 'termijn-herinnering', 'termijn-gemist'].flatMap((id) => ['nl', 'en'].flatMap((l) => [`${id} ${l} consumer: ${l}/${id}.hbs`, `${id} ${l} business: ${l}/${id}.hbs`])),
+    );
   });
 
   it.each([
