@@ -1,9 +1,8 @@
 // Shared by the mail tests: a real ledger file with a few recorded letters, the message settings,
 // and (from smtp.ts) a real SMTP server on 127.0.0.1.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { addDebtor, addImport, addInvoice, tempLedger } from './ledger.js';
 import type { MailConfig } from '../../src/mail/transport.js';
 import type { MessageSettings } from '../../src/mail/outbox.js';
 
@@ -36,21 +35,17 @@ export function samplePdf(extra = 0): Buffer {
 }
 
 export function makeLedger(letters: TestLetter[]): TestLedger {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pre-incasso-mail-'));
-  const file = path.join(dir, 'pre-incasso.db');
-  const ledger = openLedger(file, { create: true });
+  const { dir, file, ledger } = tempLedger('pre-incasso-mail-');
   const { db } = ledger;
-  db.prepare(`INSERT INTO imports (id, kind, at, today, files) VALUES (1, 'invoices', ?, ?, '["invoices.csv"]')`).run(NOW.toISOString(), TODAY);
+  addImport(db, { at: NOW.toISOString(), today: TODAY, files: '["invoices.csv"]' });
   db.prepare(`INSERT INTO runs (id, today, at) VALUES (1, ?, ?)`).run(TODAY, NOW.toISOString());
-  const debtor = db.prepare(`INSERT INTO debtors (number, name, type, email, language, import_id) VALUES (?, ?, 'consumer', ?, 'nl', 1)`);
-  const invoice = db.prepare(`INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, source_file, source_line, import_id) VALUES (?, ?, '2026-10-01', 12100, 12100, 'invoices.csv', ?, 1)`);
   const letter = db.prepare(`
     INSERT INTO letters (run_id, debtor_number, stage_index, stage_id, final, date, channels, amount_cents, reference, data, pdf, pdf_sha256, rendered_at)
     VALUES (1, ?, 0, ?, 0, ?, ?, 12100, 'RF18539007547034', ?, ?, NULL, ?)`);
   const letterIds: number[] = [];
   letters.forEach((l, i) => {
-    debtor.run(l.debtor, l.name ?? `Debiteur ${i + 1}`, l.email);
-    invoice.run(`F2026-${100 + i}`, l.debtor, i + 2);
+    addDebtor(db, { number: l.debtor, name: l.name ?? `Debiteur ${i + 1}`, type: 'consumer', email: l.email, import_id: 1 });
+    addInvoice(db, { number: `F2026-${100 + i}`, debtor_number: l.debtor, due_date: '2026-10-01', amount_cents: 12100, open_cents: 12100, source_file: 'invoices.csv', source_line: i + 2 });
     const data = {
       version: 1,
       creditor: { name: 'Bakkerij De Korenschoof B.V.' },
