@@ -4,6 +4,7 @@
 import type { CreditorSnapshot, DebtorSnapshot } from '../../src/domain/letter.js';
 import type { PlanInvoice, Policy } from '../../src/domain/plan.js';
 import type { CaseInput } from '../../src/handover/case.js';
+import type { PaymentInput } from '../../src/ledger/payments.js';
 import { legalPolicy } from './law.js';
 
 /** Bakkerij De Korenschoof B.V. in Amersfoort, with every field filled in. */
@@ -98,6 +99,21 @@ export function caseDebtor(over: Partial<CaseInput['debtor']> = {}): CaseInput['
     language: 'nl',
     kvk: null,
     vatNumber: null,
+    ...over,
+  };
+}
+
+/** A bank payment as an importer hands it to the ledger: into the bakery's account, and nothing known about it but `over`. */
+export function paymentInput(over: Pick<PaymentInput, 'date' | 'amountCents' | 'source'> & Partial<PaymentInput>): PaymentInput {
+  return {
+    sourceKey: null,
+    counterpartyName: null,
+    counterpartyIban: null,
+    reference: null,
+    endToEndId: null,
+    description: null,
+    account: 'NL91ABNA0417164300',
+    importId: null,
     ...over,
   };
 }

@@ -7,6 +7,7 @@ import { PaymentBook, addManualPayment, listPayments, nameKey, parseBankFile, te
 import { parse as parseMt940 } from '../../src/importers/mt940.js';
 import { AppError } from '../../src/errors.js';
 import { FIXTURES } from '../helpers/cli.js';
+import { paymentInput } from '../helpers/builders.js';
 import { addDebtor, addImport, addInvoice, tempLedger, type TempLedger } from '../helpers/ledger.js';
 
 const TODAY = '2024-06-01';
@@ -50,10 +51,7 @@ function letter(debtorNumber: string, reference: string, due: string[], alsoOpen
 
 let keys = 0;
 function payment(amountCents: number, p: Partial<PaymentInput> = {}): PaymentInput {
-  return {
-    date: '2024-05-01', amountCents, source: 'test', sourceKey: `test:${++keys}`, counterpartyName: null, counterpartyIban: null,
-    reference: null, endToEndId: null, description: null, account: 'NL91ABNA0417164300', importId: null, ...p,
-  };
+  return paymentInput({ date: '2024-05-01', amountCents, source: 'test', sourceKey: `test:${++keys}`, ...p });
 }
 
 const book = (): PaymentBook => new PaymentBook(db, { today: TODAY });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import { PaymentBook, type PaymentInput } from '../../src/ledger/payments.js';
 import { tempLedger, type TempLedger } from '../helpers/ledger.js';
+import { paymentInput } from '../helpers/builders.js';
 
 let temp: TempLedger;
 let ledger: Ledger;
@@ -14,10 +15,8 @@ beforeEach(() => {
 });
 afterEach(() => temp.remove());
 
-const input = (p: Partial<PaymentInput>): PaymentInput => ({
-  date: '2026-03-02', amountCents: 10000, source: 'camt.053.001.02', sourceKey: null, counterpartyName: 'Jan', counterpartyIban: 'NL02ABNA0123456789',
-  reference: null, endToEndId: null, description: null, account: 'NL91ABNA0417164300', importId: null, ...p,
-});
+const input = (p: Partial<PaymentInput>): PaymentInput =>
+  paymentInput({ date: '2026-03-02', amountCents: 10000, source: 'camt.053.001.02', counterpartyName: 'Jan', counterpartyIban: 'NL02ABNA0123456789', ...p });
 
 describe('the same bank entry under another key', () => {
   it.each([
