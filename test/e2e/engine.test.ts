@@ -1,10 +1,10 @@
 // The dunning engine end to end: the built CLI in a temp dir, driven over successive --today dates
 // as cron would, with the ledger inspected afterwards. Needs `npm run build` first.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cli, cliAsync, workspace, writeCsv, CSV_HEADER, type CliResult, ok } from '../helpers/cli.js';
+import { cli, cliAsync, removedAfterAll, workspace, writeCsv, CSV_HEADER, type CliResult, ok } from '../helpers/cli.js';
 import { query } from '../helpers/ledger.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -12,16 +12,13 @@ import { query } from '../helpers/ledger.js';
 
 const LEDGER = 'pre-incasso.db';
 
-const dirs: string[] = [];
+const dirs = removedAfterAll();
 /** A fresh work folder (the helper's workspace), removed when the file is done. */
 function ws(options?: Parameters<typeof workspace>[0]): string {
   const dir = workspace(options);
   dirs.push(dir);
   return dir;
 }
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 function sha256(file: string): string {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');

@@ -6,15 +6,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { zipSync } from 'fflate';
 import iconv from 'iconv-lite';
-import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, FIXTURES, baseEnv, cli, workspace } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, FIXTURES, baseEnv, cli, removedAfterAll, workspace } from '../helpers/cli.js';
 import { query } from '../helpers/ledger.js';
 
 const TODAY = ['--today', '2026-09-22'];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dirs = removedAfterAll();
 function ws(options: Parameters<typeof workspace>[0] = {}): string {
   const dir = workspace(options);
   dirs.push(dir);

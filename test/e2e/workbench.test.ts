@@ -8,15 +8,12 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_HEADER, FIXTURES, cli, cliAsync, workspace, writeCsv, type CliResult, ok } from '../helpers/cli.js';
+import { CSV_HEADER, FIXTURES, cli, cliAsync, removedAfterAll, workspace, writeCsv, type CliResult, ok } from '../helpers/cli.js';
 import { query } from '../helpers/ledger.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const TODAY = '2026-11-20';
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dirs = removedAfterAll();
 
 const ROWS = [
   'F-001;D1;J. Jansen;particulier;jan@example.nl;Lindelaan 4;3818 LK;Amersfoort;01-08-2026;01-09-2026;100,00;100,00',

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'pre-incasso.js');
@@ -57,6 +58,15 @@ export function cliAsync(cwd: string, args: string[], options: { env?: NodeJS.Pr
   promise.pid = () => child.pid;
   promise.kill = (signal) => child.kill(signal);
   return promise;
+}
+
+/** A test file's list of folders: each one pushed onto it is removed after the file's last test. */
+export function removedAfterAll(): string[] {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return dirs;
 }
 
 /** The shipped example config (examples/pre-incasso.config.json) as JSON without `$schema`, a fresh copy each call; `mail: false` drops its mail section. */

@@ -17,7 +17,7 @@ import {
   verifySmtp,
   type MailConfig,
 } from '../../src/mail/transport.js';
-import { fileContains, mailConfig, ledgerMaker, NOW, settings, startSmtp, TODAY, type TestLedger } from '../helpers/mail.js';
+import { fileContains, mailConfig, ledgerMaker, NOW, settings, startSmtp, TODAY } from '../helpers/mail.js';
 
 const PASSWORD = 'Geh31m!wachtw00rd-Zon';
 const USER = 'administratie@korenschoof.nl';
