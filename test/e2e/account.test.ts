@@ -5,21 +5,12 @@ import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { unzipSync } from 'fflate';
 import { cli, workspace, writeCsv, CSV_HEADER, type CliResult, ok } from '../helpers/cli.js';
+import { query } from '../helpers/ledger.js';
 
 const SEPT = 'openstaande-posten-september.csv';
 const OCT = 'openstaande-posten-oktober.csv';
-
-function query<T>(dir: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 /** A CAMT.053 statement with the given entries, as a Dutch bank writes it. */
 function camt053(id: string, entries: { date: string; cents: number; debit?: boolean; reversal?: boolean; name: string; iban: string; e2e: string; text: string }[]): string {

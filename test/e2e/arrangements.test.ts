@@ -2,17 +2,14 @@
 // and then broken, a promise that is kept, and a dispute. The built CLI in a temp dir over
 // successive --today dates, payments by hand and from a CAMT.053 file generated here, the ledger
 // and the rendered PDFs inspected afterwards. Needs `npm run build` first.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { cli, workspace, type CliResult, ok } from '../helpers/cli.js';
+import { cli, removedAfterAll, workspace, type CliResult, ok } from '../helpers/cli.js';
 import { query } from '../helpers/ledger.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+const dirs = removedAfterAll();
 
 const CSV = [
   'Factuurnummer;Debiteurnummer;Naam;Soort;E-mail;Telefoon;Adres;Postcode;Plaats;Factuurdatum;Vervaldatum;Bedrag;Openstaand',

@@ -5,20 +5,11 @@ import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { cli, workspace, EXAMPLES, FIXTURES, type CliResult, ok } from '../helpers/cli.js';
+import { query } from '../helpers/ledger.js';
 
 const TODAY = '2026-10-20';
 const bankFile = (name: string): string => path.join(FIXTURES, 'bank-csv', name);
-
-function query<T = Record<string, unknown>>(dir: string, sql: string): T[] {
-  const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
 
 /** A fresh work folder whose ledger holds the example invoices of October. */
 function ledgerWithExamples(): string {

@@ -1,36 +1,23 @@
 // The dunning engine end to end: the built CLI in a temp dir, driven over successive --today dates
 // as cron would, with the ledger inspected afterwards. Needs `npm run build` first.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { cli, cliAsync, workspace, writeCsv, CSV_HEADER, type CliResult, ok } from '../helpers/cli.js';
+import { cli, cliAsync, removedAfterAll, workspace, writeCsv, CSV_HEADER, type CliResult, ok } from '../helpers/cli.js';
+import { query } from '../helpers/ledger.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
 const LEDGER = 'pre-incasso.db';
 
-const dirs: string[] = [];
+const dirs = removedAfterAll();
 /** A fresh work folder (the helper's workspace), removed when the file is done. */
 function ws(options?: Parameters<typeof workspace>[0]): string {
   const dir = workspace(options);
   dirs.push(dir);
   return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** Reads the ledger the way an auditor would: read-only, the CLI's files untouched. */
-function query<T = Record<string, unknown>>(dir: string, sql: string, ...params: unknown[]): T[] {
-  const db = new Database(path.join(dir, LEDGER), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
 }
 
 function sha256(file: string): string {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { cli, workspace, writeCsv, CSV_HEADER, FIXTURES, type CliResult, ok } from '../helpers/cli.js';
+import { query } from '../helpers/ledger.js';
 
 const LEDGER = 'pre-incasso.db';
 const GOLDEN = path.join(FIXTURES, 'golden');
@@ -21,15 +22,6 @@ const ROWS = [
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const fileSha = (file: string): string => sha256(fs.readFileSync(file));
-
-function query<T>(dir: string, sql: string): T[] {
-  const db = new Database(path.join(dir, LEDGER), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
 
 const statuses = (dir: string): Record<string, string> =>
   Object.fromEntries(query<{ number: string; status: string }>(dir, 'SELECT number, status FROM invoices ORDER BY number').map((r) => [r.number, r.status]));

@@ -4,31 +4,20 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { zipSync } from 'fflate';
 import iconv from 'iconv-lite';
-import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, FIXTURES, baseEnv, cli, workspace } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, FIXTURES, baseEnv, cli, removedAfterAll, workspace } from '../helpers/cli.js';
+import { query } from '../helpers/ledger.js';
 
 const TODAY = ['--today', '2026-09-22'];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dirs = removedAfterAll();
 function ws(options: Parameters<typeof workspace>[0] = {}): string {
   const dir = workspace(options);
   dirs.push(dir);
   return dir;
 }
 const db = (dir: string): string => path.join(dir, 'pre-incasso.db');
-function query<T>(dir: string, sql: string): T[] {
-  const d = new Database(db(dir), { readonly: true });
-  try {
-    return d.prepare(sql).all() as T[];
-  } finally {
-    d.close();
-  }
-}
 const lines = (text: string): string[] => text.split('\n').filter((l) => l !== '');
 
 describe('the wrong file: one line, exit 4, nothing written (issue 18 item 5, issue 11)', () => {

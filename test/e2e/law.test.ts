@@ -3,13 +3,10 @@
 // flags, and a configured term that contradicts the stage spacing is a config error.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { cli, workspace } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cli, removedAfterAll, workspace } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dirs = removedAfterAll();
 function ws(config?: (c: any) => any): string {
   const dir = workspace(config ? { config } : {});
   dirs.push(dir);

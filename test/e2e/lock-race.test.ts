@@ -6,10 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, baseEnv, cli, cliAsync, workspace } from '../helpers/cli.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const PASSWORD = 'race-wachtwoord';
 const RACES = Number(process.env.PRE_INCASSO_RACES ?? 200);
@@ -17,34 +16,19 @@ const RACES = Number(process.env.PRE_INCASSO_RACES ?? 200);
 const SPAWNED_RACES = Number(process.env.PRE_INCASSO_SPAWNED_RACES ?? 6);
 const TODAY = '2026-09-22';
 let received: string[] = [];
-let server: SMTPServer;
+let smtp: TestSmtp;
 let port = 0;
 let base = '';
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS'],
-    authMethods: ['PLAIN'],
-    onAuth(_auth, _session, cb) {
-      cb(null, { user: 'race' });
-    },
-    onData(stream, session, cb) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        for (const r of session.envelope.rcptTo) received.push(r.address);
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  smtp = await startSmtp({ auth: { user: 'race', pass: PASSWORD, methods: ['PLAIN'] }, onMessage: (m) => received.push(...m.to) });
+  port = smtp.port;
   // On a RAM disk where there is one: the races measure locking, not the disk's fsync.
   base = fs.mkdtempSync(path.join(fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'hostile-race-'));
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await smtp.close();
   fs.rmSync(base, { recursive: true, force: true });
 });
 

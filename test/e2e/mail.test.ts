@@ -1,53 +1,28 @@
 // `run` and `mail` through the built CLI against a real SMTP server on 127.0.0.1.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLES, cliAsync, workspace } from '../helpers/cli.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const PASSWORD = 'Wachtw00rd-van-de-Bakker!';
 const received: { to: string[]; raw: Buffer }[] = [];
 let refuse: string | null = null;
-let server: SMTPServer;
+let smtp: TestSmtp;
 let port = 0;
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS'],
-    authMethods: ['PLAIN', 'LOGIN'],
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'bakkerij' && auth.password === PASSWORD) cb(null, { user: 'bakkerij' });
-      else cb(new Error('Invalid username or password'));
-    },
-    onRcptTo(address, _session, cb) {
-      if (refuse && address.address === refuse) {
-        const err = new Error('5.1.1 mailbox unavailable') as Error & { responseCode: number };
-        err.responseCode = 550;
-        cb(err);
-        return;
-      }
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
-        cb();
-      });
-    },
+  smtp = await startSmtp({
+    auth: { user: 'bakkerij', pass: PASSWORD },
+    refuseRecipient: (address) => (refuse && address === refuse ? { code: 550, message: '5.1.1 mailbox unavailable' } : null),
+    onMessage: (m) => received.push({ to: m.to, raw: m.raw }),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  port = smtp.port;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => smtp.close());
 
 function mailWorkspace(): string {
   const dir = workspace({

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { cli, workspace, writeCsv, CSV_HEADER, FIXTURES, type CliResult, ok } from '../helpers/cli.js';
+import { query } from '../helpers/ledger.js';
 
 const TODAY = '2018-03-15';
 // ING's published example does not add up: 1000,00 + its entries is 4342,15, its :62F: says
@@ -24,15 +24,6 @@ afterAll(() => fs.rmSync(path.dirname(ING), { recursive: true, force: true }));
 const TRIODOS = path.join(FIXTURES, 'mt940', 'triodos_iban_2.txt');
 const SNS = path.join(FIXTURES, 'camt053', 'example-camt053-a.xml');
 const BUNQ = path.join(FIXTURES, 'mt940', 'bunq_sample.txt');
-
-function query<T = Record<string, unknown>>(dir: string, sql: string): T[] {
-  const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
 
 const sha256 = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 

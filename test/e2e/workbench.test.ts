@@ -7,16 +7,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSV_HEADER, FIXTURES, cli, cliAsync, workspace, writeCsv, type CliResult, ok } from '../helpers/cli.js';
+import { CSV_HEADER, FIXTURES, cli, cliAsync, removedAfterAll, workspace, writeCsv, type CliResult, ok } from '../helpers/cli.js';
 import { query } from '../helpers/ledger.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const TODAY = '2026-11-20';
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dirs = removedAfterAll();
 
 const ROWS = [
   'F-001;D1;J. Jansen;particulier;jan@example.nl;Lindelaan 4;3818 LK;Amersfoort;01-08-2026;01-09-2026;100,00;100,00',
@@ -208,7 +205,7 @@ describe('letters withdraw: a letter printed by mistake, before posting', () => 
     const file = path.join(dir, 'overdracht', fs.readdirSync(path.join(dir, 'overdracht'))[0]!);
     const cases = JSON.parse(fs.readFileSync(file, 'utf8')).cases as { debtor: { number: string }; letters: { date: string }[] }[];
     const d3 = cases.find((c) => c.debtor.number === 'D3')!;
-    expect(handover).toBeDefined();
+    expect(handover).toMatchObject({ batch: 1, format: 'json', dry_run: false, file_name: path.basename(file), sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex') });
     expect(d3.letters.map((l) => l.date)).toEqual(['2026-11-21', '2026-12-05', '2026-12-19']);
   });
 });
@@ -272,32 +269,13 @@ describe('run --save-plan / --plan: apply exactly what was reviewed', () => {
 describe('the morning summary', () => {
   const PASSWORD = 'geheim-wachtwoord-123';
   const received: { to: string[]; raw: string }[] = [];
-  let server: SMTPServer;
+  let smtp: TestSmtp;
   let port = 0;
   beforeAll(async () => {
-    server = new SMTPServer({
-      secure: false,
-      disabledCommands: ['STARTTLS'],
-      authMethods: ['PLAIN', 'LOGIN'],
-      onAuth(auth, _s, cb) {
-        if (auth.username === 'bakkerij' && auth.password === PASSWORD) cb(null, { user: 'bakkerij' });
-        else cb(new Error('Invalid username or password'));
-      },
-      onData(stream, session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.server.address() as AddressInfo).port;
+    smtp = await startSmtp({ auth: { user: 'bakkerij', pass: PASSWORD }, onMessage: (m) => received.push({ to: m.to, raw: m.raw.toString('utf8') }) });
+    port = smtp.port;
   });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => smtp.close());
 
   it('--notify-file writes what the night did', () => {
     const dir = book();

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'pre-incasso.js');
@@ -59,11 +60,27 @@ export function cliAsync(cwd: string, args: string[], options: { env?: NodeJS.Pr
   return promise;
 }
 
+/** A test file's list of folders: each one pushed onto it is removed after the file's last test. */
+export function removedAfterAll(): string[] {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return dirs;
+}
+
+/** The shipped example config (examples/pre-incasso.config.json) as JSON without `$schema`, a fresh copy each call; `mail: false` drops its mail section. */
+export function exampleConfig(options: { mail?: boolean } = {}): any {
+  const config = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'pre-incasso.config.json'), 'utf8'));
+  delete config.$schema;
+  if (options.mail === false) delete config.mail;
+  return config;
+}
+
 /** A temp work folder with the example config (and optionally other files) copied in. */
 export function workspace(options: { config?: (c: any) => any; files?: string[] } = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pre-incasso-'));
-  const config = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'pre-incasso.config.json'), 'utf8'));
-  delete config.$schema;
+  const config = exampleConfig();
   fs.writeFileSync(path.join(dir, 'pre-incasso.config.json'), JSON.stringify(options.config ? options.config(config) : config, null, 2));
   for (const f of options.files ?? []) fs.copyFileSync(path.isAbsolute(f) ? f : path.join(EXAMPLES, f), path.join(dir, path.basename(f)));
   return dir;

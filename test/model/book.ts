@@ -22,6 +22,8 @@ import { addDays, type IsoDate } from '../../src/domain/dates.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { policyFromConfig } from '../../src/config/policy.js';
 import { LAW } from '../helpers/law.js';
+import { exampleConfig } from '../helpers/cli.js';
+import { paymentInput } from '../helpers/builders.js';
 import { debtorAccount } from '../../src/domain/account.js';
 import { readAccountFacts, readArrangementsNow } from '../../src/ledger/account-facts.js';
 import { createArrangement, createPromise, watchAgreements } from '../../src/workflows/arrangements.js';
@@ -29,17 +31,13 @@ import { arrangementStatus } from '../../src/domain/arrangements.js';
 import { creditorSnapshot } from '../../src/config/policy.js';
 import { AppError } from '../../src/errors.js';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const START: IsoDate = '2026-09-01';
 const BASE = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 
 let configCache: Config | null = null;
 function config(): Config {
   if (!configCache) {
-    const raw = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'pre-incasso.config.json'), 'utf8'));
-    delete raw.$schema;
-    delete raw.mail;
-    configCache = configSchema.parse(raw);
+    configCache = configSchema.parse(exampleConfig({ mail: false }));
   }
   return configCache;
 }
@@ -188,10 +186,12 @@ class Pay implements Cmd {
     const target = open[this.pick % open.length]!;
     const amount = Math.max(1, Math.round((target.open_cents * this.part) / 4));
     const rec = db.transaction(() =>
-      new PaymentBook(db, { today: r.today }).record({
-        date: r.today, amountCents: amount, source: 'camt.053.001.02', sourceKey: `model-${r.payments.length + 1}`, counterpartyName: 'Betaler', counterpartyIban: 'NL02ABNA0123456789',
-        reference: null, endToEndId: null, description: `factuur ${target.number}`, account: null, importId: null,
-      }),
+      new PaymentBook(db, { today: r.today }).record(
+        paymentInput({
+          date: r.today, amountCents: amount, source: 'camt.053.001.02', sourceKey: `model-${r.payments.length + 1}`, counterpartyName: 'Betaler', counterpartyIban: 'NL02ABNA0123456789',
+          description: `factuur ${target.number}`, account: null,
+        }),
+      ),
     )();
     // Money beyond what was open stays unallocated (the bookkeeper books only what was allocated).
     if (rec.paymentId !== null) {

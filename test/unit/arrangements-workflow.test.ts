@@ -1,33 +1,28 @@
 // The workflows of issue 13 against a real ledger file (no CLI): agreeing with the debtor ends the
 // calls still on the list, a call outcome "arrangement" pauses until the arrangement is recorded,
 // and refusals name the invoice and the fix.
-import { legalPolicy } from '../helpers/law.js';
+import { creditor, PHONE_STAGES, policy as examplePolicy } from '../helpers/builders.js';
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
+import { addDebtor, addImport, addInvoice, tempLedger, type TempLedger } from '../helpers/ledger.js';
 import { recordCallTasks, readCallTasks } from '../../src/ledger/arrangements.js';
 import { createArrangement, createDispute, createPromise, logCall } from '../../src/workflows/arrangements.js';
 import type { Plan } from '../../src/domain/plan.js';
 
-const CREDITOR = {
-  name: 'Bakkerij De Korenschoof B.V.', address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' }, kvk: '12345678', vatNumber: null,
-  iban: 'NL91ABNA0417164300', bic: null, email: 'a@korenschoof.example', phone: null, contactPerson: null,
-};
+const CREDITOR = creditor({ vatNumber: null, bic: null, email: 'a@korenschoof.example', phone: null, contactPerson: null });
 const SETTINGS = { creditor: CREDITOR, stageCount: 4 };
 
-let dir: string;
+let temp: TempLedger;
 let ledger: Ledger;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrangements-wf-'));
-  ledger = openLedger(path.join(dir, 'book.db'), { create: true });
+  temp = tempLedger('arrangements-wf-', 'book.db');
+  ledger = temp.ledger;
   const db = ledger.db;
-  db.prepare("INSERT INTO imports (id, kind, at, today, files) VALUES (1, 'invoices', '2026-11-01T00:00:00Z', '2026-11-01', '[]')").run();
+  addImport(db, { at: '2026-11-01T00:00:00Z', today: '2026-11-01' });
   for (const d of ['D1', 'D2', 'D3']) {
-    db.prepare("INSERT INTO debtors (number, name, type, email, phone, language) VALUES (?, ?, 'consumer', ?, '06-1', 'nl')").run(d, `Debtor ${d}`, `${d.toLowerCase()}@example.nl`);
-    db.prepare("INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, source_file, source_line, import_id) VALUES (?, ?, '2026-10-01', 30000, 30000, 'x.csv', 1, 1)").run(`${d}-1`, d);
+    addDebtor(db, { number: d, name: `Debtor ${d}`, type: 'consumer', email: `${d.toLowerCase()}@example.nl`, phone: '06-1' });
+    addInvoice(db, { number: `${d}-1`, debtor_number: d, due_date: '2026-10-01', amount_cents: 30000, open_cents: 30000, source_file: 'x.csv' });
   }
   db.prepare('INSERT INTO runs (id, today, at) VALUES (1, ?, ?)').run('2026-11-06', '2026-11-06T06:00:00Z');
   const plan: Plan = {
@@ -37,10 +32,7 @@ beforeEach(() => {
   db.transaction(() => recordCallTasks(db, plan, 1, new Date()))();
 });
 
-afterEach(() => {
-  ledger.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 const outcomes = () => Object.fromEntries(readCallTasks(ledger.db).map((c) => [c.debtor, c.outcome]));
 
@@ -176,7 +168,7 @@ describe('the arrangement reads the account', () => {
   const create = (today: string, debtor = 'D1', instalments = 2): ReturnType<typeof createArrangement> =>
     createArrangement(ledger.db, { debtor, invoices: null, instalments, every: 'month', first: '2026-12-01', schedule: null, note: null, graceDays: 7, dryRun: false, today }, SETTINGS);
   const creditNote = (number: string, debtor: string, cents: number): void => {
-    ledger.db.prepare("INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, source_file, source_line, import_id) VALUES (?, ?, '2026-10-15', ?, ?, 'x.csv', 2, 1)").run(number, debtor, -cents, -cents);
+    addInvoice(ledger.db, { number, debtor_number: debtor, due_date: '2026-10-15', amount_cents: -cents, open_cents: -cents, source_file: 'x.csv', source_line: 2 });
   };
   const status = (today: string) => {
     const [a] = readArrangementsNow(ledger.db, { id: 1 }, today);
@@ -229,17 +221,7 @@ describe('the arrangement reads the account', () => {
   });
 
   it('the plan: a running arrangement pauses its claim, the credit note stays set off against it, the account is the same', () => {
-    const STAGES: Policy['stages'] = [
-      { id: 'herinnering', after: 7, channels: ['email'], final: false },
-      { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-      { id: 'bellen', after: 7, channels: ['phone'], final: false },
-      { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-    ];
-    const policy: Policy = {
-      stages: STAGES,
-      ...legalPolicy(STAGES),
-      handoverAfter: 21, minimumCents: 1000, creditor: CREDITOR,
-    };
+    const policy: Policy = examplePolicy({ stages: PHONE_STAGES, creditor: CREDITOR });
     creditNote('D1-C', 'D1', 5000);
     const before = [...readDunningSnapshot(ledger.db, { debtor: 'D1' })][0]!;
     // Logged, so no call pauses the debtor: only the arrangement does.

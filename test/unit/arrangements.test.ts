@@ -1,6 +1,6 @@
 // The rules of payment arrangements, promises and calls as tables: how an amount is split, what
 // an instalment's status is given the payments, when an arrangement breaks, which notice is due.
-import { legalPolicy } from '../helpers/law.js';
+import { creditor, debtor, PHONE_STAGES, planInvoice, policy as examplePolicy } from '../helpers/builders.js';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
@@ -70,8 +70,12 @@ describe('scheduleProblem and parseScheduleText', () => {
     if (problem === null) expect(p).toBeNull();
     else expect(p).toContain(problem);
   });
-  it.each([['2026-12-01 100'], ['2026-13-01:100.00'], ['2026-12-01:tien']])('refuses %s', (text) => {
-    expect(typeof parseScheduleText(text, euros, isIsoDate)).toBe('string');
+  it.each([
+    ['2026-12-01 100', '"2026-12-01 100" is not date:amount (e.g. 2026-12-01:100.00)'],
+    ['2026-13-01:100.00', '"2026-13-01:100.00" is not date:amount (e.g. 2026-12-01:100.00)'],
+    ['2026-12-01:tien', '"tien" in "2026-12-01:tien" is not an amount'],
+  ])('refuses %s', (text, message) => {
+    expect(parseScheduleText(text, euros, isIsoDate)).toBe(message);
   });
 });
 
@@ -171,30 +175,18 @@ describe('callStep: what a logged call does to the ladder', () => {
 import { planDebtor, type Policy, type PlanDebtorInput, type PlanInvoice } from '../../src/domain/plan.js';
 import type { PlanAgreement } from '../../src/domain/arrangements.js';
 
-const STAGES: Policy['stages'] = [
-  { id: 'herinnering', after: 7, channels: ['email'], final: false },
-  { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-  { id: 'bellen', after: 7, channels: ['phone'], final: false },
-  { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-];
-const POLICY: Policy = {
-  stages: STAGES,
-  ...legalPolicy(STAGES),
-  handoverAfter: 21,
-  minimumCents: 1000,
-  creditor: {
-    name: 'Bakkerij De Korenschoof B.V.', address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' }, kvk: '12345678', vatNumber: null,
-    iban: 'NL91ABNA0417164300', bic: null, email: 'a@korenschoof.example', phone: null, contactPerson: null,
-  },
-};
+const POLICY: Policy = examplePolicy({
+  stages: PHONE_STAGES,
+  creditor: creditor({ vatNumber: null, bic: null, email: 'a@korenschoof.example', phone: null, contactPerson: null }),
+});
 
 function inv(number: string, stageIndex: number | null, stageDate: string | null, openCents = 30000): PlanInvoice {
-  return { number, issueDate: '2026-09-01', dueDate: '2026-10-01', amountCents: openCents, openCents, reference: null, stageIndex, stageDate, stageChannels: stageIndex === null ? null : ['email'] };
+  return planInvoice(number, { issueDate: '2026-09-01', dueDate: '2026-10-01', amountCents: openCents, openCents, stageIndex, stageDate, stageChannels: stageIndex === null ? null : ['email'] });
 }
 
 function input(invoices: PlanInvoice[], agreements: PlanAgreement[]): PlanDebtorInput {
   return {
-    debtor: { number: 'D1', name: 'A. Yılmaz', type: 'consumer', contactPerson: null, email: 'a@example.nl', phone: '06-12345678', address: { street: null, postcode: null, city: 'Utrecht', country: 'NL' }, language: 'nl' },
+    debtor: debtor({ number: 'D1', name: 'A. Yılmaz', email: 'a@example.nl', phone: '06-12345678', address: { street: null, postcode: null, city: 'Utrecht', country: 'NL' } }),
     invoices,
     holds: [],
     agreements,
@@ -232,6 +224,7 @@ describe('planDebtor with agreements', () => {
 // ---------------------------------------------------------------------------------------------
 // The arrangement letters: shipped templates pass the check; the QR code pays the instalment
 
+import path from 'node:path';
 import { checkTemplates, DEFAULT_TEMPLATES_DIR, renderLetterTexts, sampleLetterData } from '../../src/letters/templates.js';
 import { epcPayloadFor } from '../../src/workflows/deliver.js';
 import { letterView } from '../../src/letters/view.js';
@@ -239,7 +232,10 @@ import { ARRANGEMENT_LETTER_IDS } from '../../src/domain/letter.js';
 
 describe('arrangement letters', () => {
   it('the shipped templates pass the check in both languages', () => {
-    expect(() => checkTemplates([DEFAULT_TEMPLATES_DIR], Object.values(ARRANGEMENT_LETTER_IDS).map((id) => ({ id })), ['nl', 'en'])).not.toThrow();
+    const { checked } = checkTemplates([DEFAULT_TEMPLATES_DIR], Object.values(ARRANGEMENT_LETTER_IDS).map((id) => ({ id })), ['nl', 'en']);
+    expect(checked.map((c) => `${c.stage} ${c.language} ${c.debtorType}: ${path.relative(DEFAULT_TEMPLATES_DIR, c.file)}`)).toEqual(
+      ['betalingsregeling', 'termijn-herinnering', 'termijn-gemist'].flatMap((id) => ['nl', 'en'].flatMap((l) => [`${id} ${l} consumer: ${l}/${id}.hbs`, `${id} ${l} business: ${l}/${id}.hbs`])),
+    );
   });
 
   it.each([

@@ -1,24 +1,20 @@
 // The validated-config cache must never hand back a config validated by an older schema: a new
 // key with a default (here `arrangements`) would be missing, and the command would crash on it.
-import { describe, it, expect, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
+import { exampleConfig, removedAfterAll } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
+const dirs = removedAfterAll();
 
 describe('config cache', () => {
   it('a cache entry written by another schema of the same version is not used', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arrangements-cfg-'));
     dirs.push(dir);
-    const config = JSON.parse(fs.readFileSync(new URL('../../examples/pre-incasso.config.json', import.meta.url), 'utf8'));
-    delete config.$schema;
-    delete config.mail;
+    const config = exampleConfig({ mail: false });
     const text = JSON.stringify(config);
     const file = path.join(dir, 'pre-incasso.config.json');
     fs.writeFileSync(file, text);

@@ -10,13 +10,9 @@ import {
   type HandoverInput,
 } from '../../src/handover/case.js';
 import type { CreditorSnapshot } from '../../src/domain/letter.js';
+import { caseDebtor, creditor as exampleCreditor } from '../helpers/builders.js';
 
-const creditor: CreditorSnapshot = {
-  name: 'Bakkerij De Korenschoof B.V.',
-  address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' },
-  kvk: '12345678', vatNumber: 'NL000099998B57', iban: 'NL91ABNA0417164300', bic: 'ABNANL2A',
-  email: 'administratie@korenschoof.example', phone: '033-1234567', contactPerson: 'J. de Vries',
-};
+const creditor: CreditorSnapshot = exampleCreditor();
 
 function letter(over: Partial<CaseLetterInput> = {}): CaseLetterInput {
   return {
@@ -27,10 +23,7 @@ function letter(over: Partial<CaseLetterInput> = {}): CaseLetterInput {
 
 function consumerCase(over: Partial<CaseInput> = {}): CaseInput {
   return {
-    debtor: {
-      number: '10001', type: 'consumer', name: 'J. Jansen', contactPerson: null, street: 'Lindelaan 4', postcode: '3818 LK', city: 'Amersfoort',
-      country: 'NL', email: 'j@example.nl', phone: null, language: 'nl', kvk: null, vatNumber: null,
-    },
+    debtor: caseDebtor(),
     invoices: [{ number: 'F1', issueDate: '2026-08-16', dueDate: '2026-09-15', amountCents: 12100, openCents: 12100, reference: null, stageLetterId: 3 }],
     payments: [],
     letters: [letter({ id: 1, date: '2026-09-22', stageId: 'herinnering', stageIndex: 0, final: false, channels: ['email'], costsCents: null }), letter()],
@@ -41,10 +34,10 @@ function consumerCase(over: Partial<CaseInput> = {}): CaseInput {
 
 function businessCase(over: Partial<CaseInput> = {}): CaseInput {
   return {
-    debtor: {
+    debtor: caseDebtor({
       number: '10002', type: 'business', name: 'Bouwbedrijf Van Dijk B.V.', contactPerson: 'M. van Dijk', street: 'Industrieweg 88', postcode: '3825 MA',
-      city: 'Amersfoort', country: 'NL', email: 'crediteuren@vandijk.example', phone: '033-7654321', language: 'nl', kvk: '87654321', vatNumber: 'NL004495445B01',
-    },
+      email: 'crediteuren@vandijk.example', phone: '033-7654321', kvk: '87654321', vatNumber: 'NL004495445B01',
+    }),
     invoices: [
       // The debtor's account set credit note C1 off against F2 (src/domain/account.ts).
       { number: 'F2', issueDate: '2026-08-16', dueDate: '2026-09-15', amountCents: 254100, openCents: 242000, reference: '5000056789012345', stageLetterId: 7, paidCents: 0, credits: [{ creditNote: 'C1', amountCents: 12100 }] },

@@ -5,6 +5,7 @@ import { CSV_COLUMNS, csvAmount, csvDate, handoverCsvBytes, inertText, quoteCell
 import { buildHandover, type CaseInput } from '../../src/handover/case.js';
 import { tokenizeString } from '../../src/importers/csv-tokenizer.js';
 import type { CreditorSnapshot } from '../../src/domain/letter.js';
+import { caseDebtor, creditor as exampleCreditor } from '../helpers/builders.js';
 
 describe('inertText (CSV injection)', () => {
   it.each([
@@ -49,17 +50,14 @@ describe('Dutch notation', () => {
   });
 });
 
-const creditor: CreditorSnapshot = {
-  name: 'Bakkerij', address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' },
-  kvk: '12345678', vatNumber: null, iban: 'NL91ABNA0417164300', bic: null, email: 'a@example.nl', phone: null, contactPerson: null,
-};
+const creditor: CreditorSnapshot = exampleCreditor({ name: 'Bakkerij', vatNumber: null, bic: null, email: 'a@example.nl', phone: null, contactPerson: null });
 
 function kase(name: string, number = 'D1'): CaseInput {
   return {
-    debtor: {
-      number, type: 'business', name, contactPerson: '-ik-', street: 'Straat 1; achterom', postcode: '1234 AB', city: 'Utrecht', country: 'NL',
-      email: null, phone: '+31 30 1234567', language: 'nl', kvk: null, vatNumber: null,
-    },
+    debtor: caseDebtor({
+      number, type: 'business', name, contactPerson: '-ik-', street: 'Straat 1; achterom', postcode: '1234 AB', city: 'Utrecht',
+      email: null, phone: '+31 30 1234567',
+    }),
     invoices: [
       { number: 'F1', issueDate: '2026-08-01', dueDate: '2026-09-01', amountCents: 100000, openCents: 100000, reference: '=cmd|calc', stageLetterId: null },
       { number: 'F2', issueDate: '2026-08-02', dueDate: '2026-09-02', amountCents: 50000, openCents: 20000, reference: null, stageLetterId: null },

@@ -2,37 +2,24 @@
 // and recovery after a crash between the steps (simulated with the module's hooks).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
-import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
 import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/handover/export.js';
 import { AppError } from '../../src/errors.js';
 import type { Policy } from '../../src/domain/plan.js';
-import { legalPolicy } from '../helpers/law.js';
+import { creditor, policy as examplePolicy } from '../helpers/builders.js';
+import { addDebtor, addImport, addInvoice, tempLedger, type TempLedger } from '../helpers/ledger.js';
 import type { HandoverDocument } from '../../src/handover/case.js';
 
-const STAGES: Policy['stages'] = [
-  { id: 'herinnering', after: 7, channels: ['email'], final: false },
-  { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-  { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-];
-const policy: Policy = {
-  stages: STAGES,
-  ...legalPolicy(STAGES),
-  handoverAfter: 21,
-  minimumCents: 1000,
-  creditor: {
-    name: 'Bakkerij De Korenschoof B.V.', address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' },
-    kvk: '12345678', vatNumber: 'NL000099998B57', iban: 'NL91ABNA0417164300', bic: 'ABNANL2A', email: 'a@korenschoof.example', phone: null, contactPerson: null,
-  },
-};
+const policy: Policy = examplePolicy({ creditor: creditor({ email: 'a@korenschoof.example', phone: null, contactPerson: null }) });
 
 const settings = (over: Partial<HandoverSettings> = {}): HandoverSettings => ({
   policy, dayCount: 'act/365', today: '2026-11-10', format: 'zip', includeNotes: false, generatedBy: 'pre-incasso test', ...over,
 });
 
+let temp: TempLedger;
 let dir: string;
 let ledger: Ledger;
 let out: string;
@@ -40,16 +27,14 @@ let out: string;
 const sha = (b: Buffer | Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'handover-shell-'));
+  temp = tempLedger('handover-shell-', 'ledger.db');
+  dir = temp.dir;
   out = path.join(dir, 'out');
-  ledger = openLedger(path.join(dir, 'ledger.db'), { create: true });
+  ledger = temp.ledger;
   seed(ledger);
 });
 
-afterEach(() => {
-  ledger.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 /**
  * A consumer (10001) and a business (10002) whose final letters of 2026-10-20 are 21 days old on
@@ -57,16 +42,12 @@ afterEach(() => {
  */
 function seed(l: Ledger): void {
   const db = l.db;
-  db.exec(`
-    INSERT INTO imports (id, kind, at, today, files) VALUES (1, 'invoices', '2026-11-10T08:00:00Z', '2026-11-10', '[]');
-    INSERT INTO debtors (number, name, type, type_known, email, street, postcode, city, language) VALUES
-      ('10001', 'J. Jansen', 'consumer', 1, 'j@example.nl', 'Lindelaan 4', '3818 LK', 'Amersfoort', 'nl'),
-      ('10002', 'Van Dijk B.V.', 'business', 1, 'c@vandijk.example', 'Industrieweg 88', '3825 MA', 'Amersfoort', 'nl');
-    INSERT INTO invoices (number, debtor_number, issue_date, due_date, amount_cents, open_cents, source_file, source_line, import_id) VALUES
-      ('F1', '10001', '2026-08-16', '2026-09-15', 12100, 12100, 'a.csv', 2, 1),
-      ('F2', '10002', '2026-08-16', '2026-09-15', 254100, 254100, 'a.csv', 3, 1);
-    INSERT INTO runs (id, today, at) VALUES (1, '2026-10-20', '2026-10-20T08:00:00Z');
-  `);
+  addImport(db, { at: '2026-11-10T08:00:00Z', today: '2026-11-10' });
+  addDebtor(db, { number: '10001', name: 'J. Jansen', type: 'consumer', type_known: 1, email: 'j@example.nl', street: 'Lindelaan 4', postcode: '3818 LK', city: 'Amersfoort' });
+  addDebtor(db, { number: '10002', name: 'Van Dijk B.V.', type: 'business', type_known: 1, email: 'c@vandijk.example', street: 'Industrieweg 88', postcode: '3825 MA', city: 'Amersfoort' });
+  addInvoice(db, { number: 'F1', debtor_number: '10001', issue_date: '2026-08-16', due_date: '2026-09-15', amount_cents: 12100, source_file: 'a.csv', source_line: 2 });
+  addInvoice(db, { number: 'F2', debtor_number: '10002', issue_date: '2026-08-16', due_date: '2026-09-15', amount_cents: 254100, source_file: 'a.csv', source_line: 3 });
+  db.exec(`INSERT INTO runs (id, today, at) VALUES (1, '2026-10-20', '2026-10-20T08:00:00Z');`);
   const letter = db.prepare(
     `INSERT INTO letters (id, run_id, debtor_number, stage_index, stage_id, final, date, channels, amount_cents, costs_cents, reference, data, pdf, pdf_sha256)
      VALUES (?, 1, ?, 2, 'laatste-herinnering', 1, '2026-10-20', '["email","post"]', ?, ?, 'RF', '{}', ?, ?)`,
@@ -247,8 +228,7 @@ describe('exportHandover', () => {
   });
 
   it('hands a claim over with the credit note the account set off against it; the credit note stays with it', () => {
-    ledger.db.exec(`INSERT INTO invoices (number, debtor_number, issue_date, due_date, amount_cents, open_cents, source_file, source_line, import_id)
-      VALUES ('C1', '10002', '2026-09-02', '2026-09-02', -12100, -12100, 'a.csv', 4, 1)`);
+    addInvoice(ledger.db, { number: 'C1', debtor_number: '10002', issue_date: '2026-09-02', due_date: '2026-09-02', amount_cents: -12100, source_file: 'a.csv', source_line: 4 });
     const r = exportHandover(ledger.db, settings({ format: 'json' }), out).result!;
     expect(r.cases[1]).toMatchObject({ debtor: '10002', invoices: ['F2'], open_cents: 242000, collection_costs_cents: 36300 });
     const doc = JSON.parse(fs.readFileSync(r.file, 'utf8'));

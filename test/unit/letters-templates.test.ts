@@ -135,7 +135,7 @@ describe('template checks', () => {
     const dir = userDir({ 'nl/aanmaning.hbs': MINIMAL('{{> invoices}}\n{{> payment}}\n{{#if singleInvoice}}\nx') });
     const e = refusal(dir);
     expect(issues(e)[0]!.file).toContain('aanmaning.hbs');
-    expect(issues(e)[0]!.line).not.toBeNull();
+    expect(issues(e)[0]!.line).toBe(7); // the {{#if}} left open
   });
 
   it('lists every problem of every file at once', () => {
@@ -179,7 +179,8 @@ describe('template checks', () => {
         '{{> invoices}}\n{{> payment}}\n{{#each invoices as |inv i|}}{{@index}} {{inv.number}} {{number}} {{../debtor.name}} {{@root.due}}{{/each}}\n{{#with creditor}}{{name}}{{/with}}\n{{#each debtor.addressLines}}{{this}}{{/each}}',
       ),
     });
-    expect(() => checkTemplates([dir, DEFAULT_TEMPLATES_DIR], [{ id: 'herinnering' }], ['nl'])).not.toThrow();
+    const { checked } = checkTemplates([dir, DEFAULT_TEMPLATES_DIR], [{ id: 'herinnering' }], ['nl']);
+    expect(checked.map((c) => [c.debtorType, c.file])).toEqual([['consumer', path.join(dir, 'nl', 'herinnering.hbs')], ['business', path.join(dir, 'nl', 'herinnering.hbs')]]);
   });
 
   it('reports a stage without a template', () => {
@@ -246,7 +247,8 @@ describe('the veertiendagenbrief check (art. 6:96 lid 6 BW, HR 2016:2704)', () =
     ['binnen 14 dagen, ingaande 1 dag nadat deze brief bij u is bezorgd'],
   ])('accepts the wording courts accept: "%s"', (wording) => {
     const dir = userDir({ 'nl/laatste-herinnering.consumer.hbs': consumerNl().replace(TERM_NL, wording) });
-    expect(() => checkTemplates([dir, DEFAULT_TEMPLATES_DIR], STAGES, ['nl'])).not.toThrow();
+    const { checked } = checkTemplates([dir, DEFAULT_TEMPLATES_DIR], STAGES, ['nl']);
+    expect(checked.find((c) => c.stage === 'laatste-herinnering' && c.debtorType === 'consumer')!.file).toBe(path.join(dir, 'nl', 'laatste-herinnering.consumer.hbs'));
   });
 
   it('refuses rejected wording hidden in a branch the samples do not take', () => {
@@ -351,6 +353,11 @@ describe('templates init', () => {
   it('gives copies that pass the check', () => {
     const target = path.join(userDir({}), 't');
     templatesInit(target);
-    expect(() => checkTemplates([target], STAGES, LANGUAGES)).not.toThrow();
+    expect(checkTemplates([target], STAGES, LANGUAGES).checked.map((c) => `${c.stage} ${c.language} ${c.debtorType}: ${path.relative(target, c.file)}`)).toEqual([
+      'herinnering nl consumer: nl/herinnering.hbs', 'herinnering nl business: nl/herinnering.hbs', 'herinnering en consumer: en/herinnering.hbs', 'herinnering en business: en/herinnering.hbs',
+      'aanmaning nl consumer: nl/aanmaning.hbs', 'aanmaning nl business: nl/aanmaning.hbs', 'aanmaning en consumer: en/aanmaning.hbs', 'aanmaning en business: en/aanmaning.hbs',
+      'laatste-herinnering nl consumer: nl/laatste-herinnering.consumer.hbs', 'laatste-herinnering nl business: nl/laatste-herinnering.business.hbs',
+      'laatste-herinnering en consumer: en/laatste-herinnering.consumer.hbs', 'laatste-herinnering en business: en/laatste-herinnering.business.hbs',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { bareAddress, composeMessage, isEmailAddress, letterFileName, parseEmailList, safeFileComponent, type ComposeInput } from '../../src/mail/message.js';
-import { samplePdf } from './mail-helpers.js';
+import { samplePdf } from '../helpers/mail.js';
 
 const pdf = samplePdf();
 

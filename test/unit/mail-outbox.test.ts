@@ -6,21 +6,14 @@ import { simpleParser } from 'mailparser';
 import { classifySendError, deliverOutbox, queueLetters, resolveUnknown, writeOutboxEml, type DeliverOptions, type SendFunction } from '../../src/mail/outbox.js';
 import { deliveryError, isDeliveryComplete } from '../../src/mail/summary.js';
 import { createSmtpTransport, type SmtpMailer } from '../../src/mail/transport.js';
-import { mailConfig, makeLedger, NOW, samplePdf, settings, startSmtp, TODAY, type SmtpOptions, type TestLedger, type TestSmtp } from './mail-helpers.js';
+import { mailConfig, ledgerMaker, NOW, samplePdf, settings, startSmtp, TODAY, type SmtpOptions, type TestLedger, type TestSmtp } from '../helpers/mail.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-function ledgerWith(...args: Parameters<typeof makeLedger>): TestLedger {
-  const t = makeLedger(...args);
-  cleanups.push(() => {
-    t.close();
-    fs.rmSync(t.dir, { recursive: true, force: true });
-  });
-  return t;
-}
+const ledgerWith = ledgerMaker(cleanups);
 
 async function smtp(options: SmtpOptions = {}): Promise<{ server: TestSmtp; mailer: SmtpMailer }> {
   const server = await startSmtp(options);

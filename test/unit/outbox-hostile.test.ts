@@ -5,21 +5,14 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliverOutbox, queueLetters, type SendFunction } from '../../src/mail/outbox.js';
 import { currentProcess, formatIdentity, isGone } from '../../src/platform/process-identity.js';
-import { makeLedger, NOW, settings, TODAY, type TestLedger } from './mail-helpers.js';
+import { ledgerMaker, NOW, settings, TODAY, type TestLedger } from '../helpers/mail.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
 
-function ledgerWith(...args: Parameters<typeof makeLedger>): TestLedger {
-  const t = makeLedger(...args);
-  cleanups.push(() => {
-    t.close();
-    fs.rmSync(t.dir, { recursive: true, force: true });
-  });
-  return t;
-}
+const ledgerWith = ledgerMaker(cleanups);
 
 const states = (t: TestLedger): string[] => (t.ledger.db.prepare('SELECT state FROM outbox ORDER BY id').pluck().all() as string[]);
 

@@ -1,45 +1,41 @@
 // Matching payments to invoices (formats.md §4.4) and allocating them, on a real ledger file.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openLedger, type Db, type Ledger } from '../../src/ledger/ledger.js';
+import type { Db } from '../../src/ledger/ledger.js';
 import { PaymentBook, listPayments, nameKey, textCandidates, type PaymentInput } from '../../src/ledger/payments.js';
 import { addManualPayment } from '../../src/workflows/payment-placing.js';
 import { parseBankFile } from '../../src/importers/bank-file.js';
 import { parse as parseMt940 } from '../../src/importers/mt940.js';
 import { AppError } from '../../src/errors.js';
 import { FIXTURES } from '../helpers/cli.js';
+import { paymentInput } from '../helpers/builders.js';
+import { addDebtor, addImport, addInvoice, tempLedger, type TempLedger } from '../helpers/ledger.js';
 
 const TODAY = '2024-06-01';
-let dir: string;
-let ledger: Ledger;
+let temp: TempLedger;
 let db: Db;
 
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pre-incasso-alloc-'));
-  ledger = openLedger(path.join(dir, 'test.db'), { create: true });
-  db = ledger.db;
-  db.prepare("INSERT INTO imports (id, kind, at, today, files) VALUES (1, 'invoices', '2024-01-01T00:00:00Z', '2024-01-01', '[]')").run();
+  temp = tempLedger('pre-incasso-alloc-', 'test.db');
+  db = temp.ledger.db;
+  addImport(db, { at: '2024-01-01T00:00:00Z', today: '2024-01-01' });
 });
 
-afterEach(() => {
-  ledger.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
 // ---------------------------------------------------------------------------------------------
 // Builders
 
 function debtor(number: string, name: string): void {
-  db.prepare("INSERT INTO debtors (number, name, type, language) VALUES (?, ?, 'business', 'nl')").run(number, name);
+  addDebtor(db, { number, name, type: 'business' });
 }
 
 function invoice(number: string, debtorNumber: string, openCents: number, options: { due?: string; reference?: string; status?: string; amountCents?: number } = {}): void {
-  db.prepare(
-    `INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, reference, status, source_file, source_line, import_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'test.csv', 1, 1)`,
-  ).run(number, debtorNumber, options.due ?? '2024-01-31', options.amountCents ?? openCents, openCents, options.reference ?? null, options.status ?? 'open');
+  addInvoice(db, {
+    number, debtor_number: debtorNumber, due_date: options.due ?? '2024-01-31', amount_cents: options.amountCents ?? openCents, open_cents: openCents,
+    reference: options.reference ?? null, status: options.status ?? 'open', source_file: 'test.csv',
+  });
 }
 
 function letter(debtorNumber: string, reference: string, due: string[], alsoOpen: string[] = []): number {
@@ -57,10 +53,7 @@ function letter(debtorNumber: string, reference: string, due: string[], alsoOpen
 
 let keys = 0;
 function payment(amountCents: number, p: Partial<PaymentInput> = {}): PaymentInput {
-  return {
-    date: '2024-05-01', amountCents, source: 'test', sourceKey: `test:${++keys}`, counterpartyName: null, counterpartyIban: null,
-    reference: null, endToEndId: null, description: null, account: 'NL91ABNA0417164300', importId: null, ...p,
-  };
+  return paymentInput({ date: '2024-05-01', amountCents, source: 'test', sourceKey: `test:${++keys}`, ...p });
 }
 
 const book = (): PaymentBook => new PaymentBook(db, { today: TODAY });

@@ -1,28 +1,22 @@
 // Issue 11, defect 2 (ledger half): an entry is recognised under another key only when it is
 // the same entry: the key of an older version, or the bank's AcctSvcrRef in another message,
 // and then only with the same date, amount and counterparty.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
+import type { Ledger } from '../../src/ledger/ledger.js';
 import { PaymentBook, type PaymentInput } from '../../src/ledger/payments.js';
+import { tempLedger, type TempLedger } from '../helpers/ledger.js';
+import { paymentInput } from '../helpers/builders.js';
 
-let dir: string;
+let temp: TempLedger;
 let ledger: Ledger;
 beforeEach(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-dedup-'));
-  ledger = openLedger(path.join(dir, 'test.db'), { create: true });
+  temp = tempLedger('hostile-dedup-', 'test.db');
+  ledger = temp.ledger;
 });
-afterEach(() => {
-  ledger.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => temp.remove());
 
-const input = (p: Partial<PaymentInput>): PaymentInput => ({
-  date: '2026-03-02', amountCents: 10000, source: 'camt.053.001.02', sourceKey: null, counterpartyName: 'Jan', counterpartyIban: 'NL02ABNA0123456789',
-  reference: null, endToEndId: null, description: null, account: 'NL91ABNA0417164300', importId: null, ...p,
-});
+const input = (p: Partial<PaymentInput>): PaymentInput =>
+  paymentInput({ date: '2026-03-02', amountCents: 10000, source: 'camt.053.001.02', counterpartyName: 'Jan', counterpartyIban: 'NL02ABNA0123456789', ...p });
 
 describe('the same bank entry under another key', () => {
   it.each([

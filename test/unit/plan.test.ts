@@ -14,77 +14,18 @@ import {
   type PlanInvoice,
   type Policy,
 } from '../../src/domain/plan.js';
-import type { Channel, CreditorSnapshot, DebtorSnapshot } from '../../src/domain/letter.js';
+import type { Channel, DebtorSnapshot } from '../../src/domain/letter.js';
 import { addDays } from '../../src/domain/dates.js';
+import { debtor, planInvoice as invoice, policy, STAGES as PLAN_STAGES } from '../helpers/builders.js';
 
 // ---------------------------------------------------------------------------------------------
 // Builders
 
-const CREDITOR: CreditorSnapshot = {
-  name: 'Bakkerij De Korenschoof B.V.',
-  address: { street: 'Dorpsstraat 12', postcode: '3811 AB', city: 'Amersfoort', country: 'NL' },
-  kvk: '12345678',
-  vatNumber: 'NL000099998B57',
-  iban: 'NL91ABNA0417164300',
-  bic: 'ABNANL2A',
-  email: 'administratie@korenschoof.example',
-  phone: '033-1234567',
-  contactPerson: 'J. de Vries',
-};
-
 const STAGES = ['herinnering', 'aanmaning', 'laatste-herinnering'] as const;
 type StageId = (typeof STAGES)[number];
 
-const PLAN_STAGES: Policy['stages'] = [
-  { id: 'herinnering', after: 7, channels: ['email'], final: false },
-  { id: 'aanmaning', after: 14, channels: ['email'], final: false },
-  { id: 'laatste-herinnering', after: 14, channels: ['email', 'post'], final: true },
-];
-
-function policy(over: Partial<Omit<Policy, 'creditor' | 'stages'>> = {}): Policy {
-  return {
-    stages: PLAN_STAGES,
-    handoverAfter: 21,
-    minimumCents: 1000,
-    creditor: CREDITOR,
-    ...legalPolicy(PLAN_STAGES),
-    ...over,
-  };
-}
-
-function debtor(over: Partial<DebtorSnapshot> = {}): DebtorSnapshot {
-  return {
-    number: '10001',
-    name: 'J. Jansen',
-    type: 'consumer',
-    contactPerson: null,
-    email: 'j.jansen@example.nl',
-    phone: null,
-    address: { street: 'Lindelaan 4', postcode: '3818 LK', city: 'Amersfoort', country: 'NL' },
-    language: 'nl',
-    ...over,
-  };
-}
-
 const business = (over: Partial<DebtorSnapshot> = {}): DebtorSnapshot =>
   debtor({ number: '10002', name: 'Bouwbedrijf Van Dijk B.V.', type: 'business', email: 'crediteuren@vandijkbouw.example', ...over });
-
-/** An invoice of €121,00 due 15 September 2026 that has had no letter yet. */
-function invoice(number: string, over: Partial<PlanInvoice> = {}): PlanInvoice {
-  const amountCents = over.amountCents ?? 12100;
-  return {
-    number,
-    issueDate: '2026-08-16',
-    dueDate: '2026-09-15',
-    amountCents,
-    openCents: amountCents,
-    reference: null,
-    stageIndex: null,
-    stageDate: null,
-    stageChannels: null,
-    ...over,
-  };
-}
 
 /** The invoice's last letter: `stage` sent on `date` (channels as that stage sends them). */
 function at(stage: StageId, date: string, channels?: Channel[]): Partial<PlanInvoice> {

@@ -7,7 +7,7 @@ import { behaviourOf, slope } from '../../src/domain/report/behaviour.js';
 import { signalsOf, SIGNAL_RULES, type SignalFacts } from '../../src/domain/report/signals.js';
 import { forecast } from '../../src/domain/report/forecast.js';
 import { planDebtor, type PlanDebtorInput, type Policy } from '../../src/domain/plan.js';
-import { legalPolicy } from '../helpers/law.js';
+import { creditor, debtor, planInvoice, policy as examplePolicy } from '../helpers/builders.js';
 import { formatFigure } from '../../src/report/format.js';
 
 const TODAY = '2026-11-10';
@@ -198,16 +198,13 @@ describe('forecast', () => {
     { id: 'aanmaning', after: 14, channels: ['email'], final: false },
     { id: 'final', after: 14, channels: ['email', 'post'], final: true },
   ];
-  const policy: Policy = {
+  const policy: Policy = examplePolicy({
     stages: STAGES,
-    ...legalPolicy(STAGES),
-    handoverAfter: 21,
-    minimumCents: 1000,
-    creditor: { name: 'C', address: { street: 's', postcode: 'p', city: 'c', country: 'NL' }, kvk: '12345678', vatNumber: null, iban: 'NL91ABNA0417164300', bic: null, email: 'a@b.nl', phone: null, contactPerson: null } as unknown as Policy['creditor'],
-  };
+    creditor: creditor({ name: 'C', address: { street: 's', postcode: 'p', city: 'c', country: 'NL' }, vatNumber: null, bic: null, email: 'a@b.nl', phone: null, contactPerson: null }),
+  });
   const input = (type: 'consumer' | 'business', openCents = 10_000): PlanDebtorInput => ({
-    debtor: { number: 'D1', name: 'Jansen', type, contactPerson: null, email: 'j@example.nl', phone: null, address: { street: 's', postcode: '1234 AB', city: 'c', country: 'NL' }, language: 'nl' },
-    invoices: [{ number: 'F1', issueDate: null, dueDate: '2026-11-01', amountCents: openCents, openCents, reference: null, stageIndex: null, stageDate: null, stageChannels: null }],
+    debtor: debtor({ number: 'D1', name: 'Jansen', type, email: 'j@example.nl', address: { street: 's', postcode: '1234 AB', city: 'c', country: 'NL' } }),
+    invoices: [planInvoice('F1', { issueDate: null, dueDate: '2026-11-01', amountCents: openCents, openCents })],
     holds: [],
     lastLetterDate: null,
   });
