@@ -80,6 +80,8 @@ export function planBook(db: Db, policy: Policy, today: string, options: { lette
 /** After a run applied its plan: plans the debtors whose shares it dropped and stores them. */
 export function refreshStoredStatus(db: Db, policy: Policy, today: string): number {
   const fingerprint = statusFingerprint(policy);
+  // Only after planBook stored today's shares (a saved plan's run did not): else a second pass.
+  if (storedShareCount(db, today, fingerprint) === 0) return 0;
   const stale = staleDebtors(db, today, fingerprint);
   if (stale.length === 0) return 0;
   const shares = new Map<string, string | null>();

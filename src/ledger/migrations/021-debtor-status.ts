@@ -31,7 +31,9 @@ function triggers(): string {
     out.push(`CREATE TRIGGER debtor_status_${table}_insert AFTER INSERT ON ${table} BEGIN
   DELETE FROM debtor_status WHERE debtor_number = ${of('NEW')};
 END;`);
-    out.push(`CREATE TRIGGER debtor_status_${table}_update AFTER UPDATE ON ${table} BEGIN
+    // A letter's PDF, print and send records are no plan facts: only these columns are.
+    const columns = table === 'letters' ? ' OF debtor_number, date, final, costs_cents, channels' : '';
+    out.push(`CREATE TRIGGER debtor_status_${table}_update AFTER UPDATE${columns} ON ${table} BEGIN
   DELETE FROM debtor_status WHERE debtor_number IN (${of('OLD')}, ${of('NEW')});
 END;`);
     out.push(`CREATE TRIGGER debtor_status_${table}_delete AFTER DELETE ON ${table} BEGIN
