@@ -135,6 +135,13 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
   const params = debtor ? [debtor] : options.debtors ? [JSON.stringify(options.debtors)] : [];
   const iter = db.prepare(CLAIMS_SQL.replace('%WHERE%', where)).raw().iterate(...params) as IterableIterator<Row>;
   let current: PlanDebtorInput | null = null;
+  // A letter's channels are the same text on every invoice it moved: parsed once per text.
+  const channelLists = new Map<string, Channel[]>();
+  const channelsOf = (text: string): Channel[] => {
+    let list = channelLists.get(text);
+    if (!list) channelLists.set(text, (list = JSON.parse(text) as Channel[]));
+    return list;
+  };
   const finish = (d: PlanDebtorInput): PlanDebtorInput => {
     if (options.payments) {
       const payments = readAllocatedPayments(db, d.invoices.map((i) => i.number));
@@ -158,7 +165,7 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
     }
     const invoice: PlanInvoice = {
       number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],
-      stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? (JSON.parse(r[19]) as Channel[]) : null,
+      stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? channelsOf(r[19]) : null,
       status: r[20], exportOpenCents: r[21], exportDate: r[22],
       stagePostedOn: r[23], termIsFatal: r[24] === null ? null : r[24] === 1, consumerClaims: r[25],
     };

@@ -14,7 +14,7 @@ export const PLAN_FORMAT = 'pre-incasso-plan';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const debtorFactDigest = (input: PlanDebtorInput): string => sha256(debtorFacts(input));
-export const policyDigest = (policy: Policy): string => sha256(canonicalJson(policy));
+const policyDigest = (policy: Policy): string => sha256(canonicalJson(policy));
 
 export interface SavedPlan {
   format: typeof PLAN_FORMAT;

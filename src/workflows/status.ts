@@ -13,11 +13,13 @@ import { readLedgerCounts, type LedgerCounts } from '../ledger/status.js';
 import { countActiveHolds } from '../ledger/holds.js';
 import { newestImport } from '../ledger/dunning.js';
 import { workbenchStatus, type WorkbenchStatus } from './workbench-status.js';
-import { policyDigest } from './saved-plan.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/plan-digest.js';
 
 /** The policy a share was planned with; `--include-time-barred` off is the same policy as unset. */
 export function statusFingerprint(policy: Policy): string {
-  return policyDigest({ ...policy, includeTimeBarred: policy.includeTimeBarred === true ? true : undefined });
+  const canonical = canonicalJson({ ...policy, includeTimeBarred: policy.includeTimeBarred === true ? true : undefined });
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 export interface BookStatus {
