@@ -1,7 +1,6 @@
 // Finding, reading and validating the config. Every problem is reported at once with its path
 // (`stages[1].after: expected a whole number of days`), exit code 3.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { AppError } from '../errors.js';
 import { packageVersion } from '../version.js';
 import type { Config } from './schema.js';
 import { loadLaw, rememberTermsWith } from './law.js';
+import { cacheDir, writeCache } from './cache.js';
 import type { Law } from '../domain/law.js';
 
 export interface LoadedConfig {
@@ -44,30 +44,11 @@ function schemaStamp(): string {
  * Invalid configs are never cached: they are validated, and reported, every time.
  */
 
-function cacheDir(env: NodeJS.ProcessEnv): string | null {
-  if (env.PRE_INCASSO_CONFIG_CACHE === '0') return null;
-  const home = os.homedir();
-  const base = env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
-  return base ? path.join(base, 'pre-incasso') : null;
-}
-
 function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
   const dir = cacheDir(env);
   if (!dir) return null;
   const key = createHash('sha256').update(`${packageVersion()}\0${schemaStamp()}\0${text}`).digest('hex');
   return path.join(dir, `config-${key}.json`);
-}
-
-/** Writes a cache file whole (temp file, then rename), 0600 in a 0700 folder; a failure only costs time. */
-function writeCache(file: string, text: string): void {
-  try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text, { mode: 0o600 });
-    fs.renameSync(tmp, file);
-  } catch {
-    // A read-only home is fine: the value is simply derived again next time.
-  }
 }
 
 /** The derived stage terms, remembered per version, law and stages (config/policy.ts asks). */
