@@ -3,7 +3,7 @@
 import type { Db } from './ledger.js';
 
 export interface LedgerCounts {
-  invoicesByStatus: Record<string, number>;
+  handedOver: number;
   mail: Record<string, number>;
   paymentsAfterHandover: { invoice: string; date: string; amount_cents: number }[];
   arrangements: { running: number; runningCents: number; broken: number };
@@ -13,9 +13,6 @@ export interface LedgerCounts {
 }
 
 export function readLedgerCounts(db: Db, today: string): LedgerCounts {
-  const invoicesByStatus = Object.fromEntries(
-    (db.prepare('SELECT status, count(*) FROM invoices GROUP BY status').raw().all() as [string, number][]),
-  );
   const mail: Record<string, number> = { queued: 0, sending: 0, sent: 0, failed: 0, retry: 0, unknown: 0, withdrawn: 0 };
   const mailStates = db.prepare(
     `SELECT CASE WHEN w.outbox_id IS NULL THEN o.state ELSE 'withdrawn' END AS state, count(*) AS n
@@ -34,7 +31,7 @@ export function readLedgerCounts(db: Db, today: string): LedgerCounts {
   const running = db.prepare("SELECT count(*) AS n, coalesce(sum(total_cents), 0) AS cents FROM arrangements WHERE status = 'running'").get() as { n: number; cents: number };
   const count = (sql: string, ...params: unknown[]): number => db.prepare(sql).pluck().get(...params) as number;
   return {
-    invoicesByStatus,
+    handedOver: count("SELECT count(*) FROM invoices WHERE status = 'handed_over'"),
     mail,
     paymentsAfterHandover,
     arrangements: { running: running.n, runningCents: running.cents, broken: count("SELECT count(*) FROM arrangements WHERE status = 'broken'") },

@@ -24,7 +24,7 @@ async function statusCommand(ctx: Context): Promise<void> {
     const d = s.dunning;
     const { holds, workbench } = s;
     const { mail, paymentsAfterHandover: afterHandover } = s.counts;
-    const handedOver = s.counts.invoicesByStatus.handed_over ?? 0;
+    const handedOver = s.counts.handedOver;
     const agreed = s.counts;
     const newest = s.newestImport;
     ctx.out.document({

@@ -61,5 +61,7 @@ CREATE TABLE debtor_status (
   -- The debtor's share of the status figures as JSON; NULL: nothing open that day.
   summary        TEXT
 ) WITHOUT ROWID;
+-- status counts the handed-over invoices; an import of open invoices never touches this index.
+CREATE INDEX invoices_handed_over ON invoices(status) WHERE status = 'handed_over';
 ${triggers()}
 `;
