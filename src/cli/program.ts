@@ -11,7 +11,8 @@ export type Handler<O = Record<string, unknown>> = (ctx: Context, args: string[]
 export type Act = <O>(handler: Handler<O>) => (...args: unknown[]) => Promise<void>;
 
 
-export async function buildProgram(out: Output, env: NodeJS.ProcessEnv, argv: readonly string[] = []): Promise<Command> {
+/** With the command line (`argv`), only the asked-for command's module is loaded; without, every module. */
+export async function buildProgram(out: Output, env: NodeJS.ProcessEnv, argv: readonly string[] | null = null): Promise<Command> {
   const program = new Command('pre-incasso');
   program
     .description('Run your own Dutch pre-incasso: reminders, the veertiendagenbrief and the handover to an incassobureau.')

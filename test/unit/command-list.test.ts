@@ -18,6 +18,7 @@ afterAll(() => fs.rmSync(cache, { recursive: true, force: true }));
 describe('the command list', () => {
   it('--help from the remembered description equals --help with every module loaded', async () => {
     const full = await buildProgram(out, env, ['--help']);
+    expect((await buildProgram(out, env)).helpInformation()).toBe(full.helpInformation());
     const files = fs.readdirSync(path.join(cache, 'pre-incasso')).filter((f) => f.startsWith('commands-'));
     expect(files).toHaveLength(1);
     const listed = await buildProgram(out, env, ['--help']);

@@ -121,10 +121,14 @@ function stub(program: Command, l: Listed): void {
   for (const a of l.aliases) c.alias(a);
   for (const a of l.args) c.argument(a.required ? `<${a.name}${a.variadic ? '...' : ''}>` : `[${a.name}${a.variadic ? '...' : ''}]`);
   if (l.options) c.addOption(new Option('--listed-only').hideHelp());
+  // Never reached: the asked-for command is always the real one. Should it be, it is a bug, said loudly.
+  c.action(() => {
+    throw new Error(`command "${l.name}" was listed but not loaded`);
+  });
 }
 
-export async function registerCommands(program: Command, act: Act, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
-  const place = manifestPlace(env);
+export async function registerCommands(program: Command, act: Act, argv: readonly string[] | null, env: NodeJS.ProcessEnv): Promise<void> {
+  const place = argv === null ? null : manifestPlace(env);
   let manifest: Manifest | null = null;
   if (place) {
     try {
@@ -133,12 +137,12 @@ export async function registerCommands(program: Command, act: Act, argv: readonl
       manifest = null;
     }
   }
-  if (!place || manifest?.key !== place.key) {
+  if (argv === null || !place || manifest?.key !== place.key) {
     const made = await registerAll(program, act, place?.key ?? '');
     if (place) writeCache(place.file, JSON.stringify(made));
     return;
   }
-  const wanted = requestedCommand(argv);
+  const wanted = requestedCommand(argv!);
   for (const [key, load] of MODULES) {
     const m = manifest.modules.find((x) => x.key === key);
     if (!m || (wanted !== null && (m.touches.includes(wanted) || m.creates.some((c) => c.aliases.includes(wanted))))) {
