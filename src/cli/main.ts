@@ -21,7 +21,7 @@ async function main(argv: string[]): Promise<number> {
     undefined,
     color ? await loadColours() : undefined,
   );
-  const program = buildProgram(out, process.env);
+  const program = await buildProgram(out, process.env, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);

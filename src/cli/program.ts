@@ -1,6 +1,6 @@
-// The commander program: global options, and one module per command. Command modules are
-// light; each loads what it needs (pdf-lib, nodemailer, prompts) inside its action, so
-// `--help` and `status` start fast.
+// The commander program: global options, and one module per command. Only the asked-for
+// command's module is loaded (commands/index.ts); each loads what it needs (pdf-lib, nodemailer,
+// prompts) inside its action, so `--help` and `status` start fast.
 import { Command } from 'commander';
 import { packageVersion } from '../version.js';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
@@ -11,7 +11,8 @@ export type Handler<O = Record<string, unknown>> = (ctx: Context, args: string[]
 export type Act = <O>(handler: Handler<O>) => (...args: unknown[]) => Promise<void>;
 
 
-export function buildProgram(out: Output, env: NodeJS.ProcessEnv): Command {
+/** With the command line (`argv`), only the asked-for command's module is loaded; without, every module. */
+export async function buildProgram(out: Output, env: NodeJS.ProcessEnv, argv: readonly string[] | null = null): Promise<Command> {
   const program = new Command('pre-incasso');
   program
     .description('Run your own Dutch pre-incasso: reminders, the veertiendagenbrief and the handover to an incassobureau.')
@@ -44,7 +45,7 @@ export function buildProgram(out: Output, env: NodeJS.ProcessEnv): Command {
       await handler(ctx, positional, options);
     };
 
-  registerCommands(program, act);
+  await registerCommands(program, act, argv, env);
   // Subcommands inherit the error handling (exitOverride is per command in commander).
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();

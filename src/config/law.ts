@@ -9,6 +9,7 @@ import { parseHolidayRules } from '../domain/holidays.js';
 import { mergeRateTables, parseRateRows, type RowProblem } from '../domain/interest-rates.js';
 import { parseDeliveryRows } from '../domain/terms.js';
 import type { Law } from '../domain/law.js';
+import type { StageTerm } from '../domain/verzuim.js';
 
 export const LAW_DIR = fileURLToPath(new URL('../../law/', import.meta.url));
 
@@ -68,4 +69,24 @@ export function loadLaw(userRatesFile: string | null = null, lawDir: string = LA
   };
   cache.set(key, law);
   return law;
+}
+
+/**
+ * Where the stage terms derived under a law are remembered between commands (config/load.ts
+ * keeps them next to the validated config): deriving them walks two years of days per stage,
+ * which costs more than the rest of `status` on a small ledger.
+ */
+export interface TermsMemo {
+  get(key: string): StageTerm[] | undefined;
+  set(key: string, terms: StageTerm[]): void;
+}
+
+const memos = new WeakMap<Law, TermsMemo>();
+
+export function rememberTermsWith(law: Law, memo: TermsMemo): void {
+  memos.set(law, memo);
+}
+
+export function termsMemoOf(law: Law): TermsMemo | undefined {
+  return memos.get(law);
 }

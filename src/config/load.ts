@@ -1,14 +1,14 @@
 // Finding, reading and validating the config. Every problem is reported at once with its path
 // (`stages[1].after: expected a whole number of days`), exit code 3.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
 import { packageVersion } from '../version.js';
 import type { Config } from './schema.js';
-import { loadLaw } from './law.js';
+import { loadLaw, rememberTermsWith } from './law.js';
+import { cacheDir, writeCache } from './cache.js';
 import type { Law } from '../domain/law.js';
 
 export interface LoadedConfig {
@@ -45,12 +45,29 @@ function schemaStamp(): string {
  */
 
 function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
-  if (env.PRE_INCASSO_CONFIG_CACHE === '0') return null;
-  const home = os.homedir();
-  const base = env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
-  if (!base) return null;
+  const dir = cacheDir(env);
+  if (!dir) return null;
   const key = createHash('sha256').update(`${packageVersion()}\0${schemaStamp()}\0${text}`).digest('hex');
-  return path.join(base, 'pre-incasso', `config-${key}.json`);
+  return path.join(dir, `config-${key}.json`);
+}
+
+/** The derived stage terms, remembered per version, law and stages (config/policy.ts asks). */
+function termsMemo(env: NodeJS.ProcessEnv): Parameters<typeof rememberTermsWith>[1] | null {
+  const dir = cacheDir(env);
+  if (!dir) return null;
+  const file = (key: string): string => path.join(dir, `terms-${createHash('sha256').update(`${packageVersion()}\0${key}`).digest('hex')}.json`);
+  return {
+    get(key) {
+      try {
+        return JSON.parse(fs.readFileSync(file(key), 'utf8'));
+      } catch {
+        return undefined;
+      }
+    },
+    set(key, terms) {
+      writeCache(file(key), JSON.stringify(terms));
+    },
+  };
 }
 
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedConfig> {
@@ -68,7 +85,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
   const cache = cachePath(text, env);
   if (cache) {
     try {
-      return resolveConfig(JSON.parse(fs.readFileSync(cache, 'utf8')) as Config, file);
+      return resolveConfig(JSON.parse(fs.readFileSync(cache, 'utf8')) as Config, file, env);
     } catch {
       // Not validated before (or the cache is unreadable): validate now.
     }
@@ -84,23 +101,16 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       data: { problems },
     });
   }
-  if (cache) {
-    try {
-      fs.mkdirSync(path.dirname(cache), { recursive: true, mode: 0o700 });
-      const tmp = `${cache}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(result.data), { mode: 0o600 });
-      fs.renameSync(tmp, cache);
-    } catch {
-      // A read-only home is fine: the config is simply validated again next time.
-    }
-  }
-  return resolveConfig(result.data, file);
+  if (cache) writeCache(cache, JSON.stringify(result.data));
+  return resolveConfig(result.data, file, env);
 }
 
-export function resolveConfig(config: Config, file: string): LoadedConfig {
+export function resolveConfig(config: Config, file: string, env?: NodeJS.ProcessEnv): LoadedConfig {
   const dir = path.dirname(path.resolve(file));
   const templateDirs = config.templatesDir ? [path.resolve(dir, config.templatesDir), DEFAULT_TEMPLATES_DIR] : [DEFAULT_TEMPLATES_DIR];
   const law = loadLaw(config.law?.ratesFile ? path.resolve(dir, config.law.ratesFile) : null);
+  const memo = env ? termsMemo(env) : null;
+  if (memo) rememberTermsWith(law, memo);
   return { config, file: path.resolve(file), dir, ledgerPath: path.resolve(dir, config.ledger), templateDirs, law };
 }
 

@@ -7,7 +7,8 @@ import type { Config } from './schema.js';
 import { AppError } from '../errors.js';
 import type { Law } from '../domain/law.js';
 import type { IsoDate } from '../domain/dates.js';
-import { stageTerms } from '../domain/verzuim.js';
+import { stageTerms, type StageTerm } from '../domain/verzuim.js';
+import { termsMemoOf } from './law.js';
 
 export function creditorSnapshot(config: Config): CreditorSnapshot {
   const c = config.creditor;
@@ -33,7 +34,7 @@ export function policyFromConfig(config: Config, law: Law, today: IsoDate): Poli
   const stages = config.stages.map((s) => ({ id: s.id, after: s.after, channels: s.channels, final: s.final === true, termDays: s.termDays }));
   // The stage before the final letter is the ingebrekestelling wherever a consumer's term is not
   // fatal: by default (defaults.termIsFatal) or per invoice (import column term_is_fatal).
-  const { terms, problems } = stageTerms(stages, { termIsFatal: false, law, today });
+  const { terms, problems } = derivedTerms(stages, law, today);
   if (problems.length > 0) {
     throw new AppError('config_invalid', `The stage terms contradict the stage spacing: ${problems[0]!.message}.`, {
       details: problems.slice(1).map((p) => p.message),
@@ -52,4 +53,18 @@ export function policyFromConfig(config: Config, law: Law, today: IsoDate): Poli
     consumerClaims: config.defaults.consumerClaims ?? 'goods',
     termIsFatal: config.defaults.termIsFatal ?? false,
   };
+}
+
+/** The stage terms, from the memo of earlier commands when it has them for this month and law. */
+function derivedTerms(stages: Parameters<typeof stageTerms>[0], law: Law, today: IsoDate): { terms: StageTerm[]; problems: ReturnType<typeof stageTerms>['problems'] } {
+  const memo = termsMemoOf(law);
+  // The terms depend on the stages, the delivery presumption and the holidays in the two years
+  // from the first of today's month (verzuim.ts: worstTermSpan), nothing else.
+  const key = memo ? JSON.stringify({ stages, month: today.slice(0, 7), holidays: law.holidays, delivery: law.delivery }) : '';
+  const hit = memo?.get(key);
+  if (hit) return { terms: hit, problems: [] };
+  const derived = stageTerms(stages, { termIsFatal: false, law, today });
+  // Problems are never remembered: they are reported, every time.
+  if (memo && derived.problems.length === 0) memo.set(key, derived.terms);
+  return derived;
 }

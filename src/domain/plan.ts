@@ -232,8 +232,8 @@ export function planDebtor(
   };
 
   const assessments: InvoiceAssessment[] = [];
-  const note = (a: InvoiceAssessment): void => {
-    if (assess) assessments.push(a);
+  const note = (a: InvoiceAssessment | null): void => {
+    if (a) assessments.push(a);
   };
   const due: { inv: ClaimPosition; toStage: number }[] = [];
   const alsoOpen: ClaimPosition[] = [];
@@ -248,27 +248,28 @@ export function planDebtor(
     if (inv.status !== 'open') continue;
     // A debtor hold is reported once for the debtor; an invoice hold per invoice.
     const invoiceHeld = inv.held !== null && inv.held !== debtorHold ? inv.held : null;
-    const base = {
+    // Only `explain` reads the assessments: a run builds none of them.
+    const base = assess ? {
       number: inv.number,
       openCents: inv.openCents,
       dueDate: inv.dueDate,
       stage: inv.stageIndex === null ? null : stages[inv.stageIndex]?.id ?? null,
       stageDate: inv.stageDate,
       held: invoiceHeld,
-    };
+    } : null;
     if (inv.kind === 'credit_note') {
       // A credit note is set off against claims by the account; only an unused rest is listed.
       if (inv.openCents < 0 && !invoiceHeld) {
         credits.push(inv);
         netOpen += inv.openCents;
       }
-      if (inv.openCents < 0 || inv.creditedCents > 0) note({ ...base, next: null, handoverOn: null, termEnd: null, state: invoiceHeld ? 'held' : 'credit' });
+      if (inv.openCents < 0 || inv.creditedCents > 0) note(base && { ...base, next: null, handoverOn: null, termEnd: null, state: invoiceHeld ? 'held' : 'credit' });
       continue;
     }
     if (inv.openCents <= 0 && inv.creditedCents === 0) continue;
     if (invoiceHeld) {
       heldOpen.push(inv);
-      note({ ...base, next: null, handoverOn: null, termEnd: null, state: 'held' });
+      note(base && { ...base, next: null, handoverOn: null, termEnd: null, state: 'held' });
       continue;
     }
     netOpen += inv.openCents;
@@ -288,7 +289,7 @@ export function planDebtor(
         else if (!barred && today >= addDays(inv.stageDate!, policy.handoverAfter)) waitingTerm.push({ inv, on });
         alsoOpen.push(inv);
       }
-      note({ ...base, next: null, handoverOn: on, termEnd, state: inv.openCents <= 0 ? 'credit' : isReady ? 'ready_for_handover' : 'final_waiting' });
+      note(base && { ...base, next: null, handoverOn: on, termEnd, state: inv.openCents <= 0 ? 'credit' : isReady ? 'ready_for_handover' : 'final_waiting' });
       continue;
     }
     const nextIndex = inv.stageIndex === null ? 0 : inv.stageIndex + 1;
@@ -309,12 +310,12 @@ export function planDebtor(
     if (inv.openCents <= 0) {
       // Credit notes cover it entirely: nothing to demand.
       if (isDue) coveredByCredit.push(inv.number);
-      note({ ...base, next: null, handoverOn: null, termEnd: null, state: 'credit' });
+      note(base && { ...base, next: null, handoverOn: null, termEnd: null, state: 'credit' });
       continue;
     }
     if (isDue) due.push({ inv, toStage: nextIndex });
     else if (inv.dueDate < today) alsoOpen.push(inv);
-    note({
+    note(base && {
       ...base,
       next: { stage: stage.id, index: nextIndex, on },
       handoverOn: null,

@@ -11,6 +11,7 @@ import type { ConsumerClaims } from '../domain/limitation.js';
 import type { PlanDebtorInput, PlanHold, PlanInvoice } from '../domain/plan.js';
 import { arrangementExtraPaid } from '../domain/arrangements.js';
 import { readAgreements, readArrangements, type ArrangementRow } from './arrangements.js';
+import { readHolds } from './holds.js';
 
 type Row = [
   string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language,
@@ -48,26 +49,6 @@ export interface AccountReadOptions {
   payments?: boolean;
   /** Read the running arrangements, open promises and pending calls that pause dunning (default true). */
   agreements?: boolean;
-}
-
-/** Active (unreleased) holds per debtor; expiry by date is decided by the account. */
-export function readHolds(db: Db, debtor?: string): Map<string, PlanHold[]> {
-  const rows = db
-    .prepare(
-      `SELECT coalesce(h.debtor_number, i.debtor_number) AS debtor, h.invoice_number, h.reason, h.dispute, h.until
-       FROM holds h LEFT JOIN invoices i ON i.number = h.invoice_number
-       WHERE h.released_on IS NULL ${debtor ? 'AND coalesce(h.debtor_number, i.debtor_number) = ?' : ''}
-       ORDER BY h.id`,
-    )
-    .raw()
-    .all(...(debtor ? [debtor] : [])) as [string, string | null, string, number, string | null][];
-  const map = new Map<string, PlanHold[]>();
-  for (const [d, invoice, reason, dispute, until] of rows) {
-    const list = map.get(d) ?? [];
-    list.push({ invoiceNumber: invoice, reason, dispute: dispute === 1, until });
-    map.set(d, list);
-  }
-  return map;
 }
 
 /** The date of each debtor's newest letter (one letter per debtor per day). */
@@ -154,6 +135,13 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
   const params = debtor ? [debtor] : options.debtors ? [JSON.stringify(options.debtors)] : [];
   const iter = db.prepare(CLAIMS_SQL.replace('%WHERE%', where)).raw().iterate(...params) as IterableIterator<Row>;
   let current: PlanDebtorInput | null = null;
+  // A letter's channels are the same text on every invoice it moved: parsed once per text.
+  const channelLists = new Map<string, Channel[]>();
+  const channelsOf = (text: string): Channel[] => {
+    let list = channelLists.get(text);
+    if (!list) channelLists.set(text, (list = JSON.parse(text) as Channel[]));
+    return list;
+  };
   const finish = (d: PlanDebtorInput): PlanDebtorInput => {
     if (options.payments) {
       const payments = readAllocatedPayments(db, d.invoices.map((i) => i.number));
@@ -177,7 +165,7 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
     }
     const invoice: PlanInvoice = {
       number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],
-      stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? (JSON.parse(r[19]) as Channel[]) : null,
+      stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? channelsOf(r[19]) : null,
       status: r[20], exportOpenCents: r[21], exportDate: r[22],
       stagePostedOn: r[23], termIsFatal: r[24] === null ? null : r[24] === 1, consumerClaims: r[25],
     };
@@ -226,4 +214,34 @@ export function readArrangementsNow(db: Db, filter: Parameters<typeof readArrang
   const none = { claims: [] };
   for (const r of rows) r.extraPaidCents = arrangementExtraPaid(r.invoices, accounts.get(r.debtor) ?? none, r.payments);
   return rows;
+}
+
+export interface DebtorHeader {
+  number: string;
+  name: string;
+  type: string;
+  type_known: number;
+  email: string | null;
+}
+
+/** The debtor's own row as `explain` shows it; undefined when the ledger has no such debtor. */
+export function readDebtorHeader(db: Db, debtor: string): DebtorHeader | undefined {
+  return db.prepare('SELECT number, name, type, type_known, email FROM debtors WHERE number = ?').get(debtor) as DebtorHeader | undefined;
+}
+
+export interface DebtorLetterRow {
+  id: number;
+  date: string;
+  stage_id: string;
+  channels: string;
+  amount_cents: number;
+  costs_cents: number | null;
+  pdf_sha256: string | null;
+}
+
+/** Every letter recorded for the debtor, oldest first. */
+export function readDebtorLetters(db: Db, debtor: string): DebtorLetterRow[] {
+  return db
+    .prepare('SELECT id, date, stage_id, channels, amount_cents, costs_cents, pdf_sha256 FROM letters WHERE debtor_number = ? ORDER BY date, id')
+    .all(debtor) as DebtorLetterRow[];
 }

@@ -269,14 +269,8 @@ export function logCallTask(db: Db, id: number, debtor: string, outcome: CallOut
 // ---------------------------------------------------------------------------------------------
 // Holds and disputes (a dispute is a hold with a category; `hold --dispute` makes one too)
 
-export function insertHold(db: Db, h: { debtor: string; invoice: string | null; reason: string; dispute: boolean; until: string | null }, today: string): number {
-  const id = Number(
-    db.prepare('INSERT INTO holds (debtor_number, invoice_number, reason, dispute, until, created_on) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(h.invoice ? null : h.debtor, h.invoice, h.reason, h.dispute ? 1 : 0, h.until, today).lastInsertRowid,
-  );
-  appendEvent(db, { kind: h.dispute ? 'dispute' : 'hold', today, debtor: h.debtor, invoice: h.invoice, data: { hold_id: id, reason: h.reason, until: h.until } });
-  return id;
-}
+/** Holds are their own aggregate (holds.ts); re-exported for the arrangement workflows. */
+export { insertHold } from './holds.js';
 
 export function insertDispute(db: Db, d: { holdId: number; debtor: string; invoice: string | null; category: string; note: string }, today: string): number {
   const id = Number(

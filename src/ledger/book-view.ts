@@ -6,7 +6,7 @@
 // (src/domain/account.ts), so the lists agree with explain, status and the handover.
 import { readAccountCorrections } from './report.js';
 import type { Db } from './ledger.js';
-import { nameKey } from './payments.js';
+import { nameKey } from '../domain/name-key.js';
 
 export interface ClaimFigure {
   invoice: string;

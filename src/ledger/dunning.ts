@@ -4,7 +4,8 @@ import type { Db } from './ledger.js';
 import { appendEvent } from './events.js';
 import { recordBookSnapshot } from './report.js';
 import type { Action, LetterAction, Plan, PlanDebtorInput } from '../domain/plan.js';
-import { readAccountFacts, readHolds } from './account-facts.js';
+import { readAccountFacts } from './account-facts.js';
+import { readHolds } from './holds.js';
 import { recordCallTasks } from './arrangements.js';
 
 /** Every debtor with money open, streamed in debtor-number order (the account's facts). */

@@ -15,6 +15,7 @@
 // Money goes to the matched invoices oldest first, then to the debtor's other open invoices
 // oldest first; what is left stays unallocated. An invoice whose open amount reaches zero is
 // `paid`; one handed over to the incassobureau keeps that status (the agency must hear of it).
+import { nameKey } from '../domain/name-key.js';
 import { AppError } from '../errors.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { BankEntry } from '../domain/bank-entry.js';
@@ -90,10 +91,7 @@ export const referenceKey = (text: string): string => asciiUpper(text.replace(/ 
 /** An invoice number as compared: without spaces and dots, upper case ("F 2024.0012" = "F20240012"). */
 export const invoiceNumberKey = (text: string): string => asciiUpper(text.replace(/[ .]/g, ''));
 
-/** A name as compared for the amount rule: letters and digits only, no accents, lower case. */
-export function nameKey(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
-}
+export { nameKey };
 
 // Words that precede an invoice number in Dutch and English remittance text ("factuur 2024-12",
 // "fact. 123", "Factuurnr: 88", "INV-0042", "nr. 17", "F2024.0012").

@@ -23,7 +23,7 @@ process.on('message', async (request) => {
   let code = 0;
   process.exitCode = undefined;
   try {
-    await buildProgram(out, process.env).parseAsync(request.args, { from: 'user' });
+    await (await buildProgram(out, process.env, request.args)).parseAsync(request.args, { from: 'user' });
     code = process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     code = typeof error?.exitCode === 'number' ? error.exitCode : 1;

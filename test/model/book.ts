@@ -30,6 +30,8 @@ import { createArrangement, createPromise, watchAgreements } from '../../src/wor
 import { arrangementStatus } from '../../src/domain/arrangements.js';
 import { creditorSnapshot } from '../../src/config/policy.js';
 import { AppError } from '../../src/errors.js';
+import { planBook, refreshStoredStatus } from '../../src/workflows/status.js';
+import { checkStoredStatus } from './status-check.js';
 
 const START: IsoDate = '2026-09-01';
 const BASE = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
@@ -320,12 +322,14 @@ class Run implements Cmd {
     // As `run` does: instalments and promises first (broken ones resume dunning in this run).
     watchAgreements(db, { creditor: creditorSnapshot(config()), stageCount: r.policy.stages.length, remindDaysBefore: config().arrangements.remindDaysBefore }, r.today, { dryRun: false });
     const preview = planRun(readDunningSnapshot(db), r.policy, r.today, { letters: false });
-    const plan = planRun(readDunningSnapshot(db), r.policy, r.today);
+    // As `run` does: the plan stores each debtor's status share; after applying, those it changed are planned again.
+    const plan = planBook(db, r.policy, r.today);
     const a = JSON.stringify(preview.actions.map(strip));
     const b = JSON.stringify(plan.actions.map(strip));
     if (a !== b) throw new Error(`run --dry-run differs from the run on ${r.today}:\n${a}\n${b}`);
     const before = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM letters').get() as { n: number }).n;
     applyPlan(db, plan);
+    refreshStoredStatus(db, r.policy, r.today);
     // No letter demands or lists a claim that a known fact says is paid.
     const bad = db
       .prepare(
@@ -545,6 +549,7 @@ export async function playSeason(season: Season, cmds: Iterable<Cmd>): Promise<v
         run: async (m, r) => {
           await c.run(m, r);
           checkInvariants(r);
+          checkStoredStatus(r);
         },
         toString: () => c.toString(),
       }),

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
-import { AppError } from '../../errors.js';
 import { formatEuro } from '../../domain/money.js';
 import type { InvoiceAssessment } from '../../domain/plan.js';
 
@@ -28,34 +27,14 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
   const debtorNumber = args[0]!;
   const loaded = await ctx.config();
   const { policyFromConfig } = await import('../../config/policy.js');
-  const { planDebtor } = await import('../../domain/plan.js');
-  const { readHolds } = await import('../../ledger/dunning.js');
-  const { readAccountFacts } = await import('../../ledger/account-facts.js');
-  const { debtorAccount } = await import('../../domain/account.js');
+  const { explainDebtor } = await import('../../workflows/explain.js');
+  const wf = await import('../../workflows/arrangements.js');
   const ledger = await ctx.openLedger({ readonly: true });
   try {
-    const db = ledger.db;
-    const debtor = db.prepare('SELECT number, name, type, type_known, email FROM debtors WHERE number = ?').get(debtorNumber) as
-      | { number: string; name: string; type: string; type_known: number; email: string | null }
-      | undefined;
-    if (!debtor) {
-      throw new AppError('not_found', `No debtor "${debtorNumber}" in the ledger.`, { hint: 'Debtor numbers are the relation codes of the bookkeeping; `pre-incasso status` lists the book.' });
-    }
-    // Every claim of the debtor with the payments behind it: the same account `run` plans from.
-    const input = [...readAccountFacts(db, { debtor: debtorNumber, all: true, payments: true })][0];
     const policy = policyFromConfig(loaded.config, loaded.law, ctx.today);
-    const result = input
-      ? planDebtor(input, policy, ctx.today)
-      : { actions: [], assessments: [], netOpenCents: 0, debtorHold: null, account: null };
-    const account = result.account ?? (input ? debtorAccount(input, ctx.today) : null);
-    const holds = readHolds(db, debtorNumber).get(debtorNumber) ?? [];
-    const letters = db
-      .prepare('SELECT id, date, stage_id, channels, amount_cents, costs_cents, pdf_sha256 FROM letters WHERE debtor_number = ? ORDER BY date, id')
-      .all(debtorNumber) as { id: number; date: string; stage_id: string; channels: string; amount_cents: number; costs_cents: number | null; pdf_sha256: string | null }[];
+    const { debtor, result, account, holds, letters, agreed } = explainDebtor(ledger.db, policy, debtorNumber, ctx.today);
     const claims = account?.claims ?? [];
     const closed = claims.filter((c) => c.status !== 'open').map((c) => ({ number: c.number, status: c.status, open_cents: c.openCents }));
-    const wf = await import('../../workflows/arrangements.js');
-    const agreed = wf.debtorAgreements(db, debtorNumber, ctx.today);
 
     ctx.out.document({
       today: ctx.today,

@@ -209,7 +209,7 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
   const { creditorSnapshot } = await import('../../config/policy.js');
   const watchSettings = { creditor: creditorSnapshot(loaded.config), stageCount: loaded.config.stages.length, remindDaysBefore: loaded.config.arrangements.remindDaysBefore };
   const { policyFromConfig } = await import('../../config/policy.js');
-  const { planDebtor, planRun } = await import('../../domain/plan.js');
+  const { planDebtor } = await import('../../domain/plan.js');
   const { readDunningSnapshot, applyPlan } = await import('../../ledger/dunning.js');
   const { requireFreshData } = await import('../freshness.js');
   // Stage terms against the spacing: a config problem (exit 3), found before the ledger is opened.
@@ -258,7 +258,8 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
       const saved = readSavedPlan(path.resolve(ctx.cwd, options.plan), options.plan);
       plan = checkSavedPlan(db, saved, policy, ctx.today, actionJson, options.plan);
     } else {
-      plan = planRun(readDunningSnapshot(db), policy, ctx.today);
+      // The same plan, each debtor's share of the `status` figures stored as it passes.
+      plan = (await import('../../workflows/status.js')).planBook(db, policy, ctx.today);
     }
     record.actions = plan.actions;
     const doc: Record<string, unknown> = { today: plan.today, dry_run: false, agreements: agreementsJson, actions: planJson(plan) };
@@ -270,6 +271,8 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
     const { deliverLetters } = await import('../../workflows/deliver.js');
     const delivery = await deliverLetters(ctx, ledger, loaded, { mail: options.mail !== false });
     Object.assign(doc, delivery.json);
+    // The debtors this run wrote to (their facts changed) are planned again for `status`.
+    (await import('../../workflows/status.js')).refreshStoredStatus(db, policy, ctx.today);
     record.mail = (delivery.json.mail as Record<string, unknown> | undefined) ?? null;
     ctx.out.document(doc);
     delivery.finish();

@@ -1,0 +1,96 @@
+// `status`: the book at a glance. The dunning figures (what is open per stage and age, held,
+// due today, ready for handover) are the sum of each debtor's share of its plan for the day. A
+// `run` stores the shares as it plans (planBook); triggers drop a debtor's share when one of
+// its facts changes, and a share of another day or config is not valid. `status` adds the valid
+// stored shares and plans the other debtors itself (read-only: it stores nothing), so its
+// figures are always what `run` would do today; it is fast when little changed since the run.
+import type { Db } from '../ledger/ledger.js';
+import { planDebtor, type Plan, type Action, type Policy } from '../domain/plan.js';
+import { addShare, debtorStatusShare, emptyFigures, type DebtorStatusShare, type DunningFigures } from '../domain/status-figures.js';
+import { readAccountFacts } from '../ledger/account-facts.js';
+import { readStoredShares, staleDebtors, storedShareCount, storeShares } from '../ledger/debtor-status.js';
+import { readLedgerCounts, type LedgerCounts } from '../ledger/status.js';
+import { countActiveHolds } from '../ledger/holds.js';
+import { newestImport } from '../ledger/dunning.js';
+import { workbenchStatus, type WorkbenchStatus } from './workbench-status.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/plan-digest.js';
+
+/** The policy a share was planned with; `--include-time-barred` off is the same policy as unset. */
+export function statusFingerprint(policy: Policy): string {
+  const canonical = canonicalJson({ ...policy, includeTimeBarred: policy.includeTimeBarred === true ? true : undefined });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export interface BookStatus {
+  dunning: DunningFigures;
+  /** Debtors whose share came from the store, and debtors planned now. */
+  planned: { stored: number; fresh: number };
+  holds: { n: number; disputes: number };
+  counts: LedgerCounts;
+  workbench: WorkbenchStatus;
+  newestImport: { today: string; at: string } | null;
+}
+
+/** The dunning figures on `today`: stored shares where valid, a plan of every other debtor. */
+export function dunningFigures(db: Db, policy: Policy, today: string): { figures: DunningFigures; planned: BookStatus['planned'] } {
+  const stageIds = policy.stages.map((s) => s.id);
+  const fingerprint = statusFingerprint(policy);
+  const figures = emptyFigures(stageIds);
+  const stored = storedShareCount(db, today, fingerprint);
+  for (const text of readStoredShares(db, today, fingerprint)) addShare(figures, JSON.parse(text) as DebtorStatusShare, stageIds);
+  let fresh = 0;
+  const inputs = stored === 0 ? readAccountFacts(db) : readAccountFacts(db, { debtors: staleDebtors(db, today, fingerprint) });
+  for (const input of inputs) {
+    fresh++;
+    const share = debtorStatusShare(planDebtor(input, policy, today, { letters: false, assess: false }), today);
+    if (share) addShare(figures, share, stageIds);
+  }
+  return { figures, planned: { stored, fresh } };
+}
+
+export function bookStatus(db: Db, policy: Policy, today: string): BookStatus {
+  const { figures, planned } = dunningFigures(db, policy, today);
+  return {
+    dunning: figures,
+    planned,
+    holds: countActiveHolds(db, today),
+    counts: readLedgerCounts(db, today),
+    workbench: workbenchStatus(db),
+    newestImport: newestImport(db),
+  };
+}
+
+/**
+ * The whole book's plan for `run`, each debtor's status share stored as it passes (the same
+ * plan, no second pass). Call it holding the write lock, before the plan is applied: applying
+ * changes the facts of the debtors that get a letter, and the triggers drop their shares.
+ */
+export function planBook(db: Db, policy: Policy, today: string, options: { letters?: boolean } = {}): Plan {
+  const actions: Action[] = [];
+  const shares = new Map<string, string | null>();
+  for (const input of readAccountFacts(db)) {
+    const plan = planDebtor(input, policy, today, { letters: options.letters !== false, assess: false });
+    actions.push(...plan.actions);
+    const share = debtorStatusShare(plan, today);
+    shares.set(input.debtor.number, share ? JSON.stringify(share) : null);
+  }
+  storeShares(db, today, statusFingerprint(policy), shares, 'all');
+  return { today, actions };
+}
+
+/** After a run applied its plan: plans the debtors whose shares it dropped and stores them. */
+export function refreshStoredStatus(db: Db, policy: Policy, today: string): number {
+  const fingerprint = statusFingerprint(policy);
+  // Only after planBook stored today's shares (a saved plan's run did not): else a second pass.
+  if (storedShareCount(db, today, fingerprint) === 0) return 0;
+  const stale = staleDebtors(db, today, fingerprint);
+  if (stale.length === 0) return 0;
+  const shares = new Map<string, string | null>();
+  for (const input of readAccountFacts(db, { debtors: stale })) {
+    const share = debtorStatusShare(planDebtor(input, policy, today, { letters: false, assess: false }), today);
+    shares.set(input.debtor.number, share ? JSON.stringify(share) : null);
+  }
+  storeShares(db, today, fingerprint, shares, stale);
+  return stale.length;
+}
