@@ -18,7 +18,7 @@
 //   buffer and are parsed once it is made. Cells are never evaluated: `=SUM(…)` is just text.
 
 import { basename } from 'node:path';
-import { decimalMarksOf, isAmbiguousAmount, parseAmount, type DecimalMark } from '../domain/money.js';
+import { decimalMarksOf, isAmbiguousAmount, parseAmount, parseAmountFast, parseAmountGeneral, type DecimalMark } from '../domain/money.js';
 import { addDays, dayMonthShape, parseDateText, type DateOrder, type DateParse } from '../domain/dates.js';
 import {
   CsvTokenizer,
@@ -33,15 +33,12 @@ import { openDecoded, type DecodedEncoding, type DecodedFile, type TextEncodingN
 import { GENERIC_PRESET, INVOICE_FIELDS, matchHeader, normalizeHeader, type DateFormat, type InvoiceField, type Preset } from './columns.js';
 import type { ImportIssue, ImportNotice, InvoiceRow } from './invoice-row.js';
 import { InvoiceNumberTable } from './invoice-number-table.js';
-import { parseAmountFast } from './amount-fast.js';
 import { DateColumns } from './date-columns.js';
 
-// Split by job (issue 14): the row and issue types, the duplicate table and the fast amount
-// reader live in their own files; re-exported so callers keep importing from here.
+// Split by job (issue 14): the row and issue types and the duplicate table live in their own files; re-exported so callers keep importing from here.
 export type { ImportIssue, ImportNotice, InvoiceRow } from './invoice-row.js';
 export { formatIssueLocation } from './invoice-row.js';
 export { InvoiceNumberTable } from './invoice-number-table.js';
-export { parseAmountFast } from './amount-fast.js';
 
 export interface InvoiceCsvOptions {
   preset?: Preset;
@@ -948,7 +945,7 @@ export class InvoiceCsvReader {
   private parseMoney(text: string, field: InvoiceField, line: number, mark: DecimalMark): number | null {
     const fast = parseAmountFast(text, mark);
     if (fast === fast) return fast; // not NaN
-    const parsed = parseAmount(text, mark);
+    const parsed = parseAmountGeneral(text, mark);
     if (parsed.ok) return parsed.cents;
     const marks = decimalMarksOf(text);
     if (this.decimalSource === 'detected' && marks.length === 1 && marks[0] !== mark && parseAmount(text, marks[0]!).ok) {
