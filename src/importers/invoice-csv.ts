@@ -33,12 +33,14 @@ import { openDecoded, type DecodedEncoding, type DecodedFile, type TextEncodingN
 import { GENERIC_PRESET, INVOICE_FIELDS, matchHeader, normalizeHeader, type DateFormat, type InvoiceField, type Preset } from './columns.js';
 import type { ImportIssue, ImportNotice, InvoiceRow } from './invoice-row.js';
 import { InvoiceNumberTable } from './invoice-number-table.js';
+import { debtorKeyFromName, isReservedDebtorNumber } from '../domain/invoice-row.js';
 import { DateColumns } from './date-columns.js';
 
 // Split by job (issue 14): the row and issue types and the duplicate table live in their own files; re-exported so callers keep importing from here.
 export type { ImportIssue, ImportNotice, InvoiceRow } from './invoice-row.js';
 export { formatIssueLocation } from './invoice-row.js';
 export { InvoiceNumberTable } from './invoice-number-table.js';
+export { debtorKeyFromName, isReservedDebtorNumber } from '../domain/invoice-row.js';
 
 export interface InvoiceCsvOptions {
   preset?: Preset;
@@ -1022,16 +1024,6 @@ export class InvoiceCsvReader {
  */
 export function readInvoiceCsv(file: string, options: InvoiceCsvOptions): AsyncGenerator<InvoiceRow, InvoiceCsvResult, undefined> {
   return new InvoiceCsvReader(file, options).rows();
-}
-
-/** The key of a debtor without a number: `name:` + the name in lower case, spaces collapsed. */
-/** True for a debtor number in the namespace of invented keys (`name:…`): never a real number. */
-export function isReservedDebtorNumber(number: string): boolean {
-  return /^name:/i.test(number);
-}
-
-export function debtorKeyFromName(name: string): string {
-  return 'name:' + name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** A header for a message: at most 20 cells, each cut to 40 characters. */

@@ -3,7 +3,7 @@
 // byte-identical while the report is the same one the real import would give.
 import type { Db } from './ledger.js';
 import { appendEvent } from './events.js';
-import type { InvoiceRow } from '../importers/invoice-csv.js';
+import type { InvoiceRow } from '../domain/invoice-row.js';
 import { readCorrections } from './corrections.js';
 import type { CorrectionValues } from '../domain/debtor-correction.js';
 

@@ -9,7 +9,9 @@ import type { Config } from '../config/schema.js';
 import { openLedger, type Ledger } from '../ledger/ledger.js';
 import { appendEvent } from '../ledger/events.js';
 import { InvoiceImportWriter, type ImportTotals } from '../ledger/invoice-import.js';
-import { readInvoiceCsv, type ImportIssue, type InvoiceRow } from '../importers/invoice-csv.js';
+import { readInvoiceCsv } from '../importers/invoice-csv.js';
+import type { ImportIssue } from '../importers/invoice-row.js';
+import { debtorNameKey, type InvoiceRow } from '../domain/invoice-row.js';
 import { loadPreset } from '../importers/columns.js';
 import { isPlausibleEmail, isValidDutchVat, isValidKvk, normalisePostcode } from '../domain/identifiers.js';
 import { recordBookSnapshot } from '../ledger/report.js';
@@ -119,7 +121,7 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
     const conflict = (row: InvoiceRow): IssueOut | null => {
       const d = row.debtor;
       const key = `${row.file}\u0000${d.number}`;
-      const name = d.name === d.number ? '' : d.name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+      const name = d.name === d.number ? '' : debtorNameKey(d.name);
       const email = (d.email ?? '').trim().toLowerCase();
       const first = debtorsSeen.get(key);
       if (!first) {
