@@ -117,15 +117,19 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
     // One debtor number with two names or two e-mail addresses in one file is two people or a
     // typo: an error naming both lines (with --skip-invalid the later row is left out, so the
     // first row's details are the ones kept).
-    const debtorsSeen = new Map<string, { line: number; name: string; email: string }>();
+    // Keyed by file, then debtor number. Most rows repeat their debtor's first row word for word:
+    // those are compared as written, without normalising the name again (a million rows).
+    const debtorsSeen = new Map<string, Map<string, { line: number; name: string; email: string; rawName: string; rawEmail: string | null }>>();
     const conflict = (row: InvoiceRow): IssueOut | null => {
       const d = row.debtor;
-      const key = `${row.file}\u0000${d.number}`;
+      let inFile = debtorsSeen.get(row.file);
+      if (!inFile) debtorsSeen.set(row.file, (inFile = new Map()));
+      const first = inFile.get(d.number);
+      if (first && d.name === first.rawName && d.email === first.rawEmail) return null;
       const name = d.name === d.number ? '' : debtorNameKey(d.name);
       const email = (d.email ?? '').trim().toLowerCase();
-      const first = debtorsSeen.get(key);
       if (!first) {
-        debtorsSeen.set(key, { line: row.line, name, email });
+        inFile.set(d.number, { line: row.line, name, email, rawName: d.name, rawEmail: d.email });
         return null;
       }
       const what = first.name !== '' && name !== '' && first.name !== name ? 'name' : first.email !== '' && email !== '' && first.email !== email ? 'e-mail address' : null;
