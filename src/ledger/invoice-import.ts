@@ -79,8 +79,11 @@ export class InvoiceImportWriter {
                FROM invoices WHERE number = ?`,
             )
             .raw(),
-          insertInvoice: this.write ? db.prepare(`INSERT INTO invoices ${INVOICE_COLUMNS} VALUES ${INVOICE_PLACEHOLDERS}`) : null,
-          insertInvoices: this.write ? db.prepare(`INSERT INTO invoices ${INVOICE_COLUMNS} VALUES ${Array(BATCH).fill(INVOICE_PLACEHOLDERS).join(', ')}`) : null,
+          // OR ROLLBACK: a constraint failing ends the whole transaction (the import is refused
+          // anyway), so SQLite keeps no statement journal for a multi-row INSERT when foreign
+          // keys are off (a bulk load, invoice-bulk-load.ts).
+          insertInvoice: this.write ? db.prepare(`INSERT OR ROLLBACK INTO invoices ${INVOICE_COLUMNS} VALUES ${INVOICE_PLACEHOLDERS}`) : null,
+          insertInvoices: this.write ? db.prepare(`INSERT OR ROLLBACK INTO invoices ${INVOICE_COLUMNS} VALUES ${Array(BATCH).fill(INVOICE_PLACEHOLDERS).join(', ')}`) : null,
           updateInvoice: this.write
             ? db.prepare(
                 `UPDATE invoices SET debtor_number = ?, issue_date = ?, due_date = ?, due_date_derived = ?, amount_cents = ?, open_cents = ?, reference = ?, status = ?,

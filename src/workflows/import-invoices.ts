@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import { openLedger, type Ledger } from '../ledger/ledger.js';
 import { appendEvent } from '../ledger/events.js';
 import { InvoiceImportWriter, type ImportTotals } from '../ledger/invoice-import.js';
+import { InvoiceBulkLoad } from '../ledger/invoice-bulk-load.js';
 import { readInvoiceCsv } from '../importers/invoice-csv.js';
 import type { ImportIssue } from '../importers/invoice-row.js';
 import { debtorNameKey, type InvoiceRow } from '../domain/invoice-row.js';
@@ -92,10 +93,14 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
 
   let importId = 0;
   let inTransaction = false;
+  // Into a ledger without invoices: indexes rebuilt and foreign keys checked once, at the end.
+  let bulk: InvoiceBulkLoad | null = null;
   try {
     if (!req.dryRun && db) {
+      bulk = InvoiceBulkLoad.prepare(db);
       db.exec('BEGIN IMMEDIATE');
       inTransaction = true;
+      bulk?.begin();
       importId = Number(
         db
           .prepare("INSERT INTO imports (kind, at, today, files, options) VALUES ('invoices', ?, ?, '[]', ?)")
@@ -241,6 +246,7 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       });
       // The book as this import saw it, for the report's history (same transaction).
       recordBookSnapshot(db, req.today, 'import', importId);
+      bulk?.finish();
       db.exec('COMMIT');
       inTransaction = false;
     }
@@ -255,6 +261,7 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
   } finally {
     // SQLite may have rolled back by itself (a full disk): never let a second error hide the first.
     if (inTransaction && db?.inTransaction) db.exec('ROLLBACK');
+    bulk?.close();
     ledger?.close();
   }
 }
