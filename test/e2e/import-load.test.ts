@@ -56,6 +56,24 @@ describe('import into a ledger without invoices', () => {
     expect(inspect(dir)).toEqual({ invoices: 3000, indexes: INDEXES, fkProblems: [], integrity: 'ok' });
     const again = ok(cli(dir, ['import', 'export.csv', ...TODAY]));
     expect(again.stdout).toContain('imported: 0 new, 0 updated, 3000 unchanged');
+    // A re-import reads the ledger's rows in batches of 2,000: changes on both sides of the
+    // boundary and a new invoice at the end are all seen.
+    const changed = rows(3000);
+    changed[1999] = changed[1999]!.replace(/;([0-9]+),50;([0-9]+),50$/, ';$1,50;1,00');
+    changed[2000] = changed[2000]!.replace(/;([0-9]+),50;([0-9]+),50$/, ';$1,50;2,00');
+    writeCsv(dir, 'export2.csv', [CSV_HEADER, ...changed, ...rows(1, 3000)]);
+    const third = ok(cli(dir, ['import', 'export2.csv', ...TODAY, '--json']));
+    expect(JSON.parse(third.stdout)).toMatchObject({ inserted: 1, updated: 2, unchanged: 2998 });
+    const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true });
+    try {
+      expect(db.prepare("SELECT number, open_cents FROM invoices WHERE number IN ('F0001999', 'F0002000', 'F0003000') ORDER BY number").all()).toEqual([
+        { number: 'F0001999', open_cents: 100 },
+        { number: 'F0002000', open_cents: 200 },
+        { number: 'F0003000', open_cents: 40050 },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it.each([
