@@ -19,7 +19,7 @@ interface DateColumnState {
 }
 
 /** A copy that does not keep the chunk it was sliced from alive (V8 sliced strings). */
-const detach = (s: string): string => (s.length < 13 ? s : (s + ' ').slice(0, -1));
+export const detach = (s: string): string => (s.length < 13 ? s : (s + ' ').slice(0, -1));
 
 export class DateColumns {
   private readonly columns = new Map<InvoiceField, DateColumnState>();

@@ -14,7 +14,8 @@
 
 import { xmlParser } from './xml.js';
 import { addDays, isIsoDate } from '../domain/dates.js';
-import { debtorKeyFromName, isReservedDebtorNumber, type ImportIssue, type InvoiceRow } from './invoice-csv.js';
+import { debtorKeyFromName, isReservedDebtorNumber, type InvoiceRow } from '../domain/invoice-row.js';
+import type { ImportIssue } from './invoice-row.js';
 import { readXmlText } from './xml-text.js';
 
 export interface EInvoiceOptions {

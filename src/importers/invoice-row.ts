@@ -1,38 +1,6 @@
 // What the invoice importers (CSV, .xlsx, UBL, CII) hand to the import pipeline: one row per
-// invoice, and the problems found, with where they are.
-
-export interface InvoiceRow {
-  file: string;
-  line: number;
-  invoiceNumber: string;
-  debtor: {
-    number: string;
-    name: string;
-    type: 'consumer' | 'business';
-    typeKnown: boolean;
-    contactPerson: string | null;
-    email: string | null;
-    phone: string | null;
-    street: string | null;
-    postcode: string | null;
-    city: string | null;
-    country: string;
-    language: 'nl' | 'en';
-    kvk: string | null;
-    vatNumber: string | null;
-  };
-  issueDate: string | null;
-  dueDate: string;
-  dueDateDerived: boolean;
-  amountCents: number;
-  openCents: number;
-  currency: 'EUR';
-  reference: string | null;
-  /** Import column term_is_fatal: the payment term was agreed as a fatal term (6:83 sub a BW); null = the config default. */
-  termIsFatal?: boolean | null;
-  /** Import column consumer_claim: goods (7:28 BW) or services (3:307 BW); null = the config default. */
-  consumerClaim?: 'goods' | 'services' | null;
-}
+// invoice (its type lives in domain/invoice-row.ts), and the problems found, with where they are.
+export type { InvoiceRow } from '../domain/invoice-row.js';
 
 export interface ImportIssue {
   file: string;

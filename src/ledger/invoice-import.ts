@@ -3,7 +3,7 @@
 // byte-identical while the report is the same one the real import would give.
 import type { Db } from './ledger.js';
 import { appendEvent } from './events.js';
-import type { InvoiceRow } from '../importers/invoice-csv.js';
+import type { InvoiceRow } from '../domain/invoice-row.js';
 import { readCorrections } from './corrections.js';
 import type { CorrectionValues } from '../domain/debtor-correction.js';
 
@@ -37,6 +37,8 @@ type InvoiceTuple = [string, string | null, string, number, number, number, stri
 type DebtorTuple = [string, string, number, string | null, string | null, string | null, string | null, string | null, string | null, string, string, string | null, string | null];
 
 const MAX_LISTED = 1000;
+/** Rows whose ledger rows are read in one query, in a ledger that has invoices. */
+const LOOKUP_BATCH = 2000;
 /** Rows per multi-row INSERT: fewer statement executions for a million-row import. */
 const BATCH = 64;
 const INVOICE_COLUMNS = '(number, debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, source_file, source_line, import_id, export_open_cents, export_date)';
@@ -72,15 +74,18 @@ export class InvoiceImportWriter {
     this.emptyAtStart = db === null || db.prepare('SELECT 1 FROM invoices LIMIT 1').get() === undefined;
     this.stmts = db
       ? {
-          getInvoice: db
+          getInvoices: db
             .prepare(
-              `SELECT debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, export_open_cents,
+              `SELECT number, debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, export_open_cents,
                       (SELECT coalesce(sum(a.amount_cents), 0) FROM allocations a WHERE a.invoice_number = invoices.number)
-               FROM invoices WHERE number = ?`,
+               FROM invoices WHERE number IN (SELECT value FROM json_each(?))`,
             )
             .raw(),
-          insertInvoice: this.write ? db.prepare(`INSERT INTO invoices ${INVOICE_COLUMNS} VALUES ${INVOICE_PLACEHOLDERS}`) : null,
-          insertInvoices: this.write ? db.prepare(`INSERT INTO invoices ${INVOICE_COLUMNS} VALUES ${Array(BATCH).fill(INVOICE_PLACEHOLDERS).join(', ')}`) : null,
+          // OR ROLLBACK: a constraint failing ends the whole transaction (the import is refused
+          // anyway), so SQLite keeps no statement journal for a multi-row INSERT when foreign
+          // keys are off (a bulk load, invoice-bulk-load.ts).
+          insertInvoice: this.write ? db.prepare(`INSERT OR ROLLBACK INTO invoices ${INVOICE_COLUMNS} VALUES ${INVOICE_PLACEHOLDERS}`) : null,
+          insertInvoices: this.write ? db.prepare(`INSERT OR ROLLBACK INTO invoices ${INVOICE_COLUMNS} VALUES ${Array(BATCH).fill(INVOICE_PLACEHOLDERS).join(', ')}`) : null,
           updateInvoice: this.write
             ? db.prepare(
                 `UPDATE invoices SET debtor_number = ?, issue_date = ?, due_date = ?, due_date_derived = ?, amount_cents = ?, open_cents = ?, reference = ?, status = ?,
@@ -133,15 +138,43 @@ export class InvoiceImportWriter {
       : null;
   }
 
-  applyRow(row: InvoiceRow): RowOutcome {
+  /** Rows of a ledger that has invoices, waiting to have their ledger rows read in one query. */
+  private queue: InvoiceRow[] = [];
+
+  /**
+   * Applies one row. Into a ledger that has invoices the rows are applied in batches: one query
+   * reads the ledger's rows of a whole batch (a point query per row cost three times as much).
+   * `flush()` applies what waits.
+   */
+  applyRow(row: InvoiceRow): void {
+    if (this.stmts && !this.emptyAtStart) {
+      this.queue.push(row);
+      if (this.queue.length === LOOKUP_BATCH) this.applyQueue();
+      return;
+    }
+    this.applyOne(row, undefined);
+  }
+
+  private applyQueue(): void {
+    const rows = this.queue;
+    if (rows.length === 0) return;
+    this.queue = [];
+    const found = new Map<string, InvoiceTuple>();
+    for (const t of this.stmts!.getInvoices.all(JSON.stringify(rows.map((r) => r.invoiceNumber))) as [string, ...InvoiceTuple][]) {
+      found.set(t[0], t.slice(1) as InvoiceTuple);
+    }
+    // The numbers of one batch are distinct (the parser refuses a number twice in a file, and
+    // each file starts a new batch), so what was read stays true while the batch is applied.
+    for (const row of rows) this.applyOne(row, found.get(row.invoiceNumber));
+  }
+
+  private applyOne(row: InvoiceRow, existing: InvoiceTuple | undefined): RowOutcome {
     this.applyDebtor(row);
     const s = this.stmts;
     // Only exports with a term_is_fatal or consumer_claim column carry these (issue 17).
     if (s?.setTerms && (row.termIsFatal !== undefined || row.consumerClaim !== undefined)) {
       s.setTerms.run(row.invoiceNumber, row.termIsFatal === undefined || row.termIsFatal === null ? null : row.termIsFatal ? 1 : 0, row.consumerClaim ?? null);
     }
-    // The parser rejects a number repeated within the files, so an empty ledger needs no lookup.
-    const existing = s && !this.emptyAtStart ? (s.getInvoice.get(row.invoiceNumber) as InvoiceTuple | undefined) : undefined;
     const status = row.openCents === 0 ? 'paid' : 'open';
     if (!existing) {
       if (this.write) {
@@ -161,6 +194,7 @@ export class InvoiceImportWriter {
 
   /** Writes the buffered new invoices; call before reading the ledger and at the end. */
   flush(): void {
+    this.applyQueue();
     const s = this.stmts;
     if (!s || this.pending.length === 0) return;
     if (this.pending.length === BATCH * ROW_VALUES) s.insertInvoices!.run(this.pending);

@@ -179,13 +179,19 @@ function migrate(db: Db, full: string, from: number): void {
     fs.renameSync(tmp, backup);
     fsyncDir(path.dirname(backup));
   }
-  for (const migration of migrations) {
-    if (migration.version <= from) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
+  const runAll = (): void => {
+    for (const migration of migrations) {
+      if (migration.version <= from) continue;
+      db.transaction(() => {
+        db.exec(migration.sql);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    }
+  };
+  // A new ledger has nothing to keep between the steps: one transaction (each step a savepoint)
+  // and one sync instead of one per migration, which was most of the time to create it.
+  if (from === 0) db.transaction(runAll)();
+  else runAll();
 }
 
 function asLedgerError(error: unknown, full: string): unknown {

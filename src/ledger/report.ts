@@ -524,7 +524,15 @@ export function hasTable(db: Db, name: string): boolean {
 
 /** Debtors with a credit note still open in the ledger: the account sets it off against their claims. */
 export function readDebtorsWithOpenCredit(db: Db): string[] {
-  return (db.prepare("SELECT DISTINCT debtor_number FROM invoices WHERE status = 'open' AND open_cents < 0 ORDER BY debtor_number").raw().all() as [string][]).map((r) => r[0]);
+  // The IN term lets the partial index on open_cents find the few credit notes; the `+` keeps the
+  // planner from walking the debtor index over the whole book instead (0.2 ms against 100 ms of
+  // CPU on 200,000 invoices, in every import's book snapshot).
+  return (
+    db
+      .prepare("SELECT DISTINCT +debtor_number AS d FROM invoices WHERE status IN ('open', 'handed_over') AND status = 'open' AND open_cents < 0 ORDER BY d")
+      .raw()
+      .all() as [string][]
+  ).map((r) => r[0]);
 }
 
 /** The completed handover batch each of these invoices went out in. */

@@ -4,14 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { parseAmount } from '../../src/domain/money.js';
 import { loadPreset, type Preset } from '../../src/importers/columns.js';
 import {
   InvoiceCsvReader,
   InvoiceNumberTable,
   debtorKeyFromName,
   formatIssueLocation,
-  parseAmountFast,
   readInvoiceCsv,
   type ImportIssue,
   type InvoiceCsvOptions,
@@ -288,32 +286,6 @@ describe('amounts', () => {
     expect(errors(result)[0]!.message).toContain("from --decimal");
   });
 
-  it('parseAmountFast agrees with parseAmount wherever it answers', () => {
-    const text = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.', ',', '-', ' ', '€', '+'), maxLength: 16 });
-    fc.assert(
-      fc.property(text, fc.constantFrom<',' | '.'>(',', '.'), (t, mark) => {
-        const fast = parseAmountFast(t, mark);
-        if (Number.isNaN(fast)) return;
-        expect(parseAmount(t, mark)).toEqual({ ok: true, cents: fast });
-      }),
-      { numRuns: 20_000 },
-    );
-  });
-
-  it.each<[string, ',' | '.', number]>([
-    ['1234,56', ',', 123456],
-    ['1.234.567,89', ',', 123456789],
-    ['-0,00', ',', 0],
-    ['99999999999,99', ',', 9999999999999],
-    ['1,234,567.8', '.', 123456780],
-    ['007', '.', 700],
-  ])('parseAmountFast(%j, %j) = %i', (t, mark, cents) => {
-    expect(parseAmountFast(t, mark)).toBe(cents);
-  });
-
-  it.each(['€ 1,00', '12,50-', '75,', '1,234', '1234.5678', '999999999999,00', '1.23.456', '', '-'])('parseAmountFast(%j) leaves it to parseAmount', (t) => {
-    expect(parseAmountFast(t, ',')).toBeNaN();
-  });
 });
 
 describe('the decimal mark of a file', () => {

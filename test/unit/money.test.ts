@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { decimalMarksOf, formatAmountNl, formatDotDecimal, formatEuro, formatEuroEn, parseAmount, parseDotDecimal } from '../../src/domain/money.js';
+import fc from 'fast-check';
+import {
+  decimalMarksOf,
+  formatAmountNl,
+  formatDotDecimal,
+  formatEuro,
+  formatEuroEn,
+  parseAmount,
+  parseAmountFast,
+  parseAmountGeneral,
+  parseDotDecimal,
+} from '../../src/domain/money.js';
 
 describe('parseAmount', () => {
   it.each([
@@ -29,8 +40,53 @@ describe('parseAmount', () => {
     ['1.23,45', ','],
     ['12.34', ','],
     ['1,2,3', '.'],
+    // Over the limit of 99.999.999.999,99 in every notation (the plain one slipped through once).
+    ['999999999999,00', ','],
+    ['€ 999999999999,00', ','],
   ] as const)('%j is refused with decimal mark %s', (text, mark) => {
     expect(parseAmount(text, mark).ok).toBe(false);
+  });
+});
+
+describe('the fast path of parseAmount', () => {
+  it('parseAmountFast agrees with the general parser wherever it answers', () => {
+    const text = fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.', ',', '-', ' ', '€', '+', '(', ')'), maxLength: 16 });
+    fc.assert(
+      fc.property(text, fc.constantFrom<',' | '.'>(',', '.'), (t, mark) => {
+        const fast = parseAmountFast(t, mark);
+        if (Number.isNaN(fast)) return;
+        expect(parseAmountGeneral(t, mark)).toEqual({ ok: true, cents: fast });
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('parseAmount gives what the general parser gives, for every input', () => {
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.', ',', '-', ' ', '€', '+', '(', ')'), maxLength: 18 }),
+      fc.tuple(fc.boolean(), fc.nat({ max: 99_999_999_999 }), fc.nat({ max: 99 })).map(([neg, e, c]) => `${neg ? '-' : ''}${e},${String(c).padStart(2, '0')}`),
+    );
+    fc.assert(
+      fc.property(text, fc.constantFrom<',' | '.'>(',', '.'), (t, mark) => {
+        expect(parseAmount(t, mark)).toEqual(parseAmountGeneral(t, mark));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each<[string, ',' | '.', number]>([
+    ['1234,56', ',', 123456],
+    ['1.234.567,89', ',', 123456789],
+    ['-0,00', ',', 0],
+    ['99999999999,99', ',', 9999999999999],
+    ['1,234,567.8', '.', 123456780],
+    ['007', '.', 700],
+  ])('parseAmountFast(%j, %j) = %i', (t, mark, cents) => {
+    expect(parseAmountFast(t, mark)).toBe(cents);
+  });
+
+  it.each(['€ 1,00', '12,50-', '75,', '1,234', '1234.5678', '999999999999,00', '1.23.456', '', '-'])('parseAmountFast(%j) leaves it to the general parser', (t) => {
+    expect(parseAmountFast(t, ',')).toBeNaN();
   });
 });
 
