@@ -1,7 +1,7 @@
 // The drawing layer: text measuring and wrapping, and a page painter that writes the content
 // stream directly.
 import type { PDFContext, PDFFont, PDFPage, PDFRef, RGB } from 'pdf-lib';
-import { deflateSync } from 'node:zlib';
+import { flate } from './flate.js';
 import { INK, PAGE_H, RULE } from './pdf-geometry.js';
 
 export interface Fonts {
@@ -177,7 +177,7 @@ export class Painter {
 
   finish(context: PDFContext): void {
     const content = Buffer.from(this.ops.join('\n'), 'latin1');
-    this.page.node.addContentStream(context.register(context.stream(deflateSync(content), { Filter: 'FlateDecode' })));
+    this.page.node.addContentStream(context.register(context.stream(flate(content), { Filter: 'FlateDecode' })));
   }
 }
 

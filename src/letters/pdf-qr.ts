@@ -2,7 +2,7 @@
 // module matrix (no PNG in between).
 import QRCode from 'qrcode';
 import type { PDFContext } from 'pdf-lib';
-import { deflateSync } from 'node:zlib';
+import { flate } from './flate.js';
 import { WHITE } from './pdf-geometry.js';
 import type { Painter } from './pdf-painter.js';
 
@@ -12,7 +12,10 @@ export interface QrMatrix {
 }
 
 export function qrMatrix(payload: string): QrMatrix {
-  const qr = QRCode.create(payload, { errorCorrectionLevel: 'M' });
+  // One byte-mode segment: the EPC payload is UTF-8 text with line breaks; letting the package
+  // search the cheapest mix of modes (a shortest-path search per code) cost more than the rest of
+  // the QR code and saves a few modules at most.
+  const qr = QRCode.create([{ data: Buffer.from(payload, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M' });
   const { size, data } = qr.modules;
   return { size, dark: (r, c) => data[r * size + c] === 1 };
 }
@@ -39,7 +42,7 @@ export function drawQr(p: Painter, context: PDFContext, matrix: QrMatrix, x: num
     }
   }
   ops.push('f');
-  const form = context.stream(deflateSync(Buffer.from(`0 0 0 rg\n${ops.join('\n')}`, 'latin1')), {
+  const form = context.stream(flate(Buffer.from(`0 0 0 rg\n${ops.join('\n')}`, 'latin1')), {
     Type: 'XObject',
     Subtype: 'Form',
     BBox: [0, 0, side, side],

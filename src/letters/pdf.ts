@@ -23,6 +23,7 @@ import { dateParts } from '../domain/dates.js';
 import { letterLabels, letterView, splitBody } from './view.js';
 import { DIN_5008_B, PAGE_H, PAGE_W, type WindowMm } from './pdf-geometry.js';
 import { embedLetterFonts } from './pdf-fonts.js';
+import { useNativeFlate } from './flate.js';
 import type { FontProgramPath } from './truetype-subset.js';
 import { Painter } from './pdf-painter.js';
 import { bodyItems, paginate } from './pdf-flow.js';
@@ -69,6 +70,7 @@ export async function renderLetterPdf(
   const subject = texts.subject !== undefined && texts.subject.trim() !== '' ? texts.subject.trim() : view.stage.title;
 
   const doc = await PDFDocument.create({ updateMetadata: false });
+  useNativeFlate(doc.context);
   const fonts = await embedLetterFonts(doc, options.onFontPath);
   let logo: LogoImage | null = null;
   if (options.logo) {

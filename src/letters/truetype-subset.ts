@@ -9,7 +9,7 @@
 // hhea, maxp, loca, glyf, hmtx for exactly the glyphs pdf-lib assigned, instructions stripped.
 
 import type { PDFContext, PDFFont, PDFRef } from 'pdf-lib';
-import { deflateSync } from 'node:zlib';
+import { flate } from './flate.js';
 
 interface Sfnt {
   bytes: Uint8Array;
@@ -215,7 +215,7 @@ export function useLeanSubset(font: PDFFont, source: Uint8Array): boolean {
   };
   embedder.embedFontStream = async (context: PDFContext) => {
     const program = buildTrueTypeSubset(sfnt, glyphs);
-    return context.register(context.stream(deflateSync(program), { Filter: 'FlateDecode', Length1: program.length }));
+    return context.register(context.stream(flate(program), { Filter: 'FlateDecode', Length1: program.length }));
   };
   return true;
 }

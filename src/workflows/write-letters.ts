@@ -17,7 +17,7 @@ import { recordPrinted } from '../ledger/letter-admin.js';
 import type { LetterData } from '../domain/letter.js';
 import { buildEpcPayload, epcReferenceFields } from '../domain/epc-qr.js';
 import { formatAmountNl } from '../domain/money.js';
-import { renderLetterTexts } from '../letters/templates.js';
+import { renderLetterBody } from '../letters/templates.js';
 import type { FontProgramPath } from '../letters/pdf.js';
 import { ensureDir, writeFileInDir, writeFileSafe } from '../platform/files.js';
 
@@ -89,7 +89,7 @@ export async function renderPendingLetters(db: Db, loaded: LoadedConfig, today: 
     const batch: (RenderedDocument & { stage: string })[] = [];
     for (const id of pending.slice(start, start + RENDER_BATCH)) {
       const data = read(id);
-      const texts = renderLetterTexts(data, loaded.templateDirs, { template: templates.get(data.stage.id) });
+      const texts = renderLetterBody(data, loaded.templateDirs, { template: templates.get(data.stage.id) });
       const pdf = await renderLetterPdf(data, { body: texts.body }, { window: loaded.config.letters.window, logo, epcPayload: epcPayloadFor(data), onFontPath });
       batch.push({ id, debtor: data.debtor.number, stage: data.stage.id, pdf, sha256: createHash('sha256').update(pdf).digest('hex') });
     }
