@@ -84,3 +84,13 @@ export function selectStoredLetters(db: Db, selection: LetterSelection): StoredL
     )
     .all(...params) as StoredLetter[];
 }
+
+/** The post letters of a selection (withdrawn ones included: their posting is refused later), by id. */
+export function selectPostLetterIds(db: Db, selection: Omit<LetterSelection, 'channel'>): number[] {
+  const where: string[] = ["EXISTS (SELECT 1 FROM json_each(l.channels) WHERE value = 'post')"];
+  const params: unknown[] = [];
+  if (selection.run !== undefined) (where.push('l.run_id = ?'), params.push(selection.run));
+  if (selection.debtor !== undefined) (where.push('l.debtor_number = ?'), params.push(selection.debtor));
+  if (selection.since !== undefined) (where.push('l.date >= ?'), params.push(selection.since));
+  return (db.prepare(`SELECT l.id FROM letters l WHERE ${where.join(' AND ')} ORDER BY l.id`).raw().all(...params) as [number][]).map(([id]) => id);
+}

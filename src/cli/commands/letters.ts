@@ -1,7 +1,5 @@
 // `pre-incasso letters`: the recorded letters as PDF files, for printing and posting, or one
 // combined print file with a manifest for the print-and-post step.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
@@ -51,9 +49,9 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
     today: ctx.today,
     commandLine: ctx.commandLine,
     cwd: ctx.cwd,
-    selection: { run: options.run !== undefined ? Number(options.run) : undefined, debtor: options.debtor, since: options.since, channel: options.channel as 'post' | 'email' | undefined },
-    out: options.out,
-    combined: options.combined,
+    selection: { run: options.run ? Number(options.run) : undefined, debtor: options.debtor || undefined, since: options.since || undefined, channel: (options.channel || undefined) as 'post' | 'email' | undefined },
+    out: options.out || undefined,
+    combined: options.combined || undefined,
     onProgress: (d, t) => ctx.out.progress(`rendering letters ${d}/${t}`),
     onWarning: (text) => ctx.out.warn(text),
   });
@@ -68,36 +66,17 @@ async function lettersCommand(ctx: Context, _args: string[], options: LettersOpt
 async function postedCommand(ctx: Context, options: LettersOptions): Promise<void> {
   const posted = dateOption('--posted', options.posted!);
   if (options.out || options.combined) throw new AppError('usage', '--posted records a posting; it cannot be combined with --out or --combined.', { hint: 'Print first, then record the posting in a second command.' });
-  const { postLetters, manifestLetterIds } = await import('../../workflows/post-letters.js');
-  const ledger = await ctx.openLedger();
-  try {
-    const db = ledger.db;
-    let ids: number[];
-    if (options.manifest) {
-      const file = path.resolve(ctx.cwd, options.manifest);
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf8');
-      } catch (error) {
-        throw new AppError('input_invalid', `${options.manifest} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
-      }
-      ids = manifestLetterIds(text, options.manifest);
-    } else {
-      const where: string[] = ["EXISTS (SELECT 1 FROM json_each(l.channels) WHERE value = 'post')"];
-      const params: unknown[] = [];
-      if (options.run) (where.push('l.run_id = ?'), params.push(Number(options.run)));
-      if (options.debtor) (where.push('l.debtor_number = ?'), params.push(options.debtor));
-      if (options.since) (where.push('l.date >= ?'), params.push(options.since));
-      if (!options.run && !options.debtor && !options.since) {
-        throw new AppError('usage', '--posted needs a selection: --run, --debtor, --since or --manifest.', { hint: 'For example: pre-incasso letters --posted 2026-11-30 --run 12' });
-      }
-      ids = (db.prepare(`SELECT l.id FROM letters l WHERE ${where.join(' AND ')} ORDER BY l.id`).raw().all(...params) as [number][]).map(([id]) => id);
-    }
-    const result = postLetters(db, ids, posted, ctx.today);
-    ctx.out.document({ posted_on: posted, recorded: result.recorded.map((l) => ({ id: l.id, debtor: l.debtor, date: l.date, previous: l.postedOn })), skipped: result.skipped });
-    ctx.out.data(`${result.recorded.length} letter${result.recorded.length === 1 ? '' : 's'} recorded as posted on ${posted}`);
-    for (const s of result.skipped) ctx.out.warn(`letter ${s.id}: ${s.reason}; nothing recorded`);
-  } finally {
-    ledger.close();
-  }
+  const { recordPosting } = await import('../../workflows/post-letters.js');
+  const result = recordPosting({
+    ledgerPath: await ctx.ledgerPath(),
+    commandLine: ctx.commandLine,
+    cwd: ctx.cwd,
+    today: ctx.today,
+    postedOn: posted,
+    manifest: options.manifest || undefined,
+    selection: { run: options.run ? Number(options.run) : undefined, debtor: options.debtor || undefined, since: options.since || undefined },
+  });
+  ctx.out.document({ posted_on: posted, recorded: result.recorded.map((l) => ({ id: l.id, debtor: l.debtor, date: l.date, previous: l.postedOn })), skipped: result.skipped });
+  ctx.out.data(`${result.recorded.length} letter${result.recorded.length === 1 ? '' : 's'} recorded as posted on ${posted}`);
+  for (const s of result.skipped) ctx.out.warn(`letter ${s.id}: ${s.reason}; nothing recorded`);
 }
