@@ -338,9 +338,14 @@ function tidy(text: string): string {
     .replace(/\n+$/, '');
 }
 
-function renderAll(t: LoadedTemplate, view: LetterView): LetterTexts {
+function renderSubject(t: LoadedTemplate, view: LetterView): string {
   const subject = renderSection(t, 'subject', view, 'text').replace(/\s+/g, ' ').trim();
   if (subject === '') throw new RenderError({ file: t.file, line: t.sections.get('subject')?.node.loc.start.line ?? null, column: null, message: 'the subject is empty' });
+  return subject;
+}
+
+function renderAll(t: LoadedTemplate, view: LetterView): LetterTexts {
+  const subject = renderSubject(t, view);
   const body = tidy(renderSection(t, 'body', view, 'text'));
   const emailSection = t.sections.has('email') ? 'email' : 'body';
   const emailSource = tidy(renderSection(t, emailSection, view, 'text'));
@@ -438,16 +443,12 @@ export function checkTemplates(dirs: string[], stages: StageRef[], languages: La
   return { checked };
 }
 
-/**
- * Renders the subject, the letter body and the e-mail (text and HTML) of one letter. The consumer's
- * final letter is checked again on the real output: it must state the costs and the 14-day term.
- */
-export function renderLetterTexts(data: LetterData, templateDirs: string[], options: { template?: string } = {}): LetterTexts {
-  const file = resolveTemplate(templateDirs, data.stage.id, data.language, data.debtor.type, options.template);
+function templateFor(data: LetterData, templateDirs: string[], template: string | undefined): LoadedTemplate {
+  const file = resolveTemplate(templateDirs, data.stage.id, data.language, data.debtor.type, template);
   if (file === null) {
     throw templateError([
       {
-        file: path.join(templateDirs[0] ?? '.', data.language, `${templateName(data.stage.id, options.template)}.hbs`),
+        file: path.join(templateDirs[0] ?? '.', data.language, `${templateName(data.stage.id, template)}.hbs`),
         line: null,
         column: null,
         message: `no ${data.language} template for stage "${data.stage.id}"`,
@@ -456,22 +457,44 @@ export function renderLetterTexts(data: LetterData, templateDirs: string[], opti
   }
   const t = loadTemplate(file);
   if (t.issues.length > 0) throw templateError(t.issues);
-  const consumerFinal = data.stage.final && data.debtor.type === 'consumer';
-  if (consumerFinal && data.costsCents === null) {
+  if (data.stage.final && data.debtor.type === 'consumer' && data.costsCents === null) {
     // A bug upstream, not a user error: the plan must compute the BIK costs for this letter.
     throw new Error(`letter for ${data.debtor.number}: the consumer's final letter needs costsCents`);
   }
-  const view = letterView(data);
-  let texts: LetterTexts;
+  return t;
+}
+
+function rendered<T>(render: () => T): T {
   try {
-    texts = renderAll(t, view);
+    return render();
   } catch (err) {
     if (err instanceof RenderError) throw templateError([err.issue]);
     throw err;
   }
-  if (consumerFinal) {
+}
+
+/**
+ * Renders the subject, the letter body and the e-mail (text and HTML) of one letter. The consumer's
+ * final letter is checked again on the real output: it must state the costs and the 14-day term.
+ */
+export function renderLetterTexts(data: LetterData, templateDirs: string[], options: { template?: string | undefined } = {}): LetterTexts {
+  const t = templateFor(data, templateDirs, options.template);
+  const view = letterView(data);
+  const texts = rendered(() => renderAll(t, view));
+  if (data.stage.final && data.debtor.type === 'consumer') {
     const problems = veertiendagenbriefIssues(t, texts, view);
     if (problems.length > 0) throw templateError(problems);
   }
   return texts;
+}
+
+/**
+ * The subject and body of one letter, for its PDF: the e-mail sections are not rendered, except for
+ * the consumer's final letter, whose whole output is checked as renderLetterTexts does.
+ */
+export function renderLetterBody(data: LetterData, templateDirs: string[], options: { template?: string | undefined } = {}): { subject: string; body: string } {
+  if (data.stage.final && data.debtor.type === 'consumer') return renderLetterTexts(data, templateDirs, options);
+  const t = templateFor(data, templateDirs, options.template);
+  const view = letterView(data);
+  return rendered(() => ({ subject: renderSubject(t, view), body: tidy(renderSection(t, 'body', view, 'text')) }));
 }

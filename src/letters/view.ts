@@ -9,6 +9,7 @@
 import type { Address, ArrangementLetterData, Language, LetterData, LetterInvoiceLine } from '../domain/letter.js';
 import { formatEuro, formatEuroEn } from '../domain/money.js';
 import { addDays, formatDateDmy, formatDateLong } from '../domain/dates.js';
+import { normalisePostcode } from '../domain/identifiers.js';
 
 export interface InvoiceView {
   number: string;
@@ -347,15 +348,11 @@ export function compactReference(reference: string): string {
   return isStructuredReference(c) ? c : cleanText(reference);
 }
 
-/** NL postcode as `1234 AB`: one space, capitals (PostNL). Other countries: as given, upper case. */
-function normalisePostcode(postcode: string | null, country: string): string | null {
+/** NL postcode as `1234 AB` (the one rule in domain/identifiers.ts; PostNL). Other countries: as given, upper case. */
+function printedPostcode(postcode: string | null, country: string): string | null {
   const p = cleanOrNull(postcode);
   if (p === null) return null;
-  if (country === 'NL') {
-    const m = /^([1-9][0-9]{3})\s*([A-Za-z]{2})$/.exec(p);
-    if (m) return `${m[1]} ${m[2]!.toUpperCase()}`;
-  }
-  return p.toUpperCase();
+  return (country === 'NL' ? normalisePostcode(p)?.postcode : undefined) ?? p.toUpperCase();
 }
 
 function countryCode(address: Address): string {
@@ -385,7 +382,7 @@ export function addressLines(address: Address, language: Language): string[] {
   const lines: string[] = [];
   const street = cleanOrNull(address.street);
   if (street !== null) lines.push(street);
-  const postcode = normalisePostcode(address.postcode, country);
+  const postcode = printedPostcode(address.postcode, country);
   const city = cleanOrNull(address.city)?.toUpperCase() ?? null;
   const gap = country === 'NL' ? '  ' : ' ';
   if (postcode !== null && city !== null) lines.push(`${postcode}${gap}${city}`);
@@ -401,7 +398,7 @@ function oneLineAddress(address: Address, language: Language): string {
   const parts: string[] = [];
   const street = cleanOrNull(address.street);
   if (street !== null) parts.push(street);
-  const postcode = normalisePostcode(address.postcode, country);
+  const postcode = printedPostcode(address.postcode, country);
   const city = cleanOrNull(address.city);
   const place = [postcode, city].filter((x): x is string => x !== null).join(' ');
   if (place !== '') parts.push(place);
@@ -445,7 +442,7 @@ export function letterView(data: LetterData): LetterView {
   const creditor: CreditorView = {
     name: creditorName,
     street: cleanOrNull(c.address.street),
-    postcode: normalisePostcode(c.address.postcode, creditorCountry),
+    postcode: printedPostcode(c.address.postcode, creditorCountry),
     city: cleanOrNull(c.address.city),
     country: creditorCountry,
     countryName: countryName(creditorCountry, language),
@@ -480,7 +477,7 @@ export function letterView(data: LetterData): LetterView {
     email: cleanOrNull(d.email),
     phone: cleanOrNull(d.phone),
     street: cleanOrNull(d.address.street),
-    postcode: normalisePostcode(d.address.postcode, debtorCountry),
+    postcode: printedPostcode(d.address.postcode, debtorCountry),
     city: cleanOrNull(d.address.city),
     country: debtorCountry,
     countryName: countryName(debtorCountry, language),

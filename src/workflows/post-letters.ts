@@ -1,7 +1,10 @@
 // `letters --posted <date>`: record when printed letters went to the post. Terms and the handover
 // count from the later of the letter date and the posting date (the delivery presumption of the
 // posting day applies), so a batch printed on Friday and posted on Monday gets its full term.
-import type { Db } from '../ledger/ledger.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openLedger, type Db } from '../ledger/ledger.js';
+import { selectPostLetterIds, type LetterSelection } from '../ledger/letter-documents.js';
 import { readPostableLetters, recordPostings, type PostableLetter } from '../ledger/postings.js';
 import { AppError } from '../errors.js';
 import { tokenizeString } from '../importers/csv-tokenizer.js';
@@ -45,4 +48,38 @@ export function postLetters(db: Db, ids: number[], postedOn: string, today: stri
   }
   db.transaction(() => recordPostings(db, post, postedOn, today))();
   return { recorded: post, skipped };
+}
+
+export interface PostingRequest {
+  ledgerPath: string;
+  commandLine: string;
+  cwd: string;
+  today: string;
+  postedOn: string;
+  /** The print batch's manifest (as given, relative to cwd); else the selection. */
+  manifest?: string | undefined;
+  selection: Omit<LetterSelection, 'channel'>;
+}
+
+/** `letters --posted`: reads the manifest or the selection, then records the posting. */
+export function recordPosting(req: PostingRequest): PostingResult {
+  let manifestIds: number[] | null = null;
+  if (req.manifest !== undefined) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.resolve(req.cwd, req.manifest), 'utf8');
+    } catch (error) {
+      throw new AppError('input_invalid', `${req.manifest} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+    }
+    manifestIds = manifestLetterIds(text, req.manifest);
+  } else if (req.selection.run === undefined && req.selection.debtor === undefined && req.selection.since === undefined) {
+    throw new AppError('usage', '--posted needs a selection: --run, --debtor, --since or --manifest.', { hint: 'For example: pre-incasso letters --posted 2026-11-30 --run 12' });
+  }
+  const ledger = openLedger(req.ledgerPath, { command: req.commandLine });
+  try {
+    const ids = manifestIds ?? selectPostLetterIds(ledger.db, req.selection);
+    return postLetters(ledger.db, ids, req.postedOn, req.today);
+  } finally {
+    ledger.close();
+  }
 }

@@ -65,7 +65,7 @@ async function explainCommand(ctx: Context, args: string[]): Promise<void> {
       promises: agreed.promises.map(wf.promiseJson),
       calls: agreed.calls.map(wf.callJson),
       disputes: agreed.disputes.map(wf.disputeJson),
-      actions: (await import('./run.js')).planJson({ today: ctx.today, actions: result.actions }),
+      actions: (await import('../../workflows/run.js')).planJson({ today: ctx.today, actions: result.actions }),
     });
 
     const out = ctx.out;

@@ -33,26 +33,6 @@ export function register(program: Command, act: Act): void {
     .action(act<RunOptions>(runWithSummary));
 }
 
-/** One action as it appears in `--json` (SPEC §7.2). */
-export function actionJson(a: Action): Record<string, unknown> {
-  if (a.kind === 'letter') {
-    const doc: Record<string, unknown> = {
-      kind: a.kind, debtor: a.debtor, name: a.name, stage: a.stage, final: a.final, invoices: a.invoices, also_open: a.alsoOpen,
-      amount_cents: a.amountCents, channels: a.channels, reason: a.reason,
-    };
-    if (a.costsCents !== null) doc.costs_cents = a.costsCents;
-    if (a.warnings) doc.warnings = a.warnings;
-    return doc;
-  }
-  if (a.kind === 'handover') return { kind: a.kind, debtor: a.debtor, name: a.name, invoices: a.invoices, amount_cents: a.amountCents, reason: a.reason };
-  if (a.kind === 'call') return { kind: a.kind, debtor: a.debtor, name: a.name, stage: a.stage, invoices: a.invoices, amount_cents: a.amountCents, phone: a.phone, reason: a.reason };
-  return { kind: a.kind, debtor: a.debtor, name: a.name, invoice: a.invoice, code: a.code, reason: a.reason };
-}
-
-export function planJson(plan: Plan): Record<string, unknown>[] {
-  return plan.actions.map(actionJson);
-}
-
 /**
  * The human form of a plan, fed one action at a time. It keeps only the printed cells, not the
  * actions, so a preview of 100,000 letters stays small.
@@ -200,83 +180,50 @@ async function runCommand(ctx: Context, _args: string[], options: RunOptions, re
       });
     }
   }
-  const { checkTemplates } = await import('../../letters/templates.js');
-  // Template problems are config problems (exit 3), found before anything is recorded.
-  checkTemplates(loaded.templateDirs, loaded.config.stages, ['nl', 'en']);
-  const { checkArrangementTemplates } = await import('./arrangements.js');
-  await checkArrangementTemplates(ctx);
-  const { watchAgreements } = await import('../../workflows/arrangements.js');
-  const { creditorSnapshot } = await import('../../config/policy.js');
-  const watchSettings = { creditor: creditorSnapshot(loaded.config), stageCount: loaded.config.stages.length, remindDaysBefore: loaded.config.arrangements.remindDaysBefore };
-  const { policyFromConfig } = await import('../../config/policy.js');
-  const { planDebtor } = await import('../../domain/plan.js');
-  const { readDunningSnapshot, applyPlan } = await import('../../ledger/dunning.js');
-  const { requireFreshData } = await import('../freshness.js');
-  // Stage terms against the spacing: a config problem (exit 3), found before the ledger is opened.
-  const policy = { ...policyFromConfig(loaded.config, loaded.law, ctx.today), includeTimeBarred: options.includeTimeBarred === true };
-  const ledger = await ctx.openLedger({ readonly: dryRun });
-  try {
-    const db = ledger.db;
-    requireFreshData(ctx, db, loaded.config.maxDataAgeDays, {
-      allowStale: options.allowStale === true,
-      why: 'Dunning on old data sends reminders for invoices that were paid meanwhile.',
-    });
-    // Instalments and promises first: a broken arrangement or promise resumes dunning in this
-    // very run, and an instalment letter takes the debtor's one letter of the day.
-    const watched = watchAgreements(db, watchSettings, ctx.today, { dryRun });
-    printAgreements(ctx, watched.events, dryRun);
-    const agreementsJson = watched.events.map(agreementEventJson);
-    if (options.includeTimeBarred) ctx.out.warn('--include-time-barred: consumer claims past limitation get a letter with costs; the debtor may invoke limitation (art. 3:322 BW).');
-    if (dryRun) {
-      // Streamed: each debtor's actions are printed (or written as JSON) and then forgotten,
-      // so previewing a million invoices takes little memory. The same planDebtor as `run`.
-      const stream = ctx.out.streamDocument({ today: ctx.today, dry_run: true, agreements: agreementsJson }, 'actions');
-      const printer = new PlanPrinter(ctx);
-      const { PlanRecorder } = await import('../../workflows/saved-plan.js');
-      const recorder = options.savePlan ? new PlanRecorder() : null;
-      for (const debtor of recorder ? recorder.watch(readDunningSnapshot(db)) : readDunningSnapshot(db)) {
-        for (const a of planDebtor(debtor, policy, ctx.today, { letters: false, assess: false }).actions) {
-          stream.item(actionJson(a));
-          recorder?.actions.push(actionJson(a));
-          printer.add(a);
-        }
-      }
-      stream.end();
-      if (recorder && options.savePlan) {
-        const path = await import('node:path');
-        const saved = recorder.save(path.resolve(ctx.cwd, options.savePlan), ctx.today, policy);
-        ctx.out.info(`plan saved to ${options.savePlan} (${saved.actions.length} actions, ${Object.keys(saved.facts).length} debtors' facts, digest ${saved.digest.slice(0, 12)}); apply it with \`run --plan ${options.savePlan}\``);
-      }
-      printer.print(ctx.today, 'would be sent');
-      ctx.out.info('dry run: nothing was recorded');
-      return;
-    }
-    let plan: Plan;
-    if (options.plan) {
-      const path = await import('node:path');
-      const { readSavedPlan, checkSavedPlan } = await import('../../workflows/saved-plan.js');
-      const saved = readSavedPlan(path.resolve(ctx.cwd, options.plan), options.plan);
-      plan = checkSavedPlan(db, saved, policy, ctx.today, actionJson, options.plan);
-    } else {
-      // The same plan, each debtor's share of the `status` figures stored as it passes.
-      plan = (await import('../../workflows/status.js')).planBook(db, policy, ctx.today);
-    }
-    record.actions = plan.actions;
-    const doc: Record<string, unknown> = { today: plan.today, dry_run: false, agreements: agreementsJson, actions: planJson(plan) };
-    const applied = applyPlan(db, plan);
-    doc.run_id = applied.runId;
-    record.runId = applied.runId;
-    printPlan(ctx, plan, 'recorded');
-    for (const a of plan.actions) if (a.kind === 'letter') for (const w of a.warnings ?? []) ctx.out.warn(`${a.debtor}: ${w}`);
-    const { deliverLetters } = await import('../../workflows/deliver.js');
-    const delivery = await deliverLetters(ctx, ledger, loaded, { mail: options.mail !== false });
-    Object.assign(doc, delivery.json);
-    // The debtors this run wrote to (their facts changed) are planned again for `status`.
-    (await import('../../workflows/status.js')).refreshStoredStatus(db, policy, ctx.today);
-    record.mail = (delivery.json.mail as Record<string, unknown> | undefined) ?? null;
-    ctx.out.document(doc);
-    delivery.finish();
-  } finally {
-    ledger.close();
+  const { runDunning, actionJson, planJson } = await import('../../workflows/run.js');
+  const printer = new PlanPrinter(ctx);
+  let stream: { item(value: unknown): void; end(): void } | null = null;
+  let agreementsJson: Record<string, unknown>[] = [];
+  const outcome = await runDunning({
+    ledgerPath: await ctx.ledgerPath(),
+    loaded,
+    today: ctx.today,
+    commandLine: ctx.commandLine,
+    cwd: ctx.cwd,
+    env: ctx.env,
+    dryRun,
+    mail: options.mail !== false,
+    allowStale: options.allowStale === true,
+    includeTimeBarred: options.includeTimeBarred === true,
+    savePlan: options.savePlan,
+    plan: options.plan,
+    out: ctx.out,
+    onAgreements: (events) => {
+      printAgreements(ctx, events, dryRun);
+      agreementsJson = events.map(agreementEventJson);
+      // The dry run's JSON is streamed: its head (with the agreements) first, then each action.
+      if (dryRun) stream = ctx.out.streamDocument({ today: ctx.today, dry_run: true, agreements: agreementsJson }, 'actions');
+    },
+    onAction: (a) => {
+      stream?.item(actionJson(a));
+      printer.add(a);
+    },
+    onPlan: (plan) => {
+      record.actions = plan.actions;
+    },
+    onRecorded: (plan, runId) => {
+      record.runId = runId;
+      printPlan(ctx, plan, 'recorded');
+    },
+  });
+  if (dryRun) {
+    (stream as { end(): void } | null)?.end();
+    printer.print(ctx.today, 'would be sent');
+    ctx.out.info('dry run: nothing was recorded');
+    return;
   }
+  record.mail = (outcome.delivery.mail as Record<string, unknown> | undefined) ?? null;
+  const plan = outcome.plan!;
+  ctx.out.document({ today: plan.today, dry_run: false, agreements: agreementsJson, actions: planJson(plan), run_id: outcome.runId, ...outcome.delivery });
+  outcome.finish();
 }
