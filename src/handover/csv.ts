@@ -119,14 +119,20 @@ function vdb(r: RowContext): CaseJson['veertiendagenbrieven'][number] | undefine
   return r.kase.veertiendagenbrieven.find((v) => v.invoices.includes(r.claim.invoice_number));
 }
 
-/** handover.csv as bytes, from the same document as handover.json. */
-export function handoverCsvBytes(doc: HandoverDocument): Buffer {
-  const lines: string[] = [CSV_COLUMNS.map((c) => quoteCell(inertText(c.header))).join(DELIMITER)];
+/** handover.csv in pieces: the BOM and header, then one piece per case (ten thousand cases never become one string). */
+export function* handoverCsvChunks(doc: HandoverDocument): Generator<string> {
+  yield BOM + CSV_COLUMNS.map((c) => quoteCell(inertText(c.header))).join(DELIMITER) + EOL;
   for (const kase of doc.cases) {
+    let piece = '';
     kase.claims.forEach((claim, i) => {
       const ctx: RowContext = { doc, kase, claim, first: i === 0 };
-      lines.push(CSV_COLUMNS.map((c) => render(c.cell(ctx))).join(DELIMITER));
+      piece += CSV_COLUMNS.map((c) => render(c.cell(ctx))).join(DELIMITER) + EOL;
     });
+    yield piece;
   }
-  return Buffer.from(BOM + lines.map((l) => l + EOL).join(''), 'utf8');
+}
+
+/** handover.csv as bytes, from the same document as handover.json. */
+export function handoverCsvBytes(doc: HandoverDocument): Buffer {
+  return Buffer.from([...handoverCsvChunks(doc)].join(''), 'utf8');
 }
