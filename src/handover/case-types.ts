@@ -78,6 +78,8 @@ export interface CaseLetterInput {
   emailSentDate: IsoDate | null;
   /** Day the printed letter was handed to the post (`letters --posted`); absent or null when not recorded. */
   postedOn?: IsoDate | null;
+  /** False when the ledger holds no PDF for it although a hash was recorded: listed without a copy. */
+  hasPdf?: boolean;
 }
 
 export interface CaseNoteInput {

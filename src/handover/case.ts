@@ -191,7 +191,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.id - b.id))
     .map((l) => {
       let file: string | null = null;
-      if (ctx.letterFiles && l.pdfSha256 !== null) {
+      if (ctx.letterFiles && l.pdfSha256 !== null && l.hasPdf !== false) {
         file = `letters/${letterDir}/${l.date}_${sanitisePathSegment(l.stageId)}.pdf`;
         files.push({ letterId: l.id, path: file });
       } else if (ctx.letterFiles) {

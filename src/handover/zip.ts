@@ -76,7 +76,7 @@ export function packMember(path: string, pieces: Iterable<string | Uint8Array>):
     deflate.push(bytes);
   }
   deflate.push(new Uint8Array(0), true);
-  return { path, crc: deflate.crc, size: deflate.size, sha256: hash.digest('hex'), deflated: Buffer.concat(out) };
+  return { path, crc: deflate.crc >>> 0, size: deflate.size, sha256: hash.digest('hex'), deflated: Buffer.concat(out) };
 }
 
 function checkPath(path: string, seen: Set<string>): void {

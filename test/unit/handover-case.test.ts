@@ -3,13 +3,13 @@ import { LAW, LEGACY_LEGAL } from '../helpers/law.js';
 import { describe, expect, it } from 'vitest';
 import {
   buildHandover,
-  checkVeertiendagenbrief,
   sanitisePathSegment,
   type CaseInput,
   type CaseLetterInput,
   type HandoverInput,
 } from '../../src/handover/case.js';
 import type { CreditorSnapshot } from '../../src/domain/letter.js';
+import { checkVeertiendagenbrief } from '../../src/domain/terms.js';
 
 const creditor: CreditorSnapshot = {
   name: 'Bakkerij De Korenschoof B.V.',

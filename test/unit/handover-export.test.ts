@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
 import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
-import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/handover/export.js';
+import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/workflows/export-handover.js';
 import { AppError } from '../../src/errors.js';
 import type { Policy } from '../../src/domain/plan.js';
 import { legalPolicy } from '../helpers/law.js';
