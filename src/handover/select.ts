@@ -5,7 +5,7 @@
 // result travels with the claim into the case record. Set-based reads: a handful of queries.
 import type { Db } from '../ledger/ledger.js';
 import { readDunningSnapshot } from '../ledger/dunning.js';
-import { readAccountsOf, readArrangementsNow } from '../ledger/account-facts.js';
+import { readArrangementsNow } from '../ledger/account-facts.js';
 import type { ArrangementRow } from '../ledger/arrangements.js';
 import {
   readHandoverDebtors,
@@ -16,11 +16,11 @@ import {
   type HandoverFormat,
   type HandoverLetter,
 } from '../ledger/handovers.js';
-import { debtorAccount, type ClaimPosition } from '../domain/account.js';
+import type { ClaimPosition, DebtorAccount } from '../domain/account.js';
 import { arrangementStatus } from '../domain/arrangements.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { DayCount } from '../domain/interest.js';
-import { planRun, type HandoverAction, type Policy } from '../domain/plan.js';
+import { planDebtor, type HandoverAction, type Policy } from '../domain/plan.js';
 import { checkVeertiendagenbrief } from '../domain/terms.js';
 import type { CaseArrangementInput, CaseInput, CaseInvoiceInput, CaseLetterInput, HandoverLegal } from './case-types.js';
 
@@ -90,23 +90,28 @@ function caseLetter(l: HandoverLetter, debtor: string, withPdf: boolean, selecti
  */
 export function selectCases(db: Db, settings: HandoverSettings, options: { withPdf: boolean }): Selection {
   const { today } = settings;
-  const plan = planRun(readDunningSnapshot(db), settings.policy, today, { letters: false });
-  const actions = plan.actions.filter((a): a is HandoverAction => a.kind === 'handover');
+  // The plan of every debtor, as `run` makes it; the account each plan was made from is kept
+  // for the debtors with a handover (one read of the accounts, not two).
+  const actions: HandoverAction[] = [];
+  const accounts = new Map<string, DebtorAccount>();
+  for (const input of readDunningSnapshot(db)) {
+    const plan = planDebtor(input, settings.policy, today, { letters: false, assess: false });
+    for (const a of plan.actions) {
+      if (a.kind !== 'handover') continue;
+      actions.push(a);
+      accounts.set(a.debtor, plan.account);
+    }
+  }
   const selection: Selection = { cases: [], skipped: [], pdfs: new Map(), warnings: [] };
   if (actions.length === 0) return selection;
 
   const debtorNumbers = actions.map((a) => a.debtor);
   const debtors = readHandoverDebtors(db, debtorNumbers);
   const invoiceRows = readHandoverInvoices(db, actions.flatMap((a) => a.invoices));
-  // The debtors' accounts: the open amount of each claim after payments and credit notes, the
-  // same allocation the letters showed (src/domain/account.ts).
+  // The open amount of each claim after payments and credit notes: the same allocation the
+  // letters showed (src/domain/account.ts).
   const positions = new Map<string, ClaimPosition>();
-  const accounts = new Map<string, ReturnType<typeof debtorAccount>>();
-  for (const [number, input] of readAccountsOf(db, debtorNumbers)) {
-    const account = debtorAccount(input, today);
-    accounts.set(number, account);
-    for (const c of account.claims) positions.set(c.number, c);
-  }
+  for (const account of accounts.values()) for (const c of account.claims) positions.set(c.number, c);
   const letters = readHandoverLetters(db, debtorNumbers);
   const lettersById = new Map([...letters.values()].flat().map((l) => [l.id, l]));
 

@@ -5,11 +5,12 @@
 // What would otherwise vary: the time stamps (fflate takes the current time unless told, and
 // writes DOS time in the *local* time zone), the file order (fixed by the caller, SHA256SUMS
 // last) and the attributes (fixed: Unix, regular file, 0644). The text members (handover.json,
-// handover.csv, SHA256SUMS) are deflated once, when the batch is made, and kept in the ledger as
-// that deflate stream: a rebuild copies it, so a newer fflate cannot change an old batch. The
+// handover.csv, SHA256SUMS) are deflated once (zlib), when the batch is made, and kept in the
+// ledger as that deflate stream: a rebuild copies it, so a newer zlib cannot change an old batch. The
 // PDFs are stored (they are compressed already), read one at a time from the ledger.
 import { createHash } from 'node:crypto';
-import { Zip, ZipDeflate, ZipPassThrough, type ZipInputFile } from 'fflate';
+import zlib from 'node:zlib';
+import { Zip, type ZipInputFile } from 'fflate';
 import { dateParts, type IsoDate } from '../domain/dates.js';
 
 export interface ZipEntry {
@@ -60,23 +61,37 @@ export function zipTimestamp(date: IsoDate): Date {
 const UNIX = 3;
 const REGULAR_FILE_0644 = 0o100644 << 16;
 
-/** Deflates a text member from its pieces (each piece is hashed and compressed, then dropped). */
+const PIECE = 1 << 20;
+
+/**
+ * Deflates a text member from its pieces with zlib, about a megabyte at a time: each group but
+ * the last ends on a sync flush, so the groups joined are one valid deflate stream and the whole
+ * text is never in memory at once.
+ */
 export function packMember(path: string, pieces: Iterable<string | Uint8Array>): PackedMember {
-  const out: Uint8Array[] = [];
-  const deflate = new ZipDeflate(path, { level: LEVEL });
-  deflate.ondata = (error, chunk) => {
-    if (error) throw error;
-    out.push(chunk);
-  };
+  const out: Buffer[] = [];
   const hash = createHash('sha256');
+  let crc = 0;
+  let size = 0;
+  let group: Buffer[] = [];
+  let groupBytes = 0;
+  const deflateGroup = (last: boolean): void => {
+    const plain = Buffer.concat(group);
+    group = [];
+    groupBytes = 0;
+    hash.update(plain);
+    crc = zlib.crc32(plain, crc);
+    size += plain.length;
+    out.push(zlib.deflateRawSync(plain, { level: LEVEL, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH }));
+  };
   for (const piece of pieces) {
-    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-    if (bytes.length === 0) continue;
-    hash.update(bytes);
-    deflate.push(bytes);
+    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece);
+    group.push(bytes);
+    groupBytes += bytes.length;
+    if (groupBytes >= PIECE) deflateGroup(false);
   }
-  deflate.push(new Uint8Array(0), true);
-  return { path, crc: deflate.crc >>> 0, size: deflate.size, sha256: hash.digest('hex'), deflated: Buffer.concat(out) };
+  deflateGroup(true);
+  return { path, crc: crc >>> 0, size, sha256: hash.digest('hex'), deflated: Buffer.concat(out) };
 }
 
 function checkPath(path: string, seen: Set<string>): void {
@@ -113,15 +128,12 @@ export class ZipStream {
     file.ondata!(null, member.deflated as Uint8Array<ArrayBuffer>, true);
   }
 
-  /** A member stored as it is (the PDFs). */
+  /** A member stored as it is (the PDFs); its CRC computed natively. */
   addStored(path: string, data: Uint8Array): void {
     checkPath(path, this.seen);
-    const file = new ZipPassThrough(path);
-    file.mtime = this.mtime;
-    file.os = UNIX;
-    file.attrs = REGULAR_FILE_0644;
+    const file: ZipInputFile = { filename: path, size: data.length, crc: zlib.crc32(data) >>> 0, compression: 0, mtime: this.mtime, os: UNIX, attrs: REGULAR_FILE_0644 };
     this.zip.add(file);
-    file.push(data as Uint8Array<ArrayBuffer>, true);
+    file.ondata!(null, data as Uint8Array<ArrayBuffer>, true);
   }
 
   end(): void {

@@ -91,12 +91,12 @@ export function readHandoverLetters(db: Db, debtors: readonly string[]): Map<str
   const rows = db
     .prepare(
       `SELECT l.id, l.debtor_number AS debtor, l.date, l.stage_id AS stageId, l.stage_index AS stageIndex, l.final, l.channels, l.amount_cents AS amountCents,
-              l.costs_cents AS costsCents, l.pdf_sha256 AS pdfSha256, l.pdf IS NOT NULL AS hasPdf, coalesce(length(l.pdf), 0) AS pdfBytes, o.state AS emailState, o.sent_at AS sentAt, p.posted_on AS postedOn
+              l.costs_cents AS costsCents, l.pdf_sha256 AS pdfSha256, length(l.pdf) AS pdfBytes, o.state AS emailState, o.sent_at AS sentAt, p.posted_on AS postedOn
        FROM letters l LEFT JOIN outbox o ON o.letter_id = l.id LEFT JOIN letter_postings p ON p.letter_id = l.id
        WHERE l.debtor_number IN (SELECT value FROM json_each(?)) AND l.id NOT IN (SELECT letter_id FROM letter_withdrawals)
        ORDER BY l.debtor_number, l.date, l.id`,
     )
-    .all(json(debtors)) as { id: number; debtor: string; date: string; stageId: string; stageIndex: number; final: number; channels: string; amountCents: number; costsCents: number | null; pdfSha256: string | null; hasPdf: number; pdfBytes: number; emailState: string | null; sentAt: string | null; postedOn: string | null }[];
+    .all(json(debtors)) as { id: number; debtor: string; date: string; stageId: string; stageIndex: number; final: number; channels: string; amountCents: number; costsCents: number | null; pdfSha256: string | null; pdfBytes: number | null; emailState: string | null; sentAt: string | null; postedOn: string | null }[];
   const due = new Map<number, string[]>();
   for (const [letterId, invoice] of db
     .prepare(
@@ -110,10 +110,11 @@ export function readHandoverLetters(db: Db, debtors: readonly string[]): Map<str
     due.set(letterId, list);
   }
   const map = new Map<string, HandoverLetter[]>();
-  for (const { debtor, sentAt, final, channels, hasPdf, ...l } of rows) {
+  // length(), not `pdf IS NOT NULL`: SQLite answers it from the record header without reading the PDF.
+  for (const { debtor, sentAt, final, channels, pdfBytes, ...l } of rows) {
     const list = map.get(debtor) ?? [];
     list.push({
-      ...l, final: final === 1, channels: JSON.parse(channels) as Channel[], hasPdf: hasPdf === 1, invoices: due.get(l.id) ?? [],
+      ...l, final: final === 1, channels: JSON.parse(channels) as Channel[], hasPdf: pdfBytes !== null, pdfBytes: pdfBytes ?? 0, invoices: due.get(l.id) ?? [],
       emailSentDate: sentAt ? amsterdamDate(new Date(sentAt)) : null,
     });
     map.set(debtor, list);
