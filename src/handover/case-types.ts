@@ -7,38 +7,18 @@ import type { DeliveryChannel, FourteenDayTerm, LetterDispatch } from '../domain
 import type { Law } from '../domain/law.js';
 import type { ConsumerClaims } from '../domain/limitation.js';
 import type { Channel, CreditorSnapshot, DebtorType, Language } from '../domain/letter.js';
+import type { HandoverDebtor, HandoverInvoice, HandoverLetter, HandoverNote, HandoverPayment } from '../ledger/handovers.js';
 
 export const HANDOVER_SCHEMA_VERSION = 1;
 
 // ---------------------------------------------------------------------------------------------
-// Inputs: what the shell reads from the ledger.
+// Inputs: what the shell reads from the ledger (the records of src/ledger/handovers.ts).
 
-export interface CaseDebtorInput {
-  number: string;
-  type: DebtorType;
-  name: string;
-  contactPerson: string | null;
-  street: string | null;
-  postcode: string | null;
-  city: string | null;
-  country: string;
-  email: string | null;
-  phone: string | null;
-  language: Language;
-  kvk: string | null;
-  vatNumber: string | null;
-}
+/** The debtor as the ledger holds it. */
+export type CaseDebtorInput = HandoverDebtor;
 
-export interface CaseInvoiceInput {
-  number: string;
-  issueDate: IsoDate | null;
-  dueDate: IsoDate;
-  amountCents: number;
-  /** Open after payments and credit notes, as the debtor's account says (src/domain/account.ts). */
-  openCents: number;
-  reference: string | null;
-  /** The letter that moved the invoice to its current stage (the final letter for a ready claim). */
-  stageLetterId: number | null;
+/** A claim as the ledger holds it, with what the debtor's account says of it (src/domain/account.ts). */
+export interface CaseInvoiceInput extends Omit<HandoverInvoice, 'debtor' | 'termIsFatal' | 'consumerClaim'> {
   /** Paid per the account (payments, and what the export shows paid beyond them); default amount − open − credited. */
   paidCents?: number;
   /** Credit notes the account set off against this claim. */
@@ -50,46 +30,19 @@ export interface CaseInvoiceInput {
   veertiendagenbrief?: { dispatch: LetterDispatch; term: FourteenDayTerm };
 }
 
-export interface CasePaymentInput {
-  date: IsoDate;
-  /** The part of the payment allocated to this invoice. */
-  amountCents: number;
-  reference: string | null;
-  invoiceNumber: string;
-}
+/** The part of a payment allocated to one invoice. */
+export type CasePaymentInput = HandoverPayment;
 
-export interface CaseLetterInput {
-  id: number;
-  date: IsoDate;
-  stageId: string;
-  stageIndex: number;
-  final: boolean;
-  channels: Channel[];
-  amountCents: number;
-  /** The collection costs the letter stated (consumer veertiendagenbrief); null otherwise. */
-  costsCents: number | null;
-  /** SHA-256 of the stored PDF; null when the letter was never rendered. */
-  pdfSha256: string | null;
-  /** Invoices the letter demanded (role `due`). */
-  invoices: string[];
-  /** State of the e-mail in the outbox, null when the letter had no e-mail. */
-  emailState: string | null;
-  /** Calendar date the e-mail left (Europe/Amsterdam), when it was sent. */
-  emailSentDate: IsoDate | null;
+/** A letter as the ledger recorded it (see HandoverLetter); posting day and PDF presence may be left out. */
+export interface CaseLetterInput extends Omit<HandoverLetter, 'postedOn' | 'hasPdf' | 'pdfBytes'> {
   /** Day the printed letter was handed to the post (`letters --posted`); absent or null when not recorded. */
   postedOn?: IsoDate | null;
   /** False when the ledger holds no PDF for it although a hash was recorded: listed without a copy. */
   hasPdf?: boolean;
 }
 
-export interface CaseNoteInput {
-  date: IsoDate;
-  kind: 'hold' | 'dispute';
-  invoiceNumber: string | null;
-  reason: string;
-  until: IsoDate | null;
-  releasedOn: IsoDate | null;
-}
+/** A hold or dispute on the debtor or one of its invoices. */
+export type CaseNoteInput = Omit<HandoverNote, 'debtor'>;
 
 export interface CaseInput {
   debtor: CaseDebtorInput;

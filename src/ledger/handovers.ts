@@ -46,9 +46,12 @@ export interface HandoverInvoice {
   issueDate: IsoDate | null;
   dueDate: IsoDate;
   amountCents: number;
+  /** Open after payments and credit notes (the selection takes the debtor's account's figure). */
   openCents: number;
   reference: string | null;
+  /** The letter that moved the invoice to its current stage (the final letter for a ready claim). */
   stageLetterId: number | null;
+  /** Import columns term_is_fatal / consumer_claim; null = the config default. */
   termIsFatal: boolean | null;
   consumerClaim: ConsumerClaims | null;
 }
@@ -74,15 +77,20 @@ export interface HandoverLetter {
   final: boolean;
   channels: Channel[];
   amountCents: number;
+  /** The collection costs the letter stated (consumer veertiendagenbrief); null otherwise. */
   costsCents: number | null;
-  /** The recorded SHA-256 of the stored PDF; null when none was recorded. */
+  /** SHA-256 of the stored PDF; null when the letter was never rendered. */
   pdfSha256: string | null;
   /** Is the PDF stored (it is read only when the archive is written), and its size in bytes. */
   hasPdf: boolean;
   pdfBytes: number;
+  /** Invoices the letter demanded (role `due`). */
   invoices: string[];
+  /** State of the e-mail in the outbox, null when the letter had no e-mail. */
   emailState: string | null;
+  /** Calendar date the e-mail left (Europe/Amsterdam), when it was sent. */
   emailSentDate: IsoDate | null;
+  /** Day the printed letter was handed to the post (`letters --posted`). */
   postedOn: IsoDate | null;
 }
 
@@ -131,6 +139,7 @@ export function letterPdfReader(db: Db): (letterId: number) => Buffer | null {
 export interface HandoverPayment {
   invoiceNumber: string;
   date: IsoDate;
+  /** The part of the payment allocated to this invoice. */
   amountCents: number;
   reference: string | null;
 }
