@@ -43,7 +43,6 @@ import { selectCases, type HandoverSettings, type SkippedClaim } from '../handov
 import type { HandoverDocument } from '../handover/case-types.js';
 
 export type { CaseSummary, HandoverFormat, HandoverSettings, SkippedClaim };
-export const HANDOVER_FORMATS: readonly HandoverFormat[] = ['zip', 'csv', 'json'];
 
 export interface BatchResult {
   batch: number;
