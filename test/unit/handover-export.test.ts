@@ -10,6 +10,7 @@ import { unzipSync } from 'fflate';
 import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
 import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/workflows/export-handover.js';
 import { AppError } from '../../src/errors.js';
+import { purgeDebtor } from '../../src/ledger/privacy.js';
 import type { Policy } from '../../src/domain/plan.js';
 import { legalPolicy } from '../helpers/law.js';
 import type { HandoverDocument } from '../../src/handover/case.js';
@@ -373,5 +374,15 @@ describe('the batch stored once, the file streamed (issue 16)', () => {
     expect(csv.fileName).toBe('handover-2026-11-10-1.csv');
     expect(fs.readFileSync(csv.file).equals(member)).toBe(true);
     expect(csv.cases).toEqual(first.cases);
+  });
+
+  it('purging every dossier of a batch removes its stored documents with the PDFs; the batch can no longer be written (exit 5)', () => {
+    exportHandover(ledger.db, settings(), out);
+    purgeDebtor(ledger.db, '10001', '2034-01-02');
+    expect((ledger.db.prepare('SELECT count(*) FROM handover_members WHERE length(deflated) > 0').pluck().get() as number)).toBeGreaterThan(0);
+    purgeDebtor(ledger.db, '10002', '2034-01-02');
+    expect((ledger.db.prepare('SELECT count(*) FROM handover_members WHERE length(deflated) > 0').pluck().get() as number)).toBe(0);
+    expect(() => rewriteBatch(ledger.db, 1, path.join(dir, 'purged'))).toThrow(expect.objectContaining({ code: 'ledger_corrupt' }));
+    expect(fs.existsSync(path.join(dir, 'purged', 'handover-2026-11-10-1.zip'))).toBe(false);
   });
 });
