@@ -10,10 +10,10 @@ import { AppError } from '../errors.js';
 import { writeTempStream, type ChunkWriter } from '../platform/files.js';
 import type { IsoDate } from '../domain/dates.js';
 import type { BatchMember, CaseSummary, HandoverFormat } from '../ledger/handovers.js';
-import { buildHandover } from './case.js';
-import type { HandoverDocument } from './case-types.js';
-import { handoverCsvChunks } from './csv.js';
-import { handoverJsonChunks } from './json.js';
+import { addToTotals, buildCases, handoverHead, type HandoverTotals } from './case.js';
+import type { CaseJson, HandoverInput, LetterFile } from './case-types.js';
+import { csvCaseRows, csvHeader } from './csv.js';
+import { caseJsonText, handoverJsonPieces } from './json.js';
 import { handoverLegal, type HandoverSettings, type Selection } from './select.js';
 import { packMember, sha256Hex, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
 import { createHash } from 'node:crypto';
@@ -22,8 +22,9 @@ export function handoverFileName(today: IsoDate, batch: number, format: Handover
   return `handover-${today}-${batch}.${format}`;
 }
 
-export function summarise(document: HandoverDocument): CaseSummary[] {
-  return document.cases.map((c) => ({
+/** One case's line for the terminal and `--json`. */
+export function caseSummary(c: CaseJson): CaseSummary {
+  return {
     case_reference: c.case_reference,
     debtor: c.debtor.number,
     name: c.debtor.name,
@@ -33,12 +34,13 @@ export function summarise(document: HandoverDocument): CaseSummary[] {
     collection_costs_cents: c.totals.collection_costs_cents,
     interest_cents: c.totals.interest_cents,
     total_cents: c.totals.total_cents,
-  }));
+  };
 }
 
 export interface BuiltBatch {
-  document: HandoverDocument;
   cases: CaseSummary[];
+  /** The collection costs each case claims (kept with the batch: 6:96 lid 7 BW over all handovers). */
+  costs: { debtor: string; claimedCents: number; basis: string }[];
   warnings: string[];
   /** The file's members in order (empty for a preview). */
   members: BatchMember[];
@@ -46,37 +48,56 @@ export interface BuiltBatch {
 
 const packed = (m: PackedMember): BatchMember => ({ path: m.path, sha256: m.sha256, size: m.size, letterId: null, crc32: m.crc, deflated: Buffer.from(m.deflated) });
 
-/** The document of a batch and, unless `preview`, the members of its file. */
+/**
+ * The batch's case list, costs and warnings and, unless `preview`, the members of its file. The
+ * cases are built one at a time; each is kept only as its JSON and CSV text, so memory grows by
+ * the text of the batch, not by its object graph.
+ */
 export function buildBatch(selection: Selection, settings: HandoverSettings, batch: number, options: { preview?: boolean } = {}): BuiltBatch {
-  const zip = settings.format === 'zip' && options.preview !== true;
-  const built = buildHandover({
+  const preview = options.preview === true;
+  const input: HandoverInput = {
     batch,
     exportDate: settings.today,
     generatedBy: settings.generatedBy,
     creditor: settings.policy.creditor,
     dayCount: settings.dayCount,
     includeNotes: settings.includeNotes,
-    letterFiles: zip,
+    letterFiles: settings.format === 'zip' && !preview,
     cases: selection.cases,
     legal: handoverLegal(settings.policy),
-  });
-  const { document } = built;
+  };
+  const json = !preview && settings.format !== 'csv';
+  const csv = !preview && settings.format !== 'json';
+  const files: LetterFile[] = [];
+  const totals: HandoverTotals = { cases: 0, claims: 0, openCents: 0, costsCents: 0, interestCents: 0 };
+  const built: BuiltBatch = { cases: [], costs: [], warnings: [], members: [] };
+  const jsonTexts: string[] = [];
+  const csvRows: string[] = [csvHeader()];
   // One line per distinct warning, naming the debtors it concerns (the rate-table warning is
   // usually the same for every case).
   const byText = new Map<string, string[]>();
-  for (const c of document.cases) for (const w of c.warnings) byText.set(w, [...(byText.get(w) ?? []), c.debtor.number]);
-  const warnings = [...byText].map(([w, debtors]) => `${w} (debtor${debtors.length === 1 ? '' : 's'} ${debtors.join(', ')})`);
-  const result = { document, cases: summarise(document), warnings: [...selection.warnings, ...warnings] };
-  if (options.preview) return { ...result, members: [] };
-  if (settings.format === 'json') return { ...result, members: [packed(packMember('handover.json', handoverJsonChunks(document)))] };
-  if (settings.format === 'csv') return { ...result, members: [packed(packMember('handover.csv', handoverCsvChunks(document)))] };
-  const members: BatchMember[] = [packed(packMember('handover.json', handoverJsonChunks(document))), packed(packMember('handover.csv', handoverCsvChunks(document)))];
-  for (const f of built.letterFiles) {
-    const pdf = selection.pdfs.get(f.letterId)!;
-    members.push({ path: f.path, sha256: pdf.sha256, size: pdf.size, letterId: f.letterId, crc32: null, deflated: null });
+  for (const kase of buildCases(input, files)) {
+    addToTotals(totals, kase);
+    built.cases.push(caseSummary(kase));
+    built.costs.push({ debtor: kase.debtor.number, claimedCents: kase.collection_costs.claimed_cents, basis: kase.collection_costs.basis });
+    for (const w of kase.warnings) byText.set(w, [...(byText.get(w) ?? []), kase.debtor.number]);
+    if (json) jsonTexts.push(caseJsonText(kase));
+    if (csv) csvRows.push(csvCaseRows({ batch, export_date: settings.today }, kase));
   }
-  members.push(packed(packMember(SHA256SUMS, [sha256SumsText(members)])));
-  return { ...result, members };
+  built.warnings = [...selection.warnings, ...[...byText].map(([w, debtors]) => `${w} (debtor${debtors.length === 1 ? '' : 's'} ${debtors.join(', ')})`)];
+  if (preview) return built;
+  const jsonMember = (): BatchMember => packed(packMember('handover.json', handoverJsonPieces(handoverHead(input, totals), jsonTexts)));
+  if (settings.format === 'json') built.members = [jsonMember()];
+  else if (settings.format === 'csv') built.members = [packed(packMember('handover.csv', csvRows))];
+  else {
+    built.members = [jsonMember(), packed(packMember('handover.csv', csvRows))];
+    for (const f of files) {
+      const pdf = selection.pdfs.get(f.letterId)!;
+      built.members.push({ path: f.path, sha256: pdf.sha256, size: pdf.size, letterId: f.letterId, crc32: null, deflated: null });
+    }
+    built.members.push(packed(packMember(SHA256SUMS, [sha256SumsText(built.members)])));
+  }
+  return built;
 }
 
 /** A text member's plain bytes, piece by piece. */

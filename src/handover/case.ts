@@ -305,22 +305,44 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
   return result;
 }
 
-/** The whole handover document: one case per debtor, in debtor-number order. */
-export function buildHandover(input: HandoverInput): BuiltHandover {
+/**
+ * The cases one at a time, in debtor-number order, so a caller can write each and let it go (ten
+ * thousand cases never need to be in memory together). `files` collects the PDFs the ZIP carries.
+ */
+export function* buildCases(input: HandoverInput, files: LetterFile[]): Generator<CaseJson> {
   const cases = [...input.cases].sort((a, b) => (a.debtor.number < b.debtor.number ? -1 : a.debtor.number > b.debtor.number ? 1 : 0));
-  const files: LetterFile[] = [];
   const usedDirs = new Set<string>();
-  const built = cases.map((c) => {
+  for (const c of cases) {
     // Two debtor numbers can sanitise alike (`A/1`, `A_1`): the later one gets a suffix.
     const base = sanitisePathSegment(c.debtor.number);
     let dir = base;
     for (let n = 2; usedDirs.has(dir); n++) dir = `${base}~${n}`;
     usedDirs.add(dir);
-    return buildCase(c, input, dir, files);
-  });
-  const sum = (f: (t: CaseTotalsJson) => number): number => built.reduce((s, c) => s + f(c.totals), 0);
+    yield buildCase(c, input, dir, files);
+  }
+}
+
+/** The sums over the cases that the document's head states. */
+export interface HandoverTotals {
+  cases: number;
+  claims: number;
+  openCents: number;
+  costsCents: number;
+  interestCents: number;
+}
+
+export function addToTotals(totals: HandoverTotals, kase: CaseJson): void {
+  totals.cases++;
+  totals.claims += kase.claims.length;
+  totals.openCents += kase.totals.open_cents;
+  totals.costsCents += kase.totals.collection_costs_cents;
+  totals.interestCents += kase.totals.interest_cents;
+}
+
+/** The document without its cases: everything before `"cases"` in handover.json. */
+export function handoverHead(input: HandoverInput, totals: HandoverTotals): Omit<HandoverDocument, 'cases'> {
   const c = input.creditor;
-  const document: HandoverDocument = {
+  return {
     schema_version: HANDOVER_SCHEMA_VERSION,
     generated_by: input.generatedBy,
     export_date: input.exportDate,
@@ -336,12 +358,15 @@ export function buildHandover(input: HandoverInput): BuiltHandover {
       bic: c.bic,
       contact: { person: c.contactPerson, email: c.email, phone: c.phone },
     },
-    totals: {
-      cases: built.length,
-      claims: built.reduce((s, x) => s + x.claims.length, 0),
-      ...totalsJson(sum((t) => t.open_cents), sum((t) => t.collection_costs_cents), sum((t) => t.interest_cents)),
-    },
-    cases: built,
+    totals: { cases: totals.cases, claims: totals.claims, ...totalsJson(totals.openCents, totals.costsCents, totals.interestCents) },
   };
-  return { document, letterFiles: files };
+}
+
+/** The whole handover document: one case per debtor, in debtor-number order. */
+export function buildHandover(input: HandoverInput): BuiltHandover {
+  const files: LetterFile[] = [];
+  const totals: HandoverTotals = { cases: 0, claims: 0, openCents: 0, costsCents: 0, interestCents: 0 };
+  const cases = [...buildCases(input, files)];
+  for (const kase of cases) addToTotals(totals, kase);
+  return { document: { ...handoverHead(input, totals), cases }, letterFiles: files };
 }

@@ -63,7 +63,7 @@ function render(cell: Cell): string {
 }
 
 interface RowContext {
-  doc: HandoverDocument;
+  doc: Pick<HandoverDocument, 'batch' | 'export_date'>;
   kase: CaseJson;
   claim: ClaimJson;
   first: boolean;
@@ -119,17 +119,25 @@ function vdb(r: RowContext): CaseJson['veertiendagenbrieven'][number] | undefine
   return r.kase.veertiendagenbrieven.find((v) => v.invoices.includes(r.claim.invoice_number));
 }
 
-/** handover.csv in pieces: the BOM and header, then one piece per case (ten thousand cases never become one string). */
+/** The header line, after the BOM. */
+export function csvHeader(): string {
+  return BOM + CSV_COLUMNS.map((c) => quoteCell(inertText(c.header))).join(DELIMITER) + EOL;
+}
+
+/** One case's rows. */
+export function csvCaseRows(doc: Pick<HandoverDocument, 'batch' | 'export_date'>, kase: CaseJson): string {
+  let piece = '';
+  kase.claims.forEach((claim, i) => {
+    const ctx: RowContext = { doc, kase, claim, first: i === 0 };
+    piece += CSV_COLUMNS.map((c) => render(c.cell(ctx))).join(DELIMITER) + EOL;
+  });
+  return piece;
+}
+
+/** handover.csv in pieces: the BOM and header, then one piece per case. */
 export function* handoverCsvChunks(doc: HandoverDocument): Generator<string> {
-  yield BOM + CSV_COLUMNS.map((c) => quoteCell(inertText(c.header))).join(DELIMITER) + EOL;
-  for (const kase of doc.cases) {
-    let piece = '';
-    kase.claims.forEach((claim, i) => {
-      const ctx: RowContext = { doc, kase, claim, first: i === 0 };
-      piece += CSV_COLUMNS.map((c) => render(c.cell(ctx))).join(DELIMITER) + EOL;
-    });
-    yield piece;
-  }
+  yield csvHeader();
+  for (const kase of doc.cases) yield csvCaseRows(doc, kase);
 }
 
 /** handover.csv as bytes, from the same document as handover.json. */

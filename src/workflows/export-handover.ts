@@ -38,7 +38,7 @@ import {
   type CaseSummary,
   type HandoverFormat,
 } from '../ledger/handovers.js';
-import { buildBatch, handoverFileName, isTempOf, memberBytes, summarise, writeBatchTemp } from '../handover/batch.js';
+import { buildBatch, caseSummary, handoverFileName, isTempOf, memberBytes, writeBatchTemp } from '../handover/batch.js';
 import { selectCases, type HandoverSettings, type SkippedClaim } from '../handover/select.js';
 import type { HandoverDocument } from '../handover/case-types.js';
 
@@ -154,7 +154,7 @@ function batchCases(db: Db, batch: BatchRow): { cases: CaseSummary[]; warnings: 
   if (batch.content.length === 0) return { cases: readCaseSummaries(db, batch.id), warnings: [] };
   if (batch.format !== 'csv') {
     const json = batch.format === 'json' ? batch.content : unzipSync(new Uint8Array(batch.content), { filter: (f) => f.name === 'handover.json' })['handover.json'];
-    return { cases: json ? summarise(JSON.parse(Buffer.from(json).toString('utf8')) as HandoverDocument) : [], warnings: [] };
+    return { cases: json ? (JSON.parse(Buffer.from(json).toString('utf8')) as HandoverDocument).cases.map(caseSummary) : [], warnings: [] };
   }
   // A csv batch made before the case list was kept: the claims and costs the ledger recorded.
   const costs = readBatchCosts(db, batch.id);
@@ -197,7 +197,7 @@ export function exportHandover(db: Db, settings: HandoverSettings, outDir: strin
   try {
     insertBatch(db, {
       id: batchId, today: settings.today, format: settings.format, fileName, sha256, createdAt: now(), members: built.members, cases: built.cases,
-      costs: built.document.cases.map((c) => ({ debtor: c.debtor.number, claimedCents: c.collection_costs.claimed_cents, basis: c.collection_costs.basis })),
+      costs: built.costs,
     });
   } catch (error) {
     fs.rmSync(tmp, { force: true });
