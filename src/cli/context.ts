@@ -1,7 +1,7 @@
 // What every command gets: the output, today's date (read once, here), the global options and
 // lazy access to the config and the ledger.
 import path from 'node:path';
-import type { IsoDate } from '../domain/dates.js';
+import { amsterdamDate, type IsoDate } from '../domain/dates.js';
 import { dateOption } from './date-option.js';
 import { AppError } from '../errors.js';
 import { Output } from './output.js';
@@ -36,7 +36,9 @@ export interface Context {
 
 /** The calendar date in Europe/Amsterdam (SPEC §4), unless --today says otherwise. */
 export function amsterdamToday(now: Date): IsoDate {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const today = amsterdamDate(now);
+  if (today === null) throw new RangeError('the system clock gives no valid time');
+  return today;
 }
 
 export function makeContext(globals: GlobalOptions, out: Output, env: NodeJS.ProcessEnv, argv: string[]): Context {

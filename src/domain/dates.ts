@@ -202,3 +202,17 @@ export function addMonths(date: IsoDate, months: number): IsoDate {
 export function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
+
+// One formatter for the whole process: building an Intl formatter costs far more than using it.
+let amsterdamFormat: Intl.DateTimeFormat | undefined;
+
+/**
+ * The calendar date in Europe/Amsterdam of an instant (SPEC §4): today's date for a command
+ * without --today, the day a stored time stamp (an e-mail's `sent_at`) fell on. The instant is
+ * passed in, the domain never reads the clock. Null for an invalid instant.
+ */
+export function amsterdamDate(instant: Date): IsoDate | null {
+  if (Number.isNaN(instant.getTime())) return null;
+  amsterdamFormat ??= new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });
+  return amsterdamFormat.format(instant);
+}

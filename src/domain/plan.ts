@@ -4,7 +4,7 @@
 import { letterChannels } from './channel-preference.js';
 import { addDays as addDaysExact, maxDate, type IsoDate } from './dates.js';
 import { formatEuro } from './money.js';
-import { dispatchDate, fourteenDayTerm, termAfterDelivery } from './terms.js';
+import { fourteenDayTerm, letterDispatch, termAfterDelivery } from './terms.js';
 import type { Law } from './law.js';
 import type { StageTerm } from './verzuim.js';
 import { limitationDate, limitationKindOf, type ConsumerClaims } from './limitation.js';
@@ -171,17 +171,13 @@ function addDays(date: IsoDate, days: number): IsoDate {
 
 export { isHoldActive };
 
-function finalChannel(channels: Channel[] | null): Channel {
-  return channels?.includes('post') ? 'post' : 'email';
-}
-
 /** The first day a claim whose final letter went out on `date` may be handed over. */
 export function handoverDate(policy: Policy, debtorType: DebtorSnapshot['type'], finalDate: IsoDate, channels: Channel[] | null, postedOn?: IsoDate | null): { on: IsoDate; termEnd: IsoDate | null } {
   const byConfig = addDays(finalDate, policy.handoverAfter);
   if (debtorType !== 'consumer') return { on: byConfig, termEnd: null };
   // 6:96 lid 6 BW: never before the fourteen days after delivery have run out (HR 2016:2704).
-  const channel = finalChannel(channels);
-  const term = fourteenDayTerm(channel === 'post' ? dispatchDate(finalDate, postedOn) : finalDate, channel, policy.law);
+  const { channel, dispatched } = letterDispatch({ date: finalDate, channels, postedOn });
+  const term = fourteenDayTerm(dispatched, channel, policy.law);
   return { on: maxDate(byConfig, term.costsFrom), termEnd: term.termEnd };
 }
 
@@ -227,8 +223,8 @@ export function planDebtor(
     if (inv.stageIndex === null || inv.stageDate === null || inv.stageIndex < finalIndex - 1) return false;
     const term = policy.terms[inv.stageIndex];
     if (!term) return true;
-    const ch = finalChannel(inv.stageChannels);
-    return today >= termAfterDelivery(ch === 'post' ? dispatchDate(inv.stageDate, inv.stagePostedOn) : inv.stageDate, ch, term.termDays, policy.law).costsFrom;
+    const sent = letterDispatch({ date: inv.stageDate, channels: inv.stageChannels, postedOn: inv.stagePostedOn });
+    return today >= termAfterDelivery(sent.dispatched, sent.channel, term.termDays, policy.law).costsFrom;
   };
 
   const assessments: InvoiceAssessment[] = [];
@@ -302,8 +298,8 @@ export function planDebtor(
     const prevTerm = inv.stageIndex === null ? undefined : policy.terms[inv.stageIndex];
     // A phone stage states no term (termDays 0): the next stage follows its own spacing.
     if (prevTerm && prevTerm.termDays > 0 && inv.stageDate) {
-      const ch = finalChannel(inv.stageChannels);
-      const ended = termAfterDelivery(ch === 'post' ? dispatchDate(inv.stageDate, inv.stagePostedOn) : inv.stageDate, ch, prevTerm.termDays, policy.law).costsFrom;
+      const sent = letterDispatch({ date: inv.stageDate, channels: inv.stageChannels, postedOn: inv.stagePostedOn });
+      const ended = termAfterDelivery(sent.dispatched, sent.channel, prevTerm.termDays, policy.law).costsFrom;
       if (ended > on) on = ended;
     }
     const isDue = today >= on;

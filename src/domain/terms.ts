@@ -14,6 +14,7 @@
 // date without a margin.
 import { addDays, isIsoDate, weekday, type IsoDate } from './dates.js';
 import { isPublicHoliday, nextWorkingDay, type HolidayRules } from './holidays.js';
+import type { Channel } from './letter.js';
 
 export type DeliveryChannel = 'post' | 'email';
 export type RestDay = 'sunday' | 'monday' | 'saturday' | 'holiday';
@@ -147,4 +148,73 @@ export function dispatchDate(letterDate: IsoDate, postedOn: IsoDate | null | und
 /** The 14-day term of a veertiendagenbrief sent on `sent` through `channel`. */
 export function fourteenDayTerm(sent: IsoDate, channel: DeliveryChannel, law: TermLaw): FourteenDayTerm {
   return termAfterDelivery(sent, channel, 14, law);
+}
+
+/** The channel a letter's delivery is presumed on: post is slower, so it decides when both went. */
+export function deliveryChannel(channels: readonly Channel[] | null): DeliveryChannel {
+  return channels?.includes('post') ? 'post' : 'email';
+}
+
+/** What the ledger knows of how a letter left. */
+export interface LetterDispatchFacts {
+  date: IsoDate;
+  channels: readonly Channel[] | null;
+  /** Day the printed letter was handed to the post (`letters --posted`). */
+  postedOn?: IsoDate | null;
+  /** Calendar day the e-mail left, when the outbox says it was sent. */
+  emailSentDate?: IsoDate | null;
+}
+
+export interface LetterDispatch {
+  channel: DeliveryChannel;
+  /** The day its terms count from. */
+  dispatched: IsoDate;
+  /** How `dispatched` is known: the e-mail's sending day, a recorded posting, or the letter date presumed. */
+  basis: 'email_sent' | 'posting_recorded' | 'letter_date_presumed';
+}
+
+/**
+ * The day a letter counts as sent on its delivery channel: by post the later of the letter date
+ * and the recorded posting; by e-mail the later of the letter date and the day it left (a retry
+ * that left later starts the term later).
+ */
+export function letterDispatch(letter: LetterDispatchFacts): LetterDispatch {
+  const channel = deliveryChannel(letter.channels);
+  if (channel === 'post') return { channel, dispatched: dispatchDate(letter.date, letter.postedOn), basis: letter.postedOn ? 'posting_recorded' : 'letter_date_presumed' };
+  const sent = letter.emailSentDate ?? null;
+  return { channel, dispatched: sent !== null && sent > letter.date ? sent : letter.date, basis: 'email_sent' };
+}
+
+/** A final letter as the ledger recorded it, for the veertiendagenbrief check. */
+export interface FinalLetterFacts extends LetterDispatchFacts {
+  stageId: string;
+  final: boolean;
+  /** The collection costs it stated; null when none. */
+  costsCents: number | null;
+  /** The outbox state of its e-mail; null when it had none. */
+  emailState: string | null;
+}
+
+export type VeertiendagenbriefCheck =
+  | { ok: true; dispatch: LetterDispatch; term: FourteenDayTerm }
+  | { ok: false; reason: string };
+
+/**
+ * Is this letter a veertiendagenbrief whose term has run out on `today` (6:96 lid 6 BW)? It must
+ * be the final letter, state the costs, have left (an e-mail-only letter must be in the outbox
+ * as sent), and the fourteen days after presumed delivery (Atw applied) must be over.
+ */
+export function checkVeertiendagenbrief(letter: FinalLetterFacts | null, today: IsoDate, law: TermLaw): VeertiendagenbriefCheck {
+  if (!letter) return { ok: false, reason: 'no final letter was recorded for it' };
+  if (!letter.final) return { ok: false, reason: `its last letter (${letter.stageId}, ${letter.date}) is not the final letter` };
+  if (letter.costsCents === null) {
+    return { ok: false, reason: `the final letter of ${letter.date} states no collection costs, so it is no veertiendagenbrief` };
+  }
+  const dispatch = letterDispatch(letter);
+  if (dispatch.channel === 'email' && letter.emailState !== 'sent') {
+    return { ok: false, reason: `the final letter of ${letter.date} went by e-mail only and was not delivered (e-mail ${letter.emailState ?? 'never queued'})` };
+  }
+  const term = fourteenDayTerm(dispatch.dispatched, dispatch.channel, law);
+  if (term.costsFrom > today) return { ok: false, reason: `the fourteen-day term of the veertiendagenbrief of ${letter.date} ends on ${term.termEnd}` };
+  return { ok: true, dispatch, term };
 }

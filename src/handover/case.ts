@@ -4,411 +4,39 @@
 //
 // Shape rules (README "Handover file"): snake_case keys; money as integer cents (`*_cents`) AND
 // as a decimal string with a dot (`1234.56`) for readers that do not trust floats; ISO dates.
+// The types are in case-types.ts; the bytes (JSON, CSV, ZIP) in json.ts, csv.ts and zip.ts.
 import { addDays, type IsoDate } from '../domain/dates.js';
 import { formatDotDecimal } from '../domain/money.js';
 import { businessCollectionCosts, collectionCosts, withVatUplift, BUSINESS_MINIMUM_PER_INVOICE_CENTS } from '../domain/bik-costs.js';
-import { statutoryInterest, type DayCount, type InterestPeriod } from '../domain/interest.js';
-import { dispatchDate, fourteenDayTerm, type DeliveryChannel } from '../domain/terms.js';
-import type { Law } from '../domain/law.js';
-import { limitationDate, limitationKindOf, type ConsumerClaims } from '../domain/limitation.js';
+import { statutoryInterest, type InterestPeriod } from '../domain/interest.js';
+import { checkVeertiendagenbrief, letterDispatch, type FourteenDayTerm, type LetterDispatch } from '../domain/terms.js';
+import { limitationDate, limitationKindOf } from '../domain/limitation.js';
 import { verzuimStart } from '../domain/verzuim.js';
-import type { Channel, CreditorSnapshot, DebtorType, Language } from '../domain/letter.js';
+import {
+  HANDOVER_SCHEMA_VERSION,
+  type BuiltHandover,
+  type CaseInput,
+  type CaseInvoiceInput,
+  type CaseJson,
+  type CaseLetterInput,
+  type CaseTotalsJson,
+  type ClaimInterestJson,
+  type ClaimJson,
+  type CollectionCostsJson,
+  type HandoverDocument,
+  type HandoverInput,
+  type InterestPeriodJson,
+  type LetterFile,
+  type LetterJson,
+  type PaymentJson,
+  type VeertiendagenbriefJson,
+} from './case-types.js';
 
-export const HANDOVER_SCHEMA_VERSION = 1;
-
-// ---------------------------------------------------------------------------------------------
-// Inputs: what the shell reads from the ledger.
-
-export interface CaseDebtorInput {
-  number: string;
-  type: DebtorType;
-  name: string;
-  contactPerson: string | null;
-  street: string | null;
-  postcode: string | null;
-  city: string | null;
-  country: string;
-  email: string | null;
-  phone: string | null;
-  language: Language;
-  kvk: string | null;
-  vatNumber: string | null;
-}
-
-export interface CaseInvoiceInput {
-  number: string;
-  issueDate: IsoDate | null;
-  dueDate: IsoDate;
-  amountCents: number;
-  /** Open after payments and credit notes, as the debtor's account says (src/domain/account.ts). */
-  openCents: number;
-  reference: string | null;
-  /** The letter that moved the invoice to its current stage (the final letter for a ready claim). */
-  stageLetterId: number | null;
-  /** Paid per the account (payments, and what the export shows paid beyond them); default amount − open − credited. */
-  paidCents?: number;
-  /** Credit notes the account set off against this claim. */
-  credits?: { creditNote: string; amountCents: number }[];
-  /** Import columns term_is_fatal / consumer_claim; null or absent = the config default. */
-  termIsFatal?: boolean | null;
-  consumerClaim?: ConsumerClaims | null;
-}
-
-export interface CasePaymentInput {
-  date: IsoDate;
-  /** The part of the payment allocated to this invoice. */
-  amountCents: number;
-  reference: string | null;
-  invoiceNumber: string;
-}
-
-export interface CaseLetterInput {
-  id: number;
-  date: IsoDate;
-  stageId: string;
-  stageIndex: number;
-  final: boolean;
-  channels: Channel[];
-  amountCents: number;
-  /** The collection costs the letter stated (consumer veertiendagenbrief); null otherwise. */
-  costsCents: number | null;
-  /** SHA-256 of the stored PDF; null when the letter was never rendered. */
-  pdfSha256: string | null;
-  /** Invoices the letter demanded (role `due`). */
-  invoices: string[];
-  /** State of the e-mail in the outbox, null when the letter had no e-mail. */
-  emailState: string | null;
-  /** Calendar date the e-mail left (Europe/Amsterdam), when it was sent. */
-  emailSentDate: IsoDate | null;
-  /** Day the printed letter was handed to the post (`letters --posted`); absent or null when not recorded. */
-  postedOn?: IsoDate | null;
-}
-
-export interface CaseNoteInput {
-  date: IsoDate;
-  kind: 'hold' | 'dispute';
-  invoiceNumber: string | null;
-  reason: string;
-  until: IsoDate | null;
-  releasedOn: IsoDate | null;
-}
-
-export interface CaseInput {
-  debtor: CaseDebtorInput;
-  /** The claims handed over (invoices with open > 0) and the debtor's open credit notes (open < 0). */
-  invoices: CaseInvoiceInput[];
-  payments: CasePaymentInput[];
-  /** Every letter recorded for the debtor. */
-  letters: CaseLetterInput[];
-  notes: CaseNoteInput[];
-  /** Consumer: costs all the debtor's letters stated, and what earlier handovers already claimed of them. */
-  costsStatedTotalCents?: number;
-  costsClaimedBeforeCents?: number;
-  /** Payment arrangements made with the debtor (a broken one tells the bureau the debtor did not keep it). */
-  arrangements?: CaseArrangementInput[];
-}
-
-export interface CaseArrangementInput {
-  id: number;
-  status: string;
-  agreedOn: IsoDate;
-  brokenOn: IsoDate | null;
-  closedOn: IsoDate | null;
-  closeReason: string | null;
-  invoices: string[];
-  totalCents: number;
-  paidCents: number;
-  schedule: { number: number; dueDate: IsoDate; amountCents: number; paidCents: number }[];
-}
-
-export interface ArrangementJson {
-  id: number;
-  status: string;
-  agreed_on: IsoDate;
-  broken_on: IsoDate | null;
-  closed_on: IsoDate | null;
-  close_reason: string | null;
-  invoice_numbers: string[];
-  total_cents: number;
-  total: string;
-  paid_cents: number;
-  paid: string;
-  schedule: { number: number; due_date: IsoDate; amount_cents: number; amount: string; paid_cents: number; paid: string }[];
-}
-
-export interface HandoverInput {
-  batch: number;
-  exportDate: IsoDate;
-  generatedBy: string;
-  creditor: CreditorSnapshot;
-  dayCount: DayCount;
-  includeNotes: boolean;
-  /** True when the letters' PDFs travel with the document (the ZIP): `file` names them. */
-  letterFiles: boolean;
-  cases: CaseInput[];
-  /** The law in force and the creditor's legal settings (issue 17). */
-  legal: HandoverLegal;
-}
-
-export interface HandoverLegal {
-  law: Law;
-  consumerClaims: ConsumerClaims;
-  canDeductVat: boolean;
-  /** Consumer claims: the stage index of the ingebrekestelling (payment term not fatal), else null. */
-  ingebrekestellingStage: number | null;
-  /** Its stated term in days. */
-  ingebrekestellingTermDays: number;
-  /** defaults.termIsFatal (consumers). */
-  termIsFatal: boolean;
-  /** Claims past limitation were included on purpose (--include-time-barred). */
-  includeTimeBarred: boolean;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Output: the handover.json document (schema_version 1).
-
-export interface AddressJson {
-  street: string | null;
-  postcode: string | null;
-  city: string | null;
-  country: string;
-}
-
-export interface InterestPeriodJson {
-  from: IsoDate;
-  to: IsoDate;
-  days: number;
-  rate_percent: string;
-  base_cents: number;
-  interest_cents: number;
-  interest: string;
-}
-
-export interface ClaimInterestJson {
-  basis: '6:119 BW' | '6:119a BW';
-  from: IsoDate;
-  until: IsoDate;
-  day_count: DayCount;
-  /** Part of the debtor's credit notes set off against this claim before interest. */
-  credit_applied_cents: number;
-  /** The interest-bearing amount: open minus the credit applied. */
-  principal_cents: number;
-  principal: string;
-  interest_cents: number;
-  interest: string;
-  periods: InterestPeriodJson[];
-}
-
-export interface ClaimJson {
-  invoice_number: string;
-  kind: 'invoice' | 'credit_note';
-  invoice_date: IsoDate | null;
-  due_date: IsoDate;
-  currency: 'EUR';
-  original_cents: number;
-  original: string;
-  paid_cents: number;
-  paid: string;
-  /** Credit notes set off against this claim (the debtor's account allocates each one once). */
-  credited_cents: number;
-  credited: string;
-  credit_notes: { credit_note: string; amount_cents: number; amount: string }[];
-  open_cents: number;
-  open: string;
-  payment_reference: string | null;
-  /** Date of the final letter that demanded this claim (the veertiendagenbrief for a consumer). */
-  final_letter_date: IsoDate | null;
-  /** Null for a credit note: it bears no interest. */
-  interest: ClaimInterestJson | null;
-  /** Last day before the debtor may invoke limitation (3:307 / 7:28 BW), the tool's written reminders counted (3:317). */
-  limitation_date: IsoDate | null;
-  limitation_basis: 'art. 7:28 BW' | 'art. 3:307 BW' | null;
-}
-
-export interface PaymentJson {
-  date: IsoDate;
-  invoice_number: string;
-  amount_cents: number;
-  amount: string;
-  reference: string | null;
-}
-
-export interface LetterJson {
-  date: IsoDate;
-  stage: string;
-  stage_number: number;
-  final: boolean;
-  channels: Channel[];
-  email_state: string | null;
-  invoices: string[];
-  amount_cents: number;
-  amount: string;
-  costs_stated_cents: number | null;
-  costs_stated: string | null;
-  sha256: string | null;
-  /** Path of the PDF inside the ZIP; null outside a ZIP or when no PDF was stored. */
-  file: string | null;
-}
-
-export interface VeertiendagenbriefJson {
-  date: IsoDate;
-  stage: string;
-  /** The channel the delivery presumption is computed for: post when it went by post. */
-  delivery_channel: DeliveryChannel;
-  dispatched: IsoDate;
-  /** How `dispatched` is known: the e-mail's sending day, or the letter date presumed as posting day (no posting recorded). */
-  dispatch_basis: 'email_sent' | 'posting_recorded' | 'letter_date_presumed';
-  presumed_delivery: IsoDate;
-  term_start: IsoDate;
-  term_end: IsoDate;
-  costs_from: IsoDate;
-  costs_stated_cents: number;
-  costs_stated: string;
-  invoices: string[];
-  sha256: string | null;
-}
-
-export interface CollectionCostsJson {
-  basis: string;
-  /** Summed open principal of the case's claims, credit notes netted in. */
-  principal_cents: number;
-  principal: string;
-  /** The BIK amount on that principal today. */
-  computed_cents: number;
-  computed: string;
-  /** Consumer: what the veertiendagenbrieven stated; business: null (no letter needed). */
-  stated_cents: number | null;
-  stated: string | null;
-  /** What the case claims: consumer min(stated, computed); business the computed amount. */
-  claimed_cents: number;
-  claimed: string;
-  /** Business: the invoices paid late, each worth at least EUR 40 (6:96 lid 4 BW; CJEU C-585/20); null for a consumer. */
-  late_invoices: number | null;
-  minimum_per_invoice_cents: number | null;
-  /** BIK art. 2 lid 3: the creditor cannot deduct VAT and the veertiendagenbrief declared the 21% uplift. */
-  vat_included: boolean;
-  /** The claimed amount without the VAT uplift (equal to claimed when vat_included is false). */
-  claimed_excl_vat_cents: number;
-  claimed_excl_vat: string;
-}
-
-export interface CaseTotalsJson {
-  open_cents: number;
-  open: string;
-  collection_costs_cents: number;
-  collection_costs: string;
-  interest_cents: number;
-  interest: string;
-  total_cents: number;
-  total: string;
-}
-
-export interface NoteJson {
-  date: IsoDate;
-  kind: 'hold' | 'dispute';
-  invoice_number: string | null;
-  reason: string;
-  until: IsoDate | null;
-  released_on: IsoDate | null;
-}
-
-export interface CaseJson {
-  case_reference: string;
-  debtor: {
-    number: string;
-    type: DebtorType;
-    name: string;
-    contact_person: string | null;
-    address: AddressJson;
-    email: string | null;
-    phone: string | null;
-    language: Language;
-    kvk: string | null;
-    vat_number: string | null;
-  };
-  claims: ClaimJson[];
-  payments: PaymentJson[];
-  letters: LetterJson[];
-  veertiendagenbrieven: VeertiendagenbriefJson[];
-  collection_costs: CollectionCostsJson;
-  totals: CaseTotalsJson;
-  warnings: string[];
-  notes?: NoteJson[];
-  /** Present when payment arrangements were made with the debtor. */
-  arrangements?: ArrangementJson[];
-}
-
-export interface HandoverDocument {
-  schema_version: typeof HANDOVER_SCHEMA_VERSION;
-  generated_by: string;
-  export_date: IsoDate;
-  batch: number;
-  currency: 'EUR';
-  include_notes: boolean;
-  creditor: {
-    name: string;
-    address: AddressJson;
-    kvk: string | null;
-    vat_number: string | null;
-    iban: string;
-    bic: string | null;
-    contact: { person: string | null; email: string | null; phone: string | null };
-  };
-  totals: CaseTotalsJson & { cases: number; claims: number };
-  cases: CaseJson[];
-}
-
-/** A PDF the ZIP must carry: the ledger letter id and its path inside the archive. */
-export interface LetterFile {
-  letterId: number;
-  path: string;
-}
-
-export interface BuiltHandover {
-  document: HandoverDocument;
-  letterFiles: LetterFile[];
-}
-
+export * from './case-types.js';
 // ---------------------------------------------------------------------------------------------
 
 const money = (cents: number): string => formatDotDecimal(cents);
 const moneyOrNull = (cents: number | null): string | null => (cents === null ? null : formatDotDecimal(cents));
-
-/** The channel a letter's delivery is presumed on: post is slower, so it decides when both went. */
-export function deliveryChannel(channels: readonly Channel[]): DeliveryChannel {
-  return channels.includes('post') ? 'post' : 'email';
-}
-
-export type VeertiendagenbriefCheck =
-  | { ok: true; dispatched: IsoDate; channel: DeliveryChannel; term: ReturnType<typeof fourteenDayTerm> }
-  | { ok: false; reason: string };
-
-/**
- * Is this letter a veertiendagenbrief whose term has run out on `exportDate` (6:96 lid 6 BW)?
- * It must be the final letter, state the costs, have left (an e-mail-only letter must be in the
- * outbox as sent), and the fourteen days after presumed delivery (Atw applied) must be over.
- * An e-mail that left later than the letter date (a retry) starts the term from that later day.
- */
-export function checkVeertiendagenbrief(letter: CaseLetterInput | null, exportDate: IsoDate, law: Law): VeertiendagenbriefCheck {
-  if (!letter) return { ok: false, reason: 'no final letter was recorded for it' };
-  if (!letter.final) return { ok: false, reason: `its last letter (${letter.stageId}, ${letter.date}) is not the final letter` };
-  if (letter.costsCents === null) {
-    return { ok: false, reason: `the final letter of ${letter.date} states no collection costs, so it is no veertiendagenbrief` };
-  }
-  const channel = deliveryChannel(letter.channels);
-  let dispatched = channel === 'post' ? dispatchDate(letter.date, letter.postedOn) : letter.date;
-  if (channel === 'email') {
-    if (letter.emailState !== 'sent') {
-      return { ok: false, reason: `the final letter of ${letter.date} went by e-mail only and was not delivered (e-mail ${letter.emailState ?? 'never queued'})` };
-    }
-    if (letter.emailSentDate !== null && letter.emailSentDate > dispatched) dispatched = letter.emailSentDate;
-  }
-  const term = fourteenDayTerm(dispatched, channel, law);
-  if (term.costsFrom > exportDate) {
-    return { ok: false, reason: `the fourteen-day term of the veertiendagenbrief of ${letter.date} ends on ${term.termEnd}` };
-  }
-  return { ok: true, dispatched, channel, term };
-}
 
 /** `letters/<dir>/…`: a debtor number made safe as one path segment (zip and file systems). */
 export function sanitisePathSegment(text: string): string {
@@ -453,6 +81,18 @@ function businessBasis(principalCents: number, late: number, basis: 'bik' | 'per
   );
 }
 
+/**
+ * The term of the veertiendagenbrief behind a consumer claim: as the selection checked it (the
+ * one check, domain/terms.ts), or checked here when a caller built the case by hand. A claim
+ * whose letter fails the check never reaches the builder; meeting one here is a bug, not input.
+ */
+function finalLetterTerm(letter: CaseLetterInput | null, claim: CaseInvoiceInput, ctx: HandoverInput): { dispatch: LetterDispatch; term: FourteenDayTerm } {
+  if (claim.veertiendagenbrief) return claim.veertiendagenbrief;
+  const check = checkVeertiendagenbrief(letter, ctx.exportDate, ctx.legal.law);
+  if (!check.ok) throw new Error(`claim ${claim.number}: ${check.reason}`);
+  return check;
+}
+
 function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, files: LetterFile[]): CaseJson {
   const { debtor } = input;
   const consumer = debtor.type === 'consumer';
@@ -473,7 +113,8 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     let interestStart = addDays(inv.dueDate, 1);
     if (!credit && consumer && ctx.legal.ingebrekestellingStage !== null && (inv.termIsFatal ?? ctx.legal.termIsFatal) !== true) {
       const ig = input.letters.find((l) => l.stageIndex === ctx.legal.ingebrekestellingStage && l.invoices.includes(inv.number));
-      const start = ig ? verzuimStart(inv.dueDate, false, { sent: ig.date, channel: deliveryChannel(ig.channels), termDays: ctx.legal.ingebrekestellingTermDays }, ctx.legal.law) : null;
+      const sent = ig ? letterDispatch({ date: ig.date, channels: ig.channels, postedOn: ig.postedOn }) : null;
+      const start = sent ? verzuimStart(inv.dueDate, false, { sent: sent.dispatched, channel: sent.channel, termDays: ctx.legal.ingebrekestellingTermDays }, ctx.legal.law) : null;
       if (start) interestStart = start;
       else warnings.add(`Invoice ${inv.number}: no ingebrekestelling recorded; interest is counted from the due date, which assumes the payment term was fatal (art. 6:83 BW).`);
     }
@@ -550,7 +191,7 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     .sort((a, b) => (a.date !== b.date ? (a.date < b.date ? -1 : 1) : a.id - b.id))
     .map((l) => {
       let file: string | null = null;
-      if (ctx.letterFiles && l.pdfSha256 !== null) {
+      if (ctx.letterFiles && l.pdfSha256 !== null && l.hasPdf !== false) {
         file = `letters/${letterDir}/${l.date}_${sanitisePathSegment(l.stageId)}.pdf`;
         files.push({ letterId: l.id, path: file });
       } else if (ctx.letterFiles) {
@@ -571,15 +212,13 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
     const finalIds = [...new Set(invoices.filter((i) => i.openCents > 0 && i.stageLetterId !== null).map((i) => i.stageLetterId!))];
     for (const id of finalIds) {
       const letter = lettersById.get(id)!;
-      const check = checkVeertiendagenbrief(letter ?? null, ctx.exportDate, ctx.legal.law);
-      // The shell selects only claims that pass this check; a failure here is a bug, not input.
-      if (!check.ok) throw new Error(`case ${debtor.number}: ${check.reason}`);
+      const check = finalLetterTerm(letter ?? null, invoices.find((i) => i.stageLetterId === id)!, ctx);
       veertiendagenbrieven.push({
         date: letter.date,
         stage: letter.stageId,
-        delivery_channel: check.channel,
-        dispatched: check.dispatched,
-        dispatch_basis: check.channel === 'email' ? 'email_sent' : letter.postedOn ? 'posting_recorded' : 'letter_date_presumed',
+        delivery_channel: check.dispatch.channel,
+        dispatched: check.dispatch.dispatched,
+        dispatch_basis: check.dispatch.basis,
         presumed_delivery: check.term.delivered,
         term_start: check.term.termStart,
         term_end: check.term.termEnd,
@@ -666,22 +305,44 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
   return result;
 }
 
-/** The whole handover document: one case per debtor, in debtor-number order. */
-export function buildHandover(input: HandoverInput): BuiltHandover {
+/**
+ * The cases one at a time, in debtor-number order, so a caller can write each and let it go (ten
+ * thousand cases never need to be in memory together). `files` collects the PDFs the ZIP carries.
+ */
+export function* buildCases(input: HandoverInput, files: LetterFile[]): Generator<CaseJson> {
   const cases = [...input.cases].sort((a, b) => (a.debtor.number < b.debtor.number ? -1 : a.debtor.number > b.debtor.number ? 1 : 0));
-  const files: LetterFile[] = [];
   const usedDirs = new Set<string>();
-  const built = cases.map((c) => {
+  for (const c of cases) {
     // Two debtor numbers can sanitise alike (`A/1`, `A_1`): the later one gets a suffix.
     const base = sanitisePathSegment(c.debtor.number);
     let dir = base;
     for (let n = 2; usedDirs.has(dir); n++) dir = `${base}~${n}`;
     usedDirs.add(dir);
-    return buildCase(c, input, dir, files);
-  });
-  const sum = (f: (t: CaseTotalsJson) => number): number => built.reduce((s, c) => s + f(c.totals), 0);
+    yield buildCase(c, input, dir, files);
+  }
+}
+
+/** The sums over the cases that the document's head states. */
+export interface HandoverTotals {
+  cases: number;
+  claims: number;
+  openCents: number;
+  costsCents: number;
+  interestCents: number;
+}
+
+export function addToTotals(totals: HandoverTotals, kase: CaseJson): void {
+  totals.cases++;
+  totals.claims += kase.claims.length;
+  totals.openCents += kase.totals.open_cents;
+  totals.costsCents += kase.totals.collection_costs_cents;
+  totals.interestCents += kase.totals.interest_cents;
+}
+
+/** The document without its cases: everything before `"cases"` in handover.json. */
+export function handoverHead(input: HandoverInput, totals: HandoverTotals): Omit<HandoverDocument, 'cases'> {
   const c = input.creditor;
-  const document: HandoverDocument = {
+  return {
     schema_version: HANDOVER_SCHEMA_VERSION,
     generated_by: input.generatedBy,
     export_date: input.exportDate,
@@ -697,17 +358,15 @@ export function buildHandover(input: HandoverInput): BuiltHandover {
       bic: c.bic,
       contact: { person: c.contactPerson, email: c.email, phone: c.phone },
     },
-    totals: {
-      cases: built.length,
-      claims: built.reduce((s, x) => s + x.claims.length, 0),
-      ...totalsJson(sum((t) => t.open_cents), sum((t) => t.collection_costs_cents), sum((t) => t.interest_cents)),
-    },
-    cases: built,
+    totals: { cases: totals.cases, claims: totals.claims, ...totalsJson(totals.openCents, totals.costsCents, totals.interestCents) },
   };
-  return { document, letterFiles: files };
 }
 
-/** handover.json as bytes: two-space indent, a final newline, UTF-8 without BOM. */
-export function handoverJsonBytes(document: HandoverDocument): Buffer {
-  return Buffer.from(`${JSON.stringify(document, null, 2)}\n`, 'utf8');
+/** The whole handover document: one case per debtor, in debtor-number order. */
+export function buildHandover(input: HandoverInput): BuiltHandover {
+  const files: LetterFile[] = [];
+  const totals: HandoverTotals = { cases: 0, claims: 0, openCents: 0, costsCents: 0, interestCents: 0 };
+  const cases = [...buildCases(input, files)];
+  for (const kase of cases) addToTotals(totals, kase);
+  return { document: { ...handoverHead(input, totals), cases }, letterFiles: files };
 }

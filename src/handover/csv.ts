@@ -63,7 +63,7 @@ function render(cell: Cell): string {
 }
 
 interface RowContext {
-  doc: HandoverDocument;
+  doc: Pick<HandoverDocument, 'batch' | 'export_date'>;
   kase: CaseJson;
   claim: ClaimJson;
   first: boolean;
@@ -119,14 +119,28 @@ function vdb(r: RowContext): CaseJson['veertiendagenbrieven'][number] | undefine
   return r.kase.veertiendagenbrieven.find((v) => v.invoices.includes(r.claim.invoice_number));
 }
 
+/** The header line, after the BOM. */
+export function csvHeader(): string {
+  return BOM + CSV_COLUMNS.map((c) => quoteCell(inertText(c.header))).join(DELIMITER) + EOL;
+}
+
+/** One case's rows. */
+export function csvCaseRows(doc: Pick<HandoverDocument, 'batch' | 'export_date'>, kase: CaseJson): string {
+  let piece = '';
+  kase.claims.forEach((claim, i) => {
+    const ctx: RowContext = { doc, kase, claim, first: i === 0 };
+    piece += CSV_COLUMNS.map((c) => render(c.cell(ctx))).join(DELIMITER) + EOL;
+  });
+  return piece;
+}
+
+/** handover.csv in pieces: the BOM and header, then one piece per case. */
+export function* handoverCsvChunks(doc: HandoverDocument): Generator<string> {
+  yield csvHeader();
+  for (const kase of doc.cases) yield csvCaseRows(doc, kase);
+}
+
 /** handover.csv as bytes, from the same document as handover.json. */
 export function handoverCsvBytes(doc: HandoverDocument): Buffer {
-  const lines: string[] = [CSV_COLUMNS.map((c) => quoteCell(inertText(c.header))).join(DELIMITER)];
-  for (const kase of doc.cases) {
-    kase.claims.forEach((claim, i) => {
-      const ctx: RowContext = { doc, kase, claim, first: i === 0 };
-      lines.push(CSV_COLUMNS.map((c) => render(c.cell(ctx))).join(DELIMITER));
-    });
-  }
-  return Buffer.from(BOM + lines.map((l) => l + EOL).join(''), 'utf8');
+  return Buffer.from([...handoverCsvChunks(doc)].join(''), 'utf8');
 }

@@ -1,13 +1,16 @@
-// The handover ZIP, byte for byte reproducible: the same files and export date always give the
-// same archive, so `export --batch <n>` and a rebuilt batch can be compared by SHA-256.
+// The handover ZIP, written as a stream and byte for byte reproducible: the same members and
+// export date always give the same archive, so `export --batch <n>` rebuilds a batch from the
+// ledger and checks it against the SHA-256 recorded when it was handed over.
 //
 // What would otherwise vary: the time stamps (fflate takes the current time unless told, and
 // writes DOS time in the *local* time zone), the file order (fixed by the caller, SHA256SUMS
-// last) and the attributes (fixed: Unix, regular file, 0644). Compression is fflate's deflate at
-// a fixed level, which is deterministic for one fflate version; an old batch is never rebuilt
-// but written again from the bytes stored in the ledger, so a library update cannot change it.
+// last) and the attributes (fixed: Unix, regular file, 0644). The text members (handover.json,
+// handover.csv, SHA256SUMS) are deflated once (zlib), when the batch is made, and kept in the
+// ledger as that deflate stream: a rebuild copies it, so a newer zlib cannot change an old batch. The
+// PDFs are stored (they are compressed already), read one at a time from the ledger.
 import { createHash } from 'node:crypto';
-import { zipSync, type Zippable } from 'fflate';
+import zlib from 'node:zlib';
+import { Zip, type ZipInputFile } from 'fflate';
 import { dateParts, type IsoDate } from '../domain/dates.js';
 
 export interface ZipEntry {
@@ -16,7 +19,18 @@ export interface ZipEntry {
   data: Uint8Array;
 }
 
+/** A text member deflated once: the deflate stream as it goes into the archive. */
+export interface PackedMember {
+  path: string;
+  /** CRC-32 and size of the plain bytes. */
+  crc: number;
+  size: number;
+  sha256: string;
+  deflated: Uint8Array;
+}
+
 export const SHA256SUMS = 'SHA256SUMS';
+const LEVEL = 6;
 
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -26,8 +40,12 @@ export function sha256Hex(data: Uint8Array): string {
  * The manifest in the format `sha256sum -c` checks: `<hex>  <path>` (two spaces: text mode is
  * irrelevant for SHA-256, and GNU coreutils writes two spaces), one line per file, LF.
  */
+export function sha256SumsText(entries: readonly { path: string; sha256: string }[]): string {
+  return entries.map((e) => `${e.sha256}  ${e.path}\n`).join('');
+}
+
 export function sha256Sums(entries: readonly ZipEntry[]): string {
-  return entries.map((e) => `${sha256Hex(e.data)}  ${e.path}\n`).join('');
+  return sha256SumsText(entries.map((e) => ({ path: e.path, sha256: sha256Hex(e.data) })));
 }
 
 /**
@@ -43,23 +61,97 @@ export function zipTimestamp(date: IsoDate): Date {
 const UNIX = 3;
 const REGULAR_FILE_0644 = 0o100644 << 16;
 
-/** Builds the ZIP with the entries in the given order, followed by SHA256SUMS over all of them. */
+const PIECE = 1 << 20;
+
+/**
+ * Deflates a text member from its pieces with zlib, about a megabyte at a time: each group but
+ * the last ends on a sync flush, so the groups joined are one valid deflate stream and the whole
+ * text is never in memory at once.
+ */
+export function packMember(path: string, pieces: Iterable<string | Uint8Array>): PackedMember {
+  const out: Buffer[] = [];
+  const hash = createHash('sha256');
+  let crc = 0;
+  let size = 0;
+  let group: Buffer[] = [];
+  let groupBytes = 0;
+  const deflateGroup = (last: boolean): void => {
+    const plain = Buffer.concat(group);
+    group = [];
+    groupBytes = 0;
+    hash.update(plain);
+    crc = zlib.crc32(plain, crc);
+    size += plain.length;
+    out.push(zlib.deflateRawSync(plain, { level: LEVEL, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH }));
+  };
+  for (const piece of pieces) {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece);
+    group.push(bytes);
+    groupBytes += bytes.length;
+    if (groupBytes >= PIECE) deflateGroup(false);
+  }
+  deflateGroup(true);
+  return { path, crc: crc >>> 0, size, sha256: hash.digest('hex'), deflated: Buffer.concat(out) };
+}
+
+function checkPath(path: string, seen: Set<string>): void {
+  if (!/^[^/\\][^\\]*$/.test(path) || path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+    throw new Error(`unsafe path in the handover archive: ${path}`);
+  }
+  if (seen.has(path)) throw new Error(`duplicate path in the handover archive: ${path}`);
+  seen.add(path);
+}
+
+/**
+ * A ZIP written to `sink` as it is made: each member's bytes go out when it is added, so the
+ * archive is never whole in memory. `sink` is called synchronously (a file write): that is the
+ * back-pressure. Members in the order added; `end()` writes the central directory.
+ */
+export class ZipStream {
+  private readonly zip: Zip;
+  private readonly mtime: Date;
+  private readonly seen = new Set<string>();
+
+  constructor(date: IsoDate, sink: (chunk: Uint8Array) => void) {
+    this.mtime = zipTimestamp(date);
+    this.zip = new Zip((error, chunk) => {
+      if (error) throw error;
+      sink(chunk);
+    });
+  }
+
+  /** A text member deflated beforehand (`packMember`): its deflate stream is copied as it is. */
+  addPacked(member: PackedMember): void {
+    checkPath(member.path, this.seen);
+    const file: ZipInputFile = { filename: member.path, size: member.size, crc: member.crc, compression: 8, flag: 0, mtime: this.mtime, os: UNIX, attrs: REGULAR_FILE_0644 };
+    this.zip.add(file);
+    file.ondata!(null, member.deflated as Uint8Array<ArrayBuffer>, true);
+  }
+
+  /** A member stored as it is (the PDFs); its CRC computed natively. */
+  addStored(path: string, data: Uint8Array): void {
+    checkPath(path, this.seen);
+    const file: ZipInputFile = { filename: path, size: data.length, crc: zlib.crc32(data) >>> 0, compression: 0, mtime: this.mtime, os: UNIX, attrs: REGULAR_FILE_0644 };
+    this.zip.add(file);
+    file.ondata!(null, data as Uint8Array<ArrayBuffer>, true);
+  }
+
+  end(): void {
+    this.zip.end();
+  }
+}
+
+/** The whole archive in memory, with SHA256SUMS last (small archives and tests). */
 export function deterministicZip(entries: readonly ZipEntry[], date: IsoDate): Uint8Array {
-  const seen = new Set<string>();
+  if (entries.some((e) => e.path === SHA256SUMS)) throw new Error(`duplicate path in the handover archive: ${SHA256SUMS}`);
+  const chunks: Uint8Array[] = [];
+  const zip = new ZipStream(date, (c) => chunks.push(c));
   for (const e of entries) {
-    if (!/^[^/\\][^\\]*$/.test(e.path) || e.path.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-      throw new Error(`unsafe path in the handover archive: ${e.path}`);
-    }
-    if (seen.has(e.path) || e.path === SHA256SUMS) throw new Error(`duplicate path in the handover archive: ${e.path}`);
-    seen.add(e.path);
-  }
-  const mtime = zipTimestamp(date);
-  const files: Zippable = {};
-  const all = [...entries, { path: SHA256SUMS, data: Buffer.from(sha256Sums(entries), 'utf8') }];
-  for (const e of all) {
     // PDFs are compressed already: store them, deflate the text files.
-    const level = e.path.toLowerCase().endsWith('.pdf') ? 0 : 6;
-    files[e.path] = [e.data, { level, mtime, os: UNIX, attrs: REGULAR_FILE_0644 }];
+    if (e.path.toLowerCase().endsWith('.pdf')) zip.addStored(e.path, e.data);
+    else zip.addPacked(packMember(e.path, [e.data]));
   }
-  return zipSync(files, { mtime, os: UNIX, attrs: REGULAR_FILE_0644 });
+  zip.addPacked(packMember(SHA256SUMS, [sha256Sums(entries)]));
+  zip.end();
+  return Buffer.concat(chunks);
 }

@@ -78,12 +78,13 @@ export function purgeDebtor(db: Db, debtor: string, today: string, at: Date = ne
      WHERE id IN (SELECT a.payment_id FROM allocations a JOIN invoices i ON i.number = a.invoice_number WHERE i.debtor_number = ?)`,
   ).run(debtor);
   db.prepare(`UPDATE holds SET reason = ? WHERE debtor_number = ? OR invoice_number IN (SELECT number FROM invoices WHERE debtor_number = ?)`).run(REMOVED, debtor, debtor);
-  // A handover file of which every claim belongs to purged dossiers loses its bytes; its SHA-256 stays.
-  db.prepare(
-    `UPDATE handovers SET content = X'' WHERE id IN (SELECT hi.handover_id FROM handover_invoices hi JOIN invoices i ON i.number = hi.invoice_number WHERE i.debtor_number = ?)
+  // A handover file of which every claim belongs to purged dossiers loses its bytes (the old
+  // content column, the text members since migration 020); its SHA-256 stays.
+  const purgedBatches = `SELECT hi.handover_id FROM handover_invoices hi JOIN invoices i ON i.number = hi.invoice_number WHERE i.debtor_number = @debtor
      AND NOT EXISTS (SELECT 1 FROM handover_invoices hi2 JOIN invoices i2 ON i2.number = hi2.invoice_number JOIN debtors d2 ON d2.number = i2.debtor_number
-                     WHERE hi2.handover_id = handovers.id AND d2.name <> ?)`,
-  ).run(debtor, REMOVED);
+                     WHERE hi2.handover_id = hi.handover_id AND d2.name <> @removed)`;
+  db.prepare(`UPDATE handovers SET content = X'' WHERE id IN (${purgedBatches})`).run({ debtor, removed: REMOVED });
+  db.prepare(`UPDATE handover_members SET deflated = X'' WHERE deflated IS NOT NULL AND handover_id IN (${purgedBatches})`).run({ debtor, removed: REMOVED });
   const events = db.prepare("SELECT id, data FROM events WHERE debtor_number = ? AND json_extract(data, '$.redacted') IS NULL").all(debtor) as { id: number; data: string }[];
   const redact = db.prepare('UPDATE events SET data = ? WHERE id = ?');
   for (const e of events) redact.run(JSON.stringify({ redacted: today, sha256: sha256(e.data) }), e.id);

@@ -50,14 +50,45 @@ export function ensureDir(dir: string): string {
  * be found. Use `commitTemp` to put it in place.
  */
 export function writeTemp(target: string, content: Uint8Array | string): string {
+  return writeTempStream(target, (write) => write(typeof content === 'string' ? Buffer.from(content, 'utf8') : content));
+}
+
+/** How a streamed temp file is written: `write` buffers, the bytes reach the disk in large writes. */
+export type ChunkWriter = (chunk: Uint8Array) => void;
+
+const STREAM_BUFFER = 1 << 20;
+
+/**
+ * Like `writeTemp`, for a file too large to hold in memory: `produce` is handed a writer and
+ * calls it with each chunk as it is made; the writes are synchronous, so a producer never runs
+ * ahead of the disk. On any error the temp file is removed and the error rethrown.
+ */
+export function writeTempStream(target: string, produce: (write: ChunkWriter) => void): string {
   const dir = path.dirname(path.resolve(target));
   const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const flags = fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | (fs.constants.O_NOFOLLOW ?? 0);
   const fd = fs.openSync(tmp, flags, FILE_MODE);
-  try {
-    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const buffer = Buffer.allocUnsafe(STREAM_BUFFER);
+  let used = 0;
+  const flush = (): void => {
+    let offset = 0;
+    while (offset < used) offset += fs.writeSync(fd, buffer, offset, used - offset);
+    used = 0;
+  };
+  const writeAll = (bytes: Uint8Array): void => {
     let offset = 0;
     while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset);
+  };
+  try {
+    produce((chunk) => {
+      if (used + chunk.length > STREAM_BUFFER) flush();
+      if (chunk.length >= STREAM_BUFFER) writeAll(chunk);
+      else {
+        buffer.set(chunk, used);
+        used += chunk.length;
+      }
+    });
+    flush();
     fs.fchmodSync(fd, FILE_MODE);
     fs.fsyncSync(fd);
     fs.closeSync(fd);

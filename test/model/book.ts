@@ -15,7 +15,7 @@ import { importInvoices } from '../../src/workflows/import-invoices.js';
 import { PaymentBook, reversePayment } from '../../src/ledger/payments.js';
 import { readDunningSnapshot, applyPlan } from '../../src/ledger/dunning.js';
 import { planRun, type Action, type Policy } from '../../src/domain/plan.js';
-import { exportHandover } from '../../src/handover/export.js';
+import { exportHandover } from '../../src/workflows/export-handover.js';
 import { collectionCosts } from '../../src/domain/bik-costs.js';
 import { fourteenDayTerm } from '../../src/domain/terms.js';
 import { addDays, type IsoDate } from '../../src/domain/dates.js';

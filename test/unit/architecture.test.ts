@@ -33,8 +33,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   workflows: ['report', 'handover', 'mail', 'letters', 'ledger', 'importers', 'platform', ...GROUND],
   // the report's CSV quotes its cells the way the handover's CSV does
   report: ['handover', 'ledger', 'platform', ...GROUND],
-  // the handover reads the claims from the ledger and re-reads its own CSV with the importers' tokenizer
-  handover: ['ledger', 'importers', 'platform', ...GROUND],
+  // the handover reads the claims from the ledger
+  handover: ['ledger', 'platform', ...GROUND],
   // the outbox is a table of the ledger
   mail: ['ledger', 'platform', ...GROUND],
   letters: ['platform', ...GROUND],

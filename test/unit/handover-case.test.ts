@@ -3,7 +3,6 @@ import { LAW, LEGACY_LEGAL } from '../helpers/law.js';
 import { describe, expect, it } from 'vitest';
 import {
   buildHandover,
-  checkVeertiendagenbrief,
   sanitisePathSegment,
   type CaseInput,
   type CaseLetterInput,
@@ -11,6 +10,7 @@ import {
 } from '../../src/handover/case.js';
 import type { CreditorSnapshot } from '../../src/domain/letter.js';
 import { caseDebtor, creditor as exampleCreditor } from '../helpers/builders.js';
+import { checkVeertiendagenbrief } from '../../src/domain/terms.js';
 
 const creditor: CreditorSnapshot = exampleCreditor();
 

@@ -1,13 +1,15 @@
 // The handover shell against a real ledger built with SQL: selection, atomic writing, the marks,
 // and recovery after a crash between the steps (simulated with the module's hooks).
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { unzipSync } from 'fflate';
-import type { Ledger } from '../../src/ledger/ledger.js';
-import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/handover/export.js';
+import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
+import { exportHandover, previewHandover, rewriteBatch, type HandoverSettings } from '../../src/workflows/export-handover.js';
 import { AppError } from '../../src/errors.js';
+import { purgeDebtor } from '../../src/ledger/privacy.js';
 import type { Policy } from '../../src/domain/plan.js';
 import { creditor, policy as examplePolicy } from '../helpers/builders.js';
 import { addDebtor, addImport, addInvoice, tempLedger, type TempLedger } from '../helpers/ledger.js';
@@ -258,5 +260,109 @@ describe('exportHandover', () => {
     const r = exportHandover(ledger.db, settings(), out).result!;
     expect(preview.cases).toEqual(r.cases);
     expect(readDoc(r.file).cases.map((c) => c.case_reference)).toEqual(['1-10001', '1-10002']);
+  });
+});
+
+describe('the batch stored once, the file streamed (issue 16)', () => {
+  const ledgerSize = (): number => fs.statSync(ledger.path).size;
+  /** Incompressible PDFs of a few hundred kilobytes, so the file's size dominates the pages around it. */
+  function bigPdfs(): void {
+    const set = ledger.db.prepare('UPDATE letters SET pdf = ?, pdf_sha256 = ? WHERE id = ?');
+    for (const id of [1, 2]) {
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(300_000)]);
+      set.run(pdf, sha(pdf), id);
+    }
+  }
+
+  it('the ledger grows by far less than one copy of the ZIP (it used to grow by two)', () => {
+    bigPdfs();
+    ledger.db.exec('VACUUM');
+    const before = ledgerSize();
+    const r = exportHandover(ledger.db, settings(), out).result!;
+    const zip = fs.statSync(r.file).size;
+    expect(zip).toBeGreaterThan(600_000);
+    expect(ledgerSize() - before).toBeLessThan(zip / 4);
+    // And the file can be made again from what was stored, byte for byte.
+    const again = rewriteBatch(ledger.db, 1, path.join(dir, 'again'));
+    expect(fs.readFileSync(again.file).equals(fs.readFileSync(r.file))).toBe(true);
+  });
+
+  it('the ZIP passes `unzip -t` and holds each stored PDF byte for byte, SHA256SUMS verifying', () => {
+    bigPdfs();
+    const r = exportHandover(ledger.db, settings(), out).result!;
+    const test = spawnSync('unzip', ['-t', r.file], { encoding: 'utf8' });
+    expect(test.status, test.stdout + test.stderr).toBe(0);
+    expect(test.stdout).toContain('No errors detected');
+    const files = unzipSync(fs.readFileSync(r.file));
+    const stored = ledger.db.prepare('SELECT pdf FROM letters WHERE id = 1').pluck().get() as Buffer;
+    expect(Buffer.from(files['letters/10001/2026-10-20_laatste-herinnering.pdf']!).equals(stored)).toBe(true);
+    const sums = Buffer.from(files.SHA256SUMS!).toString('utf8');
+    for (const [name, data] of Object.entries(files)) if (name !== 'SHA256SUMS') expect(sums).toContain(`${sha(data)}  ${name}\n`);
+    // handover.json is the document as one JSON.stringify would write it.
+    const doc = readDoc(r.file);
+    expect(Buffer.from(files['handover.json']!).toString('utf8')).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+  });
+
+  it('a crash while the file is written leaves no ZIP, no temp file, and the ledger as it was', () => {
+    const before = sha(fs.readFileSync(ledger.path));
+    const crash = (done: number): void => {
+      if (done === 3) throw new Error('power cut while writing');
+    };
+    expect(() => exportHandover(ledger.db, settings(), out, { onProgress: crash })).toThrow('power cut while writing');
+    expect(fs.readdirSync(out)).toEqual([]);
+    expect(batches()).toEqual([]);
+    expect(statuses()).toEqual({ F1: 'open', F2: 'open' });
+    expect(sha(fs.readFileSync(ledger.path))).toBe(before);
+    // The next export is batch 1, whole.
+    const r = exportHandover(ledger.db, settings(), out).result!;
+    expect(r.batch).toBe(1);
+    expect(spawnSync('unzip', ['-tq', r.file]).status).toBe(0);
+  });
+
+  it('a stored PDF that no longer matches its recorded SHA-256 stops the export before anything is recorded (exit 5)', () => {
+    ledger.db.prepare("UPDATE letters SET pdf = ? WHERE id = 2").run(Buffer.from('%PDF changed behind our back'));
+    let error: unknown;
+    try {
+      exportHandover(ledger.db, settings(), out);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('ledger_corrupt');
+    expect((error as AppError).message).toContain('letter 2');
+    expect(fs.readdirSync(out)).toEqual([]);
+    expect(batches()).toEqual([]);
+  });
+
+  it('a batch made before migration 020 (its bytes in handovers.content) is written again from them, its case list from its own handover.json', () => {
+    const first = exportHandover(ledger.db, settings(), out).result!;
+    const bytes = fs.readFileSync(first.file);
+    // What an older version left: the whole file in the row, no members, no case list.
+    ledger.db.prepare('UPDATE handovers SET content = ? WHERE id = 1').run(bytes);
+    ledger.db.exec('DELETE FROM handover_members; DELETE FROM handover_cases;');
+    const again = rewriteBatch(ledger.db, 1, path.join(dir, 'legacy'));
+    expect(fs.readFileSync(again.file).equals(bytes)).toBe(true);
+    expect(again.cases).toEqual(first.cases);
+    const csv = rewriteBatch(ledger.db, 1, path.join(dir, 'legacy-csv'), 'csv');
+    expect(fs.readFileSync(csv.file).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+
+  it('--batch n --format csv writes the handover.csv member of a ZIP batch as it was handed over', () => {
+    const first = exportHandover(ledger.db, settings(), out).result!;
+    const member = Buffer.from(unzipSync(fs.readFileSync(first.file))['handover.csv']!);
+    const csv = rewriteBatch(ledger.db, 1, path.join(dir, 'csv'), 'csv');
+    expect(csv.fileName).toBe('handover-2026-11-10-1.csv');
+    expect(fs.readFileSync(csv.file).equals(member)).toBe(true);
+    expect(csv.cases).toEqual(first.cases);
+  });
+
+  it('purging every dossier of a batch removes its stored documents with the PDFs; the batch can no longer be written (exit 5)', () => {
+    exportHandover(ledger.db, settings(), out);
+    purgeDebtor(ledger.db, '10001', '2034-01-02');
+    expect((ledger.db.prepare('SELECT count(*) FROM handover_members WHERE length(deflated) > 0').pluck().get() as number)).toBeGreaterThan(0);
+    purgeDebtor(ledger.db, '10002', '2034-01-02');
+    expect((ledger.db.prepare('SELECT count(*) FROM handover_members WHERE length(deflated) > 0').pluck().get() as number)).toBe(0);
+    expect(() => rewriteBatch(ledger.db, 1, path.join(dir, 'purged'))).toThrow(expect.objectContaining({ code: 'ledger_corrupt' }));
+    expect(fs.existsSync(path.join(dir, 'purged', 'handover-2026-11-10-1.zip'))).toBe(false);
   });
 });

@@ -1,12 +1,12 @@
 // `pre-incasso export`: the handover file for the incassobureau (SPEC §10). Thin: options in,
-// the handover module does the work, the result goes to the output.
+// the workflow (src/workflows/export-handover.ts) does the work, the result goes to the output.
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { AppError } from '../../errors.js';
 import { packageVersion } from '../../version.js';
 import { formatEuro } from '../../domain/money.js';
-import type { BatchResult, CaseSummary, HandoverFormat, SkippedClaim } from '../../handover/export.js';
+import type { BatchResult, CaseSummary, HandoverFormat, SkippedClaim } from '../../workflows/export-handover.js';
 
 interface ExportOptions {
   out?: string;
@@ -46,75 +46,67 @@ function parseBatch(value: string): number {
 async function exportCommand(ctx: Context, _args: string[], options: ExportOptions): Promise<void> {
   const format = parseFormat(options.format);
   const outDir = options.out ?? '.';
-  const handover = await import('../../handover/export.js');
+  const { runExport } = await import('../../workflows/export-handover.js');
+  const request = { ledgerPath: await ctx.ledgerPath(), commandLine: ctx.commandLine, outDir };
 
   if (options.batch !== undefined) {
     const id = parseBatch(options.batch);
     if (options.dryRun) throw new AppError('usage', '--batch and --dry-run cannot be combined.', { hint: '--batch writes an earlier batch again and changes nothing in the ledger.' });
-    const ledger = await ctx.openLedger({ readonly: true });
-    try {
-      // With --format csv|json, a ZIP batch's handover.csv / handover.json as it was handed over.
-      const result = handover.rewriteBatch(ledger.db, id, outDir, options.format === undefined ? undefined : format);
-      report(ctx, result, [], false);
-      ctx.out.info(`batch ${id} written again, byte for byte as it was handed over; nothing changed in the ledger`);
-    } finally {
-      ledger.close();
-    }
+    // With --format csv|json, a ZIP batch's handover.csv / handover.json as it was handed over.
+    const run = runExport({ ...request, batch: { id, ...(options.format === undefined ? {} : { format }) } });
+    if (run.kind !== 'rewritten') throw new Error(`export --batch gave ${run.kind}`);
+    report(ctx, run.result, [], false);
+    ctx.out.info(`batch ${id} written again, byte for byte as it was handed over; nothing changed in the ledger`);
     return;
   }
 
   const loaded = await ctx.config();
   const { policyFromConfig } = await import('../../config/policy.js');
-  const settings = {
-    policy: { ...policyFromConfig(loaded.config, loaded.law, ctx.today), includeTimeBarred: options.includeTimeBarred === true },
-    dayCount: loaded.config.interest.dayCount,
-    today: ctx.today,
-    format,
-    includeNotes: options.includeNotes === true,
-    generatedBy: `pre-incasso ${packageVersion()}`,
-  };
+  const { requireFreshData } = await import('../freshness.js');
   const dryRun = options.dryRun === true;
-  const ledger = await ctx.openLedger({ readonly: dryRun });
-  try {
-    const db = ledger.db;
-    const interrupted = handover.interruptedBatch(db);
+  const run = runExport({
+    ...request,
+    dryRun,
+    settings: {
+      policy: { ...policyFromConfig(loaded.config, loaded.law, ctx.today), includeTimeBarred: options.includeTimeBarred === true },
+      dayCount: loaded.config.interest.dayCount,
+      today: ctx.today,
+      format,
+      includeNotes: options.includeNotes === true,
+      generatedBy: `pre-incasso ${packageVersion()}`,
+    },
     // Handing over a claim that was paid meanwhile is worse than a late handover: the same
     // freshness rule as `run`. An interrupted batch is completed regardless (its file may be out).
-    if (!interrupted) {
-      const { requireFreshData } = await import('../freshness.js');
-      requireFreshData(ctx, db, loaded.config.maxDataAgeDays, {
-        allowStale: options.allowStale === true,
-        warnOnly: dryRun,
-        why: 'A claim paid since the last import must not go to the incassobureau.',
-      });
-    }
+    checkFresh: (db) => requireFreshData(ctx, db, loaded.config.maxDataAgeDays, {
+      allowStale: options.allowStale === true,
+      warnOnly: dryRun,
+      why: 'A claim paid since the last import must not go to the incassobureau.',
+    }),
+    hooks: { onProgress: (done, total) => (done === total ? ctx.out.progressDone() : done % 500 === 0 ? ctx.out.progress(`writing the handover file: ${done}/${total}`) : undefined) },
+  });
 
-    if (dryRun) {
-      const preview = handover.previewHandover(db, settings);
-      ctx.out.document({ batch: null, file: null, sha256: null, dry_run: true, interrupted_batch: preview.interrupted?.id ?? null, cases: preview.cases, skipped: preview.skipped, warnings: preview.warnings });
-      if (preview.interrupted) ctx.out.warn(`batch ${preview.interrupted.id} (${preview.interrupted.file_name}) was interrupted; \`export\` completes it before anything new goes`);
-      printCases(ctx, preview.cases, 'would be handed over');
-      printSkipped(ctx, preview.skipped);
-      for (const w of preview.warnings) ctx.out.warn(w);
-      ctx.out.info('dry run: nothing was written');
-      return;
-    }
-
-    const run = handover.exportHandover(db, settings, outDir);
-    if (run.kind === 'nothing') {
-      ctx.out.document({ batch: null, file: null, sha256: null, dry_run: false, cases: [], skipped: run.skipped, warnings: [] });
-      ctx.out.data(`${ctx.today}: no claims ready for handover.`);
-      printSkipped(ctx, run.skipped);
-      return;
-    }
-    const result = run.result!;
-    if (run.kind === 'recovered') {
-      ctx.out.warn(`batch ${result.batch} was interrupted by an earlier export; it was completed with its original bytes (no new batch was made). Run export again for claims that became ready since.`);
-    }
-    report(ctx, result, run.skipped, run.kind === 'recovered');
-  } finally {
-    ledger.close();
+  if (run.kind === 'preview') {
+    const preview = run.preview;
+    ctx.out.document({ batch: null, file: null, sha256: null, dry_run: true, interrupted_batch: preview.interrupted?.id ?? null, cases: preview.cases, skipped: preview.skipped, warnings: preview.warnings });
+    if (preview.interrupted) ctx.out.warn(`batch ${preview.interrupted.id} (${preview.interrupted.file_name}) was interrupted; \`export\` completes it before anything new goes`);
+    printCases(ctx, preview.cases, 'would be handed over');
+    printSkipped(ctx, preview.skipped);
+    for (const w of preview.warnings) ctx.out.warn(w);
+    ctx.out.info('dry run: nothing was written');
+    return;
   }
+  if (run.kind === 'rewritten') throw new Error('export gave a rewritten batch');
+  if (run.kind === 'nothing') {
+    ctx.out.document({ batch: null, file: null, sha256: null, dry_run: false, cases: [], skipped: run.skipped, warnings: [] });
+    ctx.out.data(`${ctx.today}: no claims ready for handover.`);
+    printSkipped(ctx, run.skipped);
+    return;
+  }
+  const result = run.result!;
+  if (run.kind === 'recovered') {
+    ctx.out.warn(`batch ${result.batch} was interrupted by an earlier export; it was completed with its original bytes (no new batch was made). Run export again for claims that became ready since.`);
+  }
+  report(ctx, result, run.skipped, run.kind === 'recovered');
 }
 
 function report(ctx: Context, result: BatchResult, skipped: SkippedClaim[], recovered: boolean): void {

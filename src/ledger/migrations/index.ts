@@ -12,6 +12,7 @@ import * as m012 from './012-letter-postings.js';
 import * as m014 from './014-book-snapshots.js';
 import * as m015 from './015-arrangements.js';
 import * as m016 from './016-workbench.js';
+import * as m020 from './020-handover-members.js';
 import * as m021 from './021-debtor-status.js';
 
 export interface Migration {
@@ -20,5 +21,5 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008, m009, m010, m011, m012, m014, m015, m016, m021];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008, m009, m010, m011, m012, m014, m015, m016, m020, m021];
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;

@@ -1,0 +1,166 @@
+// A batch's file: what it is made of (members) and writing it. The members are made once, when
+// the batch is made — handover.json, handover.csv and SHA256SUMS deflated, each letter as a
+// reference to its PDF in the ledger — and stored with the batch (src/ledger/handovers.ts). The
+// file is then written from them, the same way the first time and every time after (`export
+// --batch`, recovery after a crash): the archive is streamed to a temp file one member at a time,
+// each PDF read from the ledger when its turn comes and checked against its recorded SHA-256.
+import path from 'node:path';
+import { Inflate } from 'fflate';
+import { AppError } from '../errors.js';
+import { writeTempStream, type ChunkWriter } from '../platform/files.js';
+import type { IsoDate } from '../domain/dates.js';
+import type { BatchMember, CaseSummary, HandoverFormat } from '../ledger/handovers.js';
+import { addToTotals, buildCases, handoverHead, type HandoverTotals } from './case.js';
+import type { CaseJson, HandoverInput, LetterFile } from './case-types.js';
+import { csvCaseRows, csvHeader } from './csv.js';
+import { caseJsonText, handoverJsonPieces } from './json.js';
+import { handoverLegal, type HandoverSettings, type Selection } from './select.js';
+import { packMember, sha256Hex, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
+import { createHash } from 'node:crypto';
+
+export function handoverFileName(today: IsoDate, batch: number, format: HandoverFormat): string {
+  return `handover-${today}-${batch}.${format}`;
+}
+
+/** One case's line for the terminal and `--json`. */
+export function caseSummary(c: CaseJson): CaseSummary {
+  return {
+    case_reference: c.case_reference,
+    debtor: c.debtor.number,
+    name: c.debtor.name,
+    type: c.debtor.type,
+    invoices: c.claims.map((x) => x.invoice_number),
+    open_cents: c.totals.open_cents,
+    collection_costs_cents: c.totals.collection_costs_cents,
+    interest_cents: c.totals.interest_cents,
+    total_cents: c.totals.total_cents,
+  };
+}
+
+export interface BuiltBatch {
+  cases: CaseSummary[];
+  /** The collection costs each case claims (kept with the batch: 6:96 lid 7 BW over all handovers). */
+  costs: { debtor: string; claimedCents: number; basis: string }[];
+  warnings: string[];
+  /** The file's members in order (empty for a preview). */
+  members: BatchMember[];
+}
+
+const packed = (m: PackedMember): BatchMember => ({ path: m.path, sha256: m.sha256, size: m.size, letterId: null, crc32: m.crc, deflated: Buffer.from(m.deflated) });
+
+/**
+ * The batch's case list, costs and warnings and, unless `preview`, the members of its file. The
+ * cases are built one at a time; each is kept only as its JSON and CSV text, so memory grows by
+ * the text of the batch, not by its object graph.
+ */
+export function buildBatch(selection: Selection, settings: HandoverSettings, batch: number, options: { preview?: boolean } = {}): BuiltBatch {
+  const preview = options.preview === true;
+  const input: HandoverInput = {
+    batch,
+    exportDate: settings.today,
+    generatedBy: settings.generatedBy,
+    creditor: settings.policy.creditor,
+    dayCount: settings.dayCount,
+    includeNotes: settings.includeNotes,
+    letterFiles: settings.format === 'zip' && !preview,
+    cases: selection.cases,
+    legal: handoverLegal(settings.policy),
+  };
+  const json = !preview && settings.format !== 'csv';
+  const csv = !preview && settings.format !== 'json';
+  const files: LetterFile[] = [];
+  const totals: HandoverTotals = { cases: 0, claims: 0, openCents: 0, costsCents: 0, interestCents: 0 };
+  const built: BuiltBatch = { cases: [], costs: [], warnings: [], members: [] };
+  const jsonTexts: string[] = [];
+  const csvRows: string[] = [csvHeader()];
+  // One line per distinct warning, naming the debtors it concerns (the rate-table warning is
+  // usually the same for every case).
+  const byText = new Map<string, string[]>();
+  for (const kase of buildCases(input, files)) {
+    addToTotals(totals, kase);
+    built.cases.push(caseSummary(kase));
+    built.costs.push({ debtor: kase.debtor.number, claimedCents: kase.collection_costs.claimed_cents, basis: kase.collection_costs.basis });
+    for (const w of kase.warnings) byText.set(w, [...(byText.get(w) ?? []), kase.debtor.number]);
+    if (json) jsonTexts.push(caseJsonText(kase));
+    if (csv) csvRows.push(csvCaseRows({ batch, export_date: settings.today }, kase));
+  }
+  built.warnings = [...selection.warnings, ...[...byText].map(([w, debtors]) => `${w} (debtor${debtors.length === 1 ? '' : 's'} ${debtors.join(', ')})`)];
+  if (preview) return built;
+  const jsonMember = (): BatchMember => packed(packMember('handover.json', handoverJsonPieces(handoverHead(input, totals), jsonTexts)));
+  if (settings.format === 'json') built.members = [jsonMember()];
+  else if (settings.format === 'csv') built.members = [packed(packMember('handover.csv', csvRows))];
+  else {
+    built.members = [jsonMember(), packed(packMember('handover.csv', csvRows))];
+    for (const f of files) {
+      const pdf = selection.pdfs.get(f.letterId)!;
+      built.members.push({ path: f.path, sha256: pdf.sha256, size: pdf.size, letterId: f.letterId, crc32: null, deflated: null });
+    }
+    built.members.push(packed(packMember(SHA256SUMS, [sha256SumsText(built.members)])));
+  }
+  return built;
+}
+
+/** A text member's plain bytes, piece by piece. */
+function inflateMember(member: BatchMember, write: ChunkWriter): void {
+  const inflate = new Inflate((chunk) => write(chunk));
+  inflate.push(member.deflated!, true);
+}
+
+/** A text member's plain bytes (a ZIP batch's handover.csv written on its own). */
+export function memberBytes(member: BatchMember): Buffer {
+  const chunks: Uint8Array[] = [];
+  inflateMember(member, (c) => chunks.push(c));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Writes the batch's file to a new temp file next to `target` (0600, never through a symlink)
+ * and returns it with the file's SHA-256. A ZIP is streamed member by member; a csv or json
+ * batch is its one member inflated. A PDF that is gone or differs from its recorded hash stops
+ * the write: the temp file is removed, nothing is recorded.
+ */
+export function writeBatchTemp(
+  target: string,
+  format: HandoverFormat,
+  today: IsoDate,
+  members: readonly BatchMember[],
+  readPdf: (letterId: number) => Buffer | null,
+  onProgress?: (done: number, total: number) => void,
+): { tmp: string; sha256: string } {
+  const hash = createHash('sha256');
+  const tmp = writeTempStream(target, (writeFile) => {
+    const write: ChunkWriter = (chunk) => {
+      hash.update(chunk);
+      writeFile(chunk);
+    };
+    if (format !== 'zip') {
+      inflateMember(members[0]!, write);
+      return;
+    }
+    const zip = new ZipStream(today, write);
+    for (const [i, m] of members.entries()) {
+      onProgress?.(i, members.length);
+      if (m.letterId === null) {
+        zip.addPacked({ path: m.path, crc: m.crc32!, size: m.size, sha256: m.sha256, deflated: m.deflated! });
+        continue;
+      }
+      const pdf = readPdf(m.letterId);
+      if (pdf === null || sha256Hex(pdf) !== m.sha256) {
+        throw new AppError('ledger_corrupt', `The stored PDF of letter ${m.letterId} (${m.path}) ${pdf === null ? 'is gone' : 'does not match its recorded SHA-256'}.`, {
+          hint: pdf === null
+            ? 'Its dossier was purged (`privacy purge`) or the ledger was changed outside pre-incasso; the file cannot be written whole. Restore the ledger from a backup if you need it.'
+            : 'The ledger was changed outside pre-incasso. Restore it from a backup; `pre-incasso doctor` checks integrity.',
+        });
+      }
+      zip.addStored(m.path, pdf);
+    }
+    zip.end();
+    onProgress?.(members.length, members.length);
+  });
+  return { tmp, sha256: hash.digest('hex') };
+}
+
+/** The temp files a crashed export left for this file name (`.<name>.<pid>.<random>.tmp`). */
+export function isTempOf(entry: string, fileName: string): boolean {
+  return entry.startsWith(`.${path.basename(fileName)}.`) && entry.endsWith('.tmp');
+}

@@ -1,0 +1,32 @@
+// handover.json as bytes: two-space indent, a final newline, UTF-8 without BOM. Written case by
+// case, so ten thousand cases never become one string or one object graph: the pieces joined are
+// exactly `JSON.stringify(document, null, 2) + '\n'` (the test compares them).
+import type { CaseJson, HandoverDocument } from './case-types.js';
+
+/** One case as it stands in the `cases` array: indented two levels, as stringify would. */
+export function caseJsonText(kase: CaseJson): string {
+  // JSON strings hold no raw line breaks, so every \n is a line of the layout.
+  return JSON.stringify(kase, null, 2).replaceAll('\n', '\n    ');
+}
+
+/** The document's text in pieces: the head, one piece per case (from `caseJsonText`), the tail. */
+export function* handoverJsonPieces(head: Omit<HandoverDocument, 'cases'>, caseTexts: Iterable<string>): Generator<string> {
+  const empty = JSON.stringify({ ...head, cases: [] }, null, 2);
+  let first = true;
+  for (const text of caseTexts) {
+    // `…"cases": []\n}` → `…"cases": [` before the first case.
+    yield `${first ? `${empty.slice(0, -'[]\n}'.length)}[` : ','}\n    ${text}`;
+    first = false;
+  }
+  yield first ? `${empty}\n` : '\n  ]\n}\n';
+}
+
+export function handoverJsonChunks(document: HandoverDocument): Generator<string> {
+  const { cases, ...head } = document;
+  return handoverJsonPieces(head, cases.map(caseJsonText));
+}
+
+/** The whole of handover.json (small batches, tests). */
+export function handoverJsonBytes(document: HandoverDocument): Buffer {
+  return Buffer.from([...handoverJsonChunks(document)].join(''), 'utf8');
+}
