@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import addressparser from 'nodemailer/lib/addressparser';
+import { isEmailAddress, parseEmailList } from '../domain/identifiers.js';
 
 export interface ComposeInput {
   /** The From header: a bare address or `Name <address>`. */
@@ -93,42 +94,6 @@ export async function composeMessage(input: ComposeInput): Promise<ComposedMessa
   };
 }
 
-// A pragmatic check, not RFC 5322 in full: the addresses a bookkeeping package exports, with
-// letters of any script (SMTPUTF8), and nothing that could smuggle a second header or address.
-const LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
-const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
-
-export function isEmailAddress(text: string): boolean {
-  const at = text.lastIndexOf('@');
-  if (at <= 0 || at === text.length - 1 || text.length > 254) return false;
-  const local = text.slice(0, at);
-  const labels = text.slice(at + 1).split('.');
-  if (local.length > 64 || !LOCAL.test(local)) return false;
-  if (labels.length < 2 || !labels.every((label) => LABEL.test(label))) return false;
-  // The top-level domain is never numeric (that would be an IP address written without brackets).
-  return !/^\d+$/.test(labels[labels.length - 1]!);
-}
-
-/**
- * The addresses of a debtor's e-mail field: one address, or several separated by `;` or `,` (as
- * bookkeeping exports write them), trimmed and deduplicated. Undefined when the field is empty or
- * any part is not an address: such a debtor gets the letter by post, not a half-right e-mail.
- */
-export function parseEmailList(text: string | null | undefined): string[] | undefined {
-  if (!text) return undefined;
-  const parts = text.split(/[;,]/).map((part) => part.trim()).filter((part) => part.length > 0);
-  if (parts.length === 0 || !parts.every(isEmailAddress)) return undefined;
-  const seen = new Set<string>();
-  const result: string[] = [];
-  for (const part of parts) {
-    const key = part.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    result.push(part);
-  }
-  return result;
-}
-
 /** The address of a From value that may carry a display name (`Name <a@b.nl>`). */
 export function bareAddress(from: string): string | undefined {
   const parsed = addressparser(from, { flatten: true });
@@ -144,6 +109,20 @@ export function hasDisplayName(from: string): boolean {
 
 export function addressDomain(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/**
+ * An address as it goes on the SMTP envelope: an internationalised domain in its punycode
+ * (A-label) form, so an address with an ASCII local part reaches every server, with or without
+ * SMTPUTF8 (the To header gets the same form from nodemailer). A non-ASCII local part is kept:
+ * only a server that offers SMTPUTF8 takes it.
+ */
+export function envelopeAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  if (!/[^\x00-\x7f]/.test(domain)) return address;
+  const ascii = domainToASCII(domain);
+  return ascii === '' ? address : `${address.slice(0, at)}@${ascii}`;
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;

@@ -35,8 +35,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   report: ['handover', 'ledger', 'platform', ...GROUND],
   // the handover reads the claims from the ledger and re-reads its own CSV with the importers' tokenizer
   handover: ['ledger', 'importers', 'platform', ...GROUND],
-  // the outbox is a table of the ledger
-  mail: ['ledger', 'platform', ...GROUND],
+  // message building and SMTP only: the outbox's SQL is the ledger's, the workflow calls both
+  mail: ['platform', ...GROUND],
   letters: ['platform', ...GROUND],
   // the ledger stores what the importers parsed (their row types, the bank parsers for `payments import`)
   ledger: ['importers', 'platform', ...GROUND],

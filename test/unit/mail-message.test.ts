@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { bareAddress, composeMessage, isEmailAddress, letterFileName, parseEmailList, safeFileComponent, type ComposeInput } from '../../src/mail/message.js';
+import { bareAddress, composeMessage, envelopeAddress, letterFileName, safeFileComponent, type ComposeInput } from '../../src/mail/message.js';
+import { isEmailAddress, parseEmailList } from '../../src/domain/identifiers.js';
 import { samplePdf } from './mail-helpers.js';
 
 const pdf = samplePdf();
@@ -103,6 +104,14 @@ describe('addresses', () => {
 
   it('isEmailAddress rejects header injection', () => {
     expect(isEmailAddress('a@example.nl\nBcc: b@example.nl')).toBe(false);
+  });
+
+  it.each([
+    ['jan@example.nl', 'jan@example.nl'],
+    ['info@bäckerei.de', 'info@xn--bckerei-5wa.de'],
+    ['jürgen@müller.de', 'jürgen@xn--mller-kva.de'],
+  ])('envelopeAddress(%j) = %j: an IDN domain goes on the envelope as punycode', (address, expected) => {
+    expect(envelopeAddress(address)).toBe(expected);
   });
 
   it('bareAddress reads the address out of a named From', () => {

@@ -3,9 +3,12 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { classifySendError, deliverOutbox, queueLetters, resolveUnknown, writeOutboxEml, type DeliverOptions, type SendFunction } from '../../src/mail/outbox.js';
+import { deliverOutbox, type DeliverOptions } from '../../src/workflows/deliver-outbox.js';
+import { writeOutboxEml } from '../../src/workflows/mail-preview.js';
+import { queueLetters, resolveUnknown } from '../../src/ledger/outbox.js';
+import { classifySendError } from '../../src/mail/send-error.js';
 import { deliveryError, isDeliveryComplete } from '../../src/mail/summary.js';
-import { createSmtpTransport, type SmtpMailer } from '../../src/mail/transport.js';
+import { createSmtpTransport, type SendFunction, type SmtpMailer } from '../../src/mail/transport.js';
 import { mailConfig, makeLedger, NOW, samplePdf, settings, startSmtp, TODAY, type SmtpOptions, type TestLedger, type TestSmtp } from './mail-helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
