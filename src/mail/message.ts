@@ -77,15 +77,14 @@ export async function composeMessage(input: ComposeInput): Promise<ComposedMessa
       },
     ],
     baseBoundary: hash.slice(16, 32),
-    // CRLF throughout: SMTP turns bare LFs into CRLF on the wire, so an LF message would arrive
-    // as different bytes than the ones stored as evidence.
-    newline: 'win',
     // Nothing in a letter's text may make the composer read a file or fetch a URL (no remote
     // images, no tracking pixels, no path tricks from a template).
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  const eml = await composer.compile().build();
+  // CRLF throughout: SMTP turns bare LFs into CRLF on the wire, so an LF message would arrive
+  // as different bytes than the ones stored as evidence.
+  const eml = crlf(await composer.compile().build());
   return {
     eml,
     messageId,
@@ -123,6 +122,26 @@ export function envelopeAddress(address: string): string {
   if (!/[^\x00-\x7f]/.test(domain)) return address;
   const ascii = domainToASCII(domain);
   return ascii === '' ? address : `${address.slice(0, at)}@${ascii}`;
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * `eml` with every bare LF turned into CRLF: the bytes nodemailer's `newline: 'win'` gives, found
+ * with the native byte search instead of a stream that looks at every byte in JavaScript (a
+ * quarter of the composing time for a letter with its PDF).
+ */
+export function crlf(eml: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let i = eml.indexOf(10); i !== -1; i = eml.indexOf(10, i + 1)) {
+    if (i > 0 && eml[i - 1] === 13) continue;
+    parts.push(eml.subarray(from, i), CRLF);
+    from = i + 1;
+  }
+  if (parts.length === 0) return eml;
+  parts.push(eml.subarray(from));
+  return Buffer.concat(parts);
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;

@@ -105,9 +105,14 @@ interface Attempted {
 /**
  * Sends the outbox: every `queued` and `retry` message (and `unknown` ones with
  * `resendUnknown`), in the order they were queued. Each message is composed once, stored with
- * its SHA-256, and from then on re-sent byte for byte. The first batch, and the first after a
- * connection or login failure, holds one message: a refused login is tried once, not once per
- * message in flight (repeated failed logins get an account locked).
+ * its SHA-256, and from then on re-sent byte for byte.
+ *
+ * The pipeline: while one batch is with the transport, the next is read and composed; when the
+ * server has answered the whole batch, one transaction records those answers, stores the next
+ * batch's messages and marks it `sending`, and only then is the next batch handed over. The first
+ * batch, and the first after a connection or login failure, holds one message: a refused login is
+ * tried once, not once per message in flight (repeated failed logins get an account locked).
+ * A temporary failure is tried again after `retryPauseMs`, before the next batch goes.
  */
 export async function deliverOutbox(db: Db, send: SendFunction, options: DeliverOptions): Promise<DeliverySummary> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
@@ -129,91 +134,136 @@ export async function deliverOutbox(db: Db, send: SendFunction, options: Deliver
     reason: INTERRUPTED,
   }));
 
-  // Ids first, each batch's rows with their PDFs and messages when its turn comes: a large
-  // outbox is never held in memory all at once.
+  // Ids first, each message with its PDF when its turn comes: a large outbox is never held in
+  // memory all at once.
   const ids = waitingIds(db, resendUnknown);
   // Who sends, so crash recovery can tell a dead sender's `sending` row from a live one's.
   const me = formatIdentity(currentProcess());
-  let stopped: string | undefined;
-  let depth = 1;
   let position = 0;
-  while (position < ids.length) {
-    const rows = readMessages(db, ids.slice(position, position + depth));
-    const first = position;
-    position += depth;
-    if (stopped !== undefined) {
-      for (const row of rows) results.push({ ...identify(row), state: row.state!, outcome: 'skipped', attempts: 0, reason: stopped });
-      depth = MAX_BATCH;
-      continue;
-    }
+  /** Composed, in queue order, not handed over yet. */
+  const ready: Sendable[] = [];
+  /** Messages composed in this call that are not in the ledger yet. */
+  const unstored = new Map<number, StoredMessage>();
+  /** Attempts in this call, per outbox id. */
+  const tries = new Map<number, number>();
+  /** 1-based position among the messages of this call, per outbox id (for the progress). */
+  const indexOf = new Map<number, number>();
+  let stopped: string | undefined;
+  /** One message at a time until a batch went through without a connection or login problem. */
+  let cautious = true;
 
-    // Composed and stored before the first attempt; every later attempt sends these bytes.
-    const batch: Sendable[] = [];
-    const composed: StoredMessage[] = [];
-    const indexOf = new Map<number, number>();
-    for (const [i, row] of rows.entries()) {
-      indexOf.set(row.id!, first + i + 1);
-      if (row.eml === null && row.pdf === null) {
-        results.push({ ...identify(row), state: row.state!, outcome: 'skipped', attempts: 0, reason: 'the letter has no rendered PDF yet' });
-        continue;
-      }
-      // queueLetters only stores valid lists; a row that is not is a damaged ledger.
-      if (!parseEmailList(row.to_address)) throw new AppError('ledger_corrupt', `outbox row ${row.id} has an unusable address: ${JSON.stringify(row.to_address)}.`, { hint: '`pre-incasso doctor` checks the ledger.' });
-      if (row.eml === null) {
-        const c = await composeForLetter(row, options.message, options.now());
-        composed.push({ outboxId: row.id!, eml: c.eml, sha256: c.sha256, messageId: c.messageId });
-        Object.assign(row, { eml: c.eml, eml_sha256: c.sha256, message_id: c.messageId });
-      }
-      batch.push(row as Sendable);
-    }
-    storeMessages(db, composed);
-
-    // The batch's attempts: all of it first, then what is to be retried, after a pause.
-    let pending = batch;
-    const tries = new Map<number, number>();
-    let troubled = false;
-    while (pending.length > 0) {
-      const started = startAttempts(db, pending.map((r) => r.id), { at: options.now(), resendUnknown, process: me });
-      const going = pending.filter((row) => started.has(row.id));
-      for (const row of pending) {
-        if (started.has(row.id)) continue;
-        // Another process took or settled the message meanwhile (it reached the ledger by
-        // another path): it is theirs now. Never send it a second time from here.
-        results.push({ ...identify(row), state: row.state!, outcome: 'skipped', attempts: tries.get(row.id) ?? 0, reason: 'another process took this message while it waited' });
-      }
-      const answers = await Promise.all(going.map((row) => attempt(send, row, { from, to: parseEmailList(row.to_address)!, bcc }, clean)));
-      const finishedAt = options.now();
-      const finished: FinishedAttempt[] = going.map((row, i) => {
-        tries.set(row.id, (tries.get(row.id) ?? 0) + 1);
-        return { message: row, attemptId: started.get(row.id)!, attempt: row.attempts + tries.get(row.id)!, outcome: answers[i]!.outcome, detail: answers[i]!.detail, at: finishedAt };
-      });
-      finishAttempts(db, finished, options.today);
-
-      const again: Sendable[] = [];
-      for (const [i, row] of going.entries()) {
-        const { outcome, detail, scope } = answers[i]!;
-        const attempts = tries.get(row.id)!;
-        options.onProgress?.({ index: indexOf.get(row.id)!, total: ids.length, letterId: row.letter_id, debtorNumber: row.debtor_number, to: row.to_address, attempt: attempts, outcome });
-        if (scope !== 'message') troubled = true;
-        if (outcome === 'retry' && scope !== 'account' && attempts < maxAttempts && stopped === undefined) {
-          again.push(row);
+  // Reads and composes until `n` messages are ready or the outbox is done.
+  const fill = async (n: number): Promise<void> => {
+    while (ready.length < n && position < ids.length) {
+      const chunk = ids.slice(position, position + n - ready.length);
+      for (const id of chunk) indexOf.set(id, ++position);
+      for (const row of readMessages(db, chunk)) {
+        if (row.eml === null && row.pdf === null) {
+          results.push({ ...identify(row), state: row.state!, outcome: 'skipped', attempts: 0, reason: 'the letter has no rendered PDF yet' });
           continue;
         }
-        if (outcome === 'retry' && scope !== 'message') stopped ??= `not tried: delivery stopped after "${detail}"`;
-        results.push({ ...identify(row), state: outcome, outcome, attempts, reason: detail });
+        // queueLetters only stores valid lists; a row that is not is a damaged ledger.
+        if (!parseEmailList(row.to_address)) throw new AppError('ledger_corrupt', `outbox row ${row.id} has an unusable address: ${JSON.stringify(row.to_address)}.`, { hint: '`pre-incasso doctor` checks the ledger.' });
+        if (row.eml === null) {
+          // Composed and stored before the first attempt; every later attempt sends these bytes.
+          const c = await composeForLetter(row, options.message, options.now());
+          unstored.set(row.id!, { outboxId: row.id!, eml: c.eml, sha256: c.sha256, messageId: c.messageId });
+          Object.assign(row, { eml: c.eml, eml_sha256: c.sha256, message_id: c.messageId });
+        }
+        ready.push(row as Sendable);
       }
-      if (stopped !== undefined) {
-        // A login or connection that failed for good: the retries of this batch are not tried again.
-        for (const row of again) results.push({ ...identify(row), state: 'retry', outcome: 'retry', attempts: tries.get(row.id)!, reason: stopped });
-        break;
-      }
-      pending = again;
-      if (pending.length > 0) await sleep(retryPauseMs);
     }
-    // One message at a time until a batch went through without a connection or login problem.
-    depth = troubled ? 1 : batchSize;
+  };
+
+  // One transaction: the answers of the last hand-over, the messages of `batch`, and `batch`
+  // marked `sending`. Only what that commit marked goes to the transport.
+  const handOver = (batch: Sendable[], finished: FinishedAttempt[]): Flight => {
+    let started = new Map<number, number>();
+    db.transaction(() => {
+      finishAttempts(db, finished, options.today);
+      storeMessages(db, batch.flatMap((row) => unstored.get(row.id) ?? []));
+      started = startAttempts(db, batch.map((row) => row.id), { at: options.now(), resendUnknown, process: me });
+    })();
+    for (const row of batch) unstored.delete(row.id);
+    const going: Sendable[] = [];
+    for (const row of batch) {
+      if (started.has(row.id)) going.push(row);
+      // Another process took or settled the message meanwhile (it reached the ledger by
+      // another path): it is theirs now. Never send it a second time from here.
+      else results.push({ ...identify(row), state: row.state!, outcome: 'skipped', attempts: tries.get(row.id) ?? 0, reason: 'another process took this message while it waited' });
+    }
+    const answers = Promise.all(going.map((row) => attempt(send, row, { from, to: parseEmailList(row.to_address)!, bcc }, clean)));
+    return { going, started, answers };
+  };
+
+  // The answers of a hand-over: what is final, and what is to be tried again.
+  const settle = async (flight: Flight): Promise<{ finished: FinishedAttempt[]; again: Sendable[] }> => {
+    const answers = await flight.answers;
+    const at = options.now();
+    const finished: FinishedAttempt[] = [];
+    const again: Sendable[] = [];
+    cautious = false;
+    for (const [i, row] of flight.going.entries()) {
+      const { outcome, detail, scope } = answers[i]!;
+      const attempts = (tries.get(row.id) ?? 0) + 1;
+      tries.set(row.id, attempts);
+      finished.push({ message: row, attemptId: flight.started.get(row.id)!, attempt: row.attempts + attempts, outcome, detail, at });
+      options.onProgress?.({ index: indexOf.get(row.id)!, total: ids.length, letterId: row.letter_id, debtorNumber: row.debtor_number, to: row.to_address, attempt: attempts, outcome });
+      if (scope !== 'message') cautious = true;
+      if (outcome === 'retry' && scope !== 'account' && attempts < maxAttempts) {
+        again.push(row);
+        continue;
+      }
+      if (outcome === 'retry' && scope !== 'message') stopped ??= `not tried: delivery stopped after "${detail}"`;
+      results.push({ ...identify(row), state: outcome, outcome, attempts, reason: detail });
+    }
+    return { finished, again };
+  };
+
+  let flight: Flight | undefined;
+  let finished: FinishedAttempt[] = [];
+  for (;;) {
+    // The next batch is composed while the server works through the one in flight.
+    if (stopped === undefined) await fill(cautious ? 1 : batchSize);
+    if (flight) {
+      const settled = await settle(flight);
+      flight = undefined;
+      finished = settled.finished;
+      let again = settled.again;
+      while (again.length > 0) {
+        finishAttempts(db, finished, options.today);
+        finished = [];
+        if (stopped !== undefined) {
+          // A login or connection that failed for good: these are not tried again in this call.
+          for (const row of again) results.push({ ...identify(row), state: 'retry', outcome: 'retry', attempts: tries.get(row.id)!, reason: stopped });
+          break;
+        }
+        await sleep(retryPauseMs);
+        ({ finished, again } = await settle(handOver(again, [])));
+      }
+    }
+    const batch = stopped === undefined ? ready.splice(0, cautious ? 1 : batchSize) : [];
+    if (batch.length === 0) break;
+    flight = handOver(batch, finished);
+    finished = [];
+  }
+  finishAttempts(db, finished, options.today);
+
+  if (stopped !== undefined) {
+    // Not tried: what was composed (it is not stored) and what was not read yet.
+    for (const row of ready) results.push({ ...identify(row), state: row.state!, outcome: 'skipped', attempts: 0, reason: stopped });
+    for (let i = position; i < ids.length; i += MAX_BATCH) {
+      for (const row of readMessages(db, ids.slice(i, i + MAX_BATCH))) results.push({ ...identify(row), state: row.state!, outcome: 'skipped', attempts: 0, reason: stopped });
+    }
   }
   return summarizeDelivery(results, countUnknown(db));
+}
+
+interface Flight {
+  going: Sendable[];
+  /** The attempt id per outbox id. */
+  started: Map<number, number>;
+  answers: Promise<Attempted[]>;
 }
 
 /** One hand-over of the stored bytes, and what its answer means for the message. */
