@@ -242,6 +242,8 @@ export async function deliverOutbox(db: Db, send: SendFunction, options: Deliver
         ({ finished, again } = await settle(handOver(again, [])));
       }
     }
+    // Topped up when the last batch settled well and this one may be larger than the look-ahead.
+    if (stopped === undefined) await fill(cautious ? 1 : batchSize);
     const batch = stopped === undefined ? ready.splice(0, cautious ? 1 : batchSize) : [];
     if (batch.length === 0) break;
     flight = handOver(batch, finished);

@@ -110,6 +110,10 @@ export interface TestSmtp {
   dataSeen: number;
   /** Passwords the server was given with AUTH (to prove what the client sent). */
   authPasswords: string[];
+  /** SMTP sessions opened (a pooled delivery uses one). */
+  connections: number;
+  /** Every RCPT TO the server saw, in order, whatever it answered. */
+  rcptSeen: string[];
   close(): Promise<void>;
 }
 
@@ -117,10 +121,14 @@ export interface SmtpOptions {
   /** The answer to the n-th DATA (0-based); accept when absent. */
   answer?: (n: number) => DataAnswer;
   auth?: { user: string; pass: string; methods?: string[] };
+  /** The refusal of a recipient (RCPT TO), or undefined to take it. */
+  refuseRecipient?: (address: string) => { code: number; message: string } | undefined;
+  /** Called when the n-th DATA (0-based) is complete, before the server answers it. */
+  beforeAnswer?: (n: number, to: string[]) => void;
 }
 
 export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
-  const state: TestSmtp = { port: 0, delivered: [], dataSeen: 0, authPasswords: [], close: async () => {} };
+  const state: TestSmtp = { port: 0, delivered: [], dataSeen: 0, authPasswords: [], connections: 0, rcptSeen: [], close: async () => {} };
   const server: SMTPServer = new SMTPServer({
     logger: false,
     secure: false,
@@ -130,6 +138,21 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
     authOptional: !options.auth,
     allowInsecureAuth: true,
     authMethods: options.auth?.methods ?? ['PLAIN', 'LOGIN'],
+    onConnect(_session, callback) {
+      state.connections++;
+      callback();
+    },
+    onRcptTo(address, _session, callback) {
+      state.rcptSeen.push(address.address);
+      const refusal = options.refuseRecipient?.(address.address);
+      if (!refusal) {
+        callback();
+        return;
+      }
+      const error = new Error(refusal.message) as Error & { responseCode: number };
+      error.responseCode = refusal.code;
+      callback(error);
+    },
     onAuth(auth, _session, callback) {
       state.authPasswords.push(auth.password ?? '');
       if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) {
@@ -154,6 +177,7 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        options.beforeAnswer?.(n, session.envelope.rcptTo.map((r) => r.address));
         if (answer === 'drop-after-data') {
           // The whole message is in, the reply never leaves: the client cannot know.
           drop();
