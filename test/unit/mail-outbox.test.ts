@@ -137,7 +137,7 @@ describe('deliverOutbox against a real SMTP server', () => {
 
       const parsed = await simpleParser(got.raw);
       expect(parsed.from?.value[0]).toEqual({ name: 'Bakkerij De Korenschoof B.V.', address: 'administratie@korenschoof.nl' });
-      expect(parsed.headers.get('to')).toBeDefined();
+      expect(parsed.to).toMatchObject({ value: [{ address: row.to_address, name: '' }] });
       expect(parsed.headers.has('bcc')).toBe(false);
       expect(parsed.subject).toBe(`Herinnering: factuur nog open (brief ${row.letter_id})`);
       expect(parsed.messageId).toBe(row.message_id);
