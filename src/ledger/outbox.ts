@@ -3,7 +3,7 @@
 // a person's resolution of an `unknown` message, and withdrawing mail whose letter no longer holds.
 // Every change is one transaction with its events; a batch of messages shares one.
 import type { AttemptOutcome, OutboxState } from '../domain/outbox.js';
-import { parseEmailList } from '../domain/identifiers.js';
+import { hasEmailAddress, parseEmailList } from '../domain/identifiers.js';
 import { isGone, parseIdentity } from '../platform/process-identity.js';
 import { appendEvent } from './events.js';
 import type { Db } from './ledger.js';
@@ -111,6 +111,12 @@ export function unqueuedLetters(db: Db): { queueable: { letterId: number; to: st
     else noAddress.push({ letterId: row.id, debtorNumber: row.debtor_number, email: row.email });
   }
   return { queueable, noAddress };
+}
+
+/** Debtors whose e-mail field is filled but holds no usable address list: their letters go by post. */
+export function unusableDebtorEmails(db: Db): { number: string; email: string }[] {
+  const rows = db.prepare(`SELECT number, email FROM debtors WHERE email IS NOT NULL AND trim(email) <> '' ORDER BY number`).all() as { number: string; email: string }[];
+  return rows.filter((r) => !hasEmailAddress(r.email));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -111,15 +111,15 @@ export function addressDomain(address: string): string {
 }
 
 /**
- * An address as it goes on the SMTP envelope: an internationalised domain in its punycode
- * (A-label) form, so an address with an ASCII local part reaches every server, with or without
- * SMTPUTF8 (the To header gets the same form from nodemailer). A non-ASCII local part is kept:
- * only a server that offers SMTPUTF8 takes it.
+ * An address as it goes on the SMTP envelope: with an ASCII local part, an internationalised
+ * domain in its punycode (A-label) form, so the address reaches every server, with or without
+ * SMTPUTF8 (the To header gets the same form from nodemailer). An address with a non-ASCII local
+ * part is kept as it is, as nodemailer does: only a server that offers SMTPUTF8 takes it.
  */
 export function envelopeAddress(address: string): string {
   const at = address.lastIndexOf('@');
   const domain = address.slice(at + 1);
-  if (!/[^\x00-\x7f]/.test(domain)) return address;
+  if (!/[^\x00-\x7f]/.test(domain) || /[^\x00-\x7f]/.test(address.slice(0, at))) return address;
   const ascii = domainToASCII(domain);
   return ascii === '' ? address : `${address.slice(0, at)}@${ascii}`;
 }

@@ -226,7 +226,7 @@ export function createSmtpTransport(config: MailConfig, password: string | undef
     } finally {
       handedOver.delete(eml);
     }
-    const accepted = new Set(info.accepted.map((a) => addressOf(a).toLowerCase()));
+    const accepted = new Set(info.accepted.map((a) => envelopeAddress(addressOf(a)).toLowerCase()));
     const rejected = to.filter((address) => !accepted.has(address.toLowerCase()));
     const response = scrubSecrets(info.response, secrets);
     if (rejected.length === to.length) {

@@ -111,8 +111,8 @@ describe('addresses', () => {
   it.each([
     ['jan@example.nl', 'jan@example.nl'],
     ['info@bäckerei.de', 'info@xn--bckerei-5wa.de'],
-    ['jürgen@müller.de', 'jürgen@xn--mller-kva.de'],
-  ])('envelopeAddress(%j) = %j: an IDN domain goes on the envelope as punycode', (address, expected) => {
+    ['jürgen@müller.de', 'jürgen@müller.de'],
+  ])('envelopeAddress(%j) = %j: with an ASCII local part, an IDN domain goes on the envelope as punycode', (address, expected) => {
     expect(envelopeAddress(address)).toBe(expected);
   });
 

@@ -61,6 +61,11 @@ async function doctorCommand(ctx: Context, _args: string[], options: { smtp?: bo
         add('ledger integrity', integrity === 'ok', integrity);
         const fk = ledger.db.pragma('foreign_key_check') as unknown[];
         add('ledger references', fk.length === 0, fk.length === 0 ? 'ok' : `${fk.length} broken references`);
+        // The same address rule as the import, `debtor set`, the plan and the mail (informational:
+        // such a debtor's letters go by post, which is not a fault of the setup).
+        const { unusableDebtorEmails } = await import('../../ledger/outbox.js');
+        const unusable = unusableDebtorEmails(ledger.db);
+        add('debtor e-mail addresses', true, unusable.length === 0 ? 'ok' : `${unusable.length} not usable, their letters go by post: ${unusable.slice(0, 5).map((d) => `${d.number} "${d.email}"`).join(', ')}${unusable.length > 5 ? ', …' : ''} (correct with \`pre-incasso debtor set <number> --email\`)`);
       } finally {
         ledger.close();
       }
