@@ -222,32 +222,40 @@ export async function deliverOutbox(db: Db, send: SendFunction, options: Deliver
 
   let flight: Flight | undefined;
   let finished: FinishedAttempt[] = [];
-  for (;;) {
-    // The next batch is composed while the server works through the one in flight.
-    if (stopped === undefined) await fill(cautious ? 1 : batchSize);
-    if (flight) {
-      const settled = await settle(flight);
-      flight = undefined;
-      finished = settled.finished;
-      let again = settled.again;
-      while (again.length > 0) {
-        finishAttempts(db, finished, options.today);
-        finished = [];
-        if (stopped !== undefined) {
-          // A login or connection that failed for good: these are not tried again in this call.
-          for (const row of again) results.push({ ...identify(row), state: 'retry', outcome: 'retry', attempts: tries.get(row.id)!, reason: stopped });
-          break;
+  try {
+    for (;;) {
+      // The next batch is composed while the server works through the one in flight.
+      if (stopped === undefined) await fill(cautious ? 1 : batchSize);
+      if (flight) {
+        const settled = await settle(flight);
+        flight = undefined;
+        finished = settled.finished;
+        let again = settled.again;
+        while (again.length > 0) {
+          finishAttempts(db, finished, options.today);
+          finished = [];
+          if (stopped !== undefined) {
+            // A login or connection that failed for good: these are not tried again in this call.
+            for (const row of again) results.push({ ...identify(row), state: 'retry', outcome: 'retry', attempts: tries.get(row.id)!, reason: stopped });
+            break;
+          }
+          await sleep(retryPauseMs);
+          ({ finished, again } = await settle(handOver(again, [])));
         }
-        await sleep(retryPauseMs);
-        ({ finished, again } = await settle(handOver(again, [])));
       }
+      // Topped up when the last batch settled well and this one may be larger than the look-ahead.
+      if (stopped === undefined) await fill(cautious ? 1 : batchSize);
+      const batch = stopped === undefined ? ready.splice(0, cautious ? 1 : batchSize) : [];
+      if (batch.length === 0) break;
+      flight = handOver(batch, finished);
+      finished = [];
     }
-    // Topped up when the last batch settled well and this one may be larger than the look-ahead.
-    if (stopped === undefined) await fill(cautious ? 1 : batchSize);
-    const batch = stopped === undefined ? ready.splice(0, cautious ? 1 : batchSize) : [];
-    if (batch.length === 0) break;
-    flight = handOver(batch, finished);
-    finished = [];
+  } catch (error) {
+    // A message that cannot be composed, or a damaged row: what the server already answered is
+    // recorded before the error goes up, so none of it turns `unknown`.
+    if (flight) finished.push(...(await settle(flight)).finished);
+    finishAttempts(db, finished, options.today);
+    throw error;
   }
   finishAttempts(db, finished, options.today);
 

@@ -358,6 +358,24 @@ describe('the pooled pipeline (batches on one connection)', () => {
     expect(events(t).filter((e) => e.kind === 'mail_sent').map((e) => JSON.parse(e.data).outbox_id)).toEqual(rows.map((r) => r.id));
   });
 
+  it('a letter that cannot be composed mid-pipeline stops the delivery, with the batch in flight recorded first', async () => {
+    const t = many(8);
+    queueLetters(t.ledger.db, { now: NOW, today: TODAY });
+    const sent: string[] = [];
+    const send: SendFunction = async (_eml, envelope) => {
+      sent.push(envelope.to[0]!);
+      return { accepted: true, response: '250 ok' };
+    };
+    const broken = t.letterIds[6]!;
+    const texts = settings().texts;
+    // Batches: [1], then [2..5]; letter 7 is composed for the third batch while the second is out.
+    const delivery = deliverOutbox(t.ledger.db, send, options({ batchSize: 4, message: settings({ texts: (id) => { if (id === broken) throw new Error('template broke'); return texts(id); } }) }));
+    await expect(delivery).rejects.toThrow('template broke');
+    expect(sent).toEqual(['debiteur1@example.nl', 'debiteur2@example.nl', 'debiteur3@example.nl', 'debiteur4@example.nl', 'debiteur5@example.nl']);
+    expect(outbox(t).map((r) => r.state)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'queued', 'queued', 'queued']);
+    expect(attempts(t).map((a) => a.outcome)).toEqual(Array(5).fill('sent'));
+  });
+
   it('a recipient refused mid-batch fails alone, a greylisted one is retried once, the rest go once', async () => {
     const t = many(20);
     queueLetters(t.ledger.db, { now: NOW, today: TODAY });
