@@ -1,39 +1,20 @@
 // One e-mail address rule (domain/identifiers.ts) through the CLI: the import's warning, the
 // plan's channel, the envelope the SMTP server sees, `doctor` and `debtor set` agree on each field.
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, cliAsync, ok, workspace, writeCsv } from '../helpers/cli.js';
 import { query } from '../helpers/ledger.js';
+import { startSmtp, type TestSmtp } from '../unit/mail-helpers.js';
 
 const TODAY = '2026-09-22';
-const rcpt: string[] = [];
-let server: SMTPServer;
-let port = 0;
+let server: TestSmtp;
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    logger: false,
-    secure: false,
-    authOptional: true,
-    hideSTARTTLS: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onRcptTo(address, _session, cb) {
-      rcpt.push(address.address);
-      cb();
-    },
-    onData(stream, _session, cb) {
-      stream.on('data', () => {});
-      stream.on('end', () => cb(null, 'Ok'));
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  server = await startSmtp();
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 const FIELDS: [debtor: string, email: string, usable: boolean][] = [
@@ -46,7 +27,7 @@ const FIELDS: [debtor: string, email: string, usable: boolean][] = [
 
 describe('e-mail addresses: one rule from import to SMTP', () => {
   it('import, plan, envelope, doctor and debtor set agree on each field', async () => {
-    const dir = workspace({ config: (c) => ({ ...c, mail: { from: 'administratie@korenschoof.example', perMinute: 600, smtp: { host: '127.0.0.1', port, secure: false, requireTLS: false } } }) });
+    const dir = workspace({ config: (c) => ({ ...c, mail: { from: 'administratie@korenschoof.example', perMinute: 600, smtp: { host: '127.0.0.1', port: server.port, secure: false, requireTLS: false } } }) });
     try {
       writeCsv(dir, 'facturen.csv', [
         'Factuurnummer;Debiteurnummer;Naam;Soort;E-mail;Adres;Postcode;Plaats;Factuurdatum;Vervaldatum;Bedrag;Openstaand',
@@ -63,7 +44,7 @@ describe('e-mail addresses: one rule from import to SMTP', () => {
       expect(run.json().mail).toMatchObject({ sent: 3, failed: 0 });
       // Each address of the list, and both internationalised ones (smtp-server offers SMTPUTF8 and
       // reports a punycode domain in its Unicode form; the envelope form is in mail-message.test.ts).
-      expect(rcpt.sort()).toEqual(['boekhouding@example.nl', 'info@bäckerei.de', 'jan@example.nl', 'jürgen@müller.de']);
+      expect([...server.rcptSeen].sort()).toEqual(['boekhouding@example.nl', 'info@bäckerei.de', 'jan@example.nl', 'jürgen@müller.de']);
 
       const doctor = cli(dir, ['doctor', '--no-smtp', '--today', TODAY]);
       expect(doctor.stdout).toContain('ok   debtor e-mail addresses: 2 not usable, their letters go by post: D4 "geen-adres", D5 "jan@example.n"');

@@ -4,54 +4,28 @@
 // again; the messages not yet taken go out once.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliAsync, ok, workspace, writeCsv } from '../helpers/cli.js';
 import { query } from '../helpers/ledger.js';
+import { startSmtp, type TestSmtp } from '../unit/mail-helpers.js';
 
 const TODAY = '2026-09-22';
-/** Every DATA the server saw, complete, in order: the recipient. */
-const seen: string[] = [];
-/** The DATA (0-based) whose answer is held back, and what to do when it arrives. */
+/** The DATA (0-based) whose answer is held back, and what to do when it is complete. */
 let hold: { n: number; then: () => void } | null = null;
-let server: SMTPServer;
-let port = 0;
+let server: TestSmtp;
 
 beforeAll(async () => {
-  server = new SMTPServer({
-    logger: false,
-    secure: false,
-    authOptional: true,
-    hideSTARTTLS: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    closeTimeout: 200,
-    onData(stream, session, cb) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        const n = seen.length;
-        seen.push(session.envelope.rcptTo[0]!.address);
-        if (hold && hold.n === n) {
-          // The whole message is in; the answer never leaves.
-          hold.then();
-          return;
-        }
-        cb(null, 'Ok: queued');
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as AddressInfo).port;
+  server = await startSmtp({ answer: (n) => (hold?.n === n ? 'hold' : 'accept'), beforeAnswer: (n) => hold?.n === n && hold.then() });
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 describe('mail killed in the middle of a batch', () => {
   it('leaves the batch `sending`, which the next run makes `unknown` and never sends twice', async () => {
     // perMinute 600: batches of 10 after the first message, which goes alone.
-    const dir = workspace({ config: (c) => ({ ...c, mail: { from: 'administratie@korenschoof.example', perMinute: 600, smtp: { host: '127.0.0.1', port, secure: false, requireTLS: false } } }) });
+    const dir = workspace({ config: (c) => ({ ...c, mail: { from: 'administratie@korenschoof.example', perMinute: 600, smtp: { host: '127.0.0.1', port: server.port, secure: false, requireTLS: false } } }) });
     try {
       const rows = Array.from({ length: 14 }, (_, i) => `2026-${100 + i};D${100 + i};Familie ${i};particulier;klant${i}@example.nl;Dorpsstraat ${i + 1};3811 AB;Amersfoort;16-08-2026;01-09-2026;121,00;121,00`);
       writeCsv(dir, 'facturen.csv', ['Factuurnummer;Debiteurnummer;Naam;Soort;E-mail;Adres;Postcode;Plaats;Factuurdatum;Vervaldatum;Bedrag;Openstaand', ...rows]);
@@ -66,7 +40,7 @@ describe('mail killed in the middle of a batch', () => {
       const killed = await child;
       hold = null;
       expect(killed.code).toBe(128);
-      expect(seen).toEqual(['klant0@example.nl', 'klant1@example.nl', 'klant2@example.nl', 'klant3@example.nl']);
+      expect(server.rcptSeen).toEqual(['klant0@example.nl', 'klant1@example.nl', 'klant2@example.nl', 'klant3@example.nl']);
       const states = (): string[] => query<{ state: string }>(dir, 'SELECT state FROM outbox ORDER BY id').map((r) => r.state);
       // The first message's answer was committed with the start of the second batch; the second
       // batch (messages 2 to 11) is `sending`, whatever the server did with it; the rest waits.
@@ -79,8 +53,8 @@ describe('mail killed in the middle of a batch', () => {
       expect(states()).toEqual(['sent', ...Array(10).fill('unknown'), 'sent', 'sent', 'sent']);
       // No address got a message twice; the ones in the killed batch that never reached the
       // server wait for a person (`--resend-unknown`), like the ones that did.
-      expect(seen).toEqual([...['0', '1', '2', '3', '11', '12', '13'].map((i) => `klant${i}@example.nl`)]);
-      expect(new Set(seen).size).toBe(seen.length);
+      expect(server.rcptSeen).toEqual([...['0', '1', '2', '3', '11', '12', '13'].map((i) => `klant${i}@example.nl`)]);
+      expect(new Set(server.rcptSeen).size).toBe(server.rcptSeen.length);
       expect(query(dir, "SELECT count(*) AS n FROM events WHERE kind = 'mail_unknown'")).toEqual([{ n: 10 }]);
     } finally {
       fs.rmSync(path.resolve(dir), { recursive: true, force: true });

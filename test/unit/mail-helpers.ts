@@ -93,7 +93,7 @@ export function mailConfig(port: number, overrides: Partial<MailConfig['smtp']> 
 }
 
 /** How the server answers one DATA: take it, refuse it with a code, or drop the connection. */
-export type DataAnswer = 'accept' | { code: number; message: string } | 'drop-mid-data' | 'drop-after-data';
+export type DataAnswer = 'accept' | { code: number; message: string } | 'drop-mid-data' | 'drop-after-data' | 'hold';
 
 export interface Received {
   from: string;
@@ -178,6 +178,8 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         options.beforeAnswer?.(n, session.envelope.rcptTo.map((r) => r.address));
+        // The whole message is in, and the answer never leaves (the sender is killed meanwhile).
+        if (answer === 'hold') return;
         if (answer === 'drop-after-data') {
           // The whole message is in, the reply never leaves: the client cannot know.
           drop();
