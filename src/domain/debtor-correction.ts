@@ -1,6 +1,6 @@
 // Checking a correction of a debtor's details, field by field, with the same rules as the import
 // (e-mail plausible, Dutch postcode, IBAN check digits). Pure: text in, column values out.
-import { isPlausibleEmail, isValidIban, normaliseIban, normalisePostcode } from './identifiers.js';
+import { isValidIban, parseEmailList, normaliseIban, normalisePostcode } from './identifiers.js';
 
 export interface CorrectionInput {
   email?: string | undefined;
@@ -34,10 +34,9 @@ export function checkCorrection(input: CorrectionInput, country = 'NL'): Correct
   };
   if (input.email !== undefined) {
     const t = text('--email', input.email, 254);
-    const parts = t === null ? [] : t.split(/\s*[,;]\s*/);
-    const bad = parts.filter((p) => !isPlausibleEmail(p));
-    if (bad.length) problems.push(`--email "${input.email}" is not an e-mail address (like name@example.nl)`);
-    values.email = t === null ? null : parts.join(', ');
+    const list = t === null ? undefined : parseEmailList(t);
+    if (t !== null && !list) problems.push(`--email "${input.email}" is not an e-mail address (like name@example.nl, or several separated by ";")`);
+    values.email = list ? list.join(', ') : null;
   }
   if (input.channel !== undefined) {
     if (!['post', 'email', 'both'].includes(input.channel)) problems.push(`--channel "${input.channel}" is not post, email or both`);

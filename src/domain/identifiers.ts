@@ -104,26 +104,55 @@ export function normalisePostcode(text: string): PostcodeResult | null {
   return { postcode };
 }
 
+// E-mail addresses: the one rule, used by the import, `debtor set`, the plan, `doctor` and the
+// mail. A pragmatic check, not RFC 5322 in full: a dot-atom local part of at most 64 characters,
+// a domain of at least two labels whose last one is not numeric (that would be an IP address
+// without brackets, which no bookkeeping export means), at most 254 characters in all, nothing
+// that could smuggle a second header or address (no spaces, quotes, angle brackets, control
+// characters). Letters and digits of any script are accepted on both sides of the @ (RFC 6531
+// SMTPUTF8, IDN domains): nodemailer writes an internationalised domain as punycode in the
+// headers, the envelope gets the punycode domain too (see `mail/transport.ts`), and only a
+// non-ASCII local part needs a server that offers SMTPUTF8; one that does not refuses it, and the
+// letter then goes by post like any refused message.
+const EMAIL_LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
+const EMAIL_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+
+/** One address, exactly as given (no spaces around it, no display name). */
+export function isEmailAddress(text: string): boolean {
+  const at = text.lastIndexOf('@');
+  if (at <= 0 || at === text.length - 1 || text.length > 254) return false;
+  const local = text.slice(0, at);
+  const labels = text.slice(at + 1).split('.');
+  if (local.length > 64 || !EMAIL_LOCAL.test(local)) return false;
+  if (labels.length < 2 || !labels.every((label) => EMAIL_LABEL.test(label))) return false;
+  const top = labels[labels.length - 1]!;
+  return top.length >= 2 && !/^\d+$/.test(top);
+}
+
 /**
- * A plausibility check for an email address, not RFC 5322: one @, a local part without spaces,
- * and a domain of dot-separated labels with a top-level label of at least two letters. Enough to
- * catch typing errors in imports; delivery is the only real proof.
+ * The addresses of an e-mail field (a debtor's, or the config's bcc): one address, or several
+ * separated by `;` or `,` (as bookkeeping exports write them), trimmed and deduplicated without
+ * regard to case. Undefined when the field is empty or any part is not an address: such a debtor
+ * gets the letter by post, not a half-right e-mail.
  */
-export function isPlausibleEmail(text: string): boolean {
-  const t = text.trim();
-  if (t.length > 254) return false;
-  const at = t.lastIndexOf('@');
-  if (at <= 0 || t.indexOf('@') !== at) return false;
-  const local = t.slice(0, at);
-  const domain = t.slice(at + 1);
-  if (local.length > 64 || !/^[A-Za-z0-9!#$%&'*+\/=?^_`{|}~.-]+$/.test(local)) return false;
-  if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return false;
-  const labels = domain.split('.');
-  if (labels.length < 2) return false;
-  for (const label of labels) {
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label)) return false;
+export function parseEmailList(text: string | null | undefined): string[] | undefined {
+  if (!text) return undefined;
+  const parts = text.split(/[;,]/).map((part) => part.trim()).filter((part) => part.length > 0);
+  if (parts.length === 0 || !parts.every(isEmailAddress)) return undefined;
+  const seen = new Set<string>();
+  const result: string[] = [];
+  for (const part of parts) {
+    const key = part.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    result.push(part);
   }
-  return /^[A-Za-z]{2,}$/.test(labels[labels.length - 1]!);
+  return result;
+}
+
+/** True when an e-mail field holds at least one address and nothing else: letters may go by e-mail. */
+export function hasEmailAddress(text: string | null | undefined): boolean {
+  return parseEmailList(text) !== undefined;
 }
 
 /**

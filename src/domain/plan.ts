@@ -9,7 +9,7 @@ import type { Law } from './law.js';
 import type { StageTerm } from './verzuim.js';
 import { limitationDate, limitationKindOf, type ConsumerClaims } from './limitation.js';
 import { stackingWarning } from './stacking.js';
-import { isPlausibleEmail } from './identifiers.js';
+import { hasEmailAddress } from './identifiers.js';
 import { withVatUplift } from './bik-costs.js';
 import { consumerFinalCosts, debtorAccount, isHoldActive, type AccountClaimInput, type AccountFinalLetter, type AccountHold, type ClaimPosition, type DebtorAccount } from './account.js';
 import { letterReference } from './payment-reference.js';
@@ -420,7 +420,7 @@ export function planDebtor(
     actions.push(callAction(debtor, stage, letterStage, due, dueCents, stages));
     return result();
   }
-  const hasEmail = debtor.email !== null && isPlausibleEmail(debtor.email);
+  const hasEmail = hasEmailAddress(debtor.email);
   // A debtor without a usable e-mail address gets the letter by post instead.
   const channels: Channel[] = stage.channels.includes('email') && !hasEmail
     ? ['post']

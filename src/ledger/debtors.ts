@@ -1,7 +1,8 @@
-// The SQL of the debtors table that the agreements need: a debtor's contact data as a letter
-// shows it, and whose an invoice is.
+// The SQL of the debtors table: a debtor's contact data as a letter shows it, whose an invoice
+// is, and the addresses `doctor` finds unusable.
 import type { Db } from './ledger.js';
 import type { DebtorSnapshot } from '../domain/letter.js';
+import { hasEmailAddress } from '../domain/identifiers.js';
 
 /** The debtor as a letter addresses them; undefined when the number is not in the ledger. */
 export function readDebtorSnapshot(db: Db, number: string): DebtorSnapshot | undefined {
@@ -18,4 +19,10 @@ export function readDebtorSnapshot(db: Db, number: string): DebtorSnapshot | und
 /** The debtor, status and open amount the ledger holds for an invoice number. */
 export function readInvoiceOwner(db: Db, invoice: string): { debtor: string; status: string; openCents: number } | undefined {
   return db.prepare('SELECT debtor_number AS debtor, status, open_cents AS openCents FROM invoices WHERE number = ?').get(invoice) as { debtor: string; status: string; openCents: number } | undefined;
+}
+
+/** Debtors whose e-mail field is filled but holds no usable address list: their letters go by post. */
+export function unusableDebtorEmails(db: Db): { number: string; email: string }[] {
+  const rows = db.prepare(`SELECT number, email FROM debtors WHERE email IS NOT NULL AND trim(email) <> '' ORDER BY number`).all() as { number: string; email: string }[];
+  return rows.filter((r) => !hasEmailAddress(r.email));
 }

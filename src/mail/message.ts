@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import addressparser from 'nodemailer/lib/addressparser';
+import { isEmailAddress, parseEmailList } from '../domain/identifiers.js';
 
 export interface ComposeInput {
   /** The From header: a bare address or `Name <address>`. */
@@ -76,57 +77,20 @@ export async function composeMessage(input: ComposeInput): Promise<ComposedMessa
       },
     ],
     baseBoundary: hash.slice(16, 32),
-    // CRLF throughout: SMTP turns bare LFs into CRLF on the wire, so an LF message would arrive
-    // as different bytes than the ones stored as evidence.
-    newline: 'win',
     // Nothing in a letter's text may make the composer read a file or fetch a URL (no remote
     // images, no tracking pixels, no path tricks from a template).
     disableFileAccess: true,
     disableUrlAccess: true,
   });
-  const eml = await composer.compile().build();
+  // CRLF throughout: SMTP turns bare LFs into CRLF on the wire, so an LF message would arrive
+  // as different bytes than the ones stored as evidence.
+  const eml = crlf(await composer.compile().build());
   return {
     eml,
     messageId,
     sha256: createHash('sha256').update(eml).digest('hex'),
     envelope: { from: fromAddress, to: [...to, ...bcc] },
   };
-}
-
-// A pragmatic check, not RFC 5322 in full: the addresses a bookkeeping package exports, with
-// letters of any script (SMTPUTF8), and nothing that could smuggle a second header or address.
-const LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
-const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
-
-export function isEmailAddress(text: string): boolean {
-  const at = text.lastIndexOf('@');
-  if (at <= 0 || at === text.length - 1 || text.length > 254) return false;
-  const local = text.slice(0, at);
-  const labels = text.slice(at + 1).split('.');
-  if (local.length > 64 || !LOCAL.test(local)) return false;
-  if (labels.length < 2 || !labels.every((label) => LABEL.test(label))) return false;
-  // The top-level domain is never numeric (that would be an IP address written without brackets).
-  return !/^\d+$/.test(labels[labels.length - 1]!);
-}
-
-/**
- * The addresses of a debtor's e-mail field: one address, or several separated by `;` or `,` (as
- * bookkeeping exports write them), trimmed and deduplicated. Undefined when the field is empty or
- * any part is not an address: such a debtor gets the letter by post, not a half-right e-mail.
- */
-export function parseEmailList(text: string | null | undefined): string[] | undefined {
-  if (!text) return undefined;
-  const parts = text.split(/[;,]/).map((part) => part.trim()).filter((part) => part.length > 0);
-  if (parts.length === 0 || !parts.every(isEmailAddress)) return undefined;
-  const seen = new Set<string>();
-  const result: string[] = [];
-  for (const part of parts) {
-    const key = part.toLowerCase();
-    if (seen.has(key)) continue;
-    seen.add(key);
-    result.push(part);
-  }
-  return result;
 }
 
 /** The address of a From value that may carry a display name (`Name <a@b.nl>`). */
@@ -144,6 +108,40 @@ export function hasDisplayName(from: string): boolean {
 
 export function addressDomain(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/**
+ * An address as it goes on the SMTP envelope: with an ASCII local part, an internationalised
+ * domain in its punycode (A-label) form, so the address reaches every server, with or without
+ * SMTPUTF8 (the To header gets the same form from nodemailer). An address with a non-ASCII local
+ * part is kept as it is, as nodemailer does: only a server that offers SMTPUTF8 takes it.
+ */
+export function envelopeAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  if (!/[^\x00-\x7f]/.test(domain) || /[^\x00-\x7f]/.test(address.slice(0, at))) return address;
+  const ascii = domainToASCII(domain);
+  return ascii === '' ? address : `${address.slice(0, at)}@${ascii}`;
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * `eml` with every bare LF turned into CRLF: the bytes nodemailer's `newline: 'win'` gives, found
+ * with the native byte search instead of a stream that looks at every byte in JavaScript (a
+ * quarter of the composing time for a letter with its PDF).
+ */
+export function crlf(eml: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (let i = eml.indexOf(10); i !== -1; i = eml.indexOf(10, i + 1)) {
+    if (i > 0 && eml[i - 1] === 13) continue;
+    parts.push(eml.subarray(from, i), CRLF);
+    from = i + 1;
+  }
+  if (parts.length === 0) return eml;
+  parts.push(eml.subarray(from));
+  return Buffer.concat(parts);
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;

@@ -1,6 +1,6 @@
 // What a delivery did, and whether the command may exit 0 (SPEC §8: 6 = delivery incomplete).
 import { AppError } from '../errors.js';
-import type { AttemptOutcome, OutboxState } from './outbox.js';
+import type { AttemptOutcome, OutboxState } from '../domain/outbox.js';
 
 export interface DeliveryMessageResult {
   outboxId: number;

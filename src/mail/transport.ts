@@ -6,7 +6,30 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import nodemailer, { type SMTPPoolOptions, type SendMailOptions, type Transporter } from 'nodemailer';
 import DKIM from 'nodemailer/lib/dkim';
 import { AppError } from '../errors.js';
-import type { SendEnvelope, SendFunction, SendResult } from './outbox.js';
+import { envelopeAddress } from './message.js';
+
+export interface SendEnvelope {
+  /** The bare sender address (MAIL FROM). */
+  from: string;
+  /** The debtor's addresses (RCPT TO). */
+  to: string[];
+  /** Extra RCPT TO addresses that are no header of the message (the config's bcc). */
+  bcc?: string[];
+}
+
+export interface SendResult {
+  /** The server's reply to the final ".", as text. */
+  response: string;
+  /** False when the server took the message but none of the debtor's addresses. */
+  accepted: boolean;
+}
+
+/**
+ * Hands `eml` to the mail server unchanged. Throws on failure; the error may carry nodemailer's
+ * `code`, `responseCode`, `response` and `command`, and should carry `messageHandedOver` (see
+ * `classifySendError` in `send-error.ts`). `createSmtpTransport(...).send` is the real one.
+ */
+export type SendFunction = (eml: Buffer, envelope: SendEnvelope) => Promise<SendResult>;
 
 /** The `mail` section of the config (the config module owns the schema; this is its shape). */
 export interface MailConfig {
@@ -96,10 +119,12 @@ export function smtpTransportOptions(config: MailConfig, password: string | unde
   }
   return {
     pool: true,
-    // One connection, one message at a time: the outbox records every attempt in order, and a
-    // provider's per-minute limit counts messages, not connections.
+    // One connection, one message at a time on it, reused for the whole delivery (no new login
+    // every 100 messages): a provider's per-minute limit counts messages, not connections, and
+    // every login is one more chance of a lockout. A server that ends the session itself answers
+    // 421, which is a `retry` of a message that was never sent.
     maxConnections: 1,
-    maxMessages: 100,
+    maxMessages: Infinity,
     rateDelta: options.rateDeltaMs ?? 60_000,
     rateLimit: perMinute,
     host: config.smtp.host,
@@ -190,8 +215,9 @@ export function createSmtpTransport(config: MailConfig, password: string | undef
   const send: SendFunction = async (eml: Buffer, envelope: SendEnvelope): Promise<SendResult> => {
     const tracker = { ended: false };
     handedOver.set(eml, tracker);
-    const bcc = envelope.bcc ?? [];
-    const mail: SendMailOptions = { raw: eml, envelope: { from: envelope.from, to: [...envelope.to, ...bcc] } };
+    const to = envelope.to.map(envelopeAddress);
+    const bcc = (envelope.bcc ?? []).map(envelopeAddress);
+    const mail: SendMailOptions = { raw: eml, envelope: { from: envelopeAddress(envelope.from), to: [...to, ...bcc] } };
     let info: { accepted: unknown[]; rejected: unknown[]; rejectedErrors?: { responseCode?: number; response?: string; message: string }[]; response: string };
     try {
       info = await transporter.sendMail(mail);
@@ -200,10 +226,10 @@ export function createSmtpTransport(config: MailConfig, password: string | undef
     } finally {
       handedOver.delete(eml);
     }
-    const accepted = new Set(info.accepted.map((a) => addressOf(a).toLowerCase()));
-    const rejected = envelope.to.filter((address) => !accepted.has(address.toLowerCase()));
+    const accepted = new Set(info.accepted.map((a) => envelopeAddress(addressOf(a)).toLowerCase()));
+    const rejected = to.filter((address) => !accepted.has(address.toLowerCase()));
     const response = scrubSecrets(info.response, secrets);
-    if (rejected.length === envelope.to.length) {
+    if (rejected.length === to.length) {
       // Only the bcc copy was taken: the debtor did not get the letter. Report the refusal as the
       // server worded it, so a 5xx is `failed` and a 4xx `retry`.
       const first = info.rejectedErrors?.[0];

@@ -20,7 +20,7 @@ import {
 } from '../domain/arrangements.js';
 import { formatDateLong, type IsoDate } from '../domain/dates.js';
 import { formatEuro } from '../domain/money.js';
-import { isPlausibleEmail } from '../domain/identifiers.js';
+import { hasEmailAddress } from '../domain/identifiers.js';
 import { letterReference } from '../domain/payment-reference.js';
 import type { ClaimPosition, DebtorAccount } from '../domain/account.js';
 import type { PlanHold } from '../domain/plan.js';
@@ -139,7 +139,7 @@ function arrangementLetter(
     date: today,
     stage: { index: stageIndex, id: ARRANGEMENT_LETTER_IDS[kind], final: false, count: settings.stageCount },
     language: debtor.language,
-    channels: debtor.email !== null && isPlausibleEmail(debtor.email) ? ['email'] : ['post'],
+    channels: hasEmailAddress(debtor.email) ? ['email'] : ['post'],
     creditor: settings.creditor,
     debtor,
     invoices: lines,
@@ -243,7 +243,7 @@ export function createArrangement(db: Db, req: CreateArrangementRequest, setting
   const result: CreatedArrangement = {
     id: nextId, debtor: req.debtor, name: debtor.name, invoices: invoices.map((i) => ({ number: i.number, openCents: i.openCents, stage: i.stageIndex })), totalCents: total,
     schedule, graceDays: req.graceDays, letterId: null, letterPostponed: postponed,
-    channels: debtor.email !== null && isPlausibleEmail(debtor.email) ? ['email'] : ['post'], reference: letterReference(req.debtor, nextId),
+    channels: hasEmailAddress(debtor.email) ? ['email'] : ['post'], reference: letterReference(req.debtor, nextId),
   };
   if (req.dryRun) return result;
   return db.transaction((): CreatedArrangement => {

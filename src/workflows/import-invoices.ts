@@ -14,7 +14,7 @@ import { readInvoiceCsv } from '../importers/invoice-csv.js';
 import type { ImportIssue } from '../importers/invoice-row.js';
 import { debtorNameKey, type InvoiceRow } from '../domain/invoice-row.js';
 import { loadPreset } from '../importers/columns.js';
-import { isPlausibleEmail, isValidDutchVat, isValidKvk, normalisePostcode } from '../domain/identifiers.js';
+import { hasEmailAddress, isValidDutchVat, isValidKvk, normalisePostcode } from '../domain/identifiers.js';
 import { recordBookSnapshot } from '../ledger/report.js';
 import { LIMITATION_WARNING_DAYS, limitationWarning } from '../domain/limitation.js';
 import { addDays, addYears } from '../domain/dates.js';
@@ -280,7 +280,7 @@ function collectWarnings(row: InvoiceRow, today: string, limitationHorizon: stri
   const d = row.debtor;
   if (!warnedDebtors.has(d.number)) {
     warnedDebtors.add(d.number);
-    if (d.email && !isPlausibleEmail(d.email)) warn('suspicious_email', `debtor ${d.number}: e-mail "${d.email}" does not look like an address`, 'Letters to this debtor go by post until it is fixed.');
+    if (d.email && !hasEmailAddress(d.email)) warn('suspicious_email', `debtor ${d.number}: e-mail "${d.email}" does not look like an address`, 'Letters to this debtor go by post until it is fixed.');
     if (d.postcode && d.country === 'NL') {
       const pc = normalisePostcode(d.postcode);
       if (!pc) warn('suspicious_postcode', `debtor ${d.number}: postcode "${d.postcode}" is not a Dutch postcode (1234 AB)`, 'Check the address before letters go by post.');

@@ -86,7 +86,7 @@ export async function mailSummary(db: Db, loaded: LoadedConfig, env: NodeJS.Proc
   const notice = recordNotice(db, { runId, today, to, subject: summary.subject, body: summary.body }, new Date());
   recoverNotices(db, today, new Date());
   const { createSmtpTransport, readSmtpPassword } = await import('../mail/transport.js');
-  const { classifySendError } = await import('../mail/outbox.js');
+  const { classifySendError } = await import('../mail/send-error.js');
   const { bareAddress, addressDomain } = await import('../mail/message.js');
   const from = bareAddress(mail.from);
   if (!from) throw new AppError('config_invalid', `mail.from: ${JSON.stringify(mail.from)} is not an e-mail address.`, { hint: 'Write it as "name@example.nl".' });

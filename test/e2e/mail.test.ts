@@ -47,6 +47,7 @@ describe('e-mail through the CLI', () => {
 
     const db = new Database(path.join(dir, 'pre-incasso.db'), { readonly: true });
     const letters = db.prepare("SELECT l.id, l.pdf, o.eml, o.state, o.message_id, json_extract(l.data, '$.debtor.email') AS email FROM letters l JOIN outbox o ON o.letter_id = l.id").all() as { id: number; pdf: Buffer; eml: Buffer; state: string; message_id: string; email: string }[];
+    const dueInvoices = db.prepare("SELECT letter_id, invoice_number FROM letter_invoices WHERE role = 'due' ORDER BY invoice_number").all() as { letter_id: number; invoice_number: string }[];
     db.close();
     expect(letters).toHaveLength(4);
     for (const l of letters) {
@@ -57,8 +58,13 @@ describe('e-mail through the CLI', () => {
       expect(parsed.messageId).toBe(l.message_id);
       expect(parsed.messageId).toMatch(/@korenschoof\.example>$/);
       expect(parsed.date).toBeInstanceOf(Date);
-      expect(parsed.subject).toBeTruthy();
-      expect(parsed.html).toBeTruthy();
+      // The herinnering template's subject and opening sentence, for this letter's invoices.
+      const due = dueInvoices.filter((d) => d.letter_id === l.id).map((d) => d.invoice_number);
+      expect(due.length).toBeGreaterThan(0);
+      expect(parsed.subject).toBe(due.length === 1 ? `Betalingsherinnering factuur ${due[0]}` : 'Betalingsherinnering openstaande facturen');
+      expect(parsed.html).toContain('Wellicht is het aan uw aandacht ontsnapt');
+      expect(parsed.text).toContain('Wellicht is het aan uw aandacht ontsnapt');
+      for (const number of due) expect(parsed.html).toContain(number);
       expect(parsed.attachments).toHaveLength(1);
       expect(parsed.attachments[0]!.contentType).toBe('application/pdf');
       expect(Buffer.compare(parsed.attachments[0]!.content, l.pdf)).toBe(0);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import type { Ledger } from '../../src/ledger/ledger.js';
 import { addDebtor, addImport, addInvoice, tempLedger } from './ledger.js';
 import type { MailConfig } from '../../src/mail/transport.js';
-import type { MessageSettings } from '../../src/mail/outbox.js';
+import type { MessageSettings } from '../../src/workflows/deliver-outbox.js';
 
 export const TODAY = '2026-11-23';
 export const NOW = new Date('2026-11-23T09:30:00Z');

@@ -3,7 +3,7 @@
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
 /** How the server answers one DATA: take it, refuse it with a code, or drop the connection. */
-export type DataAnswer = 'accept' | { code: number; message: string } | 'drop-mid-data' | 'drop-after-data';
+export type DataAnswer = 'accept' | { code: number; message: string } | 'drop-mid-data' | 'drop-after-data' | 'hold';
 
 export interface Received {
   from: string;
@@ -20,6 +20,10 @@ export interface TestSmtp {
   dataSeen: number;
   /** Passwords the server was given with AUTH (to prove what the client sent). */
   authPasswords: string[];
+  /** SMTP sessions opened (a pooled delivery uses one). */
+  connections: number;
+  /** Every RCPT TO the server saw, in order, whatever it answered. */
+  rcptSeen: string[];
   close(): Promise<void>;
 }
 
@@ -28,13 +32,15 @@ export interface SmtpOptions {
   answer?: (n: number) => DataAnswer;
   auth?: { user: string; pass: string; methods?: string[] };
   /** Refuse RCPT TO for this address with this code and text (null: accept it); asked at every RCPT TO. */
-  refuseRecipient?: (address: string) => { code: number; message: string } | null;
+  refuseRecipient?: (address: string) => { code: number; message: string } | null | undefined;
+  /** Called when the n-th DATA (0-based) is complete, before the server answers it. */
+  beforeAnswer?: (n: number, to: string[]) => void;
   /** Called with every message the server acknowledged, as it is added to `delivered`. */
   onMessage?: (message: Received) => void;
 }
 
 export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
-  const state: TestSmtp = { port: 0, delivered: [], dataSeen: 0, authPasswords: [], close: async () => {} };
+  const state: TestSmtp = { port: 0, delivered: [], dataSeen: 0, authPasswords: [], connections: 0, rcptSeen: [], close: async () => {} };
   const server: SMTPServer = new SMTPServer({
     logger: false,
     secure: false,
@@ -52,7 +58,12 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
         callback(new Error('Invalid username or password'));
       }
     },
+    onConnect(_session, callback) {
+      state.connections++;
+      callback();
+    },
     onRcptTo(address, _session, callback) {
+      state.rcptSeen.push(address.address);
       const refusal = options.refuseRecipient?.(address.address) ?? null;
       if (refusal) {
         const error = new Error(refusal.message) as Error & { responseCode: number };
@@ -78,6 +89,9 @@ export async function startSmtp(options: SmtpOptions = {}): Promise<TestSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        options.beforeAnswer?.(n, session.envelope.rcptTo.map((r) => r.address));
+        // The whole message is in, and the answer never leaves (the sender is killed meanwhile).
+        if (answer === 'hold') return;
         if (answer === 'drop-after-data') {
           // The whole message is in, the reply never leaves: the client cannot know.
           drop();

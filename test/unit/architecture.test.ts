@@ -35,12 +35,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   report: ['handover', 'ledger', 'platform', ...GROUND],
   // the handover reads the claims from the ledger
   handover: ['ledger', 'platform', ...GROUND],
-  // the outbox is a table of the ledger
-  mail: ['ledger', 'platform', ...GROUND],
+  // message building and SMTP only: the outbox's SQL is the ledger's, the workflow calls both
+  mail: ['platform', ...GROUND],
   letters: ['platform', ...GROUND],
-  // only ledger/payments.ts still reads bank files itself (`payments import`); the invoice row type
-  // lives in domain/, so this edge goes once that import moves into a workflow
-  ledger: ['importers', 'platform', ...GROUND],
+  // the ledger stores what the importers parsed through row types in domain/, never their code
+  ledger: ['platform', ...GROUND],
   importers: ['platform', ...GROUND],
   platform: [...GROUND],
   config: ['ground', 'domain'],

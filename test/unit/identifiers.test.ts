@@ -1,7 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import {
   formatIban,
-  isPlausibleEmail,
+  hasEmailAddress,
+  isEmailAddress,
+  parseEmailList,
   isValidBic,
   isValidDutchVat,
   isValidIban,
@@ -99,22 +101,55 @@ describe('postcode', () => {
   });
 });
 
-describe('email plausibility', () => {
+describe('e-mail addresses: one rule for the import, debtor set, the plan, doctor and mail', () => {
+  // The rows marked "was:" are where the two old copies (identifiers.isPlausibleEmail and
+  // mail/message.isEmailAddress) disagreed.
   it.each([
     ['jan@example.nl', true],
     ['j.de.vries+facturen@sub.example.co.uk', true],
-    ['  jan@example.nl ', true],
+    ["o'brien@example.ie", true],
+    ['jürgen@müller.de', true], // was: plausible false, mail true (SMTPUTF8 / IDN)
+    ['info@bäckerei.de', true], // was: plausible false, mail true (IDN domain, punycode on the envelope)
+    ['jan@example.xn--p1ai', true], // was: plausible false (a punycode top-level domain has digits)
+    ['jan@example.n', false], // was: plausible false, mail true (one-letter top-level domain)
+    ['jan@example.123', false],
+    ['jan@1.2.3.4', false],
+    ['  jan@example.nl ', false], // one address is exact; the list trims
     ['jan@example', false],
     ['jan example@example.nl', false],
     ['jan@@example.nl', false],
     ['@example.nl', false],
     ['jan@', false],
     ['jan..x@example.nl', false],
+    ['.jan@example.nl', false],
     ['jan@-example.nl', false],
-    ['jan@example.n', false],
     ['jan@example.nl.', false],
-  ])('%s plausible: %s', (text, ok) => {
-    expect(isPlausibleEmail(text)).toBe(ok);
+    ['"jan"@example.nl', false],
+    ['Jan <jan@example.nl>', false],
+    ['jan@example.nl\nBcc: x@example.nl', false],
+    ['jan\u202e@example.nl', false],
+    [`${'a'.repeat(65)}@example.nl`, false],
+    ['a@example.nl;b@example.nl', false], // a list is no address …
+  ])('isEmailAddress(%j) is %s', (text, ok) => {
+    expect(isEmailAddress(text)).toBe(ok);
+  });
+
+  it.each([
+    ['a@example.nl;b@example.nl', ['a@example.nl', 'b@example.nl']], // … but is an e-mail field: was plausible false, mail true
+    ['a@example.nl, b@example.nl', ['a@example.nl', 'b@example.nl']],
+    ['  jan@example.nl ', ['jan@example.nl']],
+    ['jan@example.nl;', ['jan@example.nl']],
+    ['jan@example.nl,JAN@example.nl', ['jan@example.nl']],
+    ['jürgen@müller.de; info@bäckerei.de', ['jürgen@müller.de', 'info@bäckerei.de']],
+    ['jan@example.nl; geen', undefined],
+    ['jan@example.nl piet@example.nl', undefined],
+    ['jan@example.n', undefined],
+    [';', undefined],
+    ['', undefined],
+    [null, undefined],
+  ])('parseEmailList(%j)', (text, list) => {
+    expect(parseEmailList(text)).toEqual(list);
+    expect(hasEmailAddress(text)).toBe(list !== undefined);
   });
 });
 

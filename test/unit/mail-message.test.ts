@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { bareAddress, composeMessage, isEmailAddress, letterFileName, parseEmailList, safeFileComponent, type ComposeInput } from '../../src/mail/message.js';
+import fc from 'fast-check';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { bareAddress, composeMessage, crlf, envelopeAddress, letterFileName, safeFileComponent, type ComposeInput } from '../../src/mail/message.js';
+import { isEmailAddress, parseEmailList } from '../../src/domain/identifiers.js';
 import { samplePdf } from '../helpers/mail.js';
 
 const pdf = samplePdf();
@@ -105,6 +108,14 @@ describe('addresses', () => {
     expect(isEmailAddress('a@example.nl\nBcc: b@example.nl')).toBe(false);
   });
 
+  it.each([
+    ['jan@example.nl', 'jan@example.nl'],
+    ['info@bäckerei.de', 'info@xn--bckerei-5wa.de'],
+    ['jürgen@müller.de', 'jürgen@müller.de'],
+  ])('envelopeAddress(%j) = %j: with an ASCII local part, an IDN domain goes on the envelope as punycode', (address, expected) => {
+    expect(envelopeAddress(address)).toBe(expected);
+  });
+
   it('bareAddress reads the address out of a named From', () => {
     expect(bareAddress('"De Korenschoof" <administratie@korenschoof.nl>')).toBe('administratie@korenschoof.nl');
     expect(bareAddress('administratie@korenschoof.nl')).toBe('administratie@korenschoof.nl');
@@ -129,5 +140,28 @@ describe('file names', () => {
   it('letterFileName is <date>_<debtor number>_<stage id>, one path segment', () => {
     expect(letterFileName({ id: 3, date: '2026-11-23', debtorNumber: '../D 7', stageId: 'laatste-herinnering' }, 'eml')).toBe('2026-11-23_D_7_laatste-herinnering.eml');
     expect(letterFileName({ id: 3, date: '2026-11-23', debtorNumber: '///', stageId: 'herinnering' }, 'pdf')).toBe('2026-11-23_debtor-3_herinnering.pdf');
+  });
+});
+
+describe('crlf', () => {
+  it('gives the bytes nodemailer\'s newline "win" gave, for texts with any mix of CR and LF', async () => {
+    const text = fc.array(fc.constantFrom('\n', '\r', '\r\n', 'a', ' ', '.', 'é', '€'), { maxLength: 40 }).map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(text, text, async (plain, html) => {
+        const options = { from: 'a@example.nl', to: 'b@example.nl', subject: 'Herinnering', messageId: '<x@example.nl>', date: new Date(0), text: plain, html, baseBoundary: 'b', attachments: [{ filename: 'a.pdf', content: samplePdf(), contentType: 'application/pdf' }] };
+        const win = await new MailComposer({ ...options, newline: 'win' }).compile().build();
+        expect(crlf(await new MailComposer(options).compile().build()).equals(win)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it.each([
+    ['a\nb', 'a\r\nb'],
+    ['\n', '\r\n'],
+    ['a\r\nb', 'a\r\nb'],
+    ['a\r\n\nb\r', 'a\r\n\r\nb\r'],
+  ])('crlf(%j) = %j', (text, expected) => {
+    expect(crlf(Buffer.from(text)).toString()).toBe(expected);
   });
 });

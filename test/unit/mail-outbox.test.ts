@@ -3,10 +3,14 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { classifySendError, deliverOutbox, queueLetters, resolveUnknown, writeOutboxEml, type DeliverOptions, type SendFunction } from '../../src/mail/outbox.js';
+import Database from 'better-sqlite3';
+import { deliverOutbox, pipelineDepth, type DeliverOptions } from '../../src/workflows/deliver-outbox.js';
+import { writeOutboxEml } from '../../src/workflows/mail-preview.js';
+import { queueLetters, resolveUnknown } from '../../src/ledger/outbox.js';
+import { classifySendError } from '../../src/mail/send-error.js';
 import { deliveryError, isDeliveryComplete } from '../../src/mail/summary.js';
-import { createSmtpTransport, type SmtpMailer } from '../../src/mail/transport.js';
-import { mailConfig, ledgerMaker, NOW, samplePdf, settings, startSmtp, TODAY, type SmtpOptions, type TestLedger, type TestSmtp } from '../helpers/mail.js';
+import { createSmtpTransport, type SendFunction, type SmtpMailer } from '../../src/mail/transport.js';
+import { ledgerMaker, mailConfig, NOW, samplePdf, settings, startSmtp, TODAY, type SmtpOptions, type TestLedger, type TestSmtp } from '../helpers/mail.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -126,7 +130,7 @@ describe('deliverOutbox against a real SMTP server', () => {
 
       const parsed = await simpleParser(got.raw);
       expect(parsed.from?.value[0]).toEqual({ name: 'Bakkerij De Korenschoof B.V.', address: 'administratie@korenschoof.nl' });
-      expect(parsed.headers.get('to')).toBeDefined();
+      expect(parsed.to).toMatchObject({ value: [{ address: row.to_address, name: '' }] });
       expect(parsed.headers.has('bcc')).toBe(false);
       expect(parsed.subject).toBe(`Herinnering: factuur nog open (brief ${row.letter_id})`);
       expect(parsed.messageId).toBe(row.message_id);
@@ -308,6 +312,95 @@ describe('deliverOutbox against a real SMTP server', () => {
       ['queued', 0],
     ]);
     expect(deliveryError(summary)?.exitCode).toBe(6);
+  });
+});
+
+describe('the pooled pipeline (batches on one connection)', () => {
+  function many(n: number): TestLedger {
+    return ledgerWith(Array.from({ length: n }, (_, i) => ({ debtor: `D${i + 1}`, email: `debiteur${i + 1}@example.nl` })));
+  }
+
+  it('sends 80 messages (1, then 64, then 15) over one connection, each committed `sending` before the server sees it, each once', async () => {
+    const t = many(80);
+    queueLetters(t.ledger.db, { now: NOW, today: TODAY });
+    // A second connection sees only what was committed: the state of each message at the moment
+    // its DATA reached the server.
+    const reader = new Database(t.file, { readonly: true });
+    cleanups.push(() => {
+      reader.close();
+    });
+    const stateOf = reader.prepare('SELECT state FROM outbox WHERE to_address = ?').pluck();
+    const seen: string[] = [];
+    const server = await startSmtp({ beforeAnswer: (_n, to) => seen.push(stateOf.get(to[0]) as string) });
+    const mailer = createSmtpTransport(mailConfig(server.port, {}, { perMinute: 10_000 }), undefined, { socketTimeoutMs: 5_000 });
+    cleanups.push(() => server.close());
+    cleanups.push(() => mailer.close());
+    const progress: number[] = [];
+    const summary = await deliverOutbox(t.ledger.db, mailer.send, options({ batchSize: pipelineDepth(10_000), onProgress: (p) => progress.push(p.index) }));
+
+    expect(pipelineDepth(10_000)).toBe(64);
+    expect(summary).toMatchObject({ sent: 80, failed: 0, retry: 0, unknown: 0, skipped: 0 });
+    expect(server.connections).toBe(1);
+    expect(seen).toEqual(Array(80).fill('sending'));
+    expect(server.delivered.map((m) => m.to[0])).toEqual(Array.from({ length: 80 }, (_, i) => `debiteur${i + 1}@example.nl`));
+    expect(progress).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
+    const rows = outbox(t);
+    expect(rows.map((r) => [r.state, r.attempts])).toEqual(Array(80).fill(['sent', 1]));
+    for (const [i, row] of rows.entries()) expect(Buffer.compare(server.delivered[i]!.raw, row.eml!)).toBe(0);
+    expect(attempts(t).map((a) => a.outcome)).toEqual(Array(80).fill('sent'));
+    expect(events(t).filter((e) => e.kind === 'mail_sent').map((e) => JSON.parse(e.data).outbox_id)).toEqual(rows.map((r) => r.id));
+  });
+
+  it('a letter that cannot be composed mid-pipeline stops the delivery, with the batch in flight recorded first', async () => {
+    const t = many(8);
+    queueLetters(t.ledger.db, { now: NOW, today: TODAY });
+    const sent: string[] = [];
+    const send: SendFunction = async (_eml, envelope) => {
+      sent.push(envelope.to[0]!);
+      return { accepted: true, response: '250 ok' };
+    };
+    const broken = t.letterIds[6]!;
+    const texts = settings().texts;
+    // Batches: [1], then [2..5]; letter 7 is composed for the third batch while the second is out.
+    const delivery = deliverOutbox(t.ledger.db, send, options({ batchSize: 4, message: settings({ texts: (id) => { if (id === broken) throw new Error('template broke'); return texts(id); } }) }));
+    await expect(delivery).rejects.toThrow('template broke');
+    expect(sent).toEqual(['debiteur1@example.nl', 'debiteur2@example.nl', 'debiteur3@example.nl', 'debiteur4@example.nl', 'debiteur5@example.nl']);
+    expect(outbox(t).map((r) => r.state)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'queued', 'queued', 'queued']);
+    expect(attempts(t).map((a) => a.outcome)).toEqual(Array(5).fill('sent'));
+  });
+
+  it('a recipient refused mid-batch fails alone, a greylisted one is retried once, the rest go once', async () => {
+    const t = many(20);
+    queueLetters(t.ledger.db, { now: NOW, today: TODAY });
+    let greylisted = false;
+    const server = await startSmtp({
+      refuseRecipient: (address) => {
+        if (address === 'debiteur7@example.nl') return { code: 550, message: '5.1.1 mailbox unavailable' };
+        if (address === 'debiteur12@example.nl' && !greylisted) {
+          greylisted = true;
+          return { code: 451, message: '4.7.1 greylisted, try again later' };
+        }
+        return undefined;
+      },
+    });
+    const mailer = createSmtpTransport(mailConfig(server.port, {}, { perMinute: 600 }), undefined, { socketTimeoutMs: 5_000 });
+    cleanups.push(() => server.close());
+    cleanups.push(() => mailer.close());
+    const summary = await deliverOutbox(t.ledger.db, mailer.send, options({ batchSize: 8 }));
+
+    expect(summary).toMatchObject({ sent: 19, failed: 1, retry: 0, unknown: 0, skipped: 0 });
+    expect(server.connections).toBe(1);
+    const rows = outbox(t);
+    expect(rows.map((r) => [r.to_address, r.state, r.attempts]).filter(([, state, tries]) => state !== 'sent' || tries !== 1)).toEqual([
+      ['debiteur7@example.nl', 'failed', 1],
+      ['debiteur12@example.nl', 'sent', 2],
+    ]);
+    expect(rows[6]!.last_error).toBe("EENVELOPE: Can't send mail - all recipients were rejected: 550 5.1.1 mailbox unavailable");
+    // Every address was asked once, the greylisted one twice; only the refused one got nothing.
+    const asked = server.rcptSeen.reduce((m, a) => m.set(a, (m.get(a) ?? 0) + 1), new Map<string, number>());
+    expect([...asked].filter(([, n]) => n !== 1)).toEqual([['debiteur12@example.nl', 2]]);
+    expect(server.delivered.map((m) => m.to[0]).sort()).toEqual(rows.filter((r) => r.state === 'sent').map((r) => r.to_address).sort());
+    expect(server.delivered).toHaveLength(19);
   });
 });
 

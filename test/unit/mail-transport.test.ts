@@ -5,7 +5,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { AppError } from '../../src/errors.js';
-import { deliverOutbox, queueLetters, writeOutboxEml } from '../../src/mail/outbox.js';
+import { deliverOutbox } from '../../src/workflows/deliver-outbox.js';
+import { writeOutboxEml } from '../../src/workflows/mail-preview.js';
+import { queueLetters } from '../../src/ledger/outbox.js';
 import { deliveryError, deliveryJson } from '../../src/mail/summary.js';
 import {
   createSmtpTransport,

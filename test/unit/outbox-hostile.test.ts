@@ -3,7 +3,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deliverOutbox, queueLetters, type SendFunction } from '../../src/mail/outbox.js';
+import { deliverOutbox } from '../../src/workflows/deliver-outbox.js';
+import { queueLetters } from '../../src/ledger/outbox.js';
+import type { SendFunction } from '../../src/mail/transport.js';
 import { currentProcess, formatIdentity, isGone } from '../../src/platform/process-identity.js';
 import { ledgerMaker, NOW, settings, TODAY, type TestLedger } from '../helpers/mail.js';
 

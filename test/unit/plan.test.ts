@@ -352,6 +352,14 @@ describe('credit notes, minimum amount and channels', () => {
       expected: [letter({ stage: 'herinnering', invoices: ['A'], amountCents: 12100, channels: ['post'], moves: ['A→herinnering'] })],
     },
     {
+      // The same list `debtor set` accepts and `mail` sends to (one rule: parseEmailList).
+      name: 'debtor with two addresses ("a; b") gets the herinnering by e-mail',
+      today: '2026-09-22',
+      debtor: debtor({ email: 'j.jansen@example.nl; boekhouding@example.nl' }),
+      invoices: [invoice('A')],
+      expected: [letter({ stage: 'herinnering', invoices: ['A'], amountCents: 12100, channels: ['email'], moves: ['A→herinnering'] })],
+    },
+    {
       name: 'debtor without e-mail: the last letter goes by post only',
       today: '2026-10-20',
       debtor: debtor({ email: null }),
