@@ -6,6 +6,8 @@
 //   switched outside one), so no row pays a lookup into `debtors` and `imports`, and the
 //   multi-row INSERTs need no statement journal; instead every foreign key of the tables the
 //   import writes is checked once, as a set, before COMMIT, and any orphan refuses the import.
+// - the triggers that drop a debtor's stored `status` share when its facts change (migration 21)
+//   are dropped too, and every stored share is deleted once instead of row by row;
 // Nothing is visible before COMMIT and a crash rolls everything back, the dropped indexes too.
 import { AppError } from '../errors.js';
 import type { Db } from './ledger.js';
@@ -15,6 +17,7 @@ const WRITTEN_TABLES = ['imports', 'debtors', 'invoices', 'invoice_terms', 'impo
 
 export class InvoiceBulkLoad {
   private indexes: { name: string; sql: string }[] = [];
+  private triggers: { name: string; sql: string }[] = [];
   private begun = false;
 
   private constructor(private readonly db: Db) {}
@@ -42,6 +45,16 @@ export class InvoiceBulkLoad {
         return { name, sql };
       });
     for (const index of this.indexes) this.db.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
+    const tables = WRITTEN_TABLES.map(() => '?').join(', ');
+    this.triggers = this.db
+      .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'debtor\\_status\\_%' ESCAPE '\\' AND tbl_name IN (${tables}) ORDER BY name`)
+      .raw()
+      .all(...WRITTEN_TABLES)
+      .map((r) => {
+        const [name, sql] = r as [string, string];
+        return { name, sql };
+      });
+    for (const trigger of this.triggers) this.db.exec(`DROP TRIGGER "${trigger.name.replace(/"/g, '""')}"`);
     this.begun = true;
   }
 
@@ -52,6 +65,9 @@ export class InvoiceBulkLoad {
   finish(): void {
     if (!this.begun) return;
     for (const index of this.indexes) this.db.exec(index.sql);
+    for (const trigger of this.triggers) this.db.exec(trigger.sql);
+    // What the dropped triggers would have done row by row: no stored share survives the load.
+    if (this.triggers.length > 0) this.db.exec('DELETE FROM debtor_status');
     this.begun = false;
     const orphans = foreignKeyOrphans(this.db);
     if (orphans.length > 0) {

@@ -18,6 +18,8 @@ export interface OpenLedgerOptions {
   readonly?: boolean;
   /** The command line, recorded in the lock file so a waiting run can name the holder. */
   command?: string;
+  /** How long to wait for another writer's lock (default PRE_INCASSO_LOCK_WAIT_MS or 3 s); 0: not at all. */
+  lockWaitMs?: number;
 }
 
 export interface Ledger {
@@ -57,7 +59,7 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
   try {
     // Created (empty, 0600) before the lock: the lock is named after the file's inode.
     if (!fs.existsSync(full)) createEmptyFile(full);
-    lock = acquireLock(full, options.command ?? 'pre-incasso');
+    lock = acquireLock(full, options.command ?? 'pre-incasso', options.lockWaitMs);
   } catch (error) {
     throw asLedgerError(error, full);
   }

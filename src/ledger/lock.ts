@@ -72,7 +72,7 @@ export function lockFileOf(ledgerPath: string): string {
   return st ? path.join(path.dirname(real), `.pre-incasso-${st.dev}-${st.ino}.lock`) : `${real}.lock`;
 }
 
-export function acquireLock(ledgerPath: string, command: string): LockHandle {
+export function acquireLock(ledgerPath: string, command: string, waitForMs: number = waitMs()): LockHandle {
   const file = lockFileOf(ledgerPath);
   // Who holds it: next to the lock file (found from every path) and, for the people and scripts
   // that look there, next to the ledger as `<ledger>.lock.json`.
@@ -103,7 +103,7 @@ export function acquireLock(ledgerPath: string, command: string): LockHandle {
   }
   const db = new Database(file);
   try {
-    db.pragma(`busy_timeout = ${waitMs()}`);
+    db.pragma(`busy_timeout = ${waitForMs}`);
     db.exec('BEGIN IMMEDIATE');
   } catch (error) {
     db.close();

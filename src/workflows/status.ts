@@ -2,9 +2,12 @@
 // due today, ready for handover) are the sum of each debtor's share of its plan for the day. A
 // `run` stores the shares as it plans (planBook); triggers drop a debtor's share when one of
 // its facts changes, and a share of another day or config is not valid. `status` adds the valid
-// stored shares and plans the other debtors itself (read-only: it stores nothing), so its
-// figures are always what `run` would do today; it is fast when little changed since the run.
-import type { Db } from '../ledger/ledger.js';
+// stored shares and plans the other debtors itself, so its figures are always what `run` would
+// do today. When it had to plan many debtors (a big import, a new day) and can take the write
+// lock at once, it stores what it planned, so the next `status` that day is fast; when another
+// command holds the lock or the file cannot be written, it only reads.
+import { openLedger, type Db, type Ledger } from '../ledger/ledger.js';
+import { withLedger, type LedgerAt } from './ledger-session.js';
 import { planDebtor, type Plan, type Action, type Policy } from '../domain/plan.js';
 import { addShare, debtorStatusShare, emptyFigures, type DebtorStatusShare, type DunningFigures } from '../domain/status-figures.js';
 import { readAccountFacts } from '../ledger/account-facts.js';
@@ -32,25 +35,63 @@ export interface BookStatus {
   newestImport: { today: string; at: string } | null;
 }
 
-/** The dunning figures on `today`: stored shares where valid, a plan of every other debtor. */
-export function dunningFigures(db: Db, policy: Policy, today: string): { figures: DunningFigures; planned: BookStatus['planned'] } {
+/**
+ * The dunning figures on `today`: stored shares where valid, a plan of every other debtor. With
+ * `store` (the caller holds the write lock) the shares planned here are stored as well.
+ */
+export function dunningFigures(db: Db, policy: Policy, today: string, options: { store?: boolean } = {}): { figures: DunningFigures; planned: BookStatus['planned'] } {
   const stageIds = policy.stages.map((s) => s.id);
   const fingerprint = statusFingerprint(policy);
   const figures = emptyFigures(stageIds);
   const stored = storedShareCount(db, today, fingerprint);
   for (const text of readStoredShares(db, today, fingerprint)) addShare(figures, JSON.parse(text) as DebtorStatusShare, stageIds);
   let fresh = 0;
-  const inputs = stored === 0 ? readAccountFacts(db) : readAccountFacts(db, { debtors: staleDebtors(db, today, fingerprint) });
-  for (const input of inputs) {
+  const stale = stored === 0 ? null : staleDebtors(db, today, fingerprint);
+  const shares = new Map<string, string | null>();
+  for (const input of stale === null ? readAccountFacts(db) : readAccountFacts(db, { debtors: stale })) {
     fresh++;
     const share = debtorStatusShare(planDebtor(input, policy, today, { letters: false, assess: false }), today);
     if (share) addShare(figures, share, stageIds);
+    if (options.store) shares.set(input.debtor.number, share ? JSON.stringify(share) : null);
   }
+  if (options.store && fresh > 0) storeShares(db, today, fingerprint, shares, stale ?? 'all');
   return { figures, planned: { stored, fresh } };
 }
 
-export function bookStatus(db: Db, policy: Policy, today: string): BookStatus {
-  const { figures, planned } = dunningFigures(db, policy, today);
+/** How many debtors `status` would have to plan today (none stored: all of them). */
+export function debtorsToPlan(db: Db, policy: Policy, today: string): number {
+  const fingerprint = statusFingerprint(policy);
+  if (storedShareCount(db, today, fingerprint) === 0) return db.prepare('SELECT count(*) FROM debtors').pluck().get() as number;
+  return staleDebtors(db, today, fingerprint).length;
+}
+
+/** Below this many debtors to plan, `status` plans them and writes nothing (it takes well under a second). */
+export const STORE_STATUS_FROM = 1_000;
+
+/**
+ * `status` on the ledger at `at`: read-only when little is to be planned; else, if the write lock
+ * is free at once, planned and stored in one transaction (the next `status` that day reads it);
+ * else (another command writes, the file or folder is read-only) planned and only read.
+ */
+export function readBookStatus(at: LedgerAt, policy: Policy, today: string): BookStatus {
+  const quick = withLedger(at, { readonly: true }, (db) => (debtorsToPlan(db, policy, today) < STORE_STATUS_FROM ? bookStatus(db, policy, today) : null));
+  if (quick) return quick;
+  let ledger: Ledger;
+  try {
+    ledger = openLedger(at.ledgerPath, { command: at.commandLine, lockWaitMs: 0 });
+  } catch {
+    return withLedger(at, { readonly: true }, (db) => bookStatus(db, policy, today));
+  }
+  try {
+    const db = ledger.db;
+    return db.transaction(() => bookStatus(db, policy, today, { store: true }))();
+  } finally {
+    ledger.close();
+  }
+}
+
+export function bookStatus(db: Db, policy: Policy, today: string, options: { store?: boolean } = {}): BookStatus {
+  const { figures, planned } = dunningFigures(db, policy, today, options);
   return {
     dunning: figures,
     planned,

@@ -3,7 +3,9 @@
 // plan made now. Needs `npm run build` first.
 import { afterAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import { cli, ok, workspace } from '../helpers/cli.js';
+import path from 'node:path';
+import { CSV_HEADER, cli, ok, workspace, writeCsv } from '../helpers/cli.js';
+import { acquireLock } from '../../src/ledger/lock.js';
 import { query } from '../helpers/ledger.js';
 
 const dirs: string[] = [];
@@ -49,5 +51,44 @@ describe('status from stored shares', () => {
     const next = status(dir, '2026-11-30');
     expect(next.planned_debtors.stored).toBe(0);
     expect(next.letters_due_today).toBe(dryLetters(dir, '2026-11-30'));
+  });
+});
+
+describe('status on a big book stores what it planned, unless another command writes', () => {
+  it('plans 1,200 debtors once, reads them the second time, and only reads while the lock is held', () => {
+    const dir = workspace();
+    dirs.push(dir);
+    const n = 1_200;
+    const rows = Array.from({ length: n }, (_, i) => {
+      const d = String(i + 1).padStart(5, '0');
+      return `2026-${d};D${d};Klant ${d};particulier;klant${d}@example.nl;Dorpsstraat ${1 + (i % 90)};3811 AB;Amersfoort;01-08-2026;${i % 2 ? '15' : '31'}-08-2026;${100 + i},00;${100 + i},00`;
+    });
+    writeCsv(dir, 'groot.csv', [CSV_HEADER, ...rows]);
+    ok(cli(dir, ['import', 'groot.csv', '--today', '2026-09-22']), 'import');
+    const stored = (day: string) => query<{ n: number }>(dir, 'SELECT count(*) AS n FROM debtor_status WHERE planned_on = ?', day)[0]!.n;
+
+    const first = status(dir, '2026-09-23');
+    expect(first.planned_debtors).toEqual({ stored: 0, fresh: n });
+    expect(stored('2026-09-23')).toBe(n);
+    const second = status(dir, '2026-09-23');
+    expect(second.planned_debtors).toEqual({ stored: n, fresh: 0 });
+    expect({ ...second, planned_debtors: null }).toEqual({ ...first, planned_debtors: null });
+    expect(second.letters_due_today).toBe(dryLetters(dir, '2026-09-23'));
+
+    // Another command holds the write lock: status neither waits nor writes, and is still right.
+    const lock = acquireLock(path.join(dir, 'pre-incasso.db'), 'test holding the lock', 0);
+    try {
+      const started = Date.now();
+      const locked = status(dir, '2026-09-24');
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(locked.planned_debtors).toEqual({ stored: 0, fresh: n });
+      expect(stored('2026-09-24')).toBe(0);
+      expect(stored('2026-09-23')).toBe(n);
+      expect(locked.letters_due_today).toBe(dryLetters(dir, '2026-09-24'));
+    } finally {
+      lock.release();
+    }
+    expect(status(dir, '2026-09-24').planned_debtors).toEqual({ stored: 0, fresh: n });
+    expect(status(dir, '2026-09-24').planned_debtors).toEqual({ stored: n, fresh: 0 });
   });
 });

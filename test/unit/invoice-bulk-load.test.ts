@@ -32,6 +32,36 @@ function addInvoice(l: Ledger, number: string, debtor: string): void {
 }
 
 describe('a first load', () => {
+  it('drops the status-share triggers during the load, builds the same ones again, and deletes every stored share once', () => {
+    const l = ledger();
+    try {
+      const triggers = (): { name: string; sql: string }[] =>
+        l.db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'debtor_status_%' ORDER BY name").all() as { name: string; sql: string }[];
+      const before = triggers();
+      expect(before.map((t) => t.name)).toEqual(expect.arrayContaining(['debtor_status_invoices_insert', 'debtor_status_debtors_update']));
+      addImport(l);
+      addDebtor(l, 'D0');
+      l.db.prepare("INSERT INTO debtor_status (debtor_number, planned_on, fingerprint, summary) VALUES ('D0', '2026-11-01', 'f', NULL)").run();
+      const bulk = InvoiceBulkLoad.prepare(l.db)!;
+      l.db.exec('BEGIN IMMEDIATE');
+      bulk.begin();
+      expect(triggers().filter((t) => ['invoices', 'debtors'].some((table) => t.name.startsWith(`debtor_status_${table}_`)))).toEqual([]);
+      addDebtor(l, 'D1');
+      for (let i = 0; i < 20; i++) addInvoice(l, `F${i}`, 'D1');
+      bulk.finish();
+      l.db.exec('COMMIT');
+      bulk.close();
+      expect(triggers()).toEqual(before);
+      expect(l.db.prepare('SELECT count(*) FROM debtor_status').pluck().get()).toBe(0);
+      // The triggers work again after the load.
+      l.db.prepare("INSERT INTO debtor_status (debtor_number, planned_on, fingerprint, summary) VALUES ('D1', '2026-11-01', 'f', NULL)").run();
+      addInvoice(l, 'F99', 'D1');
+      expect(l.db.prepare('SELECT count(*) FROM debtor_status').pluck().get()).toBe(0);
+    } finally {
+      l.close();
+    }
+  });
+
   it('drops the invoice indexes inside the transaction and builds the same ones again before COMMIT', () => {
     const l = ledger();
     try {

@@ -16,11 +16,11 @@ async function statusCommand(ctx: Context): Promise<void> {
   const loaded = await ctx.config();
   const { policyFromConfig } = await import('../../config/policy.js');
   const policy = policyFromConfig(loaded.config, loaded.law, ctx.today);
-  const { bookStatus } = await import('../../workflows/status.js');
+  const { readBookStatus } = await import('../../workflows/status.js');
   const { printWorkbenchStatus } = await import('../../workflows/workbench-status.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    const s = bookStatus(ledger.db, policy, ctx.today);
+  const { ledgerAt } = await import('../ledger-at.js');
+  {
+    const s = readBookStatus(await ledgerAt(ctx), policy, ctx.today);
     const d = s.dunning;
     const { holds, workbench } = s;
     const { mail, paymentsAfterHandover: afterHandover } = s.counts;
@@ -81,7 +81,5 @@ async function statusCommand(ctx: Context): Promise<void> {
     } else {
       out.data('newest import: none yet');
     }
-  } finally {
-    ledger.close();
   }
 }
