@@ -47,16 +47,11 @@ export interface ImportRequest {
   onProgress?: (rows: number) => void;
 }
 
-export interface IssueOut {
+/** An import issue as reported: where it is, as printed, and the issue's own fields. */
+export type IssueOut = Pick<ImportIssue, 'file' | 'line' | 'column' | 'code' | 'message' | 'hint'> & {
   /** Where, as printed: `file:line:column` or `file.xlsx:Sheet!C7`. */
   where: string;
-  file: string;
-  line: number;
-  column: number;
-  code: string;
-  message: string;
-  hint: string;
-}
+};
 
 export interface ImportReport {
   dryRun: boolean;
