@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
+import { withLedger } from '../../workflows/ledger-session.js';
+import { ledgerAt } from '../ledger-at.js';
 import { dateOption } from '../date-option.js';
 
 interface HoldOptions {
@@ -33,26 +35,16 @@ async function holdCommand(ctx: Context, [key]: string[], options: HoldOptions):
   const dispute = options.dispute === true;
   const { placeHold, checkHoldRequest } = await import('../../workflows/hold.js');
   checkHoldRequest({ reason, until, dispute, today: ctx.today });
-  const ledger = await ctx.openLedger();
-  try {
-    const held = placeHold(ledger.db, { key: key!, reason, until, dispute, today: ctx.today });
-    ctx.out.document({ hold_id: held.holdId, debtor: held.debtor, invoice: held.invoice, dispute, reason, until });
-    const what = held.invoice ? `invoice ${held.invoice} (debtor ${held.debtor})` : `debtor ${held.debtor}`;
-    ctx.out.data(`${what} ${dispute ? 'disputed' : 'on hold'}${until ? ` until ${until}` : ''}: ${reason}`);
-  } finally {
-    ledger.close();
-  }
+  const held = withLedger(await ledgerAt(ctx), {}, (db) => placeHold(db, { key: key!, reason, until, dispute, today: ctx.today }));
+  ctx.out.document({ hold_id: held.holdId, debtor: held.debtor, invoice: held.invoice, dispute, reason, until });
+  const what = held.invoice ? `invoice ${held.invoice} (debtor ${held.debtor})` : `debtor ${held.debtor}`;
+  ctx.out.data(`${what} ${dispute ? 'disputed' : 'on hold'}${until ? ` until ${until}` : ''}: ${reason}`);
 }
 
 async function releaseCommand(ctx: Context, [key]: string[]): Promise<void> {
   const { releaseHold } = await import('../../workflows/hold.js');
-  const ledger = await ctx.openLedger();
-  try {
-    const r = releaseHold(ledger.db, key!, ctx.today);
-    ctx.out.document({ released: r.released, debtor: r.debtor, invoice: r.invoice });
-    const what = r.invoice ? `invoice ${r.invoice}` : `debtor ${r.debtor}`;
-    ctx.out.data(r.released === 0 ? `${what} had no active hold.` : `${what}: ${r.released} hold${r.released === 1 ? '' : 's'} released.`);
-  } finally {
-    ledger.close();
-  }
+  const r = withLedger(await ledgerAt(ctx), {}, (db) => releaseHold(db, key!, ctx.today));
+  ctx.out.document({ released: r.released, debtor: r.debtor, invoice: r.invoice });
+  const what = r.invoice ? `invoice ${r.invoice}` : `debtor ${r.debtor}`;
+  ctx.out.data(r.released === 0 ? `${what} had no active hold.` : `${what}: ${r.released} hold${r.released === 1 ? '' : 's'} released.`);
 }

@@ -1,6 +1,6 @@
 // `pre-incasso mail`: deliver the e-mails still waiting and retry the temporary failures;
-// `--dry-run --out <dir>` writes the .eml files instead of sending.
-import path from 'node:path';
+// `--dry-run --out <dir>` writes the .eml files instead of sending. The job is
+// `workflows/mail-job.ts`; this file parses the options and prints.
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
@@ -27,24 +27,10 @@ export function register(program: Command, act: Act): void {
 async function mailCommand(ctx: Context, _args: string[], options: MailOptions): Promise<void> {
   if (options.out && !options.dryRun) throw new AppError('usage', '--out writes .eml files and goes with --dry-run.', { hint: 'pre-incasso mail --dry-run --out ./mail' });
   const loaded = await ctx.config();
-  const { renderPendingLetters, letterTextsFor } = await import('../../workflows/deliver.js');
-  const { previewMail, sendMail } = await import('../../workflows/send-mail.js');
-  const ledger = await ctx.openLedger();
-  try {
-    // Rendering is allowed in a dry run too: it fills in missing PDFs, it sends nothing.
-    await renderPendingLetters(ledger.db, loaded, ctx.today);
-    const texts = letterTextsFor(ledger.db, loaded);
-    if (options.dryRun) {
-      const dir = path.resolve(ctx.cwd, options.out ?? 'mail-preview');
-      const preview = await previewMail(ctx, ledger.db, loaded, { texts, dir, cwd: ctx.cwd, resendUnknown: options.resendUnknown === true });
-      ctx.out.document(preview.json);
-      for (const line of preview.lines) ctx.out.data(line);
-      return;
-    }
-    const outcome = await sendMail(ctx, ledger.db, loaded, { texts, resendUnknown: options.resendUnknown === true });
-    ctx.out.document(outcome.json);
-    outcome.finish();
-  } finally {
-    ledger.close();
-  }
+  const { mailJob } = await import('../../workflows/mail-job.js');
+  const { ledgerAt } = await import('../ledger-at.js');
+  const result = await mailJob(ctx, { at: await ledgerAt(ctx), loaded, cwd: ctx.cwd, dryRun: options.dryRun === true, out: options.out, resendUnknown: options.resendUnknown === true });
+  ctx.out.document(result.json);
+  if (result.dryRun) for (const line of result.lines) ctx.out.data(line);
+  else result.finish();
 }

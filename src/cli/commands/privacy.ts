@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
+import { withLedger } from '../../workflows/ledger-session.js';
+import { ledgerAt } from '../ledger-at.js';
 import { AppError } from '../../errors.js';
 import { dateOption } from '../date-option.js';
 
@@ -26,14 +28,9 @@ export function register(program: Command, act: Act): void {
 
 async function exportCommand(ctx: Context, [number]: string[], options: { out: string }): Promise<void> {
   const { exportDebtor } = await import('../../workflows/privacy.js');
-  const ledger = await ctx.openLedger({ readonly: true });
-  try {
-    const r = exportDebtor(ledger.db, number!, path.resolve(ctx.cwd, options.out), ctx.today);
-    ctx.out.document({ debtor: number, file: r.file, counts: r.counts });
-    ctx.out.data(`${options.out}: ${Object.entries(r.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
-  } finally {
-    ledger.close();
-  }
+  const r = withLedger(await ledgerAt(ctx), { readonly: true }, (db) => exportDebtor(db, number!, path.resolve(ctx.cwd, options.out), ctx.today));
+  ctx.out.document({ debtor: number, file: r.file, counts: r.counts });
+  ctx.out.data(`${options.out}: ${Object.entries(r.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`);
 }
 
 async function purgeCommand(ctx: Context, _args: string[], options: { before: string; dryRun?: boolean }): Promise<void> {
@@ -41,12 +38,7 @@ async function purgeCommand(ctx: Context, _args: string[], options: { before: st
   const loaded = await ctx.config();
   const { purgeDossiers } = await import('../../workflows/privacy.js');
   const dryRun = options.dryRun === true;
-  const ledger = await ctx.openLedger({ readonly: dryRun });
-  try {
-    const r = purgeDossiers(ledger.db, options.before, ctx.today, loaded.config.retention.years, dryRun);
-    ctx.out.document({ before: options.before, dry_run: dryRun, dossiers: r.purged.map((p) => ({ debtor: p.debtor, last_activity: p.lastActivity })) });
-    ctx.out.data(`${r.purged.length} closed dossier${r.purged.length === 1 ? '' : 's'} ${dryRun ? 'would be' : ''} purged${r.purged.length ? `: ${r.purged.map((p) => p.debtor).join(', ')}` : ''}`.replace('  ', ' '));
-  } finally {
-    ledger.close();
-  }
+  const r = withLedger(await ledgerAt(ctx), { readonly: dryRun }, (db) => purgeDossiers(db, options.before, ctx.today, loaded.config.retention.years, dryRun));
+  ctx.out.document({ before: options.before, dry_run: dryRun, dossiers: r.purged.map((p) => ({ debtor: p.debtor, last_activity: p.lastActivity })) });
+  ctx.out.data(`${r.purged.length} closed dossier${r.purged.length === 1 ? '' : 's'} ${dryRun ? 'would be' : ''} purged${r.purged.length ? `: ${r.purged.map((p) => p.debtor).join(', ')}` : ''}`.replace('  ', ' '));
 }
