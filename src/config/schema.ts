@@ -1,7 +1,12 @@
 // The configuration contract (SPEC §5) as one zod schema: it validates every command's config,
 // and the JSON Schema that editors use is generated from it, so the two cannot drift apart.
 import { z } from 'zod';
-import { isValidIban } from '../domain/identifiers.js';
+import { isEmailAddress, isValidIban } from '../domain/identifiers.js';
+
+/** An e-mail address by the one rule the import, the plan and the mail use (domain/identifiers.ts). */
+function emailAddress(error = 'expected an e-mail address') {
+  return z.string().refine((v) => isEmailAddress(v), { error });
+}
 
 const days = (what: string) =>
   z
@@ -49,8 +54,8 @@ const sender = z.string().refine((v) => EMAIL.test(v.trim()) || /^[^<>]*<([^<>]+
 const mail = z
   .object({
     from: sender,
-    replyTo: z.email().optional(),
-    bcc: z.email().optional().describe('An archive address that receives a blind copy of every letter'),
+    replyTo: emailAddress().optional(),
+    bcc: emailAddress().optional().describe('An archive address that receives a blind copy of every letter'),
     perMinute: z.number().int().min(1).max(10_000).default(30).describe('Rate limit: messages per minute'),
     smtp: z
       .object({
@@ -86,7 +91,7 @@ export const configSchema = z
         vatNumber: z.string().optional(),
         iban: z.string().refine((v) => isValidIban(v), { error: 'not a valid IBAN (check digits do not match)' }),
         bic: z.string().optional(),
-        email: z.email({ error: 'expected an e-mail address' }),
+        email: emailAddress(),
         phone: z.string().optional(),
         contactPerson: z.string().optional(),
         canDeductVat: z
@@ -156,7 +161,7 @@ export const configSchema = z
       .default({ otherAccounts: 'warn' }),
     notify: z
       .object({
-        email: z.email({ error: 'expected an e-mail address, e.g. eigenaar@example.nl' }).describe('Who gets the morning summary of `run --notify` (default: creditor.email)'),
+        email: emailAddress('expected an e-mail address, e.g. eigenaar@example.nl').describe('Who gets the morning summary of `run --notify` (default: creditor.email)'),
       })
       .strict()
       .optional()
