@@ -30,6 +30,9 @@ export class InvoiceBulkLoad {
     if (db.inTransaction) throw new Error('InvoiceBulkLoad.prepare: call it before BEGIN');
     if (db.prepare('SELECT 1 FROM invoices LIMIT 1').get() !== undefined) return null;
     db.pragma('foreign_keys = OFF');
+    // Without live indexes the rows are appended; a small cache keeps the load's memory down
+    // (the index builds spill their sort to temporary files instead).
+    db.pragma('cache_size = -8192');
     return new InvoiceBulkLoad(db);
   }
 
@@ -82,7 +85,10 @@ export class InvoiceBulkLoad {
 
   /** After COMMIT or ROLLBACK: foreign keys on again for this connection. */
   close(): void {
-    if (this.db.open && !this.db.inTransaction) this.db.pragma('foreign_keys = ON');
+    if (this.db.open && !this.db.inTransaction) {
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma('cache_size = -65536');
+    }
   }
 }
 

@@ -70,6 +70,8 @@ describe('a first load', () => {
       const bulk = InvoiceBulkLoad.prepare(l.db)!;
       expect(bulk).not.toBeNull();
       expect(foreignKeys(l)).toBe(0);
+      // A small page cache while the rows are appended (the load's memory), the large one after.
+      expect(l.db.pragma('cache_size', { simple: true })).toBe(-8192);
       l.db.exec('BEGIN IMMEDIATE');
       bulk.begin();
       expect(indexes(l)).toEqual([]);
@@ -81,6 +83,7 @@ describe('a first load', () => {
       l.db.exec('COMMIT');
       bulk.close();
       expect(foreignKeys(l)).toBe(1);
+      expect(l.db.pragma('cache_size', { simple: true })).toBe(-65536);
       // The rebuilt index answers: the debtor's invoices are found through it.
       const plan = l.db.prepare("EXPLAIN QUERY PLAN SELECT number FROM invoices WHERE debtor_number = 'D1'").all() as { detail: string }[];
       expect(plan.map((p) => p.detail).join(' ')).toContain('invoices_debtor');
