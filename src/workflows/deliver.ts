@@ -5,16 +5,12 @@
 import type { LoadedConfig } from '../config/load.js';
 import type { Db, Ledger } from '../ledger/ledger.js';
 import type { LetterData } from '../domain/letter.js';
-import type { IsoDate } from '../domain/dates.js';
 import { renderPendingLetters } from './write-letters.js';
 import { renderLetterTexts } from '../letters/templates.js';
 import { queueMail, sendMail, type MailContext, type MailOutcome } from './send-mail.js';
 
 /** What delivery needs from the command (see `MailContext`). */
 export type DeliveryContext = MailContext;
-
-// Rendering lives in write-letters.ts; re-exported for the mail command.
-export { epcPayloadFor, renderPendingLetters, type RenderedLetter } from './write-letters.js';
 
 /** Subject, text and HTML of a recorded letter's e-mail, from the same template as its PDF. */
 export function letterTextsFor(db: Db, loaded: LoadedConfig): (letterId: number) => { subject: string; text: string; html: string } {

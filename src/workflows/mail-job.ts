@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import { openLedger } from '../ledger/ledger.js';
 import type { LedgerAt } from './ledger-session.js';
-import { letterTextsFor, renderPendingLetters } from './deliver.js';
+import { letterTextsFor } from './deliver.js';
+import { renderPendingLetters } from './write-letters.js';
 import { previewMail, sendMail, type MailContext } from './send-mail.js';
 
 export interface MailJobRequest {

@@ -39,14 +39,13 @@ export interface BookStatus {
  * The dunning figures on `today`: stored shares where valid, a plan of every other debtor. With
  * `store` (the caller holds the write lock) the shares planned here are stored as well.
  */
-export function dunningFigures(db: Db, policy: Policy, today: string, options: { store?: boolean } = {}): { figures: DunningFigures; planned: BookStatus['planned'] } {
+export function dunningFigures(db: Db, policy: Policy, today: string, options: { store?: boolean; need?: PlanningNeed } = {}): { figures: DunningFigures; planned: BookStatus['planned'] } {
   const stageIds = policy.stages.map((s) => s.id);
   const fingerprint = statusFingerprint(policy);
   const figures = emptyFigures(stageIds);
-  const stored = storedShareCount(db, today, fingerprint);
+  const { stored, stale } = options.need ?? planningNeed(db, policy, today);
   for (const text of readStoredShares(db, today, fingerprint)) addShare(figures, JSON.parse(text) as DebtorStatusShare, stageIds);
   let fresh = 0;
-  const stale = stored === 0 ? null : staleDebtors(db, today, fingerprint);
   const shares = new Map<string, string | null>();
   for (const input of stale === null ? readAccountFacts(db) : readAccountFacts(db, { debtors: stale })) {
     fresh++;
@@ -58,11 +57,19 @@ export function dunningFigures(db: Db, policy: Policy, today: string, options: {
   return { figures, planned: { stored, fresh } };
 }
 
-/** How many debtors `status` would have to plan today (none stored: all of them). */
-export function debtorsToPlan(db: Db, policy: Policy, today: string): number {
+/** What `status` must plan today: every debtor when no share is stored (`stale` null), else the stale ones. */
+export interface PlanningNeed {
+  stored: number;
+  stale: string[] | null;
+  debtors: number;
+}
+
+export function planningNeed(db: Db, policy: Policy, today: string): PlanningNeed {
   const fingerprint = statusFingerprint(policy);
-  if (storedShareCount(db, today, fingerprint) === 0) return db.prepare('SELECT count(*) FROM debtors').pluck().get() as number;
-  return staleDebtors(db, today, fingerprint).length;
+  const stored = storedShareCount(db, today, fingerprint);
+  if (stored === 0) return { stored, stale: null, debtors: db.prepare('SELECT count(*) FROM debtors').pluck().get() as number };
+  const stale = staleDebtors(db, today, fingerprint);
+  return { stored, stale, debtors: stale.length };
 }
 
 /** Below this many debtors to plan, `status` plans them and writes nothing (it takes well under a second). */
@@ -74,7 +81,10 @@ export const STORE_STATUS_FROM = 1_000;
  * else (another command writes, the file or folder is read-only) planned and only read.
  */
 export function readBookStatus(at: LedgerAt, policy: Policy, today: string): BookStatus {
-  const quick = withLedger(at, { readonly: true }, (db) => (debtorsToPlan(db, policy, today) < STORE_STATUS_FROM ? bookStatus(db, policy, today) : null));
+  const quick = withLedger(at, { readonly: true }, (db) => {
+    const need = planningNeed(db, policy, today);
+    return need.debtors < STORE_STATUS_FROM ? bookStatus(db, policy, today, { need }) : null;
+  });
   if (quick) return quick;
   let ledger: Ledger;
   try {
@@ -90,7 +100,7 @@ export function readBookStatus(at: LedgerAt, policy: Policy, today: string): Boo
   }
 }
 
-export function bookStatus(db: Db, policy: Policy, today: string, options: { store?: boolean } = {}): BookStatus {
+export function bookStatus(db: Db, policy: Policy, today: string, options: { store?: boolean; need?: PlanningNeed } = {}): BookStatus {
   const { figures, planned } = dunningFigures(db, policy, today, options);
   return {
     dunning: figures,

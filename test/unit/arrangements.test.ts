@@ -226,7 +226,7 @@ describe('planDebtor with agreements', () => {
 
 import path from 'node:path';
 import { checkTemplates, DEFAULT_TEMPLATES_DIR, renderLetterTexts, sampleLetterData } from '../../src/letters/templates.js';
-import { epcPayloadFor } from '../../src/workflows/deliver.js';
+import { epcPayloadFor } from '../../src/workflows/write-letters.js';
 import { letterView } from '../../src/letters/view.js';
 import { ARRANGEMENT_LETTER_IDS } from '../../src/domain/letter.js';
 
