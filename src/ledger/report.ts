@@ -12,55 +12,53 @@ import { readAccountFacts } from './account-facts.js';
 /**
  * Records what the book looks like now, under `today`: one row of totals, and for an import one
  * row per debtor with money overdue. Call it inside the import's or run's own transaction.
+ * One scan of the invoices grouped by debtor (a sort, not a walk of an index with a lookup per
+ * invoice) gives both; the handed-over sum comes from its partial index.
  */
 export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'run', sourceId: number): number {
+  // `+status`: the partial indexes on status would each cost a primary-key lookup per open invoice.
+  const groups = db
+    .prepare(
+      `SELECT debtor_number, count(*), sum(open_cents), sum(due_date < :today), sum(CASE WHEN due_date < :today THEN open_cents ELSE 0 END),
+              sum(CASE WHEN open_cents > 0 AND due_date < :today THEN open_cents ELSE 0 END),
+              coalesce(CAST(julianday(:today) - julianday(min(CASE WHEN open_cents > 0 AND due_date < :today THEN due_date END)) AS INTEGER), 0)
+       FROM invoices WHERE +status = 'open' AND open_cents <> 0 GROUP BY +debtor_number`,
+    )
+    .raw()
+    .all({ today }) as [string, number, number, number, number, number, number][];
+  const handedOver = db.prepare("SELECT coalesce(sum(open_cents), 0) FROM invoices WHERE status = 'handed_over' AND open_cents <> 0").pluck().get() as number;
+  const t = { openInvoices: 0, openCents: 0, overdueInvoices: 0, overdueCents: 0, handedOverCents: handedOver };
+  for (const [, invoices, open, overdueInvoices, overdueCents] of groups) {
+    t.openInvoices += invoices;
+    t.openCents += open;
+    t.overdueInvoices += overdueInvoices;
+    t.overdueCents += overdueCents;
+  }
+  // The stored open_cents keep a credit note whole; the debtor's account sets it off against
+  // claims (also handed-over ones). Correct the totals to the account, as the report does.
+  const corrections = readAccountCorrections(db, today);
+  for (const c of corrections) {
+    const delta = c.accountCents - c.ledgerCents;
+    if (c.status === 'handed_over') {
+      t.handedOverCents += delta;
+      continue;
+    }
+    const count = Number(c.accountCents !== 0) - Number(c.ledgerCents !== 0);
+    t.openInvoices += count;
+    t.openCents += delta;
+    if (c.dueDate < today) (t.overdueInvoices += count), (t.overdueCents += delta);
+  }
   const id = Number(
     db
       .prepare(
         `INSERT INTO book_snapshots (today, source, source_id, open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors)
-         SELECT :today, :source, :sourceId,
-                coalesce(sum(status = 'open'), 0),
-                coalesce(sum(CASE WHEN status = 'open' THEN open_cents END), 0),
-                coalesce(sum(status = 'open' AND due_date < :today), 0),
-                coalesce(sum(CASE WHEN status = 'open' AND due_date < :today THEN open_cents END), 0),
-                coalesce(sum(CASE WHEN status = 'handed_over' THEN open_cents END), 0),
-                count(DISTINCT CASE WHEN status = 'open' THEN debtor_number END)
-         FROM invoices WHERE status IN ('open', 'handed_over') AND open_cents <> 0`,
+         VALUES (:today, :source, :sourceId, :openInvoices, :openCents, :overdueInvoices, :overdueCents, :handedOverCents, :debtors)`,
       )
-      .run({ today, source, sourceId }).lastInsertRowid,
+      .run({ today, source, sourceId, ...t, debtors: groups.length }).lastInsertRowid,
   );
-  // The stored open_cents keep a credit note whole; the debtor's account sets it off against
-  // claims (also handed-over ones). Correct the totals to the account, as the report does.
-  const corrections = readAccountCorrections(db, today);
-  if (corrections.length) {
-    const t = { openInvoices: 0, openCents: 0, overdueInvoices: 0, overdueCents: 0, handedOverCents: 0 };
-    for (const c of corrections) {
-      const delta = c.accountCents - c.ledgerCents;
-      if (c.status === 'handed_over') {
-        t.handedOverCents += delta;
-        continue;
-      }
-      const count = Number(c.accountCents !== 0) - Number(c.ledgerCents !== 0);
-      t.openInvoices += count;
-      t.openCents += delta;
-      if (c.dueDate < today) (t.overdueInvoices += count), (t.overdueCents += delta);
-    }
-    db.prepare(
-      `UPDATE book_snapshots SET open_invoices = open_invoices + :openInvoices, open_cents = open_cents + :openCents,
-              overdue_invoices = overdue_invoices + :overdueInvoices, overdue_cents = overdue_cents + :overdueCents,
-              handed_over_cents = handed_over_cents + :handedOverCents WHERE id = :id`,
-    ).run({ ...t, id });
-  }
   if (source === 'import') {
-    db.prepare(
-      `INSERT INTO book_snapshot_debtors (snapshot_id, debtor_number, open_cents, overdue_cents, max_days_late)
-       SELECT :id, debtor_number, sum(open_cents),
-              sum(CASE WHEN open_cents > 0 AND due_date < :today THEN open_cents ELSE 0 END) AS overdue,
-              max(CASE WHEN open_cents > 0 AND due_date < :today THEN CAST(julianday(:today) - julianday(due_date) AS INTEGER) ELSE 0 END)
-       FROM invoices WHERE status = 'open' AND open_cents <> 0
-       GROUP BY debtor_number HAVING overdue > 0`,
-    ).run({ id, today });
-    // Per debtor the same correction, on the claims still in pre-incasso.
+    // Per debtor the same correction, on the claims still in pre-incasso; a debtor has a row when
+    // the stored figures show money overdue.
     const perDebtor = new Map<string, { open: number; overdue: number }>();
     for (const c of corrections) {
       if (c.status !== 'open') continue;
@@ -69,8 +67,12 @@ export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'r
       if (c.dueDate < today) d.overdue += Math.max(0, c.accountCents) - Math.max(0, c.ledgerCents);
       perDebtor.set(c.debtor, d);
     }
-    const update = db.prepare('UPDATE book_snapshot_debtors SET open_cents = open_cents + ?, overdue_cents = overdue_cents + ? WHERE snapshot_id = ? AND debtor_number = ?');
-    for (const [debtor, d] of perDebtor) update.run(d.open, d.overdue, id, debtor);
+    const insert = db.prepare('INSERT INTO book_snapshot_debtors (snapshot_id, debtor_number, open_cents, overdue_cents, max_days_late) VALUES (?, ?, ?, ?, ?)');
+    for (const [debtor, , open, , , overdue, maxDaysLate] of groups) {
+      if (overdue <= 0) continue;
+      const d = perDebtor.get(debtor);
+      insert.run(id, debtor, open + (d?.open ?? 0), overdue + (d?.overdue ?? 0), maxDaysLate);
+    }
   }
   return id;
 }
