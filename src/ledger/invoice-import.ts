@@ -6,6 +6,7 @@ import { appendEvent } from './events.js';
 import type { InvoiceRow } from '../domain/invoice-row.js';
 import { readCorrections } from './corrections.js';
 import type { CorrectionValues } from '../domain/debtor-correction.js';
+import { invoiceDigest } from './invoice-digest.js';
 
 export type RowOutcome = 'inserted' | 'updated' | 'unchanged';
 
@@ -33,7 +34,9 @@ export interface KeptPaid {
   payments: { payment_id: number; date: string; source: string; amount_cents: number }[];
 }
 
-type InvoiceTuple = [string, string | null, string, number, number, number, string | null, string, number | null, number];
+type InvoiceTuple = [string, string | null, string, number, number, number, string | null, string, number | null, number, number | null];
+/** A row whose stored digest matched: the ledger's row is what this export row makes of it. */
+const UNCHANGED = 'unchanged' as const;
 type DebtorTuple = [string, string, number, string | null, string | null, string | null, string | null, string | null, string | null, string, string, string | null, string | null];
 
 const MAX_LISTED = 1000;
@@ -41,9 +44,9 @@ const MAX_LISTED = 1000;
 const LOOKUP_BATCH = 2000;
 /** Rows per multi-row INSERT: fewer statement executions for a million-row import. */
 const BATCH = 64;
-const INVOICE_COLUMNS = '(number, debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, source_file, source_line, import_id, export_open_cents, export_date)';
-const INVOICE_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const ROW_VALUES = 14;
+const INVOICE_COLUMNS = '(number, debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, source_file, source_line, import_id, export_open_cents, export_date, import_digest)';
+const INVOICE_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const ROW_VALUES = 15;
 
 export class InvoiceImportWriter {
   readonly totals: ImportTotals = { inserted: 0, updated: 0, unchanged: 0, closed: 0, amountChanges: [], frozenChanges: [], keptPaid: [] };
@@ -74,13 +77,23 @@ export class InvoiceImportWriter {
     this.emptyAtStart = db === null || db.prepare('SELECT 1 FROM invoices LIMIT 1').get() === undefined;
     this.stmts = db
       ? {
+          // The stored digest of each number of a batch, in the batch's order (null: no such
+          // invoice, or none stored): one integer per row, no row materialised.
+          getDigests: db.prepare('SELECT i.import_digest FROM json_each(?) j LEFT JOIN invoices i ON i.number = j.value ORDER BY j.key').pluck(),
+          // The whole row, for the rows whose digest did not match; their allocations summed in
+          // one grouped pass over the batch, not a query per invoice.
           getInvoices: db
             .prepare(
-              `SELECT number, debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, export_open_cents,
-                      (SELECT coalesce(sum(a.amount_cents), 0) FROM allocations a WHERE a.invoice_number = invoices.number)
-               FROM invoices WHERE number IN (SELECT value FROM json_each(?))`,
+              `WITH batch(number) AS (SELECT value FROM json_each(?)),
+                    allocated(number, cents) AS (SELECT invoice_number, sum(amount_cents) FROM allocations WHERE invoice_number IN batch GROUP BY invoice_number)
+               SELECT i.number, i.debtor_number, i.issue_date, i.due_date, i.due_date_derived, i.amount_cents, i.open_cents, i.reference, i.status, i.export_open_cents,
+                      coalesce(a.cents, 0), i.import_digest
+               FROM invoices i LEFT JOIN allocated a ON a.number = i.number WHERE i.number IN batch`,
             )
             .raw(),
+          // An unchanged row whose digest was missing (a ledger from before version 23, or a
+          // compared column written with its old value): store it for the next import.
+          setDigest: this.write ? db.prepare('UPDATE invoices SET import_digest = ? WHERE number = ?') : null,
           // OR ROLLBACK: a constraint failing ends the whole transaction (the import is refused
           // anyway), so SQLite keeps no statement journal for a multi-row INSERT when foreign
           // keys are off (a bulk load, invoice-bulk-load.ts).
@@ -89,7 +102,8 @@ export class InvoiceImportWriter {
           updateInvoice: this.write
             ? db.prepare(
                 `UPDATE invoices SET debtor_number = ?, issue_date = ?, due_date = ?, due_date_derived = ?, amount_cents = ?, open_cents = ?, reference = ?, status = ?,
-                   source_file = ?, source_line = ?, import_id = ?, export_open_cents = ?, export_date = CASE WHEN export_open_cents IS ? THEN export_date ELSE ? END
+                   source_file = ?, source_line = ?, import_id = ?, export_open_cents = ?, export_date = CASE WHEN export_open_cents IS ? THEN export_date ELSE ? END,
+                   import_digest = ?
                  WHERE number = ?`,
               )
             : null,
@@ -159,35 +173,49 @@ export class InvoiceImportWriter {
     const rows = this.queue;
     if (rows.length === 0) return;
     this.queue = [];
+    const s = this.stmts!;
+    const stored = s.getDigests.all(JSON.stringify(rows.map((r) => r.invoiceNumber))) as (number | null)[];
+    const digests = rows.map(invoiceDigest);
+    // Only the rows whose digest differs are read whole: new invoices, changed ones, and those
+    // whose digest something else cleared (a payment, a handover, a close).
+    const other: string[] = [];
+    for (let i = 0; i < rows.length; i++) if (stored[i] !== digests[i]) other.push(rows[i]!.invoiceNumber);
     const found = new Map<string, InvoiceTuple>();
-    for (const t of this.stmts!.getInvoices.all(JSON.stringify(rows.map((r) => r.invoiceNumber))) as [string, ...InvoiceTuple][]) {
-      found.set(t[0], t.slice(1) as InvoiceTuple);
+    if (other.length > 0) {
+      for (const t of s.getInvoices.all(JSON.stringify(other)) as [string, ...InvoiceTuple][]) found.set(t[0], t.slice(1) as InvoiceTuple);
     }
     // The numbers of one batch are distinct (the parser refuses a number twice in a file, and
     // each file starts a new batch), so what was read stays true while the batch is applied.
-    for (const row of rows) this.applyOne(row, found.get(row.invoiceNumber));
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      this.applyOne(row, stored[i] === digests[i] ? UNCHANGED : found.get(row.invoiceNumber), digests[i]!);
+    }
   }
 
-  private applyOne(row: InvoiceRow, existing: InvoiceTuple | undefined): RowOutcome {
+  private applyOne(row: InvoiceRow, existing: InvoiceTuple | typeof UNCHANGED | undefined, digest = invoiceDigest(row)): RowOutcome {
     this.applyDebtor(row);
     const s = this.stmts;
     // Only exports with a term_is_fatal or consumer_claim column carry these (issue 17).
     if (s?.setTerms && (row.termIsFatal !== undefined || row.consumerClaim !== undefined)) {
       s.setTerms.run(row.invoiceNumber, row.termIsFatal === undefined || row.termIsFatal === null ? null : row.termIsFatal ? 1 : 0, row.consumerClaim ?? null);
     }
+    if (existing === UNCHANGED) {
+      this.totals.unchanged++;
+      return 'unchanged';
+    }
     const status = row.openCents === 0 ? 'paid' : 'open';
     if (!existing) {
       if (this.write) {
         this.pending.push(
           row.invoiceNumber, row.debtor.number, row.issueDate, row.dueDate, row.dueDateDerived ? 1 : 0,
-          row.amountCents, row.openCents, row.reference, status, row.file, row.line, this.importId, row.openCents, this.today,
+          row.amountCents, row.openCents, row.reference, status, row.file, row.line, this.importId, row.openCents, this.today, digest,
         );
         if (this.pending.length === BATCH * ROW_VALUES) this.flush();
       }
       this.totals.inserted++;
       return 'inserted';
     }
-    return this.compareAndUpdate(row, status, existing);
+    return this.compareAndUpdate(row, existing, digest);
   }
 
   private pending: unknown[] = [];
@@ -208,9 +236,9 @@ export class InvoiceImportWriter {
     if (index > 0) this.emptyAtStart = false;
   }
 
-  private compareAndUpdate(row: InvoiceRow, _status: string, existing: InvoiceTuple): RowOutcome {
+  private compareAndUpdate(row: InvoiceRow, existing: InvoiceTuple, digest: number): RowOutcome {
     const s = this.stmts!;
-    const [debtor, issue, due, derived, amount, open, reference, oldStatus, exportOpen, allocated] = existing;
+    const [debtor, issue, due, derived, amount, open, reference, oldStatus, exportOpen, allocated, storedDigest] = existing;
     if (oldStatus === 'handed_over' || oldStatus === 'written_off') {
       // The claim left pre-incasso; the bookkeeping export does not bring it back.
       if (open !== row.openCents && this.totals.frozenChanges.length < MAX_LISTED) {
@@ -235,7 +263,11 @@ export class InvoiceImportWriter {
     const same =
       debtor === row.debtor.number && issue === row.issueDate && due === row.dueDate && derived === (row.dueDateDerived ? 1 : 0) &&
       amount === row.amountCents && open === newOpen && reference === row.reference && oldStatus === status && exportOpen === row.openCents;
+    // The digest stands for the row only while the ledger keeps the export's own open amount:
+    // a figure kept lower (payments the export has not booked) is compared in full each time.
+    const steady = newOpen === row.openCents;
     if (same) {
+      if (steady && storedDigest !== digest && this.write) s.setDigest!.run(digest, row.invoiceNumber);
       this.totals.unchanged++;
       return 'unchanged';
     }
@@ -243,7 +275,7 @@ export class InvoiceImportWriter {
       s.keepInvoice!.run(this.importId, row.invoiceNumber);
       s!.updateInvoice!.run(
         row.debtor.number, row.issueDate, row.dueDate, row.dueDateDerived ? 1 : 0, row.amountCents, newOpen, row.reference, status,
-        row.file, row.line, this.importId, row.openCents, row.openCents, this.today, row.invoiceNumber,
+        row.file, row.line, this.importId, row.openCents, row.openCents, this.today, steady ? digest : null, row.invoiceNumber,
       );
       const changes: Record<string, unknown> = {};
       if (amount !== row.amountCents) changes.amount_cents = [amount, row.amountCents];

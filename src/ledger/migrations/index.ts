@@ -14,6 +14,7 @@ import * as m015 from './015-arrangements.js';
 import * as m016 from './016-workbench.js';
 import * as m020 from './020-handover-members.js';
 import * as m021 from './021-debtor-status.js';
+import * as m023 from './023-import-digest.js';
 
 export interface Migration {
   version: number;
@@ -21,5 +22,5 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008, m009, m010, m011, m012, m014, m015, m016, m020, m021];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m008, m009, m010, m011, m012, m014, m015, m016, m020, m021, m023];
 export const LATEST_VERSION = migrations[migrations.length - 1]!.version;
