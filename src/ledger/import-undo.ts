@@ -94,6 +94,8 @@ export function planImportUndo(db: Db, importId: number): ImportUndoPlan {
 }
 
 const INVOICE_FIELDS = ['debtor_number', 'issue_date', 'due_date', 'due_date_derived', 'amount_cents', 'open_cents', 'reference', 'status', 'source_file', 'source_line', 'import_id'];
+/** Kept since version 23 (what the export stated as open, and when): restored where kept. */
+const EXPORT_FIELDS = ['export_open_cents', 'export_date'];
 const DEBTOR_FIELDS = ['name', 'type', 'type_known', 'contact_person', 'email', 'phone', 'street', 'postcode', 'city', 'country', 'language', 'kvk', 'vat_number', 'import_id'];
 
 /** Applies a plan without blockers, in the caller's transaction. */
@@ -101,11 +103,13 @@ export function applyImportUndo(db: Db, plan: ImportUndoPlan, today: string, at:
   if (plan.blockers.length || plan.problem) throw new Error('an import undo with blockers cannot be applied');
   const prior = db.prepare('SELECT prior FROM import_changes WHERE import_id = ? AND kind = ? AND key = ?').pluck();
   const restoreInvoice = db.prepare(`UPDATE invoices SET ${INVOICE_FIELDS.map((f) => `${f} = ?`).join(', ')} WHERE number = ?`);
+  const restoreExport = db.prepare(`UPDATE invoices SET ${EXPORT_FIELDS.map((f) => `${f} = ?`).join(', ')} WHERE number = ?`);
   const restoreDebtor = db.prepare(`UPDATE debtors SET ${DEBTOR_FIELDS.map((f) => `${f} = ?`).join(', ')} WHERE number = ?`);
   const debtorOf = db.prepare('SELECT debtor_number FROM invoices WHERE number = ?').pluck();
   for (const number of [...plan.restored, ...plan.reopened]) {
     const p = JSON.parse(prior.get(plan.importId, 'invoice', number) as string) as Record<string, unknown>;
     restoreInvoice.run(...INVOICE_FIELDS.map((f) => p[f] ?? null), number);
+    if (EXPORT_FIELDS.every((f) => f in p)) restoreExport.run(...EXPORT_FIELDS.map((f) => p[f] ?? null), number);
     const reopened = plan.reopened.includes(number);
     appendEvent(db, { kind: reopened ? 'invoice_reopened' : 'invoice_restored', today, debtor: p.debtor_number as string, invoice: number, data: { import_id: plan.importId, restored: p } }, at);
   }

@@ -134,7 +134,8 @@ export class InvoiceImportWriter {
                 `INSERT OR IGNORE INTO import_changes (import_id, kind, key, prior)
                  SELECT ?, 'invoice', number, json_object('debtor_number', debtor_number, 'issue_date', issue_date, 'due_date', due_date,
                    'due_date_derived', due_date_derived, 'amount_cents', amount_cents, 'open_cents', open_cents, 'reference', reference, 'status', status,
-                   'source_file', source_file, 'source_line', source_line, 'import_id', import_id) FROM invoices WHERE number = ?`,
+                   'source_file', source_file, 'source_line', source_line, 'import_id', import_id,
+                   'export_open_cents', export_open_cents, 'export_date', export_date) FROM invoices WHERE number = ?`,
               )
             : null,
           keepDebtor: this.write
