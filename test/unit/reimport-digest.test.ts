@@ -217,6 +217,26 @@ describe('a re-import with stored digests', () => {
     );
   });
 
+  it('of a ledger without digests (from before version 23) compares in full, reports every row unchanged and stores the digests', async () => {
+    await fc.assert(
+      fc.asyncProperty(bookArb, async (book) => {
+        const f = folder();
+        const file = f.write('export.csv', book);
+        await importFile(f.ledger, file);
+        const digests = (): unknown[] => withDb(f.ledger, (db) => db.prepare('SELECT number, import_digest FROM invoices ORDER BY 1').raw().all());
+        const written = digests();
+        const before = facts(f.ledger);
+        withDb(f.ledger, (db) => db.exec('UPDATE invoices SET import_digest = NULL'));
+        expect(counts(await importFile(f.ledger, file, { dryRun: true }))).toEqual([0, 0, book.rows.length, 0]);
+        expect(counts(await importFile(f.ledger, file))).toEqual([0, 0, book.rows.length, 0]);
+        expect(digests()).toEqual(written);
+        const after = facts(f.ledger);
+        expect({ ...after, events: [], snapshots: [], snapshotDebtors: [] }).toEqual({ ...before, events: [], snapshots: [], snapshotDebtors: [] });
+      }),
+      { numRuns: 8 },
+    );
+  });
+
   it('after edits and ledger facts gives the totals, rows, changes and events of the full comparison; a dry run agrees; undo restores', async () => {
     await fc.assert(
       fc.asyncProperty(bookArb, changesArb, factsArb, async (book, changes, between) => {
