@@ -125,6 +125,13 @@ export class InvoiceImportWriter {
           getDebtor: db
             .prepare('SELECT name, type, type_known, contact_person, email, phone, street, postcode, city, country, language, kvk, vat_number FROM debtors WHERE number = ?')
             .raw(),
+          // The debtors a batch meets for the first time, in one query.
+          getDebtors: db
+            .prepare(
+              `SELECT number, name, type, type_known, contact_person, email, phone, street, postcode, city, country, language, kvk, vat_number
+               FROM debtors WHERE number IN (SELECT value FROM json_each(?))`,
+            )
+            .raw(),
           insertDebtor: this.write
             ? db.prepare(
                 `INSERT INTO debtors (number, name, type, type_known, contact_person, email, phone, street, postcode, city, country, language, kvk, vat_number, import_id)
@@ -194,13 +201,28 @@ export class InvoiceImportWriter {
     if (other.length > 0) {
       for (const t of s.getInvoices.all(JSON.stringify(other)) as [string, ...InvoiceTuple][]) found.set(t[0], t.slice(1) as InvoiceTuple);
     }
+    // Each debtor is handled at its first row only, so its ledger row as read here is the one
+    // it has when it is handled.
+    const firstSeen = new Set<string>();
+    for (const row of rows) if (!this.debtorsDone.has(row.debtor.number)) firstSeen.add(row.debtor.number);
+    this.debtorsRead = new Map();
+    if (firstSeen.size > 0) {
+      for (const t of s.getDebtors.all(JSON.stringify([...firstSeen])) as [string, ...DebtorTuple][]) this.debtorsRead.set(t[0], t.slice(1) as DebtorTuple);
+    }
     // The numbers of one batch are distinct (the parser refuses a number twice in a file, and
     // each file starts a new batch), so what was read stays true while the batch is applied.
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      this.applyOne(row, stored[i] === digests[i] ? UNCHANGED : found.get(row.invoiceNumber), digests[i]!);
+    try {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        this.applyOne(row, stored[i] === digests[i] ? UNCHANGED : found.get(row.invoiceNumber), digests[i]!);
+      }
+    } finally {
+      this.debtorsRead = null;
     }
   }
+
+  /** While a batch is applied: the ledger's rows of the debtors it meets first (absent: new). */
+  private debtorsRead: Map<string, DebtorTuple> | null = null;
 
   private applyOne(row: InvoiceRow, existing: InvoiceTuple | typeof UNCHANGED | undefined, digest = invoiceDigest(row)): RowOutcome {
     this.applyDebtor(row);
@@ -325,7 +347,7 @@ export class InvoiceImportWriter {
     this.debtorsDone.add(d.number);
     const s = this.stmts;
     if (!s) return;
-    const existing = s.getDebtor.get(d.number) as DebtorTuple | undefined;
+    const existing = this.debtorsRead ? this.debtorsRead.get(d.number) : (s.getDebtor.get(d.number) as DebtorTuple | undefined);
     // An export without a type column must not turn a known business into a consumer.
     const type = !d.typeKnown && existing && existing[2] === 1 ? existing[1] : d.type;
     const typeKnown = d.typeKnown || (existing !== undefined && existing[2] === 1) ? 1 : 0;
