@@ -188,6 +188,11 @@ function imported(ledger: string, numbers?: Set<string>): unknown[] {
   );
 }
 
+/** The imported details of the debtors (not which import wrote them). */
+function debtorDetails(ledger: string): unknown[][] {
+  return withDb(ledger, (db) => db.prepare('SELECT number, name, type, type_known, email, street, postcode, city, country, language FROM debtors ORDER BY number').raw().all() as unknown[][]);
+}
+
 const counts = (r: ImportReport): number[] => [r.totals.inserted, r.totals.updated, r.totals.unchanged, r.totals.closed];
 const RUNS = 12;
 
@@ -267,6 +272,12 @@ describe('a re-import with stored digests', () => {
         const real = await importFile(a.ledger, nextFile(a), { snapshot: changes.snapshot });
         const listed = new Set(next.rows.map((r) => r.number));
         const afterReal = imported(a.ledger, listed);
+        const debtorsAfterReal = debtorDetails(a.ledger);
+        if (between.corrected !== null) {
+          // A field corrected by hand keeps the corrected value.
+          const emails = withDb(a.ledger, (db) => db.prepare('SELECT d.email FROM debtor_corrections c JOIN debtors d ON d.number = c.debtor_number').pluck().all());
+          expect(emails).toEqual(['hand@example.nl']);
+        }
         const twin = await importFile(b.ledger, nextFile(b), { snapshot: changes.snapshot, withoutDigests: true });
         expect(counts(dry)).toEqual(counts(real));
         expect(real.totals).toEqual(twin.totals);
@@ -307,6 +318,8 @@ describe('a re-import with stored digests', () => {
           const fresh = folder();
           await importFile(fresh.ledger, fresh.write('export-2.csv', next));
           expect(afterReal).toEqual(imported(fresh.ledger));
+          const inFile = new Set(next.rows.map((r) => `D${r.debtor}`));
+          expect(debtorsAfterReal.filter((d) => inFile.has(d[0] as string))).toEqual(debtorDetails(fresh.ledger));
         }
       }),
       { numRuns: RUNS },
