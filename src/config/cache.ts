@@ -14,7 +14,7 @@ export function cacheDir(env: NodeJS.ProcessEnv): string | null {
 }
 
 /** Writes a cache file whole (temp file, then rename), 0600 in a 0700 folder; a failure only costs time. */
-export function writeCache(file: string, text: string): void {
+export function writeCache(file: string, text: string | Uint8Array): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;

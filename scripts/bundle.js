@@ -1,0 +1,73 @@
+// `npm run build`, second step: the CLI as one CommonJS file, dist/app/main.cjs, made by esbuild
+// from tsc's output in dist/ (entry dist/cli/main.js): our code and commander in one file that
+// src/cli/boot.ts compiles with V8's code cache. Every other package stays in node_modules and
+// is loaded when a command needs it, as before (a command module's imports run when it is first
+// imported, not at start-up).
+//
+// Two rewrites of our own files on the way in, so the bundle behaves as the modules did:
+// - `import.meta.url` becomes the URL of the file's tsc twin in dist/ (relative to the bundle),
+//   so the paths derived from it (law/, templates/, package.json, the schema's hash) are the same;
+// - `import(x)` of a package (not of our own files, which are bundled) becomes `__pi_import(x)`,
+//   boot.ts's own dynamic import: a `vm.Script` has no loader of its own for `import()`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DIST = path.join(ROOT, 'dist');
+const OUT = path.join(DIST, 'app');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+/** Bundled: commander (every command's start needs it). Every other package stays external. */
+const INLINE = new Set(['commander']);
+const external = Object.keys(pkg.dependencies).filter((d) => !INLINE.has(d));
+
+/** `import(` not followed by a relative specifier: a package or a computed name. */
+const PACKAGE_IMPORT = /\bimport\((?!\s*['"]\.)/g;
+
+const rewrite = (packageImports) => ({
+  name: 'pre-incasso-rewrite',
+  setup(build) {
+    build.onLoad({ filter: /\.js$/ }, async (args) => {
+      if (!args.path.startsWith(DIST + path.sep)) return undefined;
+      let text = await fs.promises.readFile(args.path, 'utf8');
+      const rel = path.relative(OUT, args.path).split(path.sep).join('/');
+      text = text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, __pi_url).href`);
+      if (packageImports) text = text.replace(PACKAGE_IMPORT, '__pi_import(');
+      return { contents: text, loader: 'js' };
+    });
+  },
+});
+
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external,
+  legalComments: 'none',
+  minify: true,
+  keepNames: true,
+  logLevel: 'warning',
+  // ES modules are strict; the whole bundle is too.
+  banner: { js: "'use strict';\nconst __pi_url = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+fs.rmSync(OUT, { recursive: true, force: true });
+const built = await esbuild.build({ ...common, entryPoints: [path.join(DIST, 'cli', 'main.js')], outfile: path.join(OUT, 'main.cjs'), plugins: [rewrite(true)], write: false });
+const made = built.outputFiles[0].text;
+const left = made.match(/\bimport\(/g);
+if (left) fail(`${left.length} dynamic import() left; a vm.Script cannot run them`);
+if (made.includes('import.meta')) fail('import.meta left');
+// Written as the function boot.ts compiles (the CommonJS wrapper plus boot's import()), so the
+// source needs no copy to wrap it at start-up. It is no module: nothing imports it.
+fs.mkdirSync(OUT, { recursive: true });
+fs.writeFileSync(path.join(OUT, 'main.vm'), `(function (exports, require, module, __filename, __dirname, __pi_import) {${made}\n})`);
+// The start (src/cli/boot.ts), required by bin/pre-incasso.js (CommonJS: no ES module loader to
+// start for a `--help` read from the cache). A CommonJS file has `import()` of its own.
+await esbuild.build({ ...common, entryPoints: [path.join(DIST, 'cli', 'boot.js')], outfile: path.join(OUT, 'boot.cjs'), plugins: [rewrite(false)] });
+
+function fail(what) {
+  console.error(`scripts/bundle.js: dist/app/main.vm: ${what}`);
+  process.exit(1);
+}
