@@ -25,9 +25,21 @@ const external = Object.keys(pkg.dependencies).filter((d) => !INLINE.has(d));
 /** `import(` not followed by a relative specifier: a package or a computed name. */
 const PACKAGE_IMPORT = /\bimport\((?!\s*['"]\.)/g;
 
+/**
+ * commander loads node:child_process at its start, only to spawn executable subcommands, which
+ * this CLI has none of; loading it costs every command a few ms. It is loaded when first used.
+ */
+const COMMANDER_CHILD = 'const childProcess = require(\'node:child_process\');';
+const LAZY_CHILD = 'const childProcess = { spawn: (...args) => require(\'node:child_process\').spawn(...args) };';
+
 const rewrite = (packageImports) => ({
   name: 'pre-incasso-rewrite',
   setup(build) {
+    build.onLoad({ filter: /commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await fs.promises.readFile(args.path, 'utf8');
+      if (!text.includes(COMMANDER_CHILD) || /childProcess\.(?!spawn\()/.test(text)) fail(`commander's use of child_process changed (${args.path})`);
+      return { contents: text.replace(COMMANDER_CHILD, LAZY_CHILD), loader: 'js' };
+    });
     build.onLoad({ filter: /\.js$/ }, async (args) => {
       if (!args.path.startsWith(DIST + path.sep)) return undefined;
       let text = await fs.promises.readFile(args.path, 'utf8');
