@@ -45,6 +45,8 @@ const rewrite = (packageImports) => ({
       let text = await fs.promises.readFile(args.path, 'utf8');
       const rel = path.relative(OUT, args.path).split(path.sep).join('/');
       text = text.replaceAll('import.meta.url', `new URL(${JSON.stringify(rel)}, __pi_url).href`);
+      // Which of our modules a command evaluated, for test/e2e/startup.test.ts (a no-op otherwise).
+      text += `\nglobalThis.__preIncassoLoaded?.push(${JSON.stringify(path.relative(DIST, args.path).split(path.sep).join('/'))});\n`;
       if (packageImports) text = text.replace(PACKAGE_IMPORT, '__pi_import(');
       return { contents: text, loader: 'js' };
     });
