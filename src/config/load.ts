@@ -2,13 +2,13 @@
 // (`stages[1].after: expected a whole number of days`), exit code 3.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
 import { packageVersion } from '../version.js';
 import type { Config } from './schema.js';
 import { loadLaw, rememberTermsWith } from './law.js';
 import { cacheDir, writeCache } from './cache.js';
+import { sha256Hex } from '../domain/sha256.js';
 import type { Law } from '../domain/law.js';
 
 export interface LoadedConfig {
@@ -31,7 +31,7 @@ export const SCHEMA_FILE = fileURLToPath(new URL('../../examples/pre-incasso.sch
 /** The schema's own bytes are part of the cache key: a changed schema (new defaults) is never read from an old cache. */
 function schemaStamp(): string {
   try {
-    return createHash('sha256').update(fs.readFileSync(new URL('./schema.js', import.meta.url))).digest('hex');
+    return sha256Hex(fs.readFileSync(new URL('./schema.js', import.meta.url)));
   } catch {
     return '';
   }
@@ -47,7 +47,7 @@ function schemaStamp(): string {
 function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
   const dir = cacheDir(env);
   if (!dir) return null;
-  const key = createHash('sha256').update(`${packageVersion()}\0${schemaStamp()}\0${text}`).digest('hex');
+  const key = sha256Hex(`${packageVersion()}\0${schemaStamp()}\0${text}`);
   return path.join(dir, `config-${key}.json`);
 }
 
@@ -55,7 +55,7 @@ function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
 function termsMemo(env: NodeJS.ProcessEnv): Parameters<typeof rememberTermsWith>[1] | null {
   const dir = cacheDir(env);
   if (!dir) return null;
-  const file = (key: string): string => path.join(dir, `terms-${createHash('sha256').update(`${packageVersion()}\0${key}`).digest('hex')}.json`);
+  const file = (key: string): string => path.join(dir, `terms-${sha256Hex(`${packageVersion()}\0${key}`)}.json`);
   return {
     get(key) {
       try {
