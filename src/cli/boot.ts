@@ -1,13 +1,15 @@
-// The start of every command (bin/pre-incasso.js, through dist/app/boot.cjs: the build makes this
-// module CommonJS so a cached `--help` starts no ES module loader). The CLI is one CommonJS file made by esbuild
-// at build time (dist/app/main.cjs: our code and commander; the other packages stay in
-// node_modules and load when a command needs them). It is compiled here through `vm.Script` with
-// V8's code cache of the same command's last start, kept in the user's cache folder (see
-// config/cache.ts), so the functions a command ran before are not parsed and compiled again.
-// The text of a plain `--help` is remembered there too. Both are keyed by the bundle (path, size,
-// time, inode) and Node's version: a new build or Node makes them again; V8 also refuses a code
-// cache of other source or flags. Without a cache folder (PRE_INCASSO_CONFIG_CACHE=0) everything
-// is simply compiled; without the bundle, the modules in dist/ are run as they are.
+// The start of every command: bin/pre-incasso.js requires dist/app/boot.cjs, this module as the
+// build makes it (CommonJS, so a remembered `--help` starts no ES module loader at all).
+//
+// The CLI itself is one CommonJS file made by scripts/bundle.js at build time, dist/app/main.vm:
+// our code and commander (the other packages stay in node_modules and load when a command needs
+// them). It is compiled here through `vm.Script` with V8's code cache of the same command's last
+// start, kept in the user's cache folder (config/cache.ts), so the functions a command ran before
+// are not parsed and compiled again; the text of a plain `--help` is remembered there too. Both
+// are keyed by the bundle (path, size, time, inode) and Node's version, so a new build or another
+// Node makes them again (V8 also refuses a code cache of other source or flags). Without a cache
+// folder (PRE_INCASSO_CONFIG_CACHE=0) everything is simply compiled. Without the bundle, or with
+// one older than dist/cli/main.js (`tsc` run alone), the modules in dist/ run as they are.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -57,8 +59,18 @@ export function cacheWord(argv: readonly string[]): string {
   return word !== undefined && /^[a-z][a-z-]{0,30}$/.test(word) ? word : '-';
 }
 
+/** tsc's output of main.ts, which the bundle is made from. */
+const MODULES = new URL('./main.js', import.meta.url);
+
 export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const st = fs.statSync(BUNDLE);
+  const st = fs.statSync(BUNDLE, { throwIfNoEntry: false });
+  const modules = fs.statSync(MODULES, { throwIfNoEntry: false });
+  if (!st || (modules && modules.mtimeMs > st.mtimeMs)) {
+    // No bundle, or one older than tsc's output (`tsc` was run without `npm run build`): the
+    // modules in dist/ are what was built last, so they run, as they are, without caches.
+    const { runCli } = (await import(MODULES.href)) as Entry;
+    return runCli(argv, {});
+  }
   const dir = cacheDir(env);
   const key = bundleKey(st);
   const base = dir === null ? null : path.join(dir, `app-${shortName(BUNDLE)}`);

@@ -171,6 +171,40 @@ describe('start-up', () => {
     expect(fs.readFileSync(full).subarray(0, nl + 1).equals(bytes.subarray(0, nl + 1))).toBe(true);
   });
 
+  it('without the bundle, or with one older than tsc\'s output, the modules in dist/ run', () => {
+    // A copy of the installation (dist and bin copied, the rest linked), so this build's files stay untouched.
+    const root = path.join(tmp, 'install');
+    fs.mkdirSync(root);
+    fs.cpSync(path.join(ROOT, 'dist'), path.join(root, 'dist'), { recursive: true, preserveTimestamps: true });
+    fs.cpSync(path.join(ROOT, 'bin'), path.join(root, 'bin'), { recursive: true });
+    for (const f of ['package.json', 'node_modules', 'law', 'templates', 'examples']) fs.symlinkSync(path.join(ROOT, f), path.join(root, f));
+    const bin = path.join(root, 'bin', 'pre-incasso.js');
+    const dir = fs.mkdtempSync(path.join(tmp, 'install-ws-'));
+    const runCopy = (args: string[]): Run => {
+      const record = path.join(tmp, `record-${runs++}.json`);
+      const r = spawnSync(process.execPath, ['--require', RECORDER, bin, ...args], { cwd: dir, env: baseEnv({ XDG_CACHE_HOME: path.join(tmp, 'install-cache'), LOAD_RECORD: record }), encoding: 'utf8' });
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, loaded: JSON.parse(fs.readFileSync(record, 'utf8')) as Loaded };
+    };
+    const bundled = runCopy(['calc', 'interest', '--help']);
+    expect(bundled.code).toBe(0);
+    expect(bundled.loaded.own).toContain('cli/program.js');
+
+    // tsc wrote dist/ after the bundle was made: the bundle is not used.
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(root, 'dist', 'cli', 'main.js'), later, later);
+    const stale = runCopy(['calc', 'interest', '--help']);
+    expect(stale.code).toBe(0);
+    expect(stale.stdout).toBe(bundled.stdout);
+    expect(stale.loaded.own.filter((m) => m !== 'cli/boot.js' && m !== 'config/cache.js')).toEqual([]);
+    const usage = runCopy(['statsu']);
+    expect(usage.code).toBe(2);
+
+    fs.rmSync(path.join(root, 'dist', 'app', 'main.vm'));
+    const none = runCopy(['calc', 'interest', '--help']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toBe(bundled.stdout);
+  });
+
   it('errors keep their exit codes and messages through the bundle', () => {
     const cache = path.join(tmp, 'error-cache');
     const dir = fs.mkdtempSync(path.join(tmp, 'errors-'));
