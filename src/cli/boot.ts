@@ -91,8 +91,11 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
     ...(cachedData ? { cachedData } : {}),
   });
   if (codeFile && (!cachedData || script.cachedDataRejected)) {
-    // Made when the command has run: the cache then holds every function it compiled.
-    process.once('exit', () => writeKeyed(codeFile, key, script.createCachedData()));
+    // Made when the command has run (the cache then holds every function it compiled), and
+    // only when it succeeded: a mistyped command word makes no cache file of its own.
+    process.once('exit', (code) => {
+      if (code === 0) writeKeyed(codeFile, key, script.createCachedData());
+    });
   }
   const module = { exports: {} as Entry };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;

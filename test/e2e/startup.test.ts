@@ -211,6 +211,8 @@ describe('start-up', () => {
     const usage = run(dir, ['statsu'], cache);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("error: unknown command 'statsu'");
+    // A failed command leaves no code cache (a typo makes no file of its own).
+    expect(cacheFiles(cache).filter((f) => f.endsWith('.v8'))).toEqual([]);
     const missing = run(dir, ['status', '--today', '2026-09-22'], cache);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('No configuration at');
