@@ -69,7 +69,13 @@ const common = {
 
 fs.rmSync(OUT, { recursive: true, force: true });
 const built = await esbuild.build({ ...common, entryPoints: [path.join(DIST, 'cli', 'main.js')], outfile: path.join(OUT, 'main.cjs'), plugins: [rewrite(true)], write: false });
-const made = built.outputFiles[0].text;
+let made = built.outputFiles[0].text;
+// esbuild escapes what lies outside ASCII except in regular expression literals (`/^(€|EUR)/`).
+// Each such UTF-16 unit is written as `\uXXXX`, which means the same there and in strings: the
+// file is then ASCII, boot.ts reads it as latin1 into a one-byte string, and V8 checks its code
+// cache against half the bytes (measured: the cached compile 3-9 ms -> 1.4 ms).
+if (/\\[^\x00-\x7f]/.test(made)) fail('a backslash before a character outside ASCII: escaping it would change its meaning');
+made = made.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 const left = made.match(/\bimport\(/g);
 if (left) fail(`${left.length} dynamic import() left; a vm.Script cannot run them`);
 if (made.includes('import.meta')) fail('import.meta left');

@@ -86,7 +86,8 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const codeFile = base && `${base}-${cacheWord(argv)}.v8`;
   const cachedData = codeFile ? readKeyed(codeFile, key) ?? undefined : undefined;
-  const script = new vm.Script(fs.readFileSync(BUNDLE, 'utf8'), {
+  // ASCII only (scripts/bundle.js makes it so): latin1 gives the one-byte string without decoding.
+  const script = new vm.Script(fs.readFileSync(BUNDLE, 'latin1'), {
     filename: BUNDLE,
     ...(cachedData ? { cachedData } : {}),
   });
