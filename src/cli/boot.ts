@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { cacheDir, writeCache } from '../config/cache.js';
+import { cacheDir, shortKey, writeCache } from '../config/cache.js';
 import type { CliHooks } from './main.js';
 
 export const BUNDLE = fileURLToPath(new URL('../app/main.vm', import.meta.url));
@@ -27,13 +27,6 @@ interface Entry {
 /** What the cached files must carry to be used: the bundle as built and the Node that runs it. */
 function bundleKey(st: fs.Stats): string {
   return `${process.version} ${process.arch} ${st.size} ${st.mtimeMs} ${st.ino}`;
-}
-
-/** A short name from a path (not a hash: node:crypto alone costs more than the whole lookup). */
-function shortName(text: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
-  return h.toString(16);
 }
 
 /** A cache file is `key\n` then the data; the data when the key is `key`, else null. */
@@ -73,7 +66,7 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const dir = cacheDir(env);
   const key = bundleKey(st);
-  const base = dir === null ? null : path.join(dir, `app-${shortName(BUNDLE)}`);
+  const base = dir === null ? null : path.join(dir, `app-${shortKey(BUNDLE)}`);
   const width = process.stdout.isTTY ? String(process.stdout.columns) : 'pipe';
   const helpFile = base && `${base}-help.txt`;
   const helpKey = `${key} ${width}`;

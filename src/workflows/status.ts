@@ -16,13 +16,13 @@ import { readLedgerCounts, type LedgerCounts } from '../ledger/status.js';
 import { countActiveHolds } from '../ledger/holds.js';
 import { newestImport } from '../ledger/dunning.js';
 import { workbenchStatus, type WorkbenchStatus } from './workbench-status.js';
-import { sha256Hex } from '../domain/sha256.js';
+import { createHash } from 'node:crypto';
 import { canonicalJson } from '../domain/plan-digest.js';
 
 /** The policy a share was planned with; `--include-time-barred` off is the same policy as unset. */
 export function statusFingerprint(policy: Policy): string {
   const canonical = canonicalJson({ ...policy, includeTimeBarred: policy.includeTimeBarred === true ? true : undefined });
-  return sha256Hex(canonical);
+  return createHash('sha256').update(canonical).digest('hex');
 }
 
 export interface BookStatus {
