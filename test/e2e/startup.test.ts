@@ -144,8 +144,8 @@ describe('start-up', () => {
       expect(r.loaded.own.filter((m) => OUR_HEAVY.test(m))).toEqual([]);
       expect(r.loaded.own.filter((m) => m.startsWith('cli/commands/') && m !== 'cli/commands/index.js')).toEqual(['cli/commands/status.js']);
       expect(r.loaded.own).toContain('workflows/status.js');
-      // Neither child_process nor stdin's stream (node:crypto only for the status fingerprint).
-      for (const builtin of ['child_process', 'internal/fs/promises']) expect(r.loaded.builtins).not.toContain(builtin);
+      // Neither child_process nor stdin's stream; nor node:crypto, as no share is stored today (no fingerprint needed).
+      for (const builtin of ['child_process', 'internal/fs/promises', 'crypto']) expect(r.loaded.builtins).not.toContain(builtin);
     }
 
     const code = cacheFiles(cache).find((f) => f.endsWith('-status.v8'))!;
