@@ -78,8 +78,9 @@ function manifestPlace(env: NodeJS.ProcessEnv): { file: string; key: string } | 
   const here = path.dirname(fileURLToPath(import.meta.url));
   let key = `${packageVersion()}\0${here}`;
   try {
+    // `here` is absolute and normalised: the file's path by concatenation (path.join normalises every one again).
     for (const f of fs.readdirSync(here).sort()) {
-      const st = fs.statSync(path.join(here, f));
+      const st = fs.statSync(`${here}${path.sep}${f}`);
       key += `\0${f}\0${st.size}\0${st.mtimeMs}`;
     }
   } catch {
