@@ -1,14 +1,17 @@
-// `npm run build`, second step: the CLI as one CommonJS file, dist/app/main.cjs, made by esbuild
-// from tsc's output in dist/ (entry dist/cli/main.js): our code and commander in one file that
-// src/cli/boot.ts compiles with V8's code cache. Every other package stays in node_modules and
-// is loaded when a command needs it, as before (a command module's imports run when it is first
-// imported, not at start-up).
+// `npm run build`, second step (after tsc): esbuild makes, from tsc's output in dist/,
+// - dist/app/main.vm: the CLI (entry dist/cli/main.js) and commander as one CommonJS script,
+//   written as the function src/cli/boot.ts compiles with V8's code cache. Every other package
+//   stays in node_modules and is loaded when a command needs it, as before: a module's imports
+//   run when it is first imported (esbuild's lazy module initialisers), not at start-up;
+// - dist/app/boot.cjs: src/cli/boot.ts as CommonJS, required by bin/pre-incasso.js.
 //
-// Two rewrites of our own files on the way in, so the bundle behaves as the modules did:
+// Rewrites on the way in, so the bundle behaves as the modules did:
 // - `import.meta.url` becomes the URL of the file's tsc twin in dist/ (relative to the bundle),
-//   so the paths derived from it (law/, templates/, package.json, the schema's hash) are the same;
+//   so the paths derived from it (law/, templates/, package.json, the schema's stamp) are the same;
 // - `import(x)` of a package (not of our own files, which are bundled) becomes `__pi_import(x)`,
-//   boot.ts's own dynamic import: a `vm.Script` has no loader of its own for `import()`.
+//   boot.ts's own dynamic import: a `vm.Script` has no loader of its own for `import()`;
+// - commander's `node:child_process` is loaded when first used (see below);
+// - each module records its evaluation in `globalThis.__preIncassoLoaded` when a test set it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

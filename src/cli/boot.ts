@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { cacheDir, shortKey, writeCache } from '../config/cache.js';
 import type { CliHooks } from './main.js';
+import { quietOnClosedPipe } from './epipe.js';
 
 export const BUNDLE = fileURLToPath(new URL('../app/main.vm', import.meta.url));
 
@@ -73,6 +74,7 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (helpFile && argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
     const text = readKeyed(helpFile, helpKey);
     if (text !== null) {
+      quietOnClosedPipe();
       process.stdout.write(text);
       return;
     }

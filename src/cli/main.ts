@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { Output, colourWanted, loadColours } from './output.js';
 import { buildProgram } from './program.js';
 import { environmentError } from '../platform/errors.js';
+import { quietOnClosedPipe } from './epipe.js';
 
 export interface CliHooks {
   /** Told the text of the top-level `--help` (`-h`) when it was printed, so it can be remembered. */
@@ -16,13 +17,7 @@ export const PLAIN_HELP: readonly string[] = ['--help', '-h'];
 
 /** Runs the command line `argv` (without node and the script) and sets the exit code. */
 export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<void> {
-  // `pre-incasso status | head`: the reader went away. That is not an error of ours; stop quietly.
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
-      throw error;
-    });
-  }
+  quietOnClosedPipe();
   try {
     process.exitCode = await main(argv, hooks);
   } catch (error) {

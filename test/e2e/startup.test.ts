@@ -3,7 +3,7 @@
 // `--help`) are used only when they belong to this build, and change no output. Each run is
 // recorded by test/helpers/load-recorder.cjs (files loaded through require, Node's built-in
 // modules, and which of our modules the bundle evaluated). Needs `npm run build` first.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,7 +91,7 @@ describe('start-up', () => {
     expect([...new Set(listed.loaded.own.filter((m) => !m.startsWith('cli/')))].sort()).toEqual(START);
     expect(listed.loaded.builtins).not.toContain('crypto');
     // From the remembered text, the bundle is not even evaluated: only boot.cjs ran.
-    for (const r of [warm, short]) expect([...new Set(r.loaded.own)].sort()).toEqual(['cli/boot.js', 'config/cache.js']);
+    for (const r of [warm, short]) expect([...new Set(r.loaded.own)].sort()).toEqual(['cli/boot.js', 'cli/epipe.js', 'config/cache.js']);
   });
 
   it('a remembered --help text is used only with its build key, and only for the plain --help', () => {
@@ -117,6 +117,19 @@ describe('start-up', () => {
     fs.writeFileSync(full, `${key}\nremembered\n`);
     expect(run(dir, ['--no-color', '--help'], cache).stdout).toBe(first.stdout);
     expect(run(dir, ['status', '--help'], cache).stdout).toMatch(/^Usage: pre-incasso status/);
+  });
+
+  it('a remembered --help into a pipe whose reader is gone ends quietly with 0', async () => {
+    const cache = path.join(tmp, 'epipe-cache');
+    const dir = fs.mkdtempSync(path.join(tmp, 'epipe-'));
+    run(dir, ['--help'], cache);
+    const child = spawn(process.execPath, [BIN, '--help'], { cwd: dir, env: baseEnv({ XDG_CACHE_HOME: cache }), stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('status loads better-sqlite3 and its own modules only; the code cache changes nothing and a bad one is made again', () => {
@@ -195,7 +208,7 @@ describe('start-up', () => {
     const stale = runCopy(['calc', 'interest', '--help']);
     expect(stale.code).toBe(0);
     expect(stale.stdout).toBe(bundled.stdout);
-    expect(stale.loaded.own.filter((m) => m !== 'cli/boot.js' && m !== 'config/cache.js')).toEqual([]);
+    expect(stale.loaded.own.filter((m) => !['cli/boot.js', 'cli/epipe.js', 'config/cache.js'].includes(m))).toEqual([]);
     const usage = runCopy(['statsu']);
     expect(usage.code).toBe(2);
 
