@@ -52,7 +52,11 @@ export function makeContext(globals: GlobalOptions, out: Output, env: NodeJS.Pro
     cwd,
     env,
     commandLine: ['pre-incasso', ...argv].join(' '),
-    interactive: process.stdin.isTTY === true && process.stdout.isTTY === true && env.CI !== 'true',
+    // Asked only by the commands that may prompt: touching process.stdin builds a stream (and,
+    // for a file or /dev/null, loads fs's stream and promise modules) that others never use.
+    get interactive() {
+      return process.stdin.isTTY === true && process.stdout.isTTY === true && env.CI !== 'true';
+    },
     configFile() {
       // Resolved lazily so commands that need no config (calc) never touch it.
       const chosen = globals.config ?? env.PRE_INCASSO_CONFIG ?? 'pre-incasso.config.json';

@@ -1,19 +1,32 @@
 // The one try/catch at the top: every error becomes a message and the documented exit code.
+// Started by boot.ts (bin/pre-incasso.js), from the bundle dist/app/main.cjs or from this file.
 import { CommanderError } from 'commander';
 import { AppError } from '../errors.js';
 import { Output, colourWanted, loadColours } from './output.js';
 import { buildProgram } from './program.js';
 import { environmentError } from '../platform/errors.js';
+import { quietOnClosedPipe } from './epipe.js';
 
-// `pre-incasso status | head`: the reader went away. That is not an error of ours; stop quietly.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
-    throw error;
-  });
+export interface CliHooks {
+  /** Told the text of the top-level `--help` (`-h`) when it was printed, so it can be remembered. */
+  onHelp?(text: string): void;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The forms of the top-level help whose text boot.ts may remember: nothing else on the line. */
+export const PLAIN_HELP: readonly string[] = ['--help', '-h'];
+
+/** Runs the command line `argv` (without node and the script) and sets the exit code. */
+export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<void> {
+  quietOnClosedPipe();
+  try {
+    process.exitCode = await main(argv, hooks);
+  } catch (error) {
+    process.stderr.write(`fatal: ${String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+async function main(argv: string[], hooks: CliHooks): Promise<number> {
   const json = argv.includes('--json');
   const color = colourWanted(argv.includes('--no-color') ? false : undefined, process.env, process.stderr.isTTY === true);
   const out = new Output(
@@ -22,11 +35,22 @@ async function main(argv: string[]): Promise<number> {
     color ? await loadColours() : undefined,
   );
   const program = await buildProgram(out, process.env, argv);
+  let helpText: string | null = null;
+  if (hooks.onHelp && argv.length === 1 && PLAIN_HELP.includes(argv[0]!)) {
+    helpText = '';
+    program.configureOutput({
+      writeOut: (s) => {
+        helpText += s;
+        process.stdout.write(s);
+      },
+    });
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' && helpText) hooks.onHelp?.(helpText);
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       // commander exits 1 on its own errors; SPEC §8 says usage problems are 2.
       out.failure(new AppError('usage', error.message.replace(/^error: /, ''), { hint: 'See `pre-incasso --help` or `pre-incasso <command> --help`.' }));
@@ -49,13 +73,3 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`fatal: ${String(error)}\n`);
-    process.exitCode = 1;
-  },
-);

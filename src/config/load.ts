@@ -2,13 +2,12 @@
 // (`stages[1].after: expected a whole number of days`), exit code 3.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors.js';
 import { packageVersion } from '../version.js';
 import type { Config } from './schema.js';
 import { loadLaw, rememberTermsWith } from './law.js';
-import { cacheDir, writeCache } from './cache.js';
+import { cacheDir, readKeyed, shortKey, writeKeyed } from './cache.js';
 import type { Law } from '../domain/law.js';
 
 export interface LoadedConfig {
@@ -28,10 +27,14 @@ export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', i
 /** The JSON Schema shipped in the package (`"$schema"` of a config). */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../examples/pre-incasso.schema.json', import.meta.url));
 
-/** The schema's own bytes are part of the cache key: a changed schema (new defaults) is never read from an old cache. */
+/**
+ * The schema's build is part of the cache key: a changed schema (new defaults) is never read from
+ * an old cache. Its file's size and time (every build writes it again), not a digest of its bytes.
+ */
 function schemaStamp(): string {
   try {
-    return createHash('sha256').update(fs.readFileSync(new URL('./schema.js', import.meta.url))).digest('hex');
+    const st = fs.statSync(new URL('./schema.js', import.meta.url));
+    return `${st.size}:${st.mtimeMs}`;
   } catch {
     return '';
   }
@@ -39,33 +42,34 @@ function schemaStamp(): string {
 
 /**
  * Where the validated form of a config is remembered. Loading the schema library costs more
- * than the rest of `status`; a config whose bytes this version already validated gives the same
- * result, so it is read back instead (keyed by the SHA-256 of the bytes and the version).
- * Invalid configs are never cached: they are validated, and reported, every time.
+ * than the rest of `status`; a config whose bytes this version and schema build already validated
+ * gives the same result, so it is read back instead. The entry holds its whole key (version,
+ * schema, the config's bytes), compared when read. Invalid configs are never cached: they are
+ * validated, and reported, every time.
  */
-
-function cachePath(text: string, env: NodeJS.ProcessEnv): string | null {
+function cacheEntry(text: string, env: NodeJS.ProcessEnv): { file: string; key: string } | null {
   const dir = cacheDir(env);
   if (!dir) return null;
-  const key = createHash('sha256').update(`${packageVersion()}\0${schemaStamp()}\0${text}`).digest('hex');
-  return path.join(dir, `config-${key}.json`);
+  const key = `${packageVersion()}\0${schemaStamp()}\0${text}`;
+  return { file: path.join(dir, `config-${shortKey(key)}.json`), key };
 }
 
 /** The derived stage terms, remembered per version, law and stages (config/policy.ts asks). */
 function termsMemo(env: NodeJS.ProcessEnv): Parameters<typeof rememberTermsWith>[1] | null {
   const dir = cacheDir(env);
   if (!dir) return null;
-  const file = (key: string): string => path.join(dir, `terms-${createHash('sha256').update(`${packageVersion()}\0${key}`).digest('hex')}.json`);
+  const entry = (key: string): { file: string; key: string } => {
+    const full = `${packageVersion()}\0${key}`;
+    return { file: path.join(dir, `terms-${shortKey(full)}.json`), key: full };
+  };
   return {
     get(key) {
-      try {
-        return JSON.parse(fs.readFileSync(file(key), 'utf8'));
-      } catch {
-        return undefined;
-      }
+      const e = entry(key);
+      return readKeyed(e.file, e.key);
     },
     set(key, terms) {
-      writeCache(file(key), JSON.stringify(terms));
+      const e = entry(key);
+      writeKeyed(e.file, e.key, terms);
     },
   };
 }
@@ -82,12 +86,13 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
     }
     throw error;
   }
-  const cache = cachePath(text, env);
-  if (cache) {
+  const cache = cacheEntry(text, env);
+  const remembered = cache ? readKeyed<Config>(cache.file, cache.key) : undefined;
+  if (remembered) {
     try {
-      return resolveConfig(JSON.parse(fs.readFileSync(cache, 'utf8')) as Config, file, env);
+      return resolveConfig(remembered, file, env);
     } catch {
-      // Not validated before (or the cache is unreadable): validate now.
+      // Validated now instead, and any problem reported from that.
     }
   }
   const raw = parseJson(text, file);
@@ -101,7 +106,7 @@ export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.
       data: { problems },
     });
   }
-  if (cache) writeCache(cache, JSON.stringify(result.data));
+  if (cache) writeKeyed(cache.file, cache.key, result.data);
   return resolveConfig(result.data, file, env);
 }
 

@@ -13,6 +13,11 @@ export function* readStoredShares(db: Db, today: string, fingerprint: string): G
   yield* rows;
 }
 
+/** Whether any share is stored for `today`, under any fingerprint (without one, `status` needs no fingerprint). */
+export function hasSharesOn(db: Db, today: string): boolean {
+  return db.prepare('SELECT 1 FROM debtor_status WHERE planned_on = ? LIMIT 1').get(today) !== undefined;
+}
+
 export function storedShareCount(db: Db, today: string, fingerprint: string): number {
   return db.prepare('SELECT count(*) FROM debtor_status WHERE planned_on = ? AND fingerprint = ?').pluck().get(today, fingerprint) as number;
 }

@@ -8,11 +8,17 @@
 //   file has mode 0600 also when it replaces a 0666 one;
 // - the folder is fsynced after the rename, so the file is there whole or not at all;
 // - folders the tool creates are 0700.
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const FILE_MODE = 0o600;
+
+/** 12 random hex digits for a temp name; node:crypto is loaded here, not by every command that opens the ledger. */
+function randomHex(): string {
+  const { randomBytes } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return randomBytes(6).toString('hex');
+}
 const DIR_MODE = 0o700;
 
 /** Creates `dir` (and missing parents) with mode 0700; an existing folder is left as it is. */
@@ -65,7 +71,7 @@ const STREAM_BUFFER = 1 << 20;
  */
 export function writeTempStream(target: string, produce: (write: ChunkWriter) => void): string {
   const dir = path.dirname(path.resolve(target));
-  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomHex()}.tmp`);
   const flags = fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_WRONLY | (fs.constants.O_NOFOLLOW ?? 0);
   const fd = fs.openSync(tmp, flags, FILE_MODE);
   const buffer = Buffer.allocUnsafe(STREAM_BUFFER);

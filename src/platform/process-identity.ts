@@ -2,8 +2,8 @@
 // enough: pids are reused, so a crashed process's pid may belong to an unrelated one by now.
 // The identity is host + pid + the process's start time as the kernel reports it
 // (/proc/<pid>/stat field 22 on Linux, `ps -o lstart=` elsewhere).
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 
 export interface ProcessIdentity {
@@ -21,6 +21,8 @@ function startOf(pid: number): string | null {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return fields[19] ?? null;
     }
+    // node:child_process only here (not on Linux): loading it costs every command a few ms at start.
+    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return out === '' ? null : out;
   } catch {

@@ -11,17 +11,19 @@ import { withLedger, type LedgerAt } from './ledger-session.js';
 import { planDebtor, type Plan, type Action, type Policy } from '../domain/plan.js';
 import { addShare, debtorStatusShare, emptyFigures, type DebtorStatusShare, type DunningFigures } from '../domain/status-figures.js';
 import { readAccountFacts } from '../ledger/account-facts.js';
-import { readStoredShares, staleDebtors, storedShareCount, storeShares } from '../ledger/debtor-status.js';
+import { hasSharesOn, readStoredShares, staleDebtors, storedShareCount, storeShares } from '../ledger/debtor-status.js';
 import { readLedgerCounts, type LedgerCounts } from '../ledger/status.js';
 import { countActiveHolds } from '../ledger/holds.js';
 import { newestImport } from '../ledger/dunning.js';
 import { workbenchStatus, type WorkbenchStatus } from './workbench-status.js';
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { canonicalJson } from '../domain/plan-digest.js';
 
 /** The policy a share was planned with; `--include-time-barred` off is the same policy as unset. */
 export function statusFingerprint(policy: Policy): string {
   const canonical = canonicalJson({ ...policy, includeTimeBarred: policy.includeTimeBarred === true ? true : undefined });
+  // node:crypto is loaded here, when a fingerprint is needed, not by every command that imports this module.
+  const { createHash } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -41,10 +43,12 @@ export interface BookStatus {
  */
 export function dunningFigures(db: Db, policy: Policy, today: string, options: { store?: boolean; need?: PlanningNeed } = {}): { figures: DunningFigures; planned: BookStatus['planned'] } {
   const stageIds = policy.stages.map((s) => s.id);
-  const fingerprint = statusFingerprint(policy);
+  let fingerprint: string | undefined;
+  const fingerprintOnce = (): string => (fingerprint ??= statusFingerprint(policy));
   const figures = emptyFigures(stageIds);
   const { stored, stale } = options.need ?? planningNeed(db, policy, today);
-  for (const text of readStoredShares(db, today, fingerprint)) addShare(figures, JSON.parse(text) as DebtorStatusShare, stageIds);
+  // No share stored under this policy today: nothing to read, and no fingerprint to work out for it.
+  if (stored > 0) for (const text of readStoredShares(db, today, fingerprintOnce())) addShare(figures, JSON.parse(text) as DebtorStatusShare, stageIds);
   let fresh = 0;
   const shares = new Map<string, string | null>();
   for (const input of stale === null ? readAccountFacts(db) : readAccountFacts(db, { debtors: stale })) {
@@ -53,7 +57,7 @@ export function dunningFigures(db: Db, policy: Policy, today: string, options: {
     if (share) addShare(figures, share, stageIds);
     if (options.store) shares.set(input.debtor.number, share ? JSON.stringify(share) : null);
   }
-  if (options.store && fresh > 0) storeShares(db, today, fingerprint, shares, stale ?? 'all');
+  if (options.store && fresh > 0) storeShares(db, today, fingerprintOnce(), shares, stale ?? 'all');
   return { figures, planned: { stored, fresh } };
 }
 
@@ -65,9 +69,12 @@ export interface PlanningNeed {
 }
 
 export function planningNeed(db: Db, policy: Policy, today: string): PlanningNeed {
+  const everyDebtor = (): PlanningNeed => ({ stored: 0, stale: null, debtors: db.prepare('SELECT count(*) FROM debtors').pluck().get() as number });
+  // Nothing stored today (a new day, or no `run` yet): every debtor, and no fingerprint needed to know it.
+  if (!hasSharesOn(db, today)) return everyDebtor();
   const fingerprint = statusFingerprint(policy);
   const stored = storedShareCount(db, today, fingerprint);
-  if (stored === 0) return { stored, stale: null, debtors: db.prepare('SELECT count(*) FROM debtors').pluck().get() as number };
+  if (stored === 0) return everyDebtor();
   const stale = staleDebtors(db, today, fingerprint);
   return { stored, stale, debtors: stale.length };
 }

@@ -32,4 +32,25 @@ describe('config cache', () => {
     const again = await loadConfig(file, { XDG_CACHE_HOME: cacheHome });
     expect(again.config.arrangements.graceDays).toBe(7);
   });
+
+  it('an entry is used only when the whole key it holds is this config\'s (a file-name collision is a miss)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keyed-cfg-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'pre-incasso.config.json');
+    fs.writeFileSync(file, JSON.stringify(exampleConfig({ mail: false })));
+    const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
+    await loadConfig(file, env);
+    const cacheFolder = path.join(dir, 'cache', 'pre-incasso');
+    const [entryName] = fs.readdirSync(cacheFolder).filter((f) => f.startsWith('config-'));
+    const entryFile = path.join(cacheFolder, entryName!);
+    const entry = JSON.parse(fs.readFileSync(entryFile, 'utf8')) as { key: string; value: { creditor: { name: string } } };
+    expect(entry.key.endsWith(fs.readFileSync(file, 'utf8'))).toBe(true);
+    // The same file, its value changed: used while the key is this config's ...
+    entry.value.creditor.name = 'Uit de cache';
+    fs.writeFileSync(entryFile, JSON.stringify(entry));
+    expect((await loadConfig(file, env)).config.creditor.name).toBe('Uit de cache');
+    // ... and not once the key is another config's, as a colliding name would hold.
+    fs.writeFileSync(entryFile, JSON.stringify({ ...entry, key: `${entry.key} ` }));
+    expect((await loadConfig(file, env)).config.creditor.name).not.toBe('Uit de cache');
+  });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import type { Act } from '../program.js';
-import { cacheDir, writeCache } from '../../config/cache.js';
+import { cacheDir, shortKey, writeCache } from '../../config/cache.js';
 import { packageVersion } from '../../version.js';
 
 interface CommandModule {
@@ -78,17 +78,15 @@ function manifestPlace(env: NodeJS.ProcessEnv): { file: string; key: string } | 
   const here = path.dirname(fileURLToPath(import.meta.url));
   let key = `${packageVersion()}\0${here}`;
   try {
+    // `here` is absolute and normalised: the file's path by concatenation (path.join normalises every one again).
     for (const f of fs.readdirSync(here).sort()) {
-      const st = fs.statSync(path.join(here, f));
+      const st = fs.statSync(`${here}${path.sep}${f}`);
       key += `\0${f}\0${st.size}\0${st.mtimeMs}`;
     }
   } catch {
     return null;
   }
-  // A short name from the folder (not a hash: node:crypto alone costs more than reading the file).
-  let h = 2166136261;
-  for (let i = 0; i < here.length; i++) h = Math.imul(h ^ here.charCodeAt(i), 16777619) >>> 0;
-  return { file: path.join(dir, `commands-${h.toString(16)}.json`), key };
+  return { file: path.join(dir, `commands-${shortKey(here)}.json`), key };
 }
 
 function listed(c: Command): Listed {

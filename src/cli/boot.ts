@@ -1,0 +1,101 @@
+// The start of every command: bin/pre-incasso.js requires dist/app/boot.cjs, this module as the
+// build makes it (CommonJS, so a remembered `--help` starts no ES module loader at all).
+//
+// The CLI itself is one CommonJS file made by scripts/bundle.js at build time, dist/app/main.vm:
+// our code and commander (the other packages stay in node_modules and load when a command needs
+// them). It is compiled here through `vm.Script` with V8's code cache of the same command's last
+// start, kept in the user's cache folder (config/cache.ts), so the functions a command ran before
+// are not parsed and compiled again; the text of a plain `--help` is remembered there too. Both
+// are keyed by the bundle (path, size, time, inode) and Node's version, so a new build or another
+// Node makes them again (V8 also refuses a code cache of other source or flags). Without a cache
+// folder (PRE_INCASSO_CONFIG_CACHE=0) everything is simply compiled. Without the bundle, or with
+// one older than dist/cli/main.js (`tsc` run alone), the modules in dist/ run as they are.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { cacheDir, shortKey, writeCache } from '../config/cache.js';
+import type { CliHooks } from './main.js';
+import { quietOnClosedPipe } from './epipe.js';
+
+export const BUNDLE = fileURLToPath(new URL('../app/main.vm', import.meta.url));
+
+interface Entry {
+  runCli(argv: string[], hooks: CliHooks): Promise<void>;
+}
+
+/** What the cached files must carry to be used: the bundle as built and the Node that runs it. */
+function bundleKey(st: fs.Stats): string {
+  return `${process.version} ${process.arch} ${st.size} ${st.mtimeMs} ${st.ino}`;
+}
+
+/** A cache file is `key\n` then the data; the data when the key is `key`, else null. */
+function readKeyed(file: string, key: string): Buffer | null {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return null;
+  }
+  const nl = bytes.indexOf(10);
+  if (nl < 0 || bytes.subarray(0, nl).toString('utf8') !== key) return null;
+  return bytes.subarray(nl + 1);
+}
+
+function writeKeyed(file: string, key: string, data: Buffer | string): void {
+  writeCache(file, Buffer.concat([Buffer.from(`${key}\n`, 'utf8'), typeof data === 'string' ? Buffer.from(data, 'utf8') : data]));
+}
+
+/** The code cache's name for the command on the line: one per command word, so each keeps its own functions. */
+export function cacheWord(argv: readonly string[]): string {
+  const word = argv.find((a) => !a.startsWith('-'));
+  return word !== undefined && /^[a-z][a-z-]{0,30}$/.test(word) ? word : '-';
+}
+
+/** tsc's output of main.ts, which the bundle is made from. */
+const MODULES = new URL('./main.js', import.meta.url);
+
+export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const st = fs.statSync(BUNDLE, { throwIfNoEntry: false });
+  const modules = fs.statSync(MODULES, { throwIfNoEntry: false });
+  if (!st || (modules && modules.mtimeMs > st.mtimeMs)) {
+    // No bundle, or one older than tsc's output (`tsc` was run without `npm run build`): the
+    // modules in dist/ are what was built last, so they run, as they are, without caches.
+    const { runCli } = (await import(MODULES.href)) as Entry;
+    return runCli(argv, {});
+  }
+  const dir = cacheDir(env);
+  const key = bundleKey(st);
+  const base = dir === null ? null : path.join(dir, `app-${shortKey(BUNDLE)}`);
+  const width = process.stdout.isTTY ? String(process.stdout.columns) : 'pipe';
+  const helpFile = base && `${base}-help.txt`;
+  const helpKey = `${key} ${width}`;
+  if (helpFile && argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    const text = readKeyed(helpFile, helpKey);
+    if (text !== null) {
+      quietOnClosedPipe();
+      process.stdout.write(text);
+      return;
+    }
+  }
+  const codeFile = base && `${base}-${cacheWord(argv)}.v8`;
+  const cachedData = codeFile ? readKeyed(codeFile, key) ?? undefined : undefined;
+  // ASCII only (scripts/bundle.js makes it so): latin1 gives the one-byte string without decoding.
+  const script = new vm.Script(fs.readFileSync(BUNDLE, 'latin1'), {
+    filename: BUNDLE,
+    ...(cachedData ? { cachedData } : {}),
+  });
+  if (codeFile && (!cachedData || script.cachedDataRejected)) {
+    // Made when the command has run (the cache then holds every function it compiled), and
+    // only when it succeeded: a mistyped command word makes no cache file of its own.
+    process.once('exit', (code) => {
+      if (code === 0) writeKeyed(codeFile, key, script.createCachedData());
+    });
+  }
+  const module = { exports: {} as Entry };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  // The bundle's `import()` of a package (chalk, @inquirer/prompts, …) is this module's.
+  wrapper.call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE), (specifier: string) => import(specifier));
+  return module.exports.runCli(argv, helpFile ? { onHelp: (text) => writeKeyed(helpFile, helpKey, text) } : {});
+}
