@@ -88,7 +88,7 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
   // compared in this thread): see import-writer-client.ts. This thread keeps the lock throughout.
   let channel: ImportWriteChannel | null = null;
   try {
-    channel = await openWriteChannel(db, ledger?.path ?? null, {
+    channel = openWriteChannel(db, ledger?.path ?? null, {
       write: !req.dryRun,
       today: req.today,
       overwriteCorrections: req.overwriteCorrections === true,
@@ -149,12 +149,11 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
 
     for (const [index, f] of files.entries()) {
       writer.startFile(index);
-      const sha256 = await hashFile(f.full);
       if (f.kind.kind === 'ubl' || f.kind.kind === 'cii') {
         const result = await readEInvoice(f.full, f.kind.kind, { displayName: f.display, paymentTermDays: req.config.defaults.paymentTermDays, defaultDebtorType: req.config.defaults.debtorType, defaultLanguage: req.config.defaults.language, creditor: req.config.creditor });
         for (const issue of result.issues) (issue.severity === 'error' ? errors : warnings).push(toOut(issue));
         if (result.row && !result.issues.some((i) => i.severity === 'error')) handleRow(result.row);
-        fileReports.push({ file: f.display, sha256, rows: result.row ? 1 : 0, encoding: result.encoding, delimiter: '', decimal: '.', format: f.kind.kind === 'ubl' ? 'UBL' : 'CII', preset: '', presetChosen: 'default' });
+        fileReports.push({ file: f.display, sha256: '', rows: result.row ? 1 : 0, encoding: result.encoding, delimiter: '', decimal: '.', format: f.kind.kind === 'ubl' ? 'UBL' : 'CII', preset: '', presetChosen: 'default' });
         continue;
       }
       const sheet = f.kind.kind === 'xlsx' ? await openSheet(f.full, { sheet: req.sheet, decimal: req.decimal ?? ',' }) : null;
@@ -182,7 +181,7 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       }
       const summary = step.value;
       for (const issue of summary.issues) (issue.severity === 'error' ? errors : warnings).push(toOut(issue, sheet !== null));
-      fileReports.push({ file: displayName, sha256, rows: summary.rows, encoding: summary.encoding, delimiter: sheet ? '' : summary.delimiter, decimal: summary.decimal ?? null, format: sheet ? 'xlsx' : 'CSV', preset: chosen.preset.name, presetChosen: chosen.how });
+      fileReports.push({ file: displayName, sha256: '', rows: summary.rows, encoding: summary.encoding, delimiter: sheet ? '' : summary.delimiter, decimal: summary.decimal ?? null, format: sheet ? 'xlsx' : 'CSV', preset: chosen.preset.name, presetChosen: chosen.how });
     }
 
     // File-level problems (missing columns, undecidable decimal mark) cannot be skipped.
@@ -205,7 +204,13 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       });
     }
 
-    const totals = await writer.finish({ files: fileReports.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows })), rejected: errors.length, force: req.force });
+    // Each file's SHA-256 (the import's record) is taken while the writer seals the ledger.
+    const hashed = async (): Promise<{ file: string; sha256: string; rows: number }[]> => {
+      const sums = await Promise.all(files.map((f) => hashFile(f.full)));
+      fileReports.forEach((r, i) => (r.sha256 = sums[i]!));
+      return fileReports.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows }));
+    };
+    const totals = await writer.finish({ rejected: errors.length, force: req.force }, hashed);
     return {
       dryRun: req.dryRun,
       importId: req.dryRun ? null : writer.importId,

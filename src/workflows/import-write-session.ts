@@ -1,8 +1,8 @@
 // The ledger side of one invoice import, wherever it runs: in the import's own thread (a dry run,
 // or when the compiled worker is not there) or in the writer thread of import-writer-worker.ts.
 // It opens the write transaction, applies the checked rows through InvoiceImportWriter, and at
-// the end closes what a snapshot no longer lists, records the import and the book, and commits.
-// Until `finish` commits, nothing is visible; `close` rolls back whatever is still open.
+// the end closes what a snapshot no longer lists, records the book and the import, and commits.
+// Until `commit`, nothing is visible; `close` rolls back whatever is still open.
 import { AppError } from '../errors.js';
 import type { Db } from '../ledger/ledger.js';
 import { appendEvent } from '../ledger/events.js';
@@ -22,13 +22,15 @@ export interface WriteSessionOptions {
   snapshot: boolean;
 }
 
-export interface FinishRequest {
-  files: { file: string; sha256: string; rows: number }[];
+export interface SealRequest {
   /** Rows left out (--skip-invalid). */
   rejected: number;
   /** --force: a snapshot may close more than half of the open invoices. */
   force: boolean;
 }
+
+/** The files read, as the import's record keeps them (their hashes are taken while the ledger seals). */
+export type ImportedFile = { file: string; sha256: string; rows: number };
 
 export class ImportWriteSession {
   readonly importId: number;
@@ -37,6 +39,7 @@ export class ImportWriteSession {
   private readonly bulk: InvoiceBulkLoad | null;
   private readonly seen: Set<string> | null;
   private inTransaction = false;
+  private rejected = 0;
 
   /** @param db the ledger (the connection that writes), or null for a dry run without a ledger */
   constructor(
@@ -81,11 +84,11 @@ export class ImportWriteSession {
   }
 
   /**
-   * After the last row of a clean import: the snapshot guard, the import's record, the book's
-   * snapshot, and COMMIT (in a dry run the same figures, nothing written). Throws, leaving the
-   * transaction for `close` to roll back, when the snapshot would close too much.
+   * After the last row of a clean import: the snapshot guard, the book's snapshot, and (a first
+   * load) the indexes and the set checks. Throws, leaving the transaction for `close` to roll
+   * back, when the snapshot would close too much. A dry run computes the same figures.
    */
-  finish(req: FinishRequest): ImportTotals {
+  seal(req: SealRequest): void {
     const writer = this.writer;
     writer.flush();
     writer.finishKeptPaid();
@@ -97,31 +100,38 @@ export class ImportWriteSession {
         });
       }
     }
+    this.rejected = req.rejected;
+    if (this.options.write && this.db) {
+      // The book as this import saw it, for the report's history (same transaction).
+      recordBookSnapshot(this.db, this.options.today, 'import', this.importId);
+      this.bulk?.finish();
+    }
+  }
+
+  /** After `seal`: the import's record and event, and COMMIT. Returns the totals. */
+  commit(files: ImportedFile[]): ImportTotals {
     const db = this.db;
+    const t = this.writer.totals;
     if (this.options.write && db) {
-      const t = writer.totals;
       db.prepare('UPDATE imports SET files = ?, inserted = ?, updated = ?, unchanged = ?, closed = ?, rejected = ? WHERE id = ?').run(
-        JSON.stringify(req.files.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows }))),
-        t.inserted, t.updated, t.unchanged, t.closed, req.rejected, this.importId,
+        JSON.stringify(files.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows }))),
+        t.inserted, t.updated, t.unchanged, t.closed, this.rejected, this.importId,
       );
       appendEvent(db, {
         kind: 'import',
         today: this.options.today,
         data: {
-          import_id: this.importId, files: req.files.map((f) => ({ file: f.file, sha256: f.sha256 })),
-          inserted: t.inserted, updated: t.updated, unchanged: t.unchanged, closed: t.closed, rejected: req.rejected,
+          import_id: this.importId, files: files.map((f) => ({ file: f.file, sha256: f.sha256 })),
+          inserted: t.inserted, updated: t.updated, unchanged: t.unchanged, closed: t.closed, rejected: this.rejected,
         },
       });
-      // The book as this import saw it, for the report's history (same transaction).
-      recordBookSnapshot(db, this.options.today, 'import', this.importId);
-      this.bulk?.finish();
       db.exec('COMMIT');
       this.inTransaction = false;
     }
-    return writer.totals;
+    return t;
   }
 
-  /** Rolls back what `finish` did not commit; the connection's settings as before the import. */
+  /** Rolls back what `commit` did not commit; the connection's settings as before the import. */
   close(): void {
     // SQLite may have rolled back by itself (a full disk): never let a second error hide the first.
     if (this.inTransaction && this.db?.inTransaction) this.db.exec('ROLLBACK');

@@ -9,8 +9,8 @@ import { AppError } from '../errors.js';
 import type { Db } from '../ledger/ledger.js';
 import type { ImportTotals } from '../ledger/invoice-import.js';
 import type { InvoiceRow } from '../domain/invoice-row.js';
-import { ImportWriteSession, type FinishRequest, type WriteSessionOptions } from './import-write-session.js';
-import { encodeRow, type WireBatch } from './import-row-wire.js';
+import { ImportWriteSession, type ImportedFile, type SealRequest, type WriteSessionOptions } from './import-write-session.js';
+import { RowEncoder, type WireBatch } from './import-row-wire.js';
 import type { FromWriter, ToWriter, WireError, WriterData } from './import-writer-worker.js';
 
 export interface ImportWriteChannel {
@@ -21,8 +21,12 @@ export interface ImportWriteChannel {
   /** True when the writer is behind: await `drained()` before the next row. */
   readonly busy: boolean;
   drained(): Promise<void>;
-  /** Commits (or, in a dry run, only reports); throws when the writer refused or failed. */
-  finish(req: FinishRequest): Promise<ImportTotals>;
+  /**
+   * Seals the ledger side (snapshot guard, indexes, checks) while `files` (their hashes) are being
+   * worked out here, then commits (in a dry run only reports). Throws when the writer refused or
+   * failed; then nothing is committed.
+   */
+  finish(req: SealRequest, files: () => Promise<ImportedFile[]>): Promise<ImportTotals>;
   /** Rolls back what was not committed and waits until the writer has let go of the ledger. */
   close(): Promise<void>;
 }
@@ -34,9 +38,12 @@ const MAX_IN_FLIGHT = 3;
 
 const WORKER_URL = new URL('./import-writer-worker.js', import.meta.url);
 
-/** A writer thread when the compiled worker module is there, else the session in this thread. */
-export async function openWriteChannel(db: Db | null, ledgerPath: string | null, options: WriteSessionOptions): Promise<ImportWriteChannel> {
-  if (options.write && db && ledgerPath !== null && fs.existsSync(WORKER_URL)) return WorkerChannel.open(ledgerPath, options);
+/**
+ * A writer thread when the compiled worker module is there, else the session in this thread. The
+ * thread starts in the background: rows wait in its queue until it has opened the transaction.
+ */
+export function openWriteChannel(db: Db | null, ledgerPath: string | null, options: WriteSessionOptions): ImportWriteChannel {
+  if (options.write && db && ledgerPath !== null && fs.existsSync(WORKER_URL)) return new WorkerChannel(new Worker(WORKER_URL, { workerData: { ledgerPath, options } satisfies WriterData }));
   return new DirectChannel(new ImportWriteSession(db, options));
 }
 
@@ -55,8 +62,9 @@ class DirectChannel implements ImportWriteChannel {
   drained(): Promise<void> {
     return Promise.resolve();
   }
-  finish(req: FinishRequest): Promise<ImportTotals> {
-    return Promise.resolve(this.session.finish(req));
+  async finish(req: SealRequest, files: () => Promise<ImportedFile[]>): Promise<ImportTotals> {
+    this.session.seal(req);
+    return this.session.commit(await files());
   }
   close(): Promise<void> {
     this.session.close();
@@ -65,6 +73,7 @@ class DirectChannel implements ImportWriteChannel {
 }
 
 class WorkerChannel implements ImportWriteChannel {
+  private readonly encoder = new RowEncoder();
   private values: unknown[] = [];
   private rows = 0;
   private file = '';
@@ -77,7 +86,7 @@ class WorkerChannel implements ImportWriteChannel {
   /** The one waiter (this thread awaits one thing at a time): woken on every message and on exit. */
   private signal: (() => void) | null = null;
 
-  private constructor(private readonly worker: Worker) {
+  constructor(private readonly worker: Worker) {
     this.exit = new Promise((resolve) => {
       worker.on('exit', (code) => {
         this.exited = true;
@@ -156,7 +165,7 @@ class WorkerChannel implements ImportWriteChannel {
       this.sendRows();
       this.file = row.file;
     }
-    encodeRow(row, this.values);
+    this.encoder.encode(row, this.values);
     if (++this.rows === BATCH_ROWS) this.sendRows();
   }
 
@@ -169,9 +178,11 @@ class WorkerChannel implements ImportWriteChannel {
     if (this.failure) throw this.failure;
   }
 
-  async finish(req: FinishRequest): Promise<ImportTotals> {
+  async finish(req: SealRequest, files: () => Promise<ImportedFile[]>): Promise<ImportTotals> {
     this.sendRows();
-    this.send({ t: 'finish', req });
+    this.send({ t: 'seal', req });
+    const list = await files();
+    this.send({ t: 'commit', files: list });
     // 'done' comes after COMMIT, once the connection is closed; then the thread ends.
     while (this.totals === null && this.failure === null) await this.changed();
     await this.exit;

@@ -3,8 +3,9 @@
 // that thread reads and checks the next ones. The main thread holds the ledger lock for the whole
 // import and waits for this thread to end before it lets go.
 //
-// Messages in: {t:'file'}, {t:'rows'} (acknowledged, for back-pressure), {t:'finish'} (commit),
-// {t:'abort'} (roll back). Out: {t:'ready'}, {t:'ack'}, {t:'done'}, {t:'failed'}. After 'done',
+// Messages in: {t:'file'}, {t:'rows'} (acknowledged, for back-pressure), {t:'seal'} (the end of
+// the rows: snapshot guard, indexes, checks), {t:'commit'} (with the files' hashes), {t:'abort'}
+// (roll back). Out: {t:'ready'}, {t:'ack'}, {t:'done'}, {t:'failed'}. After 'done',
 // 'failed' or 'abort' the transaction is committed or rolled back, the connection is closed and
 // the thread ends. If the thread dies instead, its connection is closed with the transaction
 // rolled back (or, if the whole process dies, the journal left behind is rolled back by the next
@@ -12,14 +13,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import { openLockedConnection, type Db } from '../ledger/ledger.js';
-import { ImportWriteSession, type FinishRequest, type WriteSessionOptions } from './import-write-session.js';
-import { decodeRows, type WireBatch } from './import-row-wire.js';
+import { ImportWriteSession, type ImportedFile, type SealRequest, type WriteSessionOptions } from './import-write-session.js';
+import { RowDecoder, type WireBatch } from './import-row-wire.js';
 
-export type ToWriter = { t: 'file'; index: number } | { t: 'rows'; batch: WireBatch } | { t: 'finish'; req: FinishRequest } | { t: 'abort' };
+export type ToWriter =
+  | { t: 'file'; index: number }
+  | { t: 'rows'; batch: WireBatch }
+  | { t: 'seal'; req: SealRequest }
+  | { t: 'commit'; files: ImportedFile[] }
+  | { t: 'abort' };
 export type FromWriter =
   | { t: 'ready'; importId: number }
   | { t: 'ack' }
-  | { t: 'done'; totals: ReturnType<ImportWriteSession['finish']> }
+  | { t: 'done'; totals: ReturnType<ImportWriteSession['commit']> }
   | { t: 'failed'; error: WireError };
 
 export interface WriterData {
@@ -62,6 +68,7 @@ function main(): void {
   const post = (m: FromWriter): void => port.postMessage(m);
   const fault = injectedFault();
   let rows = 0;
+  const decoder = new RowDecoder();
   let db: Db | null = null;
   let session: ImportWriteSession | null = null;
   // The transaction is committed or rolled back and the connection closed before the main
@@ -99,7 +106,7 @@ function main(): void {
     if (!session) return;
     try {
       if (m.t === 'rows') {
-        for (const row of decodeRows(m.batch)) {
+        for (const row of decoder.rows(m.batch)) {
           session.apply(row);
           if (fault && ++rows === fault.after) {
             if (fault.kind === 'exit') process.exit(70);
@@ -109,8 +116,10 @@ function main(): void {
         post({ t: 'ack' });
       } else if (m.t === 'file') {
         session.startFile(m.index);
-      } else if (m.t === 'finish') {
-        const totals = session.finish(m.req);
+      } else if (m.t === 'seal') {
+        session.seal(m.req);
+      } else if (m.t === 'commit') {
+        const totals = session.commit(m.files);
         end({ t: 'done', totals });
       } else {
         end(null);

@@ -1,8 +1,9 @@
 // The rows on their way to the import's writer thread (issue 16): every field arrives as it was
-// sent, null stays null, an absent optional field stays absent, and the rows of a batch keep
-// their order.
+// sent, null stays null, an absent optional field stays absent, the rows of a batch keep their
+// order, and a debtor's later rows (sent without its details) carry the details of its first row,
+// the ones the ledger keeps.
 import { describe, expect, it } from 'vitest';
-import { WIRE_STRIDE, decodeRows, encodeRow } from '../../src/workflows/import-row-wire.js';
+import { RowDecoder, RowEncoder, VALUES_FIRST_ROW, VALUES_LATER_ROW } from '../../src/workflows/import-row-wire.js';
 import type { InvoiceRow } from '../../src/domain/invoice-row.js';
 
 const full: InvoiceRow = {
@@ -27,7 +28,7 @@ const bare: InvoiceRow = {
   ...full,
   line: 3,
   invoiceNumber: 'F\u00002',
-  debtor: { ...full.debtor, type: 'consumer', typeKnown: false, contactPerson: null, email: null, phone: null, street: null, postcode: null, city: null, kvk: null, vatNumber: null },
+  debtor: { ...full.debtor, number: 'name:klant zonder nummer', type: 'consumer', typeKnown: false, contactPerson: null, email: null, phone: null, street: null, postcode: null, city: null, kvk: null, vatNumber: null },
   issueDate: null,
   dueDateDerived: false,
   reference: null,
@@ -41,14 +42,29 @@ describe('the wire to the writer thread', () => {
     ['every field set', [full]],
     ['empty optional fields and absent verzuim columns', [bare]],
     ['verzuim columns present but empty (null)', [nulls]],
-    ['a batch of several, in order', [full, bare, nulls, full]],
+    ['a batch of several, in order', [full, { ...nulls, invoiceNumber: 'F4', debtor: full.debtor }, { ...full, invoiceNumber: 'F5' }, bare]],
   ])('%s: decoded as encoded', (_name, rows) => {
     const values: unknown[] = [];
-    for (const row of rows) encodeRow(row, values);
-    expect(values.length).toBe(rows.length * WIRE_STRIDE);
+    const encoder = new RowEncoder();
+    for (const row of rows) encoder.encode(row, values);
     // Through a real structured clone, as postMessage sends it.
-    const decoded = [...decodeRows(structuredClone({ file: rows[0]!.file, values }))];
+    const decoded = [...new RowDecoder().rows(structuredClone({ file: rows[0]!.file, values }))];
     expect(decoded).toStrictEqual(rows);
     for (const [i, row] of decoded.entries()) expect(Object.keys(row).sort()).toEqual(Object.keys(rows[i]!).sort());
+  });
+
+  it('a debtor\'s details travel with its first row only, over batches; later rows get the first row\'s details', () => {
+    const encoder = new RowEncoder();
+    const decoder = new RowDecoder();
+    const second = { ...bare, invoiceNumber: 'F9', debtor: { ...full.debtor, street: 'Kerkstraat 9' } };
+    const batch1: unknown[] = [];
+    encoder.encode(full, batch1);
+    expect(batch1.length).toBe(VALUES_FIRST_ROW);
+    const batch2: unknown[] = [];
+    encoder.encode(second, batch2);
+    expect(batch2.length).toBe(VALUES_LATER_ROW);
+    expect([...decoder.rows(structuredClone({ file: 'a.csv', values: batch1 }))][0]!.debtor).toStrictEqual(full.debtor);
+    const [later] = [...decoder.rows(structuredClone({ file: 'a.csv', values: batch2 }))];
+    expect(later).toStrictEqual({ ...second, file: 'a.csv', debtor: full.debtor });
   });
 });
