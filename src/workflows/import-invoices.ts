@@ -184,6 +184,9 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       fileReports.push({ file: displayName, sha256: '', rows: summary.rows, encoding: summary.encoding, delimiter: sheet ? '' : summary.delimiter, decimal: summary.decimal ?? null, format: sheet ? 'xlsx' : 'CSV', preset: chosen.preset.name, presetChosen: chosen.how });
     }
 
+    // What was kept per debtor to check the rows is not needed any more (the writer seals next).
+    debtorsSeen.clear();
+    warnedDebtors.clear();
     // File-level problems (missing columns, undecidable decimal mark) cannot be skipped.
     const fileLevel = errors.filter((e) => e.line === 0);
     if (errors.length > 0 && (!req.skipInvalid || fileLevel.length > 0)) {

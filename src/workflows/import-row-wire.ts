@@ -31,10 +31,10 @@ export interface WireBatch {
 }
 
 /**
- * The sending side. A debtor's details repeat on each of its rows, and the ledger keeps those of
- * the debtor's first row of the import (InvoiceImportWriter handles a debtor once): after the
- * first row only the debtor's number travels, and the receiver gives the row the details of that
- * first row. Half the values, half the copying on both sides.
+ * The sending side. A debtor's details repeat on each of its rows, and the ledger takes those of
+ * the debtor's first row of the import (InvoiceImportWriter handles each debtor once, at its
+ * first row): after the first row only the debtor's number travels. Half the values to copy on
+ * both sides, and the receiver keeps nothing per debtor.
  */
 export class RowEncoder {
   private readonly debtorsSent = new Set<string>();
@@ -50,12 +50,32 @@ export class RowEncoder {
     }
     values.push(row.issueDate, row.dueDate, row.dueDateDerived, row.amountCents, row.openCents, row.reference, row.termIsFatal, row.consumerClaim);
   }
+
+  /** After the last row: the memory of the debtors sent goes (a million rows: a hundred thousand debtors). */
+  forget(): void {
+    this.debtorsSent.clear();
+  }
+}
+
+/**
+ * The debtor of a row after the debtor's first: its number, and no details. Reading a detail
+ * throws, so a writer that would start to use the details of later rows fails loudly (its tests)
+ * instead of silently reading something else.
+ */
+class LaterRowDebtor {
+  constructor(readonly number: string) {}
+}
+for (const field of Object.keys(DEBTOR_FIELDS)) {
+  if (field === 'number') continue;
+  Object.defineProperty(LaterRowDebtor.prototype, field, {
+    get(this: LaterRowDebtor): never {
+      throw new Error(`import wire: the ${field} of debtor ${this.number} travels with the debtor's first row only`);
+    },
+  });
 }
 
 /** The receiving side: the rows of each batch, as they were encoded. */
 export class RowDecoder {
-  private readonly debtors = new Map<string, InvoiceRow['debtor']>();
-
   *rows(batch: WireBatch): Generator<InvoiceRow> {
     const v = batch.values;
     let i = 0;
@@ -66,7 +86,7 @@ export class RowDecoder {
       const number = v[i + 3] as string;
       let debtor: InvoiceRow['debtor'];
       if (known) {
-        debtor = this.debtors.get(number)!;
+        debtor = new LaterRowDebtor(number) as unknown as InvoiceRow['debtor'];
         i += 4;
       } else {
         debtor = {
@@ -85,7 +105,6 @@ export class RowDecoder {
           kvk: v[i + 15] as string | null,
           vatNumber: v[i + 16] as string | null,
         };
-        this.debtors.set(number, debtor);
         i += 17;
       }
       const row: InvoiceRow = {

@@ -1,7 +1,7 @@
 // The rows on their way to the import's writer thread (issue 16): every field arrives as it was
 // sent, null stays null, an absent optional field stays absent, the rows of a batch keep their
-// order, and a debtor's later rows (sent without its details) carry the details of its first row,
-// the ones the ledger keeps.
+// order, and a debtor's later rows are sent without its details (the ledger keeps those of the
+// first row).
 import { describe, expect, it } from 'vitest';
 import { RowDecoder, RowEncoder, VALUES_FIRST_ROW, VALUES_LATER_ROW } from '../../src/workflows/import-row-wire.js';
 import type { InvoiceRow } from '../../src/domain/invoice-row.js';
@@ -42,7 +42,7 @@ describe('the wire to the writer thread', () => {
     ['every field set', [full]],
     ['empty optional fields and absent verzuim columns', [bare]],
     ['verzuim columns present but empty (null)', [nulls]],
-    ['a batch of several, in order', [full, { ...nulls, invoiceNumber: 'F4', debtor: full.debtor }, { ...full, invoiceNumber: 'F5' }, bare]],
+    ['a batch of several, in order', [full, { ...nulls, invoiceNumber: 'F4', debtor: { ...full.debtor, number: 'D4' } }, { ...full, invoiceNumber: 'F5', debtor: { ...full.debtor, number: 'D5' } }, bare]],
   ])('%s: decoded as encoded', (_name, rows) => {
     const values: unknown[] = [];
     const encoder = new RowEncoder();
@@ -53,7 +53,7 @@ describe('the wire to the writer thread', () => {
     for (const [i, row] of decoded.entries()) expect(Object.keys(row).sort()).toEqual(Object.keys(rows[i]!).sort());
   });
 
-  it('a debtor\'s details travel with its first row only, over batches; later rows get the first row\'s details', () => {
+  it('a debtor\'s details travel with its first row only, over batches; a later row carries the number, and reading a detail throws', () => {
     const encoder = new RowEncoder();
     const decoder = new RowDecoder();
     const second = { ...bare, invoiceNumber: 'F9', debtor: { ...full.debtor, street: 'Kerkstraat 9' } };
@@ -65,6 +65,10 @@ describe('the wire to the writer thread', () => {
     expect(batch2.length).toBe(VALUES_LATER_ROW);
     expect([...decoder.rows(structuredClone({ file: 'a.csv', values: batch1 }))][0]!.debtor).toStrictEqual(full.debtor);
     const [later] = [...decoder.rows(structuredClone({ file: 'a.csv', values: batch2 }))];
-    expect(later).toStrictEqual({ ...second, file: 'a.csv', debtor: full.debtor });
+    const { debtor, ...rest } = later!;
+    const { debtor: _d, ...expected } = { ...second, file: 'a.csv' };
+    expect(rest).toStrictEqual(expected);
+    expect(debtor.number).toBe('D1');
+    expect(() => debtor.street).toThrow(/the street of debtor D1 travels with the debtor's first row only/);
   });
 });
