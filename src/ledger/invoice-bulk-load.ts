@@ -1,7 +1,8 @@
 // A first load: an import into a ledger without invoices (issue 16). Every row is new, so the
 // write can skip what only matters for a table that already has rows:
 // - the secondary indexes of `invoices` are dropped inside the import's transaction and built
-//   again, each in one sorted pass, before COMMIT (a live index costs a b-tree insert per row);
+//   again, each in one sorted pass, before COMMIT (a live index costs a b-tree insert per row),
+//   except a partial index no imported row can enter (`invoices_handed_over`);
 // - foreign keys are off for the connection during the transaction (SQLite only lets them be
 //   switched outside one), so no row pays a lookup into `debtors` and `imports`, and the
 //   multi-row INSERTs need no statement journal; instead every foreign key of the tables the
@@ -15,6 +16,13 @@
 // Nothing is visible before COMMIT and a crash rolls everything back, the dropped indexes too.
 import { AppError } from '../errors.js';
 import type { Db } from './ledger.js';
+
+/**
+ * Indexes that stay live during a first load: partial indexes no imported row can enter (an
+ * import writes invoices as 'open' or 'paid'), so they cost nothing per row and a rebuild would
+ * cost a scan of the whole table for nothing.
+ */
+const LIVE_DURING_LOAD = new Set(['invoices_handed_over']);
 
 /** The tables an import writes; their foreign keys are checked before COMMIT. */
 const WRITTEN_TABLES = ['imports', 'debtors', 'invoices', 'invoice_terms', 'import_changes', 'events', 'debtor_corrections', 'book_snapshots', 'book_snapshot_debtors'];
@@ -51,7 +59,8 @@ export class InvoiceBulkLoad {
       .map((r) => {
         const [name, sql] = r as [string, string];
         return { name, sql };
-      });
+      })
+      .filter((index) => !LIVE_DURING_LOAD.has(index.name));
     for (const index of this.indexes) this.db.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
     const tables = WRITTEN_TABLES.map(() => '?').join(', ');
     this.triggers = this.db
