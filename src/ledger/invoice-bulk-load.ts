@@ -34,13 +34,18 @@ export class InvoiceBulkLoad {
 
   private constructor(private readonly db: Db) {}
 
+  /** True when an import now would be a first load: the ledger has no invoices. */
+  static applies(db: Db): boolean {
+    return db.prepare('SELECT 1 FROM invoices LIMIT 1').get() === undefined;
+  }
+
   /**
    * Call before BEGIN, under the writer lock: a bulk load when the ledger has no invoices (then
    * foreign keys are switched off for this connection until `close`), else null.
    */
   static prepare(db: Db): InvoiceBulkLoad | null {
     if (db.inTransaction) throw new Error('InvoiceBulkLoad.prepare: call it before BEGIN');
-    if (db.prepare('SELECT 1 FROM invoices LIMIT 1').get() !== undefined) return null;
+    if (!InvoiceBulkLoad.applies(db)) return null;
     db.pragma('foreign_keys = OFF');
     db.pragma('ignore_check_constraints = ON');
     // Without live indexes the rows are appended; a small cache keeps the load's memory down

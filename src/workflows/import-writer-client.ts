@@ -1,13 +1,14 @@
-// Where the import's rows are written: a writer thread (import-writer-worker.ts) for a real
-// import, so that SQLite writes one batch while this thread reads and checks the next, or the
-// session in this thread for a dry run (and when the compiled worker is not there, as when the
-// tests run the TypeScript sources). Both behave the same to the caller: rows in, totals out,
+// Where the import's rows are written: a writer thread (import-writer-worker.ts) for a first
+// load, so that SQLite writes one batch while this thread reads and checks the next, or the
+// session in this thread for a re-import, a dry run, and when the compiled worker is not there
+// (the tests that run the TypeScript sources). Both behave the same to the caller: rows in, totals out,
 // everything or nothing committed.
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import type { Db } from '../ledger/ledger.js';
 import type { ImportTotals } from '../ledger/invoice-import.js';
+import { InvoiceBulkLoad } from '../ledger/invoice-bulk-load.js';
 import type { InvoiceRow } from '../domain/invoice-row.js';
 import { ImportWriteSession, type ImportedFile, type SealRequest, type WriteSessionOptions } from './import-write-session.js';
 import { RowEncoder, type WireBatch } from './import-row-wire.js';
@@ -46,11 +47,16 @@ const WORKER_YOUNG_MB = 8;
 const WORKER_URL = new URL('./import-writer-worker.js', import.meta.url);
 
 /**
- * A writer thread when the compiled worker module is there, else the session in this thread. The
- * thread starts in the background: rows wait in its queue until it has opened the transaction.
+ * A writer thread for a first load (a ledger without invoices) when the compiled worker module is
+ * there, else the session in this thread. The thread starts in the background: rows wait in its
+ * queue until it has opened the transaction. A re-import stays in this thread: its writer reads
+ * and compares more than it writes, and with the copying between the threads it took more CPU
+ * time than the whole import in one thread (README, "The import pipeline").
  */
 export function openWriteChannel(db: Db | null, ledgerPath: string | null, options: WriteSessionOptions): ImportWriteChannel {
-  if (options.write && db && ledgerPath !== null && fs.existsSync(WORKER_URL)) return new WorkerChannel(new Worker(WORKER_URL, { workerData: { ledgerPath, options } satisfies WriterData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }));
+  if (options.write && db && ledgerPath !== null && InvoiceBulkLoad.applies(db) && fs.existsSync(WORKER_URL)) {
+    return new WorkerChannel(new Worker(WORKER_URL, { workerData: { ledgerPath, options } satisfies WriterData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }));
+  }
   return new DirectChannel(new ImportWriteSession(db, options));
 }
 
