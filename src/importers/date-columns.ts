@@ -24,6 +24,9 @@ export const detach = (s: string): string => (s.length < 13 ? s : (s + ' ').slic
 export class DateColumns {
   private readonly columns = new Map<InvoiceField, DateColumnState>();
 
+  /** The shapes of `dd-mm-yyyy` values seen (a file repeats a few hundred dates; bounded). */
+  private readonly shapes = new Map<string, ReturnType<typeof dayMonthShape>['shape']>();
+
   constructor(
     /** Reports a problem of the whole file. */
     private readonly report: (code: string, message: string, hint: string, value: string) => void,
@@ -36,6 +39,16 @@ export class DateColumns {
    * read makes the column month-first, which a day-first reading would get wrong for its
    * ambiguous values (08/01/2026), so the file is refused with `--date-order` as the way out.
    */
+  private shapeOf(text: string): ReturnType<typeof dayMonthShape>['shape'] {
+    let shape = this.shapes.get(text);
+    if (shape === undefined) {
+      shape = dayMonthShape(text).shape;
+      if (this.shapes.size >= 4096) this.shapes.clear();
+      this.shapes.set(detach(text), shape);
+    }
+    return shape;
+  }
+
   /** Notes a date cell; false when the cell must not be read (its column is month-first). */
   note(text: string, field: InvoiceField, line: number): boolean {
     // Hot path (a million rows, two dates each): ISO dates say nothing about the order, and
@@ -48,7 +61,7 @@ export class DateColumns {
       const a = (text.charCodeAt(0) - 48) * 10 + (text.charCodeAt(1) - 48);
       const b = (text.charCodeAt(3) - 48) * 10 + (text.charCodeAt(4) - 48);
       separator = text[2]!;
-      if (a > 12 || b > 12 || a === b || a < 1 || b < 1) ({ shape } = dayMonthShape(text));
+      if (a > 12 || b > 12 || a === b || a < 1 || b < 1) shape = this.shapeOf(text);
       else shape = 'ambiguous';
     } else {
       ({ shape, separator } = dayMonthShape(text));

@@ -3,7 +3,8 @@
  * keys are copied into one growing character array. A `Map<string, number>` of a million
  * strings cost about a second per million rows, nearly all of it garbage collection (every key
  * is a young string referenced from the old map, so each minor GC has to copy it); this table
- * holds no JS objects per entry. Memory: about 2 bytes per character plus 16 bytes per number.
+ * holds no JS objects per entry. Memory: 1 byte per character (2 once a number has a character
+ * beyond Latin-1) plus 16 bytes per number.
  */
 export class InvoiceNumberTable {
   private slots = new Int32Array(1 << 12); // entry index + 1; 0 = empty
@@ -11,7 +12,7 @@ export class InvoiceNumberTable {
   private starts = new Int32Array(1 << 11);
   private lengths = new Int32Array(1 << 11);
   private lines = new Int32Array(1 << 11);
-  private chars = new Uint16Array(1 << 14);
+  private chars: Uint8Array | Uint16Array = new Uint8Array(1 << 14);
   private used = 0;
   private count = 0;
 
@@ -34,10 +35,12 @@ export class InvoiceNumberTable {
     }
     // Add.
     if (this.count === this.hashes.length) this.growEntries();
-    if (this.used + n > this.chars.length) {
-      let size = this.chars.length * 2;
+    let wide = false;
+    if (this.chars instanceof Uint8Array) for (let i = 0; i < n && !wide; i++) wide = key.charCodeAt(i) > 0xff;
+    if (wide || this.used + n > this.chars.length) {
+      let size = this.chars.length;
       while (size < this.used + n) size *= 2;
-      const chars = new Uint16Array(size);
+      const chars = wide || this.chars instanceof Uint16Array ? new Uint16Array(size) : new Uint8Array(size);
       chars.set(this.chars.subarray(0, this.used));
       this.chars = chars;
     }

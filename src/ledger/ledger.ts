@@ -133,6 +133,26 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
   }
 }
 
+/**
+ * A second read-write connection to a ledger this process already holds open with `openLedger`
+ * (and so holds the lock of): for a worker thread that owns the write transaction of an import.
+ * The same settings as the first connection; the caller keeps the first one (and the lock) open
+ * until this one is closed.
+ */
+export function openLockedConnection(full: string): Db {
+  const db = new Database(full, { fileMustExist: true });
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = FULL');
+    db.pragma('cache_size = -65536');
+    return db;
+  } catch (error) {
+    db.close();
+    throw asLedgerError(error, full);
+  }
+}
+
 function openReader(full: string, options: OpenLedgerOptions): Ledger {
   let db = new Database(full, { readonly: true, fileMustExist: true, ...sqliteAddon() });
   try {

@@ -7,15 +7,12 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { Config } from '../config/schema.js';
 import { openLedger, type Ledger } from '../ledger/ledger.js';
-import { appendEvent } from '../ledger/events.js';
-import { InvoiceImportWriter, type ImportTotals } from '../ledger/invoice-import.js';
-import { InvoiceBulkLoad } from '../ledger/invoice-bulk-load.js';
+import type { ImportTotals } from '../ledger/invoice-import.js';
 import { readInvoiceCsv } from '../importers/invoice-csv.js';
 import type { ImportIssue } from '../importers/invoice-row.js';
 import { debtorNameKey, type InvoiceRow } from '../domain/invoice-row.js';
 import { loadPreset } from '../importers/columns.js';
 import { hasEmailAddress, isValidDutchVat, isValidKvk, normalisePostcode } from '../domain/identifiers.js';
-import { recordBookSnapshot } from '../ledger/report.js';
 import { LIMITATION_WARNING_DAYS, limitationWarning } from '../domain/limitation.js';
 import { addDays, addYears } from '../domain/dates.js';
 import { readEInvoice } from '../importers/einvoice.js';
@@ -23,6 +20,7 @@ import { importRefusal, sniffPath } from '../importers/sniff.js';
 import { choosePreset, readHeaderCells } from '../importers/preset-choice.js';
 import { columnLetters, openSheet } from '../importers/xlsx.js';
 import type { DateOrder } from '../domain/dates.js';
+import { openWriteChannel, type ImportWriteChannel } from './import-writer-client.js';
 
 export interface ImportRequest {
   files: string[];
@@ -86,26 +84,18 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
   else if (ledgerExists) ledger = openLedger(req.ledgerPath, { readonly: true, command: req.commandLine });
   const db = ledger?.db ?? null;
 
-  let importId = 0;
-  let inTransaction = false;
-  // Into a ledger without invoices: indexes rebuilt and foreign keys checked once, at the end.
-  let bulk: InvoiceBulkLoad | null = null;
+  // The rows are written by a writer thread that owns the write transaction (or, in a dry run,
+  // compared in this thread): see import-writer-client.ts. This thread keeps the lock throughout.
+  let channel: ImportWriteChannel | null = null;
   try {
-    if (!req.dryRun && db) {
-      bulk = InvoiceBulkLoad.prepare(db);
-      db.exec('BEGIN IMMEDIATE');
-      inTransaction = true;
-      bulk?.begin();
-      importId = Number(
-        db
-          .prepare("INSERT INTO imports (kind, at, today, files, options) VALUES ('invoices', ?, ?, '[]', ?)")
-          .run(new Date().toISOString(), req.today, JSON.stringify({ preset: req.preset ?? 'generic', snapshot: req.snapshot, skip_invalid: req.skipInvalid, overwrite_corrections: req.overwriteCorrections === true }))
-          .lastInsertRowid,
-      );
-    }
-    const writer = new InvoiceImportWriter(db, { write: !req.dryRun, importId, today: req.today, overwriteCorrections: req.overwriteCorrections === true });
-    const openBefore = writer.openInvoiceCount();
-    const seen = req.snapshot ? new Set<string>() : null;
+    channel = openWriteChannel(db, ledger?.path ?? null, {
+      write: !req.dryRun,
+      today: req.today,
+      overwriteCorrections: req.overwriteCorrections === true,
+      recordedOptions: JSON.stringify({ preset: req.preset ?? 'generic', snapshot: req.snapshot, skip_invalid: req.skipInvalid, overwrite_corrections: req.overwriteCorrections === true }),
+      snapshot: req.snapshot,
+    });
+    const writer = channel;
     const errors: IssueOut[] = [];
     const warnings: IssueOut[] = [];
     const fileReports: ImportReport['files'] = [];
@@ -152,20 +142,18 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
         errors.push(clash);
         return;
       }
-      writer.applyRow(row);
-      seen?.add(row.invoiceNumber);
+      writer.apply(row);
       if (warnings.length < MAX_WARNINGS) collectWarnings(row, req.today, limitationHorizon, warnedDebtors, warnings);
       if (++rowsDone % 50_000 === 0) req.onProgress?.(rowsDone);
     };
 
     for (const [index, f] of files.entries()) {
       writer.startFile(index);
-      const sha256 = await hashFile(f.full);
       if (f.kind.kind === 'ubl' || f.kind.kind === 'cii') {
         const result = await readEInvoice(f.full, f.kind.kind, { displayName: f.display, paymentTermDays: req.config.defaults.paymentTermDays, defaultDebtorType: req.config.defaults.debtorType, defaultLanguage: req.config.defaults.language, creditor: req.config.creditor });
         for (const issue of result.issues) (issue.severity === 'error' ? errors : warnings).push(toOut(issue));
         if (result.row && !result.issues.some((i) => i.severity === 'error')) handleRow(result.row);
-        fileReports.push({ file: f.display, sha256, rows: result.row ? 1 : 0, encoding: result.encoding, delimiter: '', decimal: '.', format: f.kind.kind === 'ubl' ? 'UBL' : 'CII', preset: '', presetChosen: 'default' });
+        fileReports.push({ file: f.display, sha256: '', rows: result.row ? 1 : 0, encoding: result.encoding, delimiter: '', decimal: '.', format: f.kind.kind === 'ubl' ? 'UBL' : 'CII', preset: '', presetChosen: 'default' });
         continue;
       }
       const sheet = f.kind.kind === 'xlsx' ? await openSheet(f.full, { sheet: req.sheet, decimal: req.decimal ?? ',' }) : null;
@@ -188,15 +176,17 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       let step = await reader.next();
       while (!step.done) {
         handleRow(step.value);
+        if (writer.busy) await writer.drained();
         step = await reader.next();
       }
       const summary = step.value;
       for (const issue of summary.issues) (issue.severity === 'error' ? errors : warnings).push(toOut(issue, sheet !== null));
-      fileReports.push({ file: displayName, sha256, rows: summary.rows, encoding: summary.encoding, delimiter: sheet ? '' : summary.delimiter, decimal: summary.decimal ?? null, format: sheet ? 'xlsx' : 'CSV', preset: chosen.preset.name, presetChosen: chosen.how });
+      fileReports.push({ file: displayName, sha256: '', rows: summary.rows, encoding: summary.encoding, delimiter: sheet ? '' : summary.delimiter, decimal: summary.decimal ?? null, format: sheet ? 'xlsx' : 'CSV', preset: chosen.preset.name, presetChosen: chosen.how });
     }
 
-    writer.flush();
-    writer.finishKeptPaid();
+    // What was kept per debtor to check the rows is not needed any more (the writer seals next).
+    debtorsSeen.clear();
+    warnedDebtors.clear();
     // File-level problems (missing columns, undecidable decimal mark) cannot be skipped.
     const fileLevel = errors.filter((e) => e.line === 0);
     if (errors.length > 0 && (!req.skipInvalid || fileLevel.length > 0)) {
@@ -217,47 +207,28 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
       });
     }
 
-    if (seen) {
-      const closedNumbers = writer.closeMissing(seen);
-      if (closedNumbers.length > openBefore / 2 && closedNumbers.length > 0 && !req.force) {
-        throw new AppError('input_invalid', `This snapshot would close ${closedNumbers.length} of the ${openBefore} open invoices; nothing was imported.`, {
-          hint: 'A truncated export must not wipe the book. Check the file is complete; if it really is, run again with --force.',
-        });
-      }
-    }
-
-    if (!req.dryRun && db) {
-      db.prepare('UPDATE imports SET files = ?, inserted = ?, updated = ?, unchanged = ?, closed = ?, rejected = ? WHERE id = ?').run(
-        JSON.stringify(fileReports.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows }))),
-        writer.totals.inserted, writer.totals.updated, writer.totals.unchanged, writer.totals.closed, errors.length, importId,
-      );
-      appendEvent(db, {
-        kind: 'import',
-        today: req.today,
-        data: {
-          import_id: importId, files: fileReports.map((f) => ({ file: f.file, sha256: f.sha256 })),
-          inserted: writer.totals.inserted, updated: writer.totals.updated, unchanged: writer.totals.unchanged, closed: writer.totals.closed, rejected: errors.length,
-        },
-      });
-      // The book as this import saw it, for the report's history (same transaction).
-      recordBookSnapshot(db, req.today, 'import', importId);
-      bulk?.finish();
-      db.exec('COMMIT');
-      inTransaction = false;
-    }
+    // Each file's SHA-256 (the import's record) is taken while the writer seals the ledger.
+    const hashed = async (): Promise<{ file: string; sha256: string; rows: number }[]> => {
+      const sums = await Promise.all(files.map((f) => hashFile(f.full)));
+      fileReports.forEach((r, i) => (r.sha256 = sums[i]!));
+      return fileReports.map((f) => ({ file: f.file, sha256: f.sha256, rows: f.rows }));
+    };
+    const totals = await writer.finish({ rejected: errors.length, force: req.force }, hashed);
     return {
       dryRun: req.dryRun,
-      importId: req.dryRun ? null : importId,
-      totals: writer.totals,
+      importId: req.dryRun ? null : writer.importId,
+      totals,
       rejected: errors,
       warnings,
       files: fileReports,
     };
   } finally {
-    // SQLite may have rolled back by itself (a full disk): never let a second error hide the first.
-    if (inTransaction && db?.inTransaction) db.exec('ROLLBACK');
-    bulk?.close();
-    ledger?.close();
+    // Whatever was not committed is rolled back, and the writer has let go, before the lock goes.
+    try {
+      await channel?.close();
+    } finally {
+      ledger?.close();
+    }
   }
 }
 

@@ -1,7 +1,9 @@
 // The import's load path on real files (issue 16): a first load rebuilds the invoice indexes and
 // checks the foreign keys before COMMIT; a bad row far into the file (batches after the first
 // were already written) leaves nothing; a process killed in the middle of the transaction leaves
-// the ledger as it was, and the next import works.
+// the ledger as it was, and the next import works; the writer thread of a first load failing
+// leaves the ledger byte for byte as it was; a bad row on line 150,000 writes nothing; the lock
+// is held while the writer thread writes.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -121,5 +123,86 @@ describe('import into a ledger without invoices', () => {
     const again = ok(cli(dir, ['import', 'export.csv', ...TODAY]));
     expect(again.stdout).toContain('imported: 60000 new');
     expect(inspect(dir)).toEqual({ invoices: 60_000, indexes: INDEXES, fkProblems: [], integrity: 'ok' });
+  }, 120_000);
+});
+
+// The writer thread of a first load: it owns the write transaction while the main thread parses.
+// When it fails (an error, or the thread dying) the ledger is exactly as before and the command
+// exits with the documented code. Faults are injected with PRE_INCASSO_TEST_WRITER_FAULT, which
+// the CLI honours only under vitest.
+/** A ledger with every migration and no invoices. */
+function newLedger(dir: string): void {
+  openLedger(path.join(dir, 'pre-incasso.db'), { create: true, command: 'test' }).close();
+}
+
+function counts(dir: string): { invoices: number; debtors: number; imports: number; events: number; integrity: string } {
+  const db = new Database(path.join(dir, 'pre-incasso.db'));
+  try {
+    const n = (sql: string): number => db.prepare(sql).pluck().get() as number;
+    return {
+      invoices: n('SELECT count(*) FROM invoices'),
+      debtors: n('SELECT count(*) FROM debtors'),
+      imports: n('SELECT count(*) FROM imports'),
+      events: n('SELECT count(*) FROM events'),
+      integrity: db.pragma('integrity_check', { simple: true }) as string,
+    };
+  } finally {
+    db.close();
+  }
+}
+
+describe('the writer thread fails in the middle of an import', () => {
+  it.each([
+    ['throws', 'throw:5000', /injected writer fault after 5000 rows/],
+    ['dies', 'exit:5000', /writer thread stopped unexpectedly \(exit code 70\); nothing was imported/],
+  ])('it %s: exit 1 (internal), the ledger byte for byte as before, and the import then works', (_name, fault, message) => {
+    // The writer thread does a first load (into a ledger without invoices).
+    const dir = ws();
+    newLedger(dir);
+    const db = path.join(dir, 'pre-incasso.db');
+    const before = fs.readFileSync(db);
+    writeCsv(dir, 'export.csv', [CSV_HEADER, ...rows(10_000)]);
+    const r = cli(dir, ['import', 'export.csv', ...TODAY], { env: { PRE_INCASSO_TEST_WRITER_FAULT: fault } });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).not.toContain('imported:');
+    expect(fs.existsSync(`${db}-journal`)).toBe(false);
+    expect(fs.readFileSync(db).equals(before), 'the ledger file changed').toBe(true);
+    ok(cli(dir, ['import', 'export.csv', ...TODAY]));
+    expect(counts(dir)).toMatchObject({ invoices: 10_000, imports: 1, integrity: 'ok' });
+  }, 120_000);
+});
+
+describe('a big file', () => {
+  it('a bad row on line 150,000 writes nothing: no invoice, no debtor, no import, no event', () => {
+    const dir = ws();
+    newLedger(dir);
+    const before = counts(dir);
+    const good = rows(160_000);
+    good[149_998] = good[149_998]!.replace(/;01-09-2026;/, ';31-02-2026;');
+    writeCsv(dir, 'export.csv', [CSV_HEADER, ...good]);
+    const r = cli(dir, ['import', 'export.csv', ...TODAY]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain('export.csv:150000:9');
+    expect(r.stderr).toContain('nothing was imported');
+    expect(counts(dir)).toEqual(before);
+  }, 120_000);
+
+  it('the lock is held for the whole import: a second writer is refused while the writer thread writes', async () => {
+    const dir = ws();
+    writeCsv(dir, 'export.csv', [CSV_HEADER, ...rows(120_000)]);
+    writeCsv(dir, 'other.csv', [CSV_HEADER, ...rows(5, 500_000)]);
+    newLedger(dir);
+    const run = cliAsync(dir, ['import', 'export.csv', ...TODAY]);
+    const journal = path.join(dir, 'pre-incasso.db-journal');
+    const started = Date.now();
+    while (!fs.existsSync(journal) && Date.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(fs.existsSync(journal)).toBe(true);
+    const second = cli(dir, ['import', 'other.csv', ...TODAY], { env: { PRE_INCASSO_LOCK_WAIT_MS: '0' } });
+    expect(second.code, second.stderr).toBe(5);
+    expect(second.stderr).toMatch(/lock|in use|busy/i);
+    const first = await run;
+    expect(first.code, first.stderr).toBe(0);
+    expect(counts(dir)).toMatchObject({ invoices: 120_000, imports: 1, integrity: 'ok' });
   }, 120_000);
 });

@@ -74,7 +74,8 @@ describe('a first load', () => {
       expect(l.db.pragma('cache_size', { simple: true })).toBe(-8192);
       l.db.exec('BEGIN IMMEDIATE');
       bulk.begin();
-      expect(indexes(l)).toEqual([]);
+      // Only the partial index no imported row can enter (status 'handed_over') stays live.
+      expect(indexes(l).map((i) => i.name)).toEqual(['invoices_handed_over']);
       addImport(l);
       addDebtor(l, 'D1');
       for (let i = 0; i < 50; i++) addInvoice(l, `F${i}`, 'D1');

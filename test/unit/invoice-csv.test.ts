@@ -702,6 +702,15 @@ describe('InvoiceNumberTable', () => {
     for (let i = 1; i <= 100_000; i += 997) expect(table.firstLine(`INV-${i}`, 1)).toBe(i);
     expect(table.size).toBe(100_000);
   });
+
+  it('keeps one byte per character until a number needs two, then finds the earlier numbers still', () => {
+    const table = new InvoiceNumberTable();
+    for (let i = 1; i <= 5000; i++) expect(table.firstLine(`FÉ-${i}`, i)).toBe(0);
+    expect(table.firstLine('Ł-1', 9000)).toBe(0);
+    for (let i = 1; i <= 5000; i += 499) expect(table.firstLine(`FÉ-${i}`, 1)).toBe(i);
+    expect(table.firstLine('Ł-1', 1)).toBe(9000);
+    expect(table.firstLine('L-1', 1)).toBe(0);
+  });
 });
 
 describe('dates are decided per file and column, never per cell (issue 18 item 6)', () => {
