@@ -63,7 +63,9 @@ function chart(echarts: EChartsModule, option: Record<string, unknown>, width = 
 const euros = (cents: number): number => Math.round(cents) / 100;
 
 function euroAxis(lang: Lang): Record<string, unknown> {
-  return { type: 'value', axisLabel: { formatter: (v: number) => `€ ${v.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB')}` } };
+  // One formatter for every label (what toLocaleString makes anew on each call; ECharts asks often).
+  const number = new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB');
+  return { type: 'value', axisLabel: { formatter: (v: number) => `€ ${number.format(v)}` } };
 }
 
 export async function renderReportHtml(doc: ReportDocument): Promise<string> {
