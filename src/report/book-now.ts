@@ -56,43 +56,43 @@ function fromInvoices(db: Db, today: IsoDate, stageIds: string[], topLimit: numb
 
 /** Null when some debtor has no share stored for today (a change since, or no `status` or `run` yet). */
 function fromShares(db: Db, today: IsoDate, stageIds: string[], topLimit: number, corrections: BookCorrection[]): BookNow | null {
-  const buckets = new Map<AgingBucket, Amount>();
+  const aging = agingOfBuckets([]);
   const stages = new Map<number | null, Amount>();
-  const add = <K>(map: Map<K, Amount>, key: K, invoices: number, cents: number): void => {
-    const a = map.get(key);
+  const add = (bucket: AgingBucket, stage: number | null, invoices: number, cents: number): void => {
+    aging[bucket].invoices += invoices;
+    aging[bucket].cents += cents;
+    const a = stages.get(stage);
     if (a) {
       a.invoices += invoices;
       a.cents += cents;
-    } else map.set(key, { invoices, cents });
+    } else stages.set(stage, { invoices, cents });
   };
-  // Per debtor the open total as the account has it, to find the largest debtors.
-  const perDebtor = new Map<string, number>();
+  // The items the shares leave out, with the same account corrections as the invoices' way.
+  const outside = correctToAccounts(readGroupsOutsideShares(db), corrections.filter((c) => c.status === 'handed_over' || c.ledgerCents < 0), { byDebtor: true });
+  const extra = new Map<string, number>();
+  for (const g of outside) {
+    if (g.status !== 'open') continue;
+    add(agingBucket(g.dueDate, today), g.stageIndex, g.invoices, g.cents);
+    extra.set(g.debtor!, (extra.get(g.debtor!) ?? 0) + g.cents);
+  }
+  // Per debtor the open total as the account has it, for the largest debtors.
+  const top = new TopTotals(topLimit);
   let shares = 0;
   for (const [debtor, text] of readSharesOfDay(db, today)) {
     shares++;
     if (text === null) continue;
-    const share = JSON.parse(text) as DebtorStatusShare;
-    if (share.groups.length === 0) continue;
-    let cents = 0;
-    for (const [stage, bucket, n, c] of share.groups) {
-      add(buckets, bucket, n, c);
-      add(stages, stage === -1 ? null : stage, n, c);
+    const { groups } = JSON.parse(text) as DebtorStatusShare;
+    let cents = extra.get(debtor) ?? 0;
+    for (const [stage, bucket, n, c] of groups) {
+      add(bucket, stage === -1 ? null : stage, n, c);
       cents += c;
     }
-    perDebtor.set(debtor, cents);
+    top.offer(debtor, cents);
   }
   if (shares === 0 || shares !== debtorCount(db)) return null;
-  // The items the shares leave out, with the same account corrections as the invoices' way.
-  const outside = correctToAccounts(readGroupsOutsideShares(db), corrections.filter((c) => c.status === 'handed_over' || c.ledgerCents < 0), { byDebtor: true });
-  for (const g of outside) {
-    if (g.status !== 'open') continue;
-    add(buckets, agingBucket(g.dueDate, today), g.invoices, g.cents);
-    add(stages, g.stageIndex, g.invoices, g.cents);
-    perDebtor.set(g.debtor!, (perDebtor.get(g.debtor!) ?? 0) + g.cents);
-  }
-  const among = topCandidates(perDebtor, topLimit);
+  const among = top.candidates();
   return {
-    aging: agingOfBuckets([...buckets].map(([key, a]) => ({ key, ...a }))),
+    aging,
     byStage: byStageOf([...stages].map(([key, a]) => ({ key, ...a })), stageIds),
     handedOver: sumOf(outside.filter((g) => g.status === 'handed_over')),
     // The candidates' figures read from their invoices, ordered and cut as without the shares.
@@ -101,17 +101,37 @@ function fromShares(db: Db, today: IsoDate, stageIds: string[], topLimit: number
   };
 }
 
-/** Every debtor with an open total above zero and at least the `limit`-th largest (ties included). */
-function topCandidates(totals: Map<string, number>, limit: number): string[] {
-  const top: number[] = [];
-  for (const cents of totals.values()) {
-    if (cents <= 0 || (top.length === limit && cents <= top[limit - 1]!)) continue;
-    if (top.length === limit) top.pop();
-    top.push(cents);
-    top.sort((a, b) => b - a);
+/**
+ * The debtors with an open total above zero and at least the `limit`-th largest (ties included:
+ * the SQL that reads their figures orders and cuts them), kept as the totals stream by.
+ */
+class TopTotals {
+  private kept: [string, number][] = [];
+  private floor = 1;
+  private pruneAt: number;
+
+  constructor(private readonly limit: number) {
+    this.pruneAt = 4 * Math.max(1, limit);
   }
-  const floor = top.length < limit ? 1 : top[limit - 1]!;
-  return [...totals].filter(([, cents]) => cents > 0 && cents >= floor).map(([debtor]) => debtor);
+
+  offer(debtor: string, cents: number): void {
+    if (cents < this.floor) return;
+    this.kept.push([debtor, cents]);
+    if (this.kept.length >= this.pruneAt) this.prune();
+  }
+
+  candidates(): string[] {
+    this.prune();
+    return this.kept.map(([debtor]) => debtor);
+  }
+
+  private prune(): void {
+    this.kept.sort((a, b) => b[1] - a[1]);
+    if (this.kept.length >= this.limit) this.floor = Math.max(this.floor, this.kept[this.limit - 1]![1]);
+    this.kept = this.kept.filter(([, cents]) => cents >= this.floor);
+    // Many debtors tied at the floor stay: sort again only when they have doubled.
+    this.pruneAt = Math.max(this.pruneAt, 2 * this.kept.length);
+  }
 }
 
 function sumOf(groups: { invoices: number; cents: number }[]): Amount {
