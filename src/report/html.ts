@@ -16,7 +16,7 @@ const FONT = 'system-ui, "Segoe UI", "DejaVu Sans", Arial, sans-serif';
  * package's many-file entry point, which would make `report` slower than the figures it draws.
  * The specifier is a variable so TypeScript takes the types of the package's main entry.
  */
-async function loadECharts(): Promise<EChartsModule> {
+export async function loadECharts(): Promise<EChartsModule> {
   const bundle = 'echarts/dist/echarts.esm.min';
   return (await import(bundle)) as EChartsModule;
 }

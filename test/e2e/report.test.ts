@@ -133,6 +133,22 @@ describe('report --json over the demo season', () => {
     }
   });
 
+  it('draws the HTML on a worker thread byte for byte as on this one, and here when no worker starts', async () => {
+    // The built modules, as the CLI runs them (the worker script is dist/report/html-worker.js).
+    const dist = '../../dist/report/';
+    const { startHtmlRenderer } = (await import(`${dist}render.js`)) as typeof import('../../src/report/render.js');
+    const { renderReportHtml } = (await import(`${dist}html.js`)) as typeof import('../../src/report/html.js');
+    const { files: _files, ...document } = doc;
+    const onWorker = await startHtmlRenderer().render(document);
+    // ECharts numbers its SVG elements per process: the first drawing here starts fresh, as the worker's did.
+    const here = await renderReportHtml(document);
+    expect(onWorker).toBe(here);
+    const missing = startHtmlRenderer(pathToFileURL(path.join(os.tmpdir(), `dryrun-no-such-worker-${process.pid}.js`)));
+    const fallback = await missing.render(document);
+    expect(fallback.length).toBeGreaterThan(10_000);
+    expect(fallback).toContain('data-figure="book.open.cents"');
+  });
+
   it('writes the same figures as CSV files, 0600, for Dutch Excel', () => {
     const out = path.join(dir, 'cijfers');
     ok(cli(dir, ['report', '--csv', 'cijfers', '--today', '2026-11-10']), 'report --csv');
