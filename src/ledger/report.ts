@@ -4,7 +4,7 @@
 import type { Db } from './ledger.js';
 import type { IsoDate } from '../domain/dates.js';
 import { debtorAccount } from '../domain/account.js';
-import type { AccountCorrection } from '../domain/report/book.js';
+import type { AccountCorrection, OpenGroup } from '../domain/report/book.js';
 import type { LetterInvoiceFact } from '../domain/report/effectiveness.js';
 import type { InvoiceFact } from '../domain/report/signals.js';
 import { readAccountFacts } from './account-facts.js';
@@ -107,7 +107,7 @@ export interface AmountGroup<K> {
  * Open and handed-over invoices grouped by status, due date and stage (a few thousand groups at
  * most), in one scan of the invoices: the domain buckets them by age and by stage.
  */
-export function readOpenGroups(db: Db): OpenGroupRow[] {
+export function readOpenGroups(db: Db): OpenGroup[] {
   return (
     db
       .prepare("SELECT status, due_date, stage_index, count(*), sum(open_cents) FROM invoices WHERE status IN ('open', 'handed_over') AND open_cents <> 0 GROUP BY status, due_date, stage_index")
@@ -116,22 +116,13 @@ export function readOpenGroups(db: Db): OpenGroupRow[] {
   ).map(([status, dueDate, stageIndex, invoices, cents]) => ({ status, dueDate, stageIndex, invoices, cents }));
 }
 
-export interface OpenGroupRow {
-  debtor?: string;
-  status: 'open' | 'handed_over';
-  dueDate: IsoDate;
-  stageIndex: number | null;
-  invoices: number;
-  cents: number;
-}
-
 /**
  * The open items the stored status shares leave out, grouped per debtor: the handed-over claims
  * and the open ones below zero (credit notes; the import refuses an open amount whose sign differs
  * from the invoice amount, so every other open item is a claim above zero, which the shares hold).
  * Two index searches; the book of a million invoices has a few of these.
  */
-export function readGroupsOutsideShares(db: Db): OpenGroupRow[] {
+export function readGroupsOutsideShares(db: Db): OpenGroup[] {
   return (
     db
       .prepare(
