@@ -13,30 +13,37 @@ import { arrangementExtraPaid } from '../domain/arrangements.js';
 import { readAgreements, readArrangements, type ArrangementRow } from './arrangements.js';
 import { readHolds } from './holds.js';
 
-type Row = [
-  string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language,
-  string, string | null, string, number, number, string | null, number | null, string | null, string | null, ClaimStatus, number | null, string | null,
-  string | null, number | null, ConsumerClaims | null, string | null,
-  'post' | 'email' | 'both' | null,
+/** A claim's row: its debtor's number first, then the invoice and the facts joined to it. */
+type ClaimRow = [
+  string, string, string | null, string, number, number, string | null, number | null, string | null, string | null,
+  ClaimStatus | null, number | null, string | null, string | null, number | null, ConsumerClaims | null, string | null,
 ];
 
+/** A debtor's row: what the letters and the plan need of it. */
+type DebtorRow = [string, string, DebtorType, string | null, string | null, string | null, string | null, string | null, string | null, string, Language, 'post' | 'email' | 'both' | null];
+
+// The claims carry their debtor's number only: the debtor's own columns come from a second
+// statement over the debtors in the same (number) order, merged as the claims stream by. Joining
+// them in SQL would look the debtor up and copy its eleven columns into every invoice row.
+// The letter dates per claim (for a consumer's limitation) are read for every claim; the debtor's
+// type decides below whether they are kept. The status comes as NULL for `open` (nearly every
+// row): no string to make per claim.
 const CLAIMS_SQL = `
-SELECT d.number, d.name, d.type, d.contact_person, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language,
-       i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels,
-       i.status, i.export_open_cents, i.export_date,
+SELECT i.debtor_number, i.number, i.issue_date, i.due_date, i.amount_cents, i.open_cents, i.reference, i.stage_index, i.stage_date, l.channels,
+       CASE i.status WHEN 'open' THEN NULL ELSE i.status END, i.export_open_cents, i.export_date,
        p.posted_on, t.term_is_fatal, t.consumer_claim,
-       CASE WHEN d.type = 'consumer' THEN (
-         SELECT group_concat(l2.date) FROM letter_invoices li2 JOIN letters l2 ON l2.id = li2.letter_id
-         WHERE li2.invoice_number = i.number AND li2.role = 'due'
-       ) END,
-       d.channel
+       (SELECT group_concat(l2.date) FROM letter_invoices li2 JOIN letters l2 ON l2.id = li2.letter_id
+        WHERE li2.invoice_number = i.number AND li2.role = 'due')
 FROM invoices i
-JOIN debtors d ON d.number = i.debtor_number
 LEFT JOIN letters l ON l.id = i.stage_letter_id
 LEFT JOIN letter_postings p ON p.letter_id = i.stage_letter_id
 LEFT JOIN invoice_terms t ON t.invoice_number = i.number
 WHERE %WHERE%
 ORDER BY i.debtor_number`;
+
+const DEBTORS_SQL = `
+SELECT number, name, type, contact_person, email, phone, street, postcode, city, country, language, channel
+FROM debtors WHERE %WHERE% ORDER BY number`;
 
 export interface AccountReadOptions {
   /** One debtor only (explain). */
@@ -132,9 +139,20 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
     options.all ? '1 = 1' : "i.status IN ('open', 'handed_over') AND i.open_cents <> 0",
     debtor ? 'i.debtor_number = ?' : options.debtors ? 'i.debtor_number IN (SELECT value FROM json_each(?))' : '1 = 1',
   ].join(' AND ');
+  const debtorWhere = debtor ? 'number = ?' : options.debtors ? 'number IN (SELECT value FROM json_each(?))' : '1 = 1';
   const params = debtor ? [debtor] : options.debtors ? [JSON.stringify(options.debtors)] : [];
-  const iter = db.prepare(CLAIMS_SQL.replace('%WHERE%', where)).raw().iterate(...params) as IterableIterator<Row>;
+  const claims = db.prepare(CLAIMS_SQL.replace('%WHERE%', where)).raw().iterate(...params) as IterableIterator<ClaimRow>;
+  const debtors = db.prepare(DEBTORS_SQL.replace('%WHERE%', debtorWhere)).raw().iterate(...params) as IterableIterator<DebtorRow>;
+  /** The debtor `number`: the debtors stream in the claims' order, so it is ahead (those between have nothing open). */
+  const debtorRow = (number: string): DebtorRow => {
+    for (;;) {
+      const next = debtors.next();
+      if (next.done) throw new Error(`the ledger has invoices of debtor ${number}, but no such debtor (or not in key order)`);
+      if (next.value[0] === number) return next.value;
+    }
+  };
   let current: PlanDebtorInput | null = null;
+  let consumer = false;
   // A letter's channels are the same text on every invoice it moved: parsed once per text.
   const channelLists = new Map<string, Channel[]>();
   const channelsOf = (text: string): Channel[] => {
@@ -149,34 +167,40 @@ export function* readAccountFacts(db: Db, options: AccountReadOptions = {}): Gen
     }
     return d;
   };
-  for (const r of iter) {
-    if (!current || current.debtor.number !== r[0]) {
-      if (current) yield finish(current);
-      const snapshot: DebtorSnapshot = {
-        number: r[0], name: r[1], type: r[2], contactPerson: r[3], email: r[4], phone: r[5],
-        address: { street: r[6], postcode: r[7], city: r[8], country: r[9] }, language: r[10],
-        // The bookkeeper's channel preference (`debtor set --channel`), if any.
-        ...(r[27] ? { channel: r[27] } : {}),
+  try {
+    for (const r of claims) {
+      if (!current || current.debtor.number !== r[0]) {
+        if (current) yield finish(current);
+        const d = debtorRow(r[0]);
+        const snapshot: DebtorSnapshot = {
+          number: d[0], name: d[1], type: d[2], contactPerson: d[3], email: d[4], phone: d[5],
+          address: { street: d[6], postcode: d[7], city: d[8], country: d[9] }, language: d[10],
+          // The bookkeeper's channel preference (`debtor set --channel`), if any.
+          ...(d[11] ? { channel: d[11] } : {}),
+        };
+        consumer = d[2] === 'consumer';
+        current = {
+          debtor: snapshot, invoices: [], holds: holds.get(d[0]) ?? [], lastLetterDate: lastLetters.get(d[0]) ?? null,
+          finalLetters: finals.get(d[0]) ?? [], costsClaimedCents: claimed.get(d[0]) ?? 0, agreements: agreements.get(d[0]) ?? [],
+        };
+      }
+      const invoice: PlanInvoice = {
+        number: r[1], issueDate: r[2], dueDate: r[3], amountCents: r[4], openCents: r[5], reference: r[6],
+        stageIndex: r[7], stageDate: r[8], stageChannels: r[9] ? channelsOf(r[9]) : null,
+        status: r[10] ?? 'open', exportOpenCents: r[11], exportDate: r[12],
+        stagePostedOn: r[13], termIsFatal: r[14] === null ? null : r[14] === 1, consumerClaims: r[15],
       };
-      current = {
-        debtor: snapshot, invoices: [], holds: holds.get(r[0]) ?? [], lastLetterDate: lastLetters.get(r[0]) ?? null,
-        finalLetters: finals.get(r[0]) ?? [], costsClaimedCents: claimed.get(r[0]) ?? 0, agreements: agreements.get(r[0]) ?? [],
-      };
+      current.invoices.push(invoice);
+      // Every written letter that demanded a consumer's claim interrupts its limitation (3:317 BW).
+      if (consumer && r[16]) {
+        current.reminderDates ??= new Map();
+        current.reminderDates.set(invoice.number, r[16].split(','));
+      }
     }
-    const invoice: PlanInvoice = {
-      number: r[11], issueDate: r[12], dueDate: r[13], amountCents: r[14], openCents: r[15], reference: r[16],
-      stageIndex: r[17], stageDate: r[18], stageChannels: r[19] ? channelsOf(r[19]) : null,
-      status: r[20], exportOpenCents: r[21], exportDate: r[22],
-      stagePostedOn: r[23], termIsFatal: r[24] === null ? null : r[24] === 1, consumerClaims: r[25],
-    };
-    current.invoices.push(invoice);
-    // Every written letter that demanded a consumer's claim interrupts its limitation (3:317 BW).
-    if (r[26]) {
-      current.reminderDates ??= new Map();
-      current.reminderDates.set(invoice.number, r[26].split(','));
-    }
+    if (current) yield finish(current);
+  } finally {
+    debtors.return?.();
   }
-  if (current) yield finish(current);
 }
 
 /** The facts of the given debtors (the handover's cases), with payment detail: a few queries in all. */

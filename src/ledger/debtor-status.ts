@@ -55,3 +55,17 @@ export function storeShares(db: Db, today: string, fingerprint: string, shares: 
     }
   })();
 }
+
+/**
+ * The shares stored for `today` (under whichever policy stored them) with their debtor, streamed;
+ * a debtor with nothing open comes with null. `report` reads the open book from them when every
+ * debtor has one (debtorCount): a share's open claims by stage and age come from the debtor's
+ * account alone (its facts and the day), never from the policy's stages or terms.
+ */
+export function* readSharesOfDay(db: Db, today: string): Generator<[string, string | null]> {
+  yield* db.prepare('SELECT debtor_number, summary FROM debtor_status WHERE planned_on = ?').raw().iterate(today) as IterableIterator<[string, string | null]>;
+}
+
+export function debtorCount(db: Db): number {
+  return db.prepare('SELECT count(*) FROM debtors').pluck().get() as number;
+}

@@ -4,7 +4,7 @@
 import type { Db } from './ledger.js';
 import type { IsoDate } from '../domain/dates.js';
 import { debtorAccount } from '../domain/account.js';
-import type { AccountCorrection } from '../domain/report/book.js';
+import type { AccountCorrection, OpenGroup } from '../domain/report/book.js';
 import type { LetterInvoiceFact } from '../domain/report/effectiveness.js';
 import type { InvoiceFact } from '../domain/report/signals.js';
 import { readAccountFacts } from './account-facts.js';
@@ -109,13 +109,34 @@ export interface AmountGroup<K> {
  * Open and handed-over invoices grouped by status, due date and stage (a few thousand groups at
  * most), in one scan of the invoices: the domain buckets them by age and by stage.
  */
-export function readOpenGroups(db: Db): { status: 'open' | 'handed_over'; dueDate: IsoDate; stageIndex: number | null; invoices: number; cents: number }[] {
+export function readOpenGroups(db: Db): OpenGroup[] {
   return (
     db
       .prepare("SELECT status, due_date, stage_index, count(*), sum(open_cents) FROM invoices WHERE status IN ('open', 'handed_over') AND open_cents <> 0 GROUP BY status, due_date, stage_index")
       .raw()
       .all() as ['open' | 'handed_over', string, number | null, number, number][]
   ).map(([status, dueDate, stageIndex, invoices, cents]) => ({ status, dueDate, stageIndex, invoices, cents }));
+}
+
+/**
+ * The open items the stored status shares leave out, grouped per debtor: the handed-over claims
+ * and the open ones below zero (credit notes; the import refuses an open amount whose sign differs
+ * from the invoice amount, so every other open item is a claim above zero, which the shares hold).
+ * Two index searches; the book of a million invoices has a few of these.
+ */
+export function readGroupsOutsideShares(db: Db): OpenGroup[] {
+  return (
+    db
+      .prepare(
+        `SELECT debtor_number, status, due_date, stage_index, count(*), sum(open_cents) FROM (
+           SELECT debtor_number, status, due_date, stage_index, open_cents FROM invoices WHERE status = 'handed_over' AND open_cents <> 0
+           UNION ALL
+           SELECT debtor_number, status, due_date, stage_index, open_cents FROM invoices WHERE status IN ('open', 'handed_over') AND status = 'open' AND open_cents < 0
+         ) GROUP BY 1, 2, 3, 4`,
+      )
+      .raw()
+      .all() as [string, 'open' | 'handed_over', string, number | null, number, number][]
+  ).map(([debtor, status, dueDate, stageIndex, invoices, cents]) => ({ debtor, status, dueDate, stageIndex, invoices, cents }));
 }
 
 /** Open invoices under an active hold (of the invoice or of its debtor), split by dispute. */
@@ -193,8 +214,13 @@ export interface DebtorSnapshotRow {
   maxDaysLate: number;
 }
 
-/** Per-debtor rows of the last `count` import days (the last import of each day), oldest first. */
-export function readDebtorSnapshots(db: Db, until: IsoDate, count: number): DebtorSnapshotRow[] {
+/**
+ * Per-debtor rows of the last `count` import days (the last import of each day), oldest first;
+ * none when there are fewer than `atLeast` such days (the trend signals need two to compare).
+ */
+export function readDebtorSnapshots(db: Db, until: IsoDate, count: number, atLeast = 1): DebtorSnapshotRow[] {
+  const days = db.prepare("SELECT count(DISTINCT today) FROM book_snapshots WHERE source = 'import' AND today <= ?").pluck().get(until) as number;
+  if (Math.min(days, count) < atLeast) return [];
   return (
     db
       .prepare(
@@ -317,19 +343,16 @@ export function readSettled(db: Db, until: IsoDate): SettledRow[] {
   return [...last.values()];
 }
 
-export interface DebtorNameRow {
-  number: string;
-  name: string;
-  type: 'consumer' | 'business';
-}
-
-export function readDebtorNames(db: Db, numbers: Iterable<string>): Map<string, DebtorNameRow> {
-  const list = [...new Set(numbers)];
-  const map = new Map<string, DebtorNameRow>();
-  if (list.length === 0) return map;
-  const rows = db.prepare('SELECT number, name, type FROM debtors WHERE number IN (SELECT value FROM json_each(?))').raw().all(JSON.stringify(list)) as [string, string, 'consumer' | 'business'][];
-  for (const [number, name, type] of rows) map.set(number, { number, name, type });
-  return map;
+/** Debtor names looked up one by one as asked (the report names a few dozen of a book's debtors). */
+export function debtorNameLookup(db: Db): { get(number: string): string | undefined } {
+  const one = db.prepare('SELECT name FROM debtors WHERE number = ?').pluck();
+  const seen = new Map<string, string | undefined>();
+  return {
+    get(number) {
+      if (!seen.has(number)) seen.set(number, one.get(number) as string | undefined);
+      return seen.get(number);
+    },
+  };
 }
 
 export interface TopDebtorRow {
@@ -347,6 +370,8 @@ export interface TopDebtorRow {
  * against, and of the credit notes themselves. A CTE named `inv`, with the column `acct`.
  */
 function accountInvoices(corrections: { invoice: string; accountCents: number }[]): { cte: string; fix: string } {
+  // Nothing to correct (no debtor has an open credit note): the stored figure, without a join per invoice.
+  if (corrections.length === 0) return { cte: 'inv AS (SELECT i.*, i.open_cents AS acct FROM invoices i)', fix: '[]' };
   return {
     cte: `fix(number, cents) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:fix)),
           inv AS (SELECT i.*, coalesce(f.cents, i.open_cents) AS acct FROM invoices i LEFT JOIN fix f ON f.number = i.number)`,
@@ -354,18 +379,23 @@ function accountInvoices(corrections: { invoice: string; accountCents: number }[
   };
 }
 
-export function readTopDebtors(db: Db, limit: number, corrections: { invoice: string; accountCents: number }[] = []): TopDebtorRow[] {
+/**
+ * The `limit` debtors with the most open (as their accounts have it). With `among`, only those
+ * debtors are read (through the debtor index): the candidates the stored status shares name.
+ */
+export function readTopDebtors(db: Db, limit: number, corrections: { invoice: string; accountCents: number }[] = [], among?: string[]): TopDebtorRow[] {
   const { cte, fix } = accountInvoices(corrections);
+  const which = among ? 'AND i.debtor_number IN (SELECT value FROM json_each(:among))' : '';
   return (
     db
       .prepare(
         `WITH ${cte}
          SELECT i.debtor_number, d.name, count(*), sum(i.acct) AS cents, min(i.due_date), max(i.stage_index)
          FROM inv i JOIN debtors d ON d.number = i.debtor_number
-         WHERE i.status = 'open' AND i.acct <> 0 GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT :limit`,
+         WHERE i.status = 'open' AND i.acct <> 0 ${which} GROUP BY i.debtor_number HAVING cents > 0 ORDER BY cents DESC, i.debtor_number LIMIT :limit`,
       )
       .raw()
-      .all({ limit, fix }) as [string, string, number, number, string, number | null][]
+      .all({ limit, fix, ...(among ? { among: JSON.stringify(among) } : {}) }) as [string, string, number, number, string, number | null][]
   ).map(([debtor, name, invoices, openCents, oldestDue, stageIndex]) => ({ debtor, name, invoices, openCents, oldestDue, stageIndex }));
 }
 

@@ -5,12 +5,12 @@ import type { Db } from '../ledger/ledger.js';
 import type { Config } from '../config/schema.js';
 import { addDays, addYears, daysBetween, type IsoDate } from '../domain/dates.js';
 import { LIMITATION_WARNING_DAYS } from '../domain/limitation.js';
-import { agingOf, byStageOf, correctToAccounts } from '../domain/report/book.js';
 import { historyOf } from '../domain/report/history.js';
 import { effectivenessOf, funnelOf } from '../domain/report/effectiveness.js';
 import { behaviourOf } from '../domain/report/behaviour.js';
-import { signalsOf, type SignalFacts } from '../domain/report/signals.js';
+import { signalsOf, TREND_MIN_IMPORTS, type SignalFacts } from '../domain/report/signals.js';
 import * as q from '../ledger/report.js';
+import { readBookNow } from './book-now.js';
 
 /** Caps that keep the HTML small (under 2 MB) on a ledger of a million invoices. */
 export const LIMITS = { topDebtors: 20, behaviour: 50, holds: 100, signals: 100, runs: 50, unmatched: 20, limitation: 500, newOverdue: 50 } as const;
@@ -27,15 +27,13 @@ export function assembleReport(db: Db, config: Config, today: IsoDate) {
 
   // The book now, as the debtors' accounts have it (the same figures as `status` and `export`).
   const corrections = q.readAccountCorrections(db, today);
-  const groups = correctToAccounts(q.readOpenGroups(db), corrections);
-  const openGroups = groups.filter((g) => g.status === 'open');
-  const aging = agingOf(openGroups.map((g) => ({ key: g.dueDate, invoices: g.invoices, cents: g.cents })), today);
-  const byStage = byStageOf(openGroups.map((g) => ({ key: g.stageIndex, invoices: g.invoices, cents: g.cents })), stageIds);
+  const now = readBookNow(db, today, stageIds, LIMITS.topDebtors, corrections);
+  const { aging, byStage } = now;
   const open = byStage.reduce((s, r) => ({ invoices: s.invoices + r.invoices, cents: s.cents + r.cents }), { invoices: 0, cents: 0 });
   const overdue = (['1_30', '31_60', '61_90', 'over_90'] as const).reduce((s, b) => ({ invoices: s.invoices + aging[b].invoices, cents: s.cents + aging[b].cents }), { invoices: 0, cents: 0 });
   const held = q.readHeld(db, today);
   // Handed over: counted with what is still open on them (status 'handed_over', as `status`).
-  const handedOver = groups.filter((g) => g.status === 'handed_over').reduce((t, g) => ({ invoices: t.invoices + g.invoices, cents: t.cents + g.cents }), { invoices: 0, cents: 0 });
+  const handedOver = now.handedOver;
   const unmatched = q.readUnmatched(db, LIMITS.unmatched);
 
   // Over time.
@@ -64,18 +62,18 @@ export function assembleReport(db: Db, config: Config, today: IsoDate) {
 
   // Behaviour and signals.
   const behaviour = behaviourOf(q.readSettled(db, today));
-  const debtorHistory = q.readDebtorSnapshots(db, today, SIGNAL_IMPORTS);
+  const debtorHistory = q.readDebtorSnapshots(db, today, SIGNAL_IMPORTS, TREND_MIN_IMPORTS);
   const importDays = q.readImportDays(db, today, 2);
   const since = importDays.find((d) => d < today) ?? addDays(today, -14);
   const newOverdue = q.readNewOverdue(db, since, today, LARGE_OVERDUE_CENTS, LIMITS.newOverdue);
   const limitation = q.readLimitationCandidates(db, addDays(addYears(today, -2), LIMITATION_WARNING_DAYS), LIMITS.limitation);
-  const topDebtors = q.readTopDebtors(db, LIMITS.topDebtors, corrections);
+  const topDebtors = now.topDebtors;
   const holds = q.readActiveHolds(db, today, LIMITS.holds, corrections);
   const runs = q.readRuns(db, today, LIMITS.runs);
-  const names = q.readDebtorNames(db, [...behaviour.map((b) => b.debtor), ...debtorHistory.map((d) => d.debtor)]);
+  const names = q.debtorNameLookup(db);
   const signalFacts: SignalFacts = {
     today,
-    names: new Map([...names.values()].map((n) => [n.number, n.name])),
+    names,
     debtorHistory,
     behaviour,
     newOverdue,
@@ -130,7 +128,7 @@ export function assembleReport(db: Db, config: Config, today: IsoDate) {
     behaviour: {
       debtors: behaviour.length,
       slowest: slowest.map((b) => ({
-        debtor: b.debtor, name: names.get(b.debtor)?.name ?? b.debtor, payments: b.payments, average_days_late: b.averageDaysLate, trend: b.trend, days_late: b.daysLate.slice(-10),
+        debtor: b.debtor, name: names.get(b.debtor) ?? b.debtor, payments: b.payments, average_days_late: b.averageDaysLate, trend: b.trend, days_late: b.daysLate.slice(-10),
       })),
     },
     top_debtors: topDebtors.map((d) => ({ debtor: d.debtor, name: d.name, invoices: d.invoices, open_cents: d.openCents, oldest_due: d.oldestDue, days_late: Math.max(0, daysBetween(d.oldestDue, today)), stage: stageName(d.stageIndex) })),

@@ -16,7 +16,7 @@ const FONT = 'system-ui, "Segoe UI", "DejaVu Sans", Arial, sans-serif';
  * package's many-file entry point, which would make `report` slower than the figures it draws.
  * The specifier is a variable so TypeScript takes the types of the package's main entry.
  */
-async function loadECharts(): Promise<EChartsModule> {
+export async function loadECharts(): Promise<EChartsModule> {
   const bundle = 'echarts/dist/echarts.esm.min';
   return (await import(bundle)) as EChartsModule;
 }
@@ -63,7 +63,9 @@ function chart(echarts: EChartsModule, option: Record<string, unknown>, width = 
 const euros = (cents: number): number => Math.round(cents) / 100;
 
 function euroAxis(lang: Lang): Record<string, unknown> {
-  return { type: 'value', axisLabel: { formatter: (v: number) => `€ ${v.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB')}` } };
+  // One formatter for every label (what toLocaleString makes anew on each call; ECharts asks often).
+  const number = new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB');
+  return { type: 'value', axisLabel: { formatter: (v: number) => `€ ${number.format(v)}` } };
 }
 
 export async function renderReportHtml(doc: ReportDocument): Promise<string> {

@@ -105,6 +105,50 @@ describe('report --json over the demo season', () => {
     expect(doc.signals.items.map((s: any) => s.kind)).toContain('rising_days_late');
   });
 
+  it('reads the same book from the status shares stored for the day as from the invoices', async () => {
+    // On a small ledger `status` stores nothing; here every debtor's share for 10 Nov is stored
+    // (as `run` or a `status` on a big ledger does), on a copy, and the report is asked again.
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'dryrun-report-shares-'));
+    try {
+      for (const f of ['pre-incasso.db', 'pre-incasso.config.json']) fs.copyFileSync(path.join(dir, f), path.join(copy, f));
+      const { loadConfig } = await import('../../src/config/load.js');
+      const { policyFromConfig } = await import('../../src/config/policy.js');
+      const { openLedger } = await import('../../src/ledger/ledger.js');
+      const { dunningFigures } = await import('../../src/workflows/status.js');
+      const loaded = await loadConfig(path.join(copy, 'pre-incasso.config.json'), {});
+      const ledger = openLedger(path.join(copy, 'pre-incasso.db'));
+      try {
+        const debtors = ledger.db.prepare('SELECT count(*) FROM debtors').pluck().get() as number;
+        dunningFigures(ledger.db, policyFromConfig(loaded.config, loaded.law, '2026-11-10'), '2026-11-10', { store: true, need: { stored: 0, stale: null, debtors } });
+        expect(ledger.db.prepare("SELECT count(*) FROM debtor_status WHERE planned_on = '2026-11-10'").pluck().get()).toBe(debtors);
+      } finally {
+        ledger.close();
+      }
+      const again = ok(cli(copy, ['report', '--json', '--today', '2026-11-10']), 'report --json').json();
+      expect(again.book).toEqual(doc.book);
+      expect(again.top_debtors).toEqual(doc.top_debtors);
+      expect({ ...again, files: null }).toEqual({ ...doc, files: null });
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('draws the HTML on a worker thread byte for byte as on this one, and here when no worker starts', async () => {
+    // The built modules, as the CLI runs them (the worker script is dist/report/html-worker.js).
+    const dist = '../../dist/report/';
+    const { startHtmlRenderer } = (await import(`${dist}render.js`)) as typeof import('../../src/report/render.js');
+    const { renderReportHtml } = (await import(`${dist}html.js`)) as typeof import('../../src/report/html.js');
+    const { files: _files, ...document } = doc;
+    const onWorker = await startHtmlRenderer().render(document);
+    // ECharts numbers its SVG elements per process: the first drawing here starts fresh, as the worker's did.
+    const here = await renderReportHtml(document);
+    expect(onWorker).toBe(here);
+    const missing = startHtmlRenderer(pathToFileURL(path.join(os.tmpdir(), `dryrun-no-such-worker-${process.pid}.js`)));
+    const fallback = await missing.render(document);
+    expect(fallback.length).toBeGreaterThan(10_000);
+    expect(fallback).toContain('data-figure="book.open.cents"');
+  });
+
   it('writes the same figures as CSV files, 0600, for Dutch Excel', () => {
     const out = path.join(dir, 'cijfers');
     ok(cli(dir, ['report', '--csv', 'cijfers', '--today', '2026-11-10']), 'report --csv');

@@ -32,6 +32,7 @@ import { creditorSnapshot } from '../../src/config/policy.js';
 import { AppError } from '../../src/errors.js';
 import { planBook, refreshStoredStatus } from '../../src/workflows/status.js';
 import { checkStoredStatus } from './status-check.js';
+import { checkReportBook } from './report-check.js';
 
 const START: IsoDate = '2026-09-01';
 const BASE = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
@@ -550,6 +551,7 @@ export async function playSeason(season: Season, cmds: Iterable<Cmd>): Promise<v
           await c.run(m, r);
           checkInvariants(r);
           checkStoredStatus(r);
+          checkReportBook(r);
         },
         toString: () => c.toString(),
       }),

@@ -24,14 +24,21 @@ export function register(program: Command, act: Act): void {
 async function reportCommand(ctx: Context, _args: string[], options: ReportOptions): Promise<void> {
   const loaded = await ctx.config();
   const { buildReport } = await import('../../workflows/report.js');
-  const doc = buildReport(await ledgerAt(ctx), loaded.config, ctx.today);
+  const htmlWanted = options.out !== undefined || (!ctx.out.json && options.csv === undefined);
+  // The HTML's worker loads the charts while the ledger is read.
+  const renderer = htmlWanted ? (await import('../../report/render.js')).startHtmlRenderer() : null;
+  let doc: Awaited<ReturnType<typeof buildReport>>;
+  try {
+    doc = buildReport(await ledgerAt(ctx), loaded.config, ctx.today);
+  } catch (error) {
+    renderer?.cancel();
+    throw error;
+  }
   const path = await import('node:path');
   const { writePrivateFile, ensureDir } = await import('../../report/write.js');
   const written: { html?: string; csv?: string[]; csvDir?: string } = {};
-  const htmlWanted = options.out !== undefined || (!ctx.out.json && options.csv === undefined);
-  if (htmlWanted) {
-    const { renderReportHtml } = await import('../../report/html.js');
-    const file = writePrivateFile(path.resolve(ctx.cwd, options.out ?? 'report.html'), await renderReportHtml(doc));
+  if (renderer) {
+    const file = writePrivateFile(path.resolve(ctx.cwd, options.out ?? 'report.html'), await renderer.render(doc));
     written.html = file;
   }
   if (options.csv !== undefined) {

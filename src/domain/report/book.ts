@@ -20,9 +20,14 @@ export function agingBucket(dueDate: IsoDate, today: IsoDate): AgingBucket {
 }
 
 export function agingOf(groups: { key: IsoDate; invoices: number; cents: number }[], today: IsoDate): Record<AgingBucket, Amount> {
+  return agingOfBuckets(groups.map((g) => ({ key: agingBucket(g.key, today), invoices: g.invoices, cents: g.cents })));
+}
+
+/** The same, from amounts already put in their bucket (the stored status shares hold them so). */
+export function agingOfBuckets(groups: { key: AgingBucket; invoices: number; cents: number }[]): Record<AgingBucket, Amount> {
   const out = Object.fromEntries(AGING_BUCKETS.map((b) => [b, { invoices: 0, cents: 0 }])) as Record<AgingBucket, Amount>;
   for (const g of groups) {
-    const b = out[agingBucket(g.key, today)];
+    const b = out[g.key];
     b.invoices += g.invoices;
     b.cents += g.cents;
   }
@@ -47,6 +52,8 @@ export function byStageOf(groups: { key: number | null; invoices: number; cents:
 }
 
 export interface OpenGroup {
+  /** Set when the groups are per debtor (then the corrections are matched by debtor too). */
+  debtor?: string;
   status: 'open' | 'handed_over';
   dueDate: IsoDate;
   stageIndex: number | null;
@@ -56,6 +63,7 @@ export interface OpenGroup {
 
 /** One claim whose ledger figure differs from its open amount in the debtor's account. */
 export interface AccountCorrection {
+  debtor?: string;
   status: 'open' | 'handed_over';
   dueDate: IsoDate;
   stageIndex: number | null;
@@ -70,12 +78,13 @@ export interface AccountCorrection {
  * claim lowers that claim (also one handed over, which keeps its credit) and is no longer open
  * itself, so the book counts neither the credit twice nor a spent credit note as an open item.
  */
-export function correctToAccounts(groups: OpenGroup[], corrections: AccountCorrection[]): OpenGroup[] {
-  const key = (g: { status: string; dueDate: string; stageIndex: number | null }): string => `${g.status}|${g.dueDate}|${g.stageIndex ?? ''}`;
+export function correctToAccounts(groups: OpenGroup[], corrections: AccountCorrection[], options: { byDebtor?: boolean } = {}): OpenGroup[] {
+  const key = (g: { debtor?: string; status: string; dueDate: string; stageIndex: number | null }): string =>
+    `${options.byDebtor ? `${g.debtor ?? ''}|` : ''}${g.status}|${g.dueDate}|${g.stageIndex ?? ''}`;
   const map = new Map(groups.map((g) => [key(g), { ...g }]));
   for (const c of corrections) {
     if (c.ledgerCents === c.accountCents) continue;
-    const g = map.get(key(c)) ?? { status: c.status, dueDate: c.dueDate, stageIndex: c.stageIndex, invoices: 0, cents: 0 };
+    const g = map.get(key(c)) ?? { ...(options.byDebtor && c.debtor !== undefined ? { debtor: c.debtor } : {}), status: c.status, dueDate: c.dueDate, stageIndex: c.stageIndex, invoices: 0, cents: 0 };
     map.set(key(c), g);
     if (c.ledgerCents !== 0) g.invoices--;
     if (c.accountCents !== 0) g.invoices++;

@@ -36,7 +36,8 @@ export interface ArrangementFact {
 
 export interface SignalFacts {
   today: IsoDate;
-  names: Map<string, string>;
+  /** Debtor names by number; looked up only for the debtors a signal names (a Map will do). */
+  names: Pick<Map<string, string>, 'get'>;
   /** Per debtor with money overdue, at each of the last few imports (oldest first). */
   debtorHistory?: DebtorPoint[];
   behaviour?: Behaviour[];
@@ -88,14 +89,20 @@ function importDays(points: DebtorPoint[]): IsoDate[] {
   return [...new Set(points.map((p) => p.today))].sort();
 }
 
-/** Each debtor present at every import of the history, with its points oldest first and its
- *  name: the trend rules only judge a debtor seen at all of them. Nothing when under two imports. */
-function fullHistories(f: SignalFacts): { debtor: string; name: string; list: DebtorPoint[]; imports: number }[] {
+/** The trend rules need at least this many imports in the history. */
+export const TREND_MIN_IMPORTS = 2;
+
+/** Each debtor present at every import of the history, with its points oldest first: the trend
+ *  rules only judge a debtor seen at all of them. Nothing when under two imports. */
+function fullHistories(f: SignalFacts): { debtor: string; list: DebtorPoint[]; imports: number }[] {
   const days = importDays(f.debtorHistory!);
-  if (days.length < 2) return [];
-  return [...byDebtor(f.debtorHistory!)]
-    .filter(([, list]) => list.length === days.length)
-    .map(([debtor, list]) => ({ debtor, name: f.names.get(debtor) ?? debtor, list, imports: days.length }));
+  if (days.length < TREND_MIN_IMPORTS) return [];
+  return [...byDebtor(f.debtorHistory!)].filter(([, list]) => list.length === days.length).map(([debtor, list]) => ({ debtor, list, imports: days.length }));
+}
+
+/** The debtor's name for a signal's text (its number when the ledger has no name). */
+function nameOf(f: SignalFacts, debtor: string): string {
+  return f.names.get(debtor) ?? debtor;
 }
 
 export const SIGNAL_RULES: SignalRule[] = [
@@ -104,10 +111,11 @@ export const SIGNAL_RULES: SignalRule[] = [
     needs: 'debtorHistory',
     detect(f) {
       const out: Signal[] = [];
-      for (const { debtor, name, list, imports } of fullHistories(f)) {
+      for (const { debtor, list, imports } of fullHistories(f)) {
         // Present at every one of the last imports, never falling, and higher at the end.
         const rising = list.every((p, i) => i === 0 || p.overdueCents >= list[i - 1]!.overdueCents) && list.at(-1)!.overdueCents > list[0]!.overdueCents;
         if (!rising) continue;
+        const name = nameOf(f, debtor);
         const from = list[0]!.overdueCents;
         const to = list.at(-1)!.overdueCents;
         out.push({
@@ -126,11 +134,12 @@ export const SIGNAL_RULES: SignalRule[] = [
     needs: 'debtorHistory',
     detect(f) {
       const out: Signal[] = [];
-      for (const { debtor, name, list } of fullHistories(f)) {
+      for (const { debtor, list } of fullHistories(f)) {
         // The oldest overdue invoice keeps ageing and nothing of the arrears was paid meanwhile.
         const ageing = list.every((p, i) => i === 0 || (p.maxDaysLate > list[i - 1]!.maxDaysLate && p.overdueCents >= list[i - 1]!.overdueCents));
         const last = list.at(-1)!;
         if (!ageing || last.maxDaysLate < 30 || last.overdueCents < (f.minimumCents ?? 0)) continue;
+        const name = nameOf(f, debtor);
         out.push({
           kind: 'rising_days_late', severity: last.maxDaysLate > 60 ? 'high' : 'medium', debtor, name, invoice: null, cents: last.overdueCents,
           text: {
@@ -147,7 +156,7 @@ export const SIGNAL_RULES: SignalRule[] = [
     needs: 'behaviour',
     detect(f) {
       return f.behaviour!.filter((b) => b.payingLater).map((b) => {
-        const name = f.names.get(b.debtor) ?? b.debtor;
+        const name = nameOf(f, b.debtor);
         const last3 = b.daysLate.slice(-3).join(', ');
         return {
           kind: 'paying_later', severity: 'medium' as const, debtor: b.debtor, name, invoice: null, cents: null,
