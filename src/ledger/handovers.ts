@@ -14,6 +14,20 @@ const json = (values: Iterable<string | number>): string => JSON.stringify([...v
 // ---------------------------------------------------------------------------------------------
 // The claims' details
 
+/**
+ * The debtors with an open claim at stage `finalIndex` or later that moved there on or before
+ * `stagedBy`, in debtor-number order: the only ones whose plan can hand a claim over.
+ */
+export function readHandoverCandidates(db: Db, finalIndex: number, stagedBy: IsoDate): string[] {
+  return db
+    .prepare(
+      `SELECT DISTINCT debtor_number FROM invoices
+       WHERE status = 'open' AND open_cents > 0 AND stage_index >= ? AND stage_date <= ? ORDER BY debtor_number`,
+    )
+    .pluck()
+    .all(finalIndex, stagedBy) as string[];
+}
+
 export interface HandoverDebtor {
   number: string;
   type: DebtorType;
