@@ -15,8 +15,8 @@ import type { CaseJson, HandoverInput, LetterFile } from './case-types.js';
 import { csvCaseRows, csvHeader } from './csv.js';
 import { caseJsonText, jsonCasePiece, jsonHeadText, JSON_TAIL } from './json.js';
 import { handoverLegal, type HandoverSettings, type Selection, type SkippedClaim } from './select.js';
-import { MemberPacker, packMember, sha256Hex, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
-import { createHash } from 'node:crypto';
+import { HashSink } from './hash-sink.js';
+import { MemberPacker, packMember, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
 
 export function handoverFileName(today: IsoDate, batch: number, format: HandoverFormat): string {
   return `handover-${today}-${batch}.${format}`;
@@ -132,9 +132,11 @@ export function memberBytes(member: BatchMember): Buffer {
 
 /**
  * Writes the batch's file to a new temp file next to `target` (0600, never through a symlink)
- * and returns it with the file's SHA-256. A ZIP is streamed member by member; a csv or json
- * batch is its one member inflated. A PDF that is gone or differs from its recorded hash stops
- * the write: the temp file is removed, nothing is recorded.
+ * and returns it with the file's SHA-256. A ZIP is streamed member by member, each PDF read from
+ * the ledger when its turn comes; a csv or json batch is its one member inflated. The SHA-256 of
+ * the file and the check of each PDF against its recorded SHA-256 run on a second thread
+ * (hash-sink.ts) as the bytes go to the file, so each PDF is read once. A PDF that is gone or
+ * differs from its recorded hash stops the write: the temp file is removed, nothing is recorded.
  */
 export function writeBatchTemp(
   target: string,
@@ -144,37 +146,58 @@ export function writeBatchTemp(
   readPdf: (letterId: number) => Buffer | null,
   onProgress?: (done: number, total: number) => void,
 ): { tmp: string; sha256: string } {
-  const hash = createHash('sha256');
-  const tmp = writeTempStream(target, (writeFile) => {
-    const write: ChunkWriter = (chunk) => {
-      hash.update(chunk);
-      writeFile(chunk);
-    };
-    if (format !== 'zip') {
-      inflateMember(members[0]!, write);
-      return;
-    }
-    const zip = new ZipStream(today, write);
-    for (const [i, m] of members.entries()) {
-      onProgress?.(i, members.length);
-      if (m.letterId === null) {
-        zip.addPacked({ path: m.path, crc: m.crc32!, size: m.size, sha256: m.sha256, deflated: m.deflated! });
-        continue;
-      }
-      const pdf = readPdf(m.letterId);
-      if (pdf === null || sha256Hex(pdf) !== m.sha256) {
-        throw new AppError('ledger_corrupt', `The stored PDF of letter ${m.letterId} (${m.path}) ${pdf === null ? 'is gone' : 'does not match its recorded SHA-256'}.`, {
-          hint: pdf === null
-            ? 'Its dossier was purged (`privacy purge`) or the ledger was changed outside pre-incasso; the file cannot be written whole. Restore the ledger from a backup if you need it.'
-            : 'The ledger was changed outside pre-incasso. Restore it from a backup; `pre-incasso doctor` checks integrity.',
+  const hashes = new HashSink();
+  let sha256 = '';
+  try {
+    const tmp = writeTempStream(target, (writeFile) => {
+      if (format !== 'zip') {
+        inflateMember(members[0]!, (chunk) => {
+          hashes.write(chunk);
+          writeFile(chunk);
         });
+      } else {
+        // The PDFs on their way through the archive, each with its member's index (to check its hash).
+        const checked = new Map<Uint8Array, number>();
+        const zip = new ZipStream(today, (chunk) => {
+          const index = checked.get(chunk);
+          if (index === undefined) hashes.write(chunk);
+          else {
+            checked.delete(chunk);
+            hashes.writeChecked(chunk, index, members[index]!.sha256);
+          }
+          writeFile(chunk);
+        });
+        for (const [i, m] of members.entries()) {
+          onProgress?.(i, members.length);
+          if (m.letterId === null) {
+            zip.addPacked({ path: m.path, crc: m.crc32!, size: m.size, sha256: m.sha256, deflated: m.deflated! });
+            continue;
+          }
+          const pdf = readPdf(m.letterId);
+          if (pdf === null) throw pdfError(m, 'is gone');
+          checked.set(pdf, i);
+          zip.addStored(m.path, pdf);
+        }
+        zip.end();
+        if (checked.size > 0) throw new Error('a PDF of the handover archive never reached the file');
+        onProgress?.(members.length, members.length);
       }
-      zip.addStored(m.path, pdf);
-    }
-    zip.end();
-    onProgress?.(members.length, members.length);
+      const result = hashes.finish();
+      if (result.mismatch !== null) throw pdfError(members[result.mismatch]!, 'does not match its recorded SHA-256');
+      sha256 = result.sha256;
+    });
+    return { tmp, sha256 };
+  } finally {
+    hashes.close();
+  }
+}
+
+function pdfError(m: BatchMember, what: 'is gone' | 'does not match its recorded SHA-256'): AppError {
+  return new AppError('ledger_corrupt', `The stored PDF of letter ${m.letterId} (${m.path}) ${what}.`, {
+    hint: what === 'is gone'
+      ? 'Its dossier was purged (`privacy purge`) or the ledger was changed outside pre-incasso; the file cannot be written whole. Restore the ledger from a backup if you need it.'
+      : 'The ledger was changed outside pre-incasso. Restore it from a backup; `pre-incasso doctor` checks integrity.',
   });
-  return { tmp, sha256: hash.digest('hex') };
 }
 
 /** The temp files a crashed export left for this file name (`.<name>.<pid>.<random>.tmp`). */

@@ -320,6 +320,10 @@ export function runExport(req: ExportRequest): ExportOutcome {
   const ledger = openLedger(req.ledgerPath, { readonly, command: req.commandLine });
   try {
     const db = ledger.db;
+    // Every PDF is read once, in order: a large page cache (or a mapped file) would not be read
+    // again, it would only hold the archive's bytes in the process. 16 MB does for the rest.
+    db.pragma('cache_size = -16384');
+    db.pragma('mmap_size = 0');
     if (req.batch) return { kind: 'rewritten', result: rewriteBatch(db, req.batch.id, req.outDir, req.batch.format) };
     const settings = req.settings!;
     if (!interruptedBatch(db)) req.checkFresh?.(db);
