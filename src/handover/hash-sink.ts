@@ -87,7 +87,13 @@ export class HashSink {
     this.ring = new Uint8Array(ring);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(WORKER, { eval: true, workerData: { control, ring, port: port2 }, transferList: [port2] });
+    // A small heap: the worker keeps nothing but two hash states.
+    this.worker = new Worker(WORKER, {
+      eval: true,
+      workerData: { control, ring, port: port2 },
+      transferList: [port2],
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+    });
     // The worker must never keep the process alive, nor an error of it go unhandled.
     this.worker.unref();
     this.worker.on('error', () => Atomics.store(this.counters, 2, 1));
