@@ -13,10 +13,10 @@ import type { BatchMember, CaseSummary, HandoverFormat } from '../ledger/handove
 import { addToTotals, buildCases, handoverHead, type HandoverTotals } from './case.js';
 import type { CaseJson, HandoverInput, LetterFile } from './case-types.js';
 import { csvCaseRows, csvHeader } from './csv.js';
-import { caseJsonText, handoverJsonPieces } from './json.js';
-import { handoverLegal, type HandoverSettings, type Selection } from './select.js';
-import { packMember, sha256Hex, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
-import { createHash } from 'node:crypto';
+import { caseJsonText, jsonCasePiece, jsonHeadText, JSON_TAIL } from './json.js';
+import { handoverLegal, type HandoverSettings, type Selection, type SkippedClaim } from './select.js';
+import { HashSink } from './hash-sink.js';
+import { MemberPacker, packMember, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
 
 export function handoverFileName(today: IsoDate, batch: number, format: HandoverFormat): string {
   return `handover-${today}-${batch}.${format}`;
@@ -41,6 +41,8 @@ export interface BuiltBatch {
   cases: CaseSummary[];
   /** The collection costs each case claims (kept with the batch: 6:96 lid 7 BW over all handovers). */
   costs: { debtor: string; claimedCents: number; basis: string }[];
+  /** Claims the engine called ready that the selection refused. */
+  skipped: SkippedClaim[];
   warnings: string[];
   /** The file's members in order (empty for a preview). */
   members: BatchMember[];
@@ -49,52 +51,67 @@ export interface BuiltBatch {
 const packed = (m: PackedMember): BatchMember => ({ path: m.path, sha256: m.sha256, size: m.size, letterId: null, crc32: m.crc, deflated: Buffer.from(m.deflated) });
 
 /**
- * The batch's case list, costs and warnings and, unless `preview`, the members of its file. The
- * cases are built one at a time; each is kept only as its JSON and CSV text, so memory grows by
- * the text of the batch, not by its object graph.
+ * The batch's case list, costs and warnings and, unless `preview`, the members of its file, from
+ * the selection's chunks. The cases are built one at a time and each is kept only as its line in
+ * the case list: its JSON and CSV text go into their deflate streams at once and the case record
+ * is dropped, so memory holds one chunk's records and the compressed text, not the batch.
  */
-export function buildBatch(selection: Selection, settings: HandoverSettings, batch: number, options: { preview?: boolean } = {}): BuiltBatch {
+export function buildBatch(chunks: Iterable<Selection>, settings: HandoverSettings, batch: number, options: { preview?: boolean } = {}): BuiltBatch {
   const preview = options.preview === true;
-  const input: HandoverInput = {
+  const zip = settings.format === 'zip' && !preview;
+  const json = preview || settings.format === 'csv' ? null : new MemberPacker('handover.json', { holdHead: true });
+  const csv = preview || settings.format === 'json' ? null : new MemberPacker('handover.csv');
+  csv?.add(csvHeader());
+  const totals: HandoverTotals = { cases: 0, claims: 0, openCents: 0, costsCents: 0, interestCents: 0 };
+  const built: BuiltBatch = { cases: [], costs: [], skipped: [], warnings: [], members: [] };
+  const pdfMembers: BatchMember[] = [];
+  const selectionWarnings: string[] = [];
+  // One line per distinct warning, naming the debtors it concerns (the rate-table warning is
+  // usually the same for every case).
+  const byText = new Map<string, string[]>();
+  const usedDirs = new Set<string>();
+  const input = (cases: Selection['cases']): HandoverInput => ({
     batch,
     exportDate: settings.today,
     generatedBy: settings.generatedBy,
     creditor: settings.policy.creditor,
     dayCount: settings.dayCount,
     includeNotes: settings.includeNotes,
-    letterFiles: settings.format === 'zip' && !preview,
-    cases: selection.cases,
+    letterFiles: zip,
+    cases,
     legal: handoverLegal(settings.policy),
-  };
-  const json = !preview && settings.format !== 'csv';
-  const csv = !preview && settings.format !== 'json';
-  const files: LetterFile[] = [];
-  const totals: HandoverTotals = { cases: 0, claims: 0, openCents: 0, costsCents: 0, interestCents: 0 };
-  const built: BuiltBatch = { cases: [], costs: [], warnings: [], members: [] };
-  const jsonTexts: string[] = [];
-  const csvRows: string[] = [csvHeader()];
-  // One line per distinct warning, naming the debtors it concerns (the rate-table warning is
-  // usually the same for every case).
-  const byText = new Map<string, string[]>();
-  for (const kase of buildCases(input, files)) {
-    addToTotals(totals, kase);
-    built.cases.push(caseSummary(kase));
-    built.costs.push({ debtor: kase.debtor.number, claimedCents: kase.collection_costs.claimed_cents, basis: kase.collection_costs.basis });
-    for (const w of kase.warnings) byText.set(w, [...(byText.get(w) ?? []), kase.debtor.number]);
-    if (json) jsonTexts.push(caseJsonText(kase));
-    if (csv) csvRows.push(csvCaseRows({ batch, export_date: settings.today }, kase));
-  }
-  built.warnings = [...selection.warnings, ...[...byText].map(([w, debtors]) => `${w} (debtor${debtors.length === 1 ? '' : 's'} ${debtors.join(', ')})`)];
-  if (preview) return built;
-  const jsonMember = (): BatchMember => packed(packMember('handover.json', handoverJsonPieces(handoverHead(input, totals), jsonTexts)));
-  if (settings.format === 'json') built.members = [jsonMember()];
-  else if (settings.format === 'csv') built.members = [packed(packMember('handover.csv', csvRows))];
-  else {
-    built.members = [jsonMember(), packed(packMember('handover.csv', csvRows))];
+  });
+  for (const selection of chunks) {
+    built.skipped.push(...selection.skipped);
+    selectionWarnings.push(...selection.warnings);
+    const files: LetterFile[] = [];
+    for (const kase of buildCases(input(selection.cases), files, usedDirs)) {
+      addToTotals(totals, kase);
+      built.cases.push(caseSummary(kase));
+      built.costs.push({ debtor: kase.debtor.number, claimedCents: kase.collection_costs.claimed_cents, basis: kase.collection_costs.basis });
+      for (const w of kase.warnings) {
+        const list = byText.get(w);
+        if (list) list.push(kase.debtor.number);
+        else byText.set(w, [kase.debtor.number]);
+      }
+      json?.add(jsonCasePiece(caseJsonText(kase), totals.cases === 1));
+      csv?.add(csvCaseRows({ batch, export_date: settings.today }, kase));
+    }
     for (const f of files) {
       const pdf = selection.pdfs.get(f.letterId)!;
-      built.members.push({ path: f.path, sha256: pdf.sha256, size: pdf.size, letterId: f.letterId, crc32: null, deflated: null });
+      pdfMembers.push({ path: f.path, sha256: pdf.sha256, size: pdf.size, letterId: f.letterId, crc32: null, deflated: null });
     }
+  }
+  built.warnings = [...selectionWarnings, ...[...byText].map(([w, debtors]) => `${w} (debtor${debtors.length === 1 ? '' : 's'} ${debtors.join(', ')})`)];
+  if (preview) return built;
+  const jsonMember = (): BatchMember => {
+    if (totals.cases > 0) json!.add(JSON_TAIL);
+    return packed(json!.finish(jsonHeadText(handoverHead(input([]), totals), totals.cases > 0)));
+  };
+  if (settings.format === 'json') built.members = [jsonMember()];
+  else if (settings.format === 'csv') built.members = [packed(csv!.finish())];
+  else {
+    built.members = [jsonMember(), packed(csv!.finish()), ...pdfMembers];
     built.members.push(packed(packMember(SHA256SUMS, [sha256SumsText(built.members)])));
   }
   return built;
@@ -115,9 +132,11 @@ export function memberBytes(member: BatchMember): Buffer {
 
 /**
  * Writes the batch's file to a new temp file next to `target` (0600, never through a symlink)
- * and returns it with the file's SHA-256. A ZIP is streamed member by member; a csv or json
- * batch is its one member inflated. A PDF that is gone or differs from its recorded hash stops
- * the write: the temp file is removed, nothing is recorded.
+ * and returns it with the file's SHA-256. A ZIP is streamed member by member, each PDF read from
+ * the ledger when its turn comes; a csv or json batch is its one member inflated. The SHA-256 of
+ * the file and the check of each PDF against its recorded SHA-256 run on a second thread
+ * (hash-sink.ts) as the bytes go to the file, so each PDF is read once. A PDF that is gone or
+ * differs from its recorded hash stops the write: the temp file is removed, nothing is recorded.
  */
 export function writeBatchTemp(
   target: string,
@@ -127,37 +146,58 @@ export function writeBatchTemp(
   readPdf: (letterId: number) => Buffer | null,
   onProgress?: (done: number, total: number) => void,
 ): { tmp: string; sha256: string } {
-  const hash = createHash('sha256');
-  const tmp = writeTempStream(target, (writeFile) => {
-    const write: ChunkWriter = (chunk) => {
-      hash.update(chunk);
-      writeFile(chunk);
-    };
-    if (format !== 'zip') {
-      inflateMember(members[0]!, write);
-      return;
-    }
-    const zip = new ZipStream(today, write);
-    for (const [i, m] of members.entries()) {
-      onProgress?.(i, members.length);
-      if (m.letterId === null) {
-        zip.addPacked({ path: m.path, crc: m.crc32!, size: m.size, sha256: m.sha256, deflated: m.deflated! });
-        continue;
-      }
-      const pdf = readPdf(m.letterId);
-      if (pdf === null || sha256Hex(pdf) !== m.sha256) {
-        throw new AppError('ledger_corrupt', `The stored PDF of letter ${m.letterId} (${m.path}) ${pdf === null ? 'is gone' : 'does not match its recorded SHA-256'}.`, {
-          hint: pdf === null
-            ? 'Its dossier was purged (`privacy purge`) or the ledger was changed outside pre-incasso; the file cannot be written whole. Restore the ledger from a backup if you need it.'
-            : 'The ledger was changed outside pre-incasso. Restore it from a backup; `pre-incasso doctor` checks integrity.',
+  const hashes = new HashSink();
+  let sha256 = '';
+  try {
+    const tmp = writeTempStream(target, (writeFile) => {
+      if (format !== 'zip') {
+        inflateMember(members[0]!, (chunk) => {
+          hashes.write(chunk);
+          writeFile(chunk);
         });
+      } else {
+        // The PDFs on their way through the archive, each with its member's index (to check its hash).
+        const checked = new Map<Uint8Array, number>();
+        const zip = new ZipStream(today, (chunk) => {
+          const index = checked.get(chunk);
+          if (index === undefined) hashes.write(chunk);
+          else {
+            checked.delete(chunk);
+            hashes.writeChecked(chunk, index, members[index]!.sha256);
+          }
+          writeFile(chunk);
+        });
+        for (const [i, m] of members.entries()) {
+          onProgress?.(i, members.length);
+          if (m.letterId === null) {
+            zip.addPacked({ path: m.path, crc: m.crc32!, size: m.size, sha256: m.sha256, deflated: m.deflated! });
+            continue;
+          }
+          const pdf = readPdf(m.letterId);
+          if (pdf === null) throw pdfError(m, 'is gone');
+          checked.set(pdf, i);
+          zip.addStored(m.path, pdf);
+        }
+        zip.end();
+        if (checked.size > 0) throw new Error('a PDF of the handover archive never reached the file');
+        onProgress?.(members.length, members.length);
       }
-      zip.addStored(m.path, pdf);
-    }
-    zip.end();
-    onProgress?.(members.length, members.length);
+      const result = hashes.finish();
+      if (result.mismatch !== null) throw pdfError(members[result.mismatch]!, 'does not match its recorded SHA-256');
+      sha256 = result.sha256;
+    });
+    return { tmp, sha256 };
+  } finally {
+    hashes.close();
+  }
+}
+
+function pdfError(m: BatchMember, what: 'is gone' | 'does not match its recorded SHA-256'): AppError {
+  return new AppError('ledger_corrupt', `The stored PDF of letter ${m.letterId} (${m.path}) ${what}.`, {
+    hint: what === 'is gone'
+      ? 'Its dossier was purged (`privacy purge`) or the ledger was changed outside pre-incasso; the file cannot be written whole. Restore the ledger from a backup if you need it.'
+      : 'The ledger was changed outside pre-incasso. Restore it from a backup; `pre-incasso doctor` checks integrity.',
   });
-  return { tmp, sha256: hash.digest('hex') };
 }
 
 /** The temp files a crashed export left for this file name (`.<name>.<pid>.<random>.tmp`). */

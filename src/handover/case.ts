@@ -307,11 +307,11 @@ function buildCase(input: CaseInput, ctx: HandoverInput, letterDir: string, file
 
 /**
  * The cases one at a time, in debtor-number order, so a caller can write each and let it go (ten
- * thousand cases never need to be in memory together). `files` collects the PDFs the ZIP carries.
+ * thousand cases never need to be in memory together). `files` collects the PDFs the ZIP carries;
+ * `usedDirs` the letter folders taken, when a batch is built in several calls.
  */
-export function* buildCases(input: HandoverInput, files: LetterFile[]): Generator<CaseJson> {
-  const cases = [...input.cases].sort((a, b) => (a.debtor.number < b.debtor.number ? -1 : a.debtor.number > b.debtor.number ? 1 : 0));
-  const usedDirs = new Set<string>();
+export function* buildCases(input: HandoverInput, files: LetterFile[], usedDirs = new Set<string>()): Generator<CaseJson> {
+  const cases = [...input.cases].sort(byDebtorNumber);
   for (const c of cases) {
     // Two debtor numbers can sanitise alike (`A/1`, `A_1`): the later one gets a suffix.
     const base = sanitisePathSegment(c.debtor.number);
@@ -320,6 +320,11 @@ export function* buildCases(input: HandoverInput, files: LetterFile[]): Generato
     usedDirs.add(dir);
     yield buildCase(c, input, dir, files);
   }
+}
+
+/** The order of the cases: by debtor number, as JavaScript compares strings. */
+export function byDebtorNumber(a: { debtor: { number: string } }, b: { debtor: { number: string } }): number {
+  return a.debtor.number < b.debtor.number ? -1 : a.debtor.number > b.debtor.number ? 1 : 0;
 }
 
 /** The sums over the cases that the document's head states. */

@@ -9,16 +9,29 @@ export function caseJsonText(kase: CaseJson): string {
   return JSON.stringify(kase, null, 2).replaceAll('\n', '\n    ');
 }
 
+/** What stands before the first case: the head up to `"cases": [` (no cases: the whole document). */
+export function jsonHeadText(head: Omit<HandoverDocument, 'cases'>, hasCases: boolean): string {
+  const empty = JSON.stringify({ ...head, cases: [] }, null, 2);
+  // `…"cases": []\n}` → `…"cases": [` before the first case.
+  return hasCases ? `${empty.slice(0, -'[]\n}'.length)}[` : `${empty}\n`;
+}
+
+/** One case's piece of the `cases` array. */
+export function jsonCasePiece(text: string, first: boolean): string {
+  return `${first ? '' : ','}\n    ${text}`;
+}
+
+/** What follows the last case. */
+export const JSON_TAIL = '\n  ]\n}\n';
+
 /** The document's text in pieces: the head, one piece per case (from `caseJsonText`), the tail. */
 export function* handoverJsonPieces(head: Omit<HandoverDocument, 'cases'>, caseTexts: Iterable<string>): Generator<string> {
-  const empty = JSON.stringify({ ...head, cases: [] }, null, 2);
   let first = true;
   for (const text of caseTexts) {
-    // `…"cases": []\n}` → `…"cases": [` before the first case.
-    yield `${first ? `${empty.slice(0, -'[]\n}'.length)}[` : ','}\n    ${text}`;
+    yield `${first ? jsonHeadText(head, true) : ''}${jsonCasePiece(text, first)}`;
     first = false;
   }
-  yield first ? `${empty}\n` : '\n  ]\n}\n';
+  yield first ? jsonHeadText(head, false) : JSON_TAIL;
 }
 
 export function handoverJsonChunks(document: HandoverDocument): Generator<string> {

@@ -4,10 +4,10 @@
 // once, as a veertiendagenbrief (domain/terms.ts): final, costs stated, delivered. The check's
 // result travels with the claim into the case record. Set-based reads: a handful of queries.
 import type { Db } from '../ledger/ledger.js';
-import { readDunningSnapshot } from '../ledger/dunning.js';
-import { readArrangementsNow } from '../ledger/account-facts.js';
+import { readAccountFacts, readArrangementsNow } from '../ledger/account-facts.js';
 import type { ArrangementRow } from '../ledger/arrangements.js';
 import {
+  readHandoverCandidates,
   readHandoverDebtors,
   readHandoverInvoices,
   readHandoverLetters,
@@ -18,7 +18,7 @@ import {
 } from '../ledger/handovers.js';
 import type { ClaimPosition, DebtorAccount } from '../domain/account.js';
 import { arrangementStatus } from '../domain/arrangements.js';
-import type { IsoDate } from '../domain/dates.js';
+import { addDays, type IsoDate } from '../domain/dates.js';
 import type { DayCount } from '../domain/interest.js';
 import { planDebtor, type HandoverAction, type Policy } from '../domain/plan.js';
 import { checkVeertiendagenbrief } from '../domain/terms.js';
@@ -84,27 +84,48 @@ function caseLetter(l: HandoverLetter, debtor: string, withPdf: boolean, selecti
   return { ...letter, hasPdf: hasPdf && l.pdfSha256 !== null };
 }
 
+/** Debtors planned and checked together: a few set-based reads per chunk, the case records of one chunk in memory at a time. */
+const CHUNK = 256;
+
 /**
- * The claims that go: the engine's `handover` actions, a consumer claim only with a
- * veertiendagenbrief that left, with the debtor's open credit notes netted in by the account.
+ * The claims that go, chunk by chunk in debtor-number order: the engine's `handover` actions, a
+ * consumer claim only with a veertiendagenbrief that left, with the debtor's open credit notes
+ * netted in by the account.
+ *
+ * Only the debtors that can have a claim ready are planned: a `handover` action needs an open
+ * claim at the final stage whose final letter is at least `handover.after` days old (plan.ts:
+ * the handover day is never before that), which one query finds. Each of them is planned
+ * exactly as `run` plans it, from the same facts, so the law's checks are the planner's own.
  */
-export function selectCases(db: Db, settings: HandoverSettings, options: { withPdf: boolean }): Selection {
-  const { today } = settings;
-  // The plan of every debtor, as `run` makes it; the account each plan was made from is kept
-  // for the debtors with a handover (one read of the accounts, not two).
-  const actions: HandoverAction[] = [];
-  const accounts = new Map<string, DebtorAccount>();
-  for (const input of readDunningSnapshot(db)) {
-    const plan = planDebtor(input, settings.policy, today, { letters: false, assess: false });
+export function* selectCaseChunks(db: Db, settings: HandoverSettings, options: { withPdf: boolean; chunkSize?: number }): Generator<Selection> {
+  const { today, policy } = settings;
+  const candidates = readHandoverCandidates(db, policy.stages.length - 1, addDays(today, -policy.handoverAfter));
+  if (candidates.length === 0) return;
+  // The cases are built in JavaScript string order (case.ts), chunks in the ledger's order: the
+  // two agree unless a debtor number holds characters beyond U+FFFF; then one chunk keeps the order.
+  const size = candidates.every((n, i) => i === 0 || candidates[i - 1]! < n) ? (options.chunkSize ?? CHUNK) : Infinity;
+  let actions: HandoverAction[] = [];
+  let accounts = new Map<string, DebtorAccount>();
+  for (const input of readAccountFacts(db, { debtors: candidates })) {
+    const plan = planDebtor(input, policy, today, { letters: false, assess: false });
     for (const a of plan.actions) {
       if (a.kind !== 'handover') continue;
       actions.push(a);
       accounts.set(a.debtor, plan.account);
     }
+    if (actions.length >= size) {
+      yield chunkSelection(db, settings, options, actions, accounts);
+      actions = [];
+      accounts = new Map();
+    }
   }
-  const selection: Selection = { cases: [], skipped: [], pdfs: new Map(), warnings: [] };
-  if (actions.length === 0) return selection;
+  if (actions.length > 0) yield chunkSelection(db, settings, options, actions, accounts);
+}
 
+/** The case records of one chunk of debtors with a `handover` action. */
+function chunkSelection(db: Db, settings: HandoverSettings, options: { withPdf: boolean }, actions: HandoverAction[], accounts: Map<string, DebtorAccount>): Selection {
+  const { today } = settings;
+  const selection: Selection = { cases: [], skipped: [], pdfs: new Map(), warnings: [] };
   const debtorNumbers = actions.map((a) => a.debtor);
   const debtors = readHandoverDebtors(db, debtorNumbers);
   const invoiceRows = readHandoverInvoices(db, actions.flatMap((a) => a.invoices));

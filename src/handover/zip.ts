@@ -63,35 +63,86 @@ const REGULAR_FILE_0644 = 0o100644 << 16;
 
 const PIECE = 1 << 20;
 
+const plainBytes = (piece: string | Uint8Array): Buffer => (typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
+
 /**
- * Deflates a text member from its pieces with zlib, about a megabyte at a time: each group but
- * the last ends on a sync flush, so the groups joined are one valid deflate stream and the whole
- * text is never in memory at once.
+ * A text member deflated with zlib as its pieces come, about a megabyte at a time: each group
+ * is deflated on its own and all but the last end on a sync flush, so the groups joined are one
+ * valid deflate stream and the whole text is never in memory at once.
+ *
+ * `holdHead`: the text's first piece is only known at the end (handover.json's head states the
+ * totals of all cases). The first group then stays plain until `finish(head)` puts the head in
+ * front of it; the groups after it are deflated as they fill (each group stands alone, so the
+ * order they are deflated in does not matter). Their plain bytes are gone by then, so the CRC-32
+ * and SHA-256, which must run over the text in order, are computed by inflating them again.
  */
-export function packMember(path: string, pieces: Iterable<string | Uint8Array>): PackedMember {
-  const out: Buffer[] = [];
-  const hash = createHash('sha256');
-  let crc = 0;
-  let size = 0;
-  let group: Buffer[] = [];
-  let groupBytes = 0;
-  const deflateGroup = (last: boolean): void => {
-    const plain = Buffer.concat(group);
-    group = [];
-    groupBytes = 0;
-    hash.update(plain);
-    crc = zlib.crc32(plain, crc);
-    size += plain.length;
-    out.push(zlib.deflateRawSync(plain, { level: LEVEL, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH }));
-  };
-  for (const piece of pieces) {
-    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : Buffer.from(piece);
-    group.push(bytes);
-    groupBytes += bytes.length;
-    if (groupBytes >= PIECE) deflateGroup(false);
+export class MemberPacker {
+  private readonly out: Buffer[] = [];
+  private group: Buffer[] = [];
+  private groupBytes = 0;
+  private readonly holdHead: boolean;
+  /** With `holdHead`: the first group, plain, and whether it is also the last. */
+  private held: { plain: Buffer; last: boolean } | null = null;
+  private readonly hash = createHash('sha256');
+  private crc = 0;
+  private size = 0;
+
+  constructor(
+    readonly path: string,
+    options: { holdHead?: boolean } = {},
+  ) {
+    this.holdHead = options.holdHead === true;
   }
-  deflateGroup(true);
-  return { path, crc: crc >>> 0, size, sha256: hash.digest('hex'), deflated: Buffer.concat(out) };
+
+  add(piece: string | Uint8Array): void {
+    const bytes = plainBytes(piece);
+    this.group.push(bytes);
+    this.groupBytes += bytes.length;
+    if (this.groupBytes >= PIECE) this.closeGroup(false);
+  }
+
+  private closeGroup(last: boolean): void {
+    const plain = this.group.length === 1 ? this.group[0]! : Buffer.concat(this.group);
+    this.group = [];
+    this.groupBytes = 0;
+    this.size += plain.length;
+    if (this.holdHead && this.held === null) {
+      this.held = { plain, last };
+      return;
+    }
+    if (!this.holdHead) this.take(plain);
+    this.out.push(deflateGroup(plain, last));
+  }
+
+  private take(plain: Buffer): void {
+    this.hash.update(plain);
+    this.crc = zlib.crc32(plain, this.crc);
+  }
+
+  /** The member; `head` (with `holdHead`) goes in front of the text. */
+  finish(head = ''): PackedMember {
+    this.closeGroup(true);
+    let deflated = this.out;
+    if (this.holdHead) {
+      const first = Buffer.concat([Buffer.from(head, 'utf8'), this.held!.plain]);
+      this.size += first.length - this.held!.plain.length;
+      this.take(first);
+      for (const g of this.out) this.take(zlib.inflateRawSync(g, { finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+      deflated = [deflateGroup(first, this.held!.last), ...this.out];
+    }
+    return { path: this.path, crc: this.crc >>> 0, size: this.size, sha256: this.hash.digest('hex'), deflated: Buffer.concat(deflated) };
+  }
+}
+
+function deflateGroup(plain: Buffer, last: boolean): Buffer {
+  return zlib.deflateRawSync(plain, { level: LEVEL, finishFlush: last ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH });
+}
+
+/** A text member deflated from its pieces at once (see MemberPacker). */
+export function packMember(path: string, pieces: Iterable<string | Uint8Array>): PackedMember {
+  const packer = new MemberPacker(path);
+  for (const piece of pieces) packer.add(piece);
+  return packer.finish();
 }
 
 function checkPath(path: string, seen: Set<string>): void {

@@ -14,6 +14,20 @@ const json = (values: Iterable<string | number>): string => JSON.stringify([...v
 // ---------------------------------------------------------------------------------------------
 // The claims' details
 
+/**
+ * The debtors with an open claim at stage `finalIndex` or later that moved there on or before
+ * `stagedBy`, in debtor-number order: the only ones whose plan can hand a claim over.
+ */
+export function readHandoverCandidates(db: Db, finalIndex: number, stagedBy: IsoDate): string[] {
+  return db
+    .prepare(
+      `SELECT DISTINCT debtor_number FROM invoices
+       WHERE status = 'open' AND open_cents > 0 AND stage_index >= ? AND stage_date <= ? ORDER BY debtor_number`,
+    )
+    .pluck()
+    .all(finalIndex, stagedBy) as string[];
+}
+
 export interface HandoverDebtor {
   number: string;
   type: DebtorType;
@@ -264,24 +278,30 @@ export interface NewBatch {
   costs: readonly { debtor: string; claimedCents: number; basis: string }[];
 }
 
+/** Rows per multi-row INSERT of the batch tables (10,000 cases: a few hundred statements, not 60,000). */
+const ROWS_PER_INSERT = 200;
+
+/** Inserts `rows` into `table` (`columns`), many rows per statement. */
+function insertRows(db: Db, table: string, columns: readonly string[], rows: readonly unknown[][]): void {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const statement = (n: number) => db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: n }, () => tuple).join(', ')}`);
+  const full = rows.length >= ROWS_PER_INSERT ? statement(ROWS_PER_INSERT) : null;
+  let i = 0;
+  for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) full!.run(rows.slice(i, i + ROWS_PER_INSERT).flat());
+  if (i < rows.length) statement(rows.length - i).run(rows.slice(i).flat());
+}
+
 /** Records a batch as `writing` with its members, claims, costs and case list: one transaction. */
 export function insertBatch(db: Db, batch: NewBatch): void {
   db.transaction(() => {
     db.prepare("INSERT INTO handovers (id, today, format, file_name, content, sha256, state, created_at) VALUES (?, ?, ?, ?, X'', ?, 'writing', ?)")
       .run(batch.id, batch.today, batch.format, batch.fileName, batch.sha256, batch.createdAt.toISOString());
-    const member = db.prepare('INSERT INTO handover_members (handover_id, seq, path, letter_id, sha256, crc32, size, deflated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    batch.members.forEach((m, seq) => member.run(batch.id, seq, m.path, m.letterId, m.sha256, m.crc32, m.size, m.deflated));
-    const summary = db.prepare(
-      `INSERT INTO handover_cases (handover_id, seq, case_reference, debtor_number, invoices, open_cents, collection_costs_cents, interest_cents, total_cents)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const invoice = db.prepare('INSERT INTO handover_invoices (handover_id, invoice_number) VALUES (?, ?)');
-    batch.cases.forEach((c, seq) => {
-      summary.run(batch.id, seq, c.case_reference, c.debtor, JSON.stringify(c.invoices), c.open_cents, c.collection_costs_cents, c.interest_cents, c.total_cents);
-      for (const number of c.invoices) invoice.run(batch.id, number);
-    });
-    const costs = db.prepare('INSERT INTO handover_costs (handover_id, debtor_number, claimed_cents, basis) VALUES (?, ?, ?, ?)');
-    for (const c of batch.costs) costs.run(batch.id, c.debtor, c.claimedCents, c.basis);
+    insertRows(db, 'handover_members', ['handover_id', 'seq', 'path', 'letter_id', 'sha256', 'crc32', 'size', 'deflated'],
+      batch.members.map((m, seq) => [batch.id, seq, m.path, m.letterId, m.sha256, m.crc32, m.size, m.deflated]));
+    insertRows(db, 'handover_cases', ['handover_id', 'seq', 'case_reference', 'debtor_number', 'invoices', 'open_cents', 'collection_costs_cents', 'interest_cents', 'total_cents'],
+      batch.cases.map((c, seq) => [batch.id, seq, c.case_reference, c.debtor, JSON.stringify(c.invoices), c.open_cents, c.collection_costs_cents, c.interest_cents, c.total_cents]));
+    insertRows(db, 'handover_invoices', ['handover_id', 'invoice_number'], batch.cases.flatMap((c) => c.invoices.map((number) => [batch.id, number])));
+    insertRows(db, 'handover_costs', ['handover_id', 'debtor_number', 'claimed_cents', 'basis'], batch.costs.map((c) => [batch.id, c.debtor, c.claimedCents, c.basis]));
   })();
 }
 
@@ -303,10 +323,13 @@ export function completeBatch(db: Db, batch: BatchRow, today: IsoDate, now: Date
       )
       .raw()
       .all(batch.id) as [string, string, string][];
-    const mark = db.prepare("UPDATE invoices SET status = 'handed_over' WHERE number = ? AND status = 'open'");
+    // The claims still open are marked in one statement; the rows read above say which those are.
+    db.prepare(
+      "UPDATE invoices SET status = 'handed_over' WHERE status = 'open' AND number IN (SELECT invoice_number FROM handover_invoices WHERE handover_id = ?)",
+    ).run(batch.id);
     const notMarked: { invoice: string; status: string }[] = [];
     for (const [invoice, debtor, status] of rows) {
-      const marked = mark.run(invoice).changes === 1;
+      const marked = status === 'open';
       // Only a recovered batch can meet a claim that changed meanwhile (paid, closed): the file
       // is already out, so it is completed, and the claim named so the agency can be told.
       if (!marked) notMarked.push({ invoice, status });

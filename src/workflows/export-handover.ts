@@ -39,7 +39,7 @@ import {
   type HandoverFormat,
 } from '../ledger/handovers.js';
 import { buildBatch, caseSummary, handoverFileName, isTempOf, memberBytes, writeBatchTemp } from '../handover/batch.js';
-import { selectCases, type HandoverSettings, type SkippedClaim } from '../handover/select.js';
+import { selectCaseChunks, type HandoverSettings, type SkippedClaim } from '../handover/select.js';
 import type { HandoverDocument } from '../handover/case-types.js';
 
 export type { CaseSummary, HandoverFormat, HandoverSettings, SkippedClaim };
@@ -180,12 +180,11 @@ export function exportHandover(db: Db, settings: HandoverSettings, outDir: strin
   const interrupted = interruptedBatch(db);
   if (interrupted) return { kind: 'recovered', result: recoverBatch(db, interrupted, prepareOutDir(outDir), settings.today, hooks, now), skipped: [] };
 
-  const selection = selectCases(db, settings, { withPdf: settings.format === 'zip' });
-  if (selection.cases.length === 0) return { kind: 'nothing', result: null, skipped: selection.skipped };
-  const dir = prepareOutDir(outDir);
-
+  // The case records are built and their text compressed before anything is written.
   const batchId = nextBatchNumber(db);
-  const built = buildBatch(selection, settings, batchId);
+  const built = buildBatch(selectCaseChunks(db, settings, { withPdf: settings.format === 'zip' }), settings, batchId);
+  if (built.cases.length === 0) return { kind: 'nothing', result: null, skipped: built.skipped };
+  const dir = prepareOutDir(outDir);
   const fileName = handoverFileName(settings.today, batchId, settings.format);
   const target = path.join(dir, fileName);
   if (fs.existsSync(target)) {
@@ -217,7 +216,7 @@ export function exportHandover(db: Db, settings: HandoverSettings, outDir: strin
   return {
     kind: 'new',
     result: { batch: batchId, format: settings.format, fileName, file: target, sha256, cases: built.cases, warnings: built.warnings, notMarked },
-    skipped: selection.skipped,
+    skipped: built.skipped,
   };
 }
 
@@ -285,12 +284,10 @@ export interface Preview {
 /** `export --dry-run`: the cases that would go today, built exactly as the real export builds them. */
 export function previewHandover(db: Db, settings: HandoverSettings): Preview {
   const interrupted = interruptedBatch(db);
-  const selection = selectCases(db, settings, { withPdf: false });
-  if (selection.cases.length === 0) return { cases: [], skipped: selection.skipped, warnings: selection.warnings, interrupted };
   // Numbered as the real export would number it, so the preview shows the same case references.
   const next = interrupted ? interrupted.id + 1 : nextBatchNumber(db);
-  const built = buildBatch(selection, { ...settings, format: 'json' }, next, { preview: true });
-  return { cases: built.cases, skipped: selection.skipped, warnings: built.warnings, interrupted };
+  const built = buildBatch(selectCaseChunks(db, settings, { withPdf: false }), { ...settings, format: 'json' }, next, { preview: true });
+  return { cases: built.cases, skipped: built.skipped, warnings: built.warnings, interrupted };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -323,6 +320,10 @@ export function runExport(req: ExportRequest): ExportOutcome {
   const ledger = openLedger(req.ledgerPath, { readonly, command: req.commandLine });
   try {
     const db = ledger.db;
+    // Every PDF is read once, in order: a large page cache (or a mapped file) would not be read
+    // again, it would only hold the archive's bytes in the process. 16 MB does for the rest.
+    db.pragma('cache_size = -16384');
+    db.pragma('mmap_size = 0');
     if (req.batch) return { kind: 'rewritten', result: rewriteBatch(db, req.batch.id, req.outDir, req.batch.format) };
     const settings = req.settings!;
     if (!interruptedBatch(db)) req.checkFresh?.(db);
