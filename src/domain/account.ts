@@ -154,6 +154,16 @@ function byDue(a: { dueDate: string; number: string }, b: { dueDate: string; num
   return a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
 }
 
+/**
+ * A claim's hold: a manual one (debtor, then invoice) before an agreement's pause. A module
+ * function, not a closure per debtor (the bundle names every closure it makes).
+ */
+function heldBy(debtorHold: AccountHold | null, invoiceHold: AccountHold | null): AccountHold | null {
+  if (debtorHold === null) return invoiceHold;
+  if (invoiceHold === null || debtorHold.kind === undefined) return debtorHold;
+  return invoiceHold.kind === undefined ? invoiceHold : debtorHold;
+}
+
 /** The debtor's position on `today`: pure, deterministic, the same for every reader. */
 export function debtorAccount(input: AccountInput, today: IsoDate): DebtorAccount {
   // Manual holds and disputes first: they name the claim's state before an agreement's pause does.
@@ -174,12 +184,6 @@ export function debtorAccount(input: AccountInput, today: IsoDate): DebtorAccoun
     coveredPrincipal += l.principalCents;
     for (const n of l.covers) if (!covered.has(n)) covered.set(n, { letterId: l.id, date: l.date });
   }
-
-  // A claim's hold: a manual one (debtor, then invoice) before an agreement's pause.
-  const heldBy = (n: string): AccountHold | null => {
-    const both = [debtorHold, invoiceHolds.get(n) ?? null].filter((h): h is AccountHold => h !== null);
-    return both.find((h) => h.kind === undefined) ?? both[0] ?? null;
-  };
 
   const claims: ClaimPosition[] = [...input.invoices].sort(byDue).map((inv) => {
     const status = inv.status ?? 'open';
@@ -202,7 +206,7 @@ export function debtorAccount(input: AccountInput, today: IsoDate): DebtorAccoun
       creditedCents: 0,
       credits: [],
       openCents: open,
-      held: heldBy(inv.number),
+      held: heldBy(debtorHold, invoiceHolds.get(inv.number) ?? null),
       stageIndex: inv.stageIndex,
       stageDate: inv.stageDate,
       stageChannels: inv.stageChannels,
@@ -219,8 +223,7 @@ export function debtorAccount(input: AccountInput, today: IsoDate): DebtorAccoun
   // hold may be lifted or the claim corrected), a handed-over one is: its credit stays with it.
   // A claim paused by an agreement (arrangement, promise, pending call) is chosen like any other,
   // so the allocation is the same whether or not a pause runs.
-  const manuallyHeld = (n: string): boolean => manualDebtorHold || manualInvoiceHolds.has(n);
-  const takers = claims.filter((c) => c.kind === 'invoice' && c.openCents > 0 && (c.status === 'open' || c.status === 'handed_over') && !manuallyHeld(c.number));
+  const takers = claims.filter((c) => c.kind === 'invoice' && c.openCents > 0 && (c.status === 'open' || c.status === 'handed_over') && !(manualDebtorHold || manualInvoiceHolds.has(c.number)));
   for (const cn of claims) {
     if (cn.kind !== 'credit_note' || cn.status !== 'open' || cn.openCents >= 0 || manualInvoiceHolds.has(cn.number)) continue;
     let left = -cn.openCents;

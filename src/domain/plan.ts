@@ -157,14 +157,21 @@ export interface DebtorPlan {
 }
 
 // A run over a million invoices asks for the same few hundred dates again and again.
-const dayCache = new Map<string, IsoDate>();
+// Keyed by the day count, then the date: no key string to build per call.
+const dayCache = new Map<number, Map<IsoDate, IsoDate>>();
+let dayCacheSize = 0;
 function addDays(date: IsoDate, days: number): IsoDate {
-  const key = `${date}+${days}`;
-  let result = dayCache.get(key);
+  let byDate = dayCache.get(days);
+  if (byDate === undefined) dayCache.set(days, (byDate = new Map()));
+  let result = byDate.get(date);
   if (result === undefined) {
-    if (dayCache.size > 100_000) dayCache.clear();
+    if (dayCacheSize > 100_000) {
+      for (const m of dayCache.values()) m.clear();
+      dayCacheSize = 0;
+    }
     result = addDaysExact(date, days);
-    dayCache.set(key, result);
+    byDate.set(date, result);
+    dayCacheSize++;
   }
   return result;
 }
@@ -204,33 +211,7 @@ export function planDebtor(
   }
   const debtorHold = account.debtorHold;
   const actions: Action[] = [];
-  const skip = (code: SkipCode, reason: string, invoice: string | null = null): void => {
-    actions.push({ kind: 'skip', debtor: debtor.number, name: debtor.name, invoice, code, reason });
-  };
-  const result = (): DebtorPlan => ({ account, actions, assessments, netOpenCents: netOpen, debtorHold });
-  /** A consumer claim past its limitation date, unless --include-time-barred (7:28 / 3:307 BW). */
-  const isTimeBarred = (inv: ClaimPosition): boolean =>
-    debtor.type === 'consumer' && policy.includeTimeBarred !== true && today > invoiceLimitationDate(inv, debtor.type, policy, input.reminderDates);
-  /**
-   * Is the claim in verzuim today (6:81-6:83 BW)? A fatal term: from the day after the due date.
-   * Otherwise only after a written demand with a term (the stage before the final letter, the
-   * ingebrekestelling) whose stated term has ended (presumed delivery + term).
-   */
-  const inVerzuim = (inv: ClaimPosition): boolean => {
-    if (inv.dueDate >= today) return false;
-    // Without defaults.termIsFatal, the stage terms tell: no ingebrekestelling stage means fatal terms.
-    if (debtor.type !== 'consumer' || (inv.termIsFatal ?? policy.termIsFatal ?? !policy.terms.some((t) => t.ingebrekestelling))) return true;
-    if (inv.stageIndex === null || inv.stageDate === null || inv.stageIndex < finalIndex - 1) return false;
-    const term = policy.terms[inv.stageIndex];
-    if (!term) return true;
-    const sent = letterDispatch({ date: inv.stageDate, channels: inv.stageChannels, postedOn: inv.stagePostedOn });
-    return today >= termAfterDelivery(sent.dispatched, sent.channel, term.termDays, policy.law).costsFrom;
-  };
-
   const assessments: InvoiceAssessment[] = [];
-  const note = (a: InvoiceAssessment | null): void => {
-    if (a) assessments.push(a);
-  };
   const due: { inv: ClaimPosition; toStage: number }[] = [];
   const alsoOpen: ClaimPosition[] = [];
   const credits: ClaimPosition[] = [];
@@ -259,13 +240,13 @@ export function planDebtor(
         credits.push(inv);
         netOpen += inv.openCents;
       }
-      if (inv.openCents < 0 || inv.creditedCents > 0) note(base && { ...base, next: null, handoverOn: null, termEnd: null, state: invoiceHeld ? 'held' : 'credit' });
+      if (inv.openCents < 0 || inv.creditedCents > 0) note(assessments, base && { ...base, next: null, handoverOn: null, termEnd: null, state: invoiceHeld ? 'held' : 'credit' });
       continue;
     }
     if (inv.openCents <= 0 && inv.creditedCents === 0) continue;
     if (invoiceHeld) {
       heldOpen.push(inv);
-      note(base && { ...base, next: null, handoverOn: null, termEnd: null, state: 'held' });
+      note(assessments, base && { ...base, next: null, handoverOn: null, termEnd: null, state: 'held' });
       continue;
     }
     netOpen += inv.openCents;
@@ -274,18 +255,18 @@ export function planDebtor(
       const { on, termEnd } = handoverDate(policy, debtor.type, inv.stageDate!, inv.stageChannels, inv.stagePostedOn);
       let isReady = today >= on;
       let barred = false;
-      if (isReady && inv.openCents > 0 && isTimeBarred(inv)) {
+      if (isReady && inv.openCents > 0 && isTimeBarred(inv, debtor, policy, today, input.reminderDates)) {
         // No handover of a consumer claim past limitation without --include-time-barred (legal-nl.md §6).
         isReady = false;
         barred = true;
-        skip('time_barred', `invoice ${inv.number}: time-barred since ${addDays(invoiceLimitationDate(inv, debtor.type, policy, input.reminderDates), 1)}; not handed over without --include-time-barred`, inv.number);
+        pushSkip(actions, debtor, 'time_barred', `invoice ${inv.number}: time-barred since ${addDays(invoiceLimitationDate(inv, debtor.type, policy, input.reminderDates), 1)}; not handed over without --include-time-barred`, inv.number);
       }
       if (inv.openCents > 0) {
         if (isReady) ready.push(inv);
         else if (!barred && today >= addDays(inv.stageDate!, policy.handoverAfter)) waitingTerm.push({ inv, on });
         alsoOpen.push(inv);
       }
-      note(base && { ...base, next: null, handoverOn: on, termEnd, state: inv.openCents <= 0 ? 'credit' : isReady ? 'ready_for_handover' : 'final_waiting' });
+      note(assessments, base && { ...base, next: null, handoverOn: on, termEnd, state: inv.openCents <= 0 ? 'credit' : isReady ? 'ready_for_handover' : 'final_waiting' });
       continue;
     }
     const nextIndex = inv.stageIndex === null ? 0 : inv.stageIndex + 1;
@@ -306,12 +287,12 @@ export function planDebtor(
     if (inv.openCents <= 0) {
       // Credit notes cover it entirely: nothing to demand.
       if (isDue) coveredByCredit.push(inv.number);
-      note(base && { ...base, next: null, handoverOn: null, termEnd: null, state: 'credit' });
+      note(assessments, base && { ...base, next: null, handoverOn: null, termEnd: null, state: 'credit' });
       continue;
     }
     if (isDue) due.push({ inv, toStage: nextIndex });
     else if (inv.dueDate < today) alsoOpen.push(inv);
-    note(base && {
+    note(assessments, base && {
       ...base,
       next: { stage: stage.id, index: nextIndex, on },
       handoverOn: null,
@@ -323,7 +304,7 @@ export function planDebtor(
   if (debtorHold) {
     if (due.length > 0 || ready.length > 0) {
       const s = holdSkip(debtorHold, null);
-      skip(s.code, s.reason);
+      pushSkip(actions, debtor, s.code, s.reason);
     }
     return { account, actions, assessments: assessments.map((a) => ({ ...a, state: a.state === 'credit' ? a.state : 'held', held: a.held ?? debtorHold })), netOpenCents: netOpen, debtorHold };
   }
@@ -331,7 +312,7 @@ export function planDebtor(
     const hold = inv.held!;
     if (inv.openCents > 0) {
       const s = holdSkip(hold, inv.number);
-      skip(s.code, s.reason, inv.number);
+      pushSkip(actions, debtor, s.code, s.reason, inv.number);
     }
   }
 
@@ -348,33 +329,30 @@ export function planDebtor(
     });
   }
   for (const w of waitingTerm) {
-    skip('handover_waits_for_term', `invoice ${w.inv.number}: handover waits for the end of the fourteen-day term (from ${w.on})`, w.inv.number);
+    pushSkip(actions, debtor, 'handover_waits_for_term', `invoice ${w.inv.number}: handover waits for the end of the fourteen-day term (from ${w.on})`, w.inv.number);
   }
 
   if (due.length === 0) {
-    if (coveredByCredit.length > 0) skip('credit_covers_balance', `credit notes cover ${coveredByCredit.join(', ')}`);
-    return result();
+    if (coveredByCredit.length > 0) pushSkip(actions, debtor, 'credit_covers_balance', `credit notes cover ${coveredByCredit.join(', ')}`);
+    return planResult(account, actions, assessments, netOpen, debtorHold);
   }
   // One letter per debtor per day (a second run after a fresh import must not write a second
   // letter dated today, nor one dated before a letter already sent): the due invoices wait for
   // the next run.
   if (input.lastLetterDate != null && input.lastLetterDate >= today) {
-    skip('letter_already_sent', `a letter was already recorded on ${input.lastLetterDate}; ${due.map((d) => d.inv.number).join(', ')} wait for the next run`);
-    return result();
+    pushSkip(actions, debtor, 'letter_already_sent', `a letter was already recorded on ${input.lastLetterDate}; ${due.map((d) => d.inv.number).join(', ')} wait for the next run`);
+    return planResult(account, actions, assessments, netOpen, debtorHold);
   }
 
   // A consumer claim past limitation gets no letter with costs (7:28 / 3:307 BW; legal-nl.md §6).
-  const barredSkip = (inv: ClaimPosition): void => {
-    skip('time_barred', `invoice ${inv.number}: time-barred since ${addDays(invoiceLimitationDate(inv, debtor.type, policy, input.reminderDates), 1)} (${limitationKindOf(debtor.type, inv.consumerClaims ?? policy.consumerClaims) === 'consumer-sale' ? 'art. 7:28 BW' : 'art. 3:307 BW'}); no letter with costs without --include-time-barred`, inv.number);
-  };
   for (let i = due.length - 1; i >= 0; i--) {
     const d = due[i]!;
-    if (d.toStage === finalIndex && isTimeBarred(d.inv)) {
-      barredSkip(d.inv);
+    if (d.toStage === finalIndex && isTimeBarred(d.inv, debtor, policy, today, input.reminderDates)) {
+      barredSkip(actions, debtor, d.inv, policy, input.reminderDates);
       due.splice(i, 1);
     }
   }
-  if (due.length === 0) return result();
+  if (due.length === 0) return planResult(account, actions, assessments, netOpen, debtorHold);
   const letterStage = Math.max(...due.map((d) => d.toStage));
   const finalLetter = letterStage === finalIndex;
   const consumerFinal = finalLetter && debtor.type === 'consumer';
@@ -387,10 +365,10 @@ export function planDebtor(
     // within the room the account leaves under the scale); time-barred ones are left out.
     for (let i = due.length - 1; i >= 0; i--) {
       const d = due[i]!;
-      if (d.toStage !== finalIndex && inVerzuim(d.inv) && isTimeBarred(d.inv)) {
-        barredSkip(d.inv);
+      if (d.toStage !== finalIndex && inVerzuim(d.inv, debtor, policy, today) && isTimeBarred(d.inv, debtor, policy, today, input.reminderDates)) {
+        barredSkip(actions, debtor, d.inv, policy, input.reminderDates);
         due.splice(i, 1);
-      } else if (d.toStage === finalIndex || inVerzuim(d.inv)) d.toStage = finalIndex;
+      } else if (d.toStage === finalIndex || inVerzuim(d.inv, debtor, policy, today)) d.toStage = finalIndex;
       else {
         // Due for an earlier stage but not in verzuim: listed, not demanded with costs; its own
         // letter follows on the next run.
@@ -400,9 +378,9 @@ export function planDebtor(
     }
     for (let i = alsoOpen.length - 1; i >= 0; i--) {
       const inv = alsoOpen[i]!;
-      if ((inv.stageIndex === null || inv.stageIndex < finalIndex) && inv.dueDate < today && inv.coveredBy === null && inVerzuim(inv)) {
+      if ((inv.stageIndex === null || inv.stageIndex < finalIndex) && inv.dueDate < today && inv.coveredBy === null && inVerzuim(inv, debtor, policy, today)) {
         // A time-barred claim is neither demanded nor listed in the letter with costs.
-        if (isTimeBarred(inv)) barredSkip(inv);
+        if (isTimeBarred(inv, debtor, policy, today, input.reminderDates)) barredSkip(actions, debtor, inv, policy, input.reminderDates);
         else due.push({ inv, toStage: finalIndex });
         alsoOpen.splice(i, 1);
       }
@@ -411,14 +389,14 @@ export function planDebtor(
   }
   const dueCents = due.reduce((s, d) => s + d.inv.openCents, 0);
   if (dueCents < policy.minimumCents) {
-    skip('below_minimum', `due balance ${formatEuro(dueCents)} is below the minimum of ${formatEuro(policy.minimumCents)}`);
-    return result();
+    pushSkip(actions, debtor, 'below_minimum', `due balance ${formatEuro(dueCents)} is below the minimum of ${formatEuro(policy.minimumCents)}`);
+    return planResult(account, actions, assessments, netOpen, debtorHold);
   }
 
   const stage = stages[letterStage]!;
   if (stage.channels.includes('phone')) {
     actions.push(callAction(debtor, stage, letterStage, due, dueCents, stages));
-    return result();
+    return planResult(account, actions, assessments, netOpen, debtorHold);
   }
   const hasEmail = hasEmailAddress(debtor.email);
   // A debtor without a usable e-mail address gets the letter by post instead.
@@ -497,7 +475,49 @@ export function planDebtor(
     reason: `${reasonParts.join('; ')}${hasEmail || !stage.channels.includes('email') ? '' : '; no valid e-mail address: by post instead'}`,
     ...(letter ? { letter } : {}),
   });
-  return result();
+  return planResult(account, actions, assessments, netOpen, debtorHold);
+}
+
+// The steps of planDebtor as module functions, not closures made anew for every debtor: the
+// bundle names each closure it makes (esbuild keepNames), a property write per closure per debtor.
+
+function pushSkip(actions: Action[], debtor: DebtorSnapshot, code: SkipCode, reason: string, invoice: string | null = null): void {
+  actions.push({ kind: 'skip', debtor: debtor.number, name: debtor.name, invoice, code, reason });
+}
+
+function planResult(account: DebtorAccount, actions: Action[], assessments: InvoiceAssessment[], netOpenCents: number, debtorHold: PlanHold | null): DebtorPlan {
+  return { account, actions, assessments, netOpenCents, debtorHold };
+}
+
+function note(assessments: InvoiceAssessment[], a: InvoiceAssessment | null): void {
+  if (a) assessments.push(a);
+}
+
+/** A consumer claim past its limitation date, unless --include-time-barred (7:28 / 3:307 BW). */
+function isTimeBarred(inv: ClaimPosition, debtor: DebtorSnapshot, policy: Policy, today: IsoDate, reminderDates: Map<string, IsoDate[]> | undefined): boolean {
+  return debtor.type === 'consumer' && policy.includeTimeBarred !== true && today > invoiceLimitationDate(inv, debtor.type, policy, reminderDates);
+}
+
+/**
+ * Is the claim in verzuim today (6:81-6:83 BW)? A fatal term: from the day after the due date.
+ * Otherwise only after a written demand with a term (the stage before the final letter, the
+ * ingebrekestelling) whose stated term has ended (presumed delivery + term).
+ */
+function inVerzuim(inv: ClaimPosition, debtor: DebtorSnapshot, policy: Policy, today: IsoDate): boolean {
+  const finalIndex = policy.stages.length - 1;
+  if (inv.dueDate >= today) return false;
+  // Without defaults.termIsFatal, the stage terms tell: no ingebrekestelling stage means fatal terms.
+  if (debtor.type !== 'consumer' || (inv.termIsFatal ?? policy.termIsFatal ?? !policy.terms.some((t) => t.ingebrekestelling))) return true;
+  if (inv.stageIndex === null || inv.stageDate === null || inv.stageIndex < finalIndex - 1) return false;
+  const term = policy.terms[inv.stageIndex];
+  if (!term) return true;
+  const sent = letterDispatch({ date: inv.stageDate, channels: inv.stageChannels, postedOn: inv.stagePostedOn });
+  return today >= termAfterDelivery(sent.dispatched, sent.channel, term.termDays, policy.law).costsFrom;
+}
+
+/** A consumer claim past limitation: skipped, no letter with costs (7:28 / 3:307 BW). */
+function barredSkip(actions: Action[], debtor: DebtorSnapshot, inv: ClaimPosition, policy: Policy, reminderDates: Map<string, IsoDate[]> | undefined): void {
+  pushSkip(actions, debtor, 'time_barred', `invoice ${inv.number}: time-barred since ${addDays(invoiceLimitationDate(inv, debtor.type, policy, reminderDates), 1)} (${limitationKindOf(debtor.type, inv.consumerClaims ?? policy.consumerClaims) === 'consumer-sale' ? 'art. 7:28 BW' : 'art. 3:307 BW'}); no letter with costs without --include-time-barred`, inv.number);
 }
 
 /** The skip a hold gives: manual holds and disputes, or the agreement that pauses dunning. */

@@ -71,9 +71,9 @@ export interface TemplateCheckResult {
 // ---------------------------------------------------------------------------------------------
 // Resolution
 
-const DEBTOR_TYPES: DebtorType[] = ['consumer', 'business'];
+export const DEBTOR_TYPES: readonly DebtorType[] = ['consumer', 'business'];
 
-function templateName(stageId: string, template?: string): string {
+export function templateName(stageId: string, template?: string): string {
   const name = template !== undefined && template.trim() !== '' ? template.trim() : stageId;
   return name.replace(/\.hbs$/i, '');
 }

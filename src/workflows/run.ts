@@ -9,7 +9,8 @@ import { applyPlan, readDunningSnapshot } from '../ledger/dunning.js';
 import { planDebtor, type Action, type Plan } from '../domain/plan.js';
 import { planBook, refreshStoredStatus } from './status.js';
 import type { IsoDate } from '../domain/dates.js';
-import { ARRANGEMENT_TEMPLATES, checkTemplates } from '../letters/templates.js';
+import { ARRANGEMENT_TEMPLATES, checkTemplates, type StageRef } from '../letters/templates.js';
+import { checkTemplatesRemembered } from '../letters/template-check-memo.js';
 import { watchAgreements, type AgreementEvent } from './arrangements.js';
 import { requireFreshData } from './freshness.js';
 import { deliverLetters, type DeliveryContext } from './deliver.js';
@@ -76,9 +77,11 @@ export function planJson(plan: Plan): Record<string, unknown>[] {
 
 export async function runDunning(req: RunRequest): Promise<RunOutcome> {
   const { loaded, today, dryRun } = req;
-  // Template problems are config problems (exit 3), found before anything is recorded.
-  checkTemplates(loaded.templateDirs, loaded.config.stages, ['nl', 'en']);
-  checkTemplates(loaded.templateDirs, [...ARRANGEMENT_TEMPLATES], ['nl', 'en']);
+  // Template problems are config problems (exit 3), found before anything is recorded. A dry run
+  // renders nothing: a check that passed for exactly these templates and this build is remembered.
+  const check = dryRun ? (stages: StageRef[]) => checkTemplatesRemembered(loaded.templateDirs, stages, ['nl', 'en'], req.env) : (stages: StageRef[]) => checkTemplates(loaded.templateDirs, stages, ['nl', 'en']);
+  check(loaded.config.stages);
+  check([...ARRANGEMENT_TEMPLATES]);
   const watchSettings = { creditor: creditorSnapshot(loaded.config), stageCount: loaded.config.stages.length, remindDaysBefore: loaded.config.arrangements.remindDaysBefore };
   // Stage terms against the spacing: a config problem (exit 3), found before the ledger is opened.
   const policy = { ...policyFromConfig(loaded.config, loaded.law, today), includeTimeBarred: req.includeTimeBarred };
