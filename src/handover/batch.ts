@@ -15,8 +15,9 @@ import type { CaseJson, HandoverInput, LetterFile } from './case-types.js';
 import { csvCaseRows, csvHeader } from './csv.js';
 import { caseJsonText, jsonCasePiece, jsonHeadText, JSON_TAIL } from './json.js';
 import { handoverLegal, type HandoverSettings, type Selection, type SkippedClaim } from './select.js';
+import { DeflateThread } from './deflate-thread.js';
 import { HashSink } from './hash-sink.js';
-import { MemberPacker, packMember, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
+import { LEVEL, MemberPacker, packMember, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
 
 export function handoverFileName(today: IsoDate, batch: number, format: HandoverFormat): string {
   return `handover-${today}-${batch}.${format}`;
@@ -55,12 +56,23 @@ const packed = (m: PackedMember): BatchMember => ({ path: m.path, sha256: m.sha2
  * the selection's chunks. The cases are built one at a time and each is kept only as its line in
  * the case list: its JSON and CSV text go into their deflate streams at once and the case record
  * is dropped, so memory holds one chunk's records and the compressed text, not the batch.
+ * The text is deflated on a second thread (deflate-thread.ts) while the cases are built.
  */
 export function buildBatch(chunks: Iterable<Selection>, settings: HandoverSettings, batch: number, options: { preview?: boolean } = {}): BuiltBatch {
-  const preview = options.preview === true;
+  if (options.preview === true) return buildWith(chunks, settings, batch, null);
+  const deflater = new DeflateThread(LEVEL);
+  try {
+    return buildWith(chunks, settings, batch, deflater);
+  } finally {
+    deflater.close();
+  }
+}
+
+function buildWith(chunks: Iterable<Selection>, settings: HandoverSettings, batch: number, deflater: DeflateThread | null): BuiltBatch {
+  const preview = deflater === null;
   const zip = settings.format === 'zip' && !preview;
-  const json = preview || settings.format === 'csv' ? null : new MemberPacker('handover.json', { holdHead: true });
-  const csv = preview || settings.format === 'json' ? null : new MemberPacker('handover.csv');
+  const json = preview || settings.format === 'csv' ? null : new MemberPacker('handover.json', { holdHead: true, deflater });
+  const csv = preview || settings.format === 'json' ? null : new MemberPacker('handover.csv', { deflater });
   csv?.add(csvHeader());
   const totals: HandoverTotals = { cases: 0, claims: 0, openCents: 0, costsCents: 0, interestCents: 0 };
   const built: BuiltBatch = { cases: [], costs: [], skipped: [], warnings: [], members: [] };
