@@ -14,6 +14,8 @@ import { buildBatch } from '../../src/handover/batch.js';
 import { selectCaseChunks } from '../../src/handover/select.js';
 import { MemberPacker, packMember } from '../../src/handover/zip.js';
 import { readDunningSnapshot } from '../../src/ledger/dunning.js';
+import { readHandoverLetters } from '../../src/ledger/handovers.js';
+import { amsterdamDate } from '../../src/domain/dates.js';
 import { planDebtor, type Policy } from '../../src/domain/plan.js';
 import { creditor, policy as examplePolicy } from '../helpers/builders.js';
 import { addDebtor, addImport, addInvoice, tempLedger, type TempLedger } from '../helpers/ledger.js';
@@ -201,5 +203,28 @@ describe('the bytes of the file', () => {
     expect(r.cases).toHaveLength(600);
     expect(sha(fs.readFileSync(r.file))).toBe(r.sha256);
     expect(r.sha256).toBe('d04d88fd60bd3b915184a5f130a46375c3b584c7661d28a5fcd6b95c71c8cf44');
+  });
+});
+
+describe("the letters' details", () => {
+  it.each([
+    ['2026-10-24T21:59:59.999Z', '2026-10-24'], // 23:59:59 summer time
+    ['2026-10-24T22:00:00.000Z', '2026-10-25'], // midnight summer time
+    ['2026-10-25T00:59:59.000Z', '2026-10-25'], // 02:59:59 summer time, the hour before the clocks go back
+    ['2026-10-25T01:00:00.000Z', '2026-10-25'], // 02:00 winter time
+    ['2026-10-25T22:59:59.000Z', '2026-10-25'], // 23:59:59 winter time
+    ['2026-10-25T23:00:00.000Z', '2026-10-26'], // midnight winter time
+  ])('an e-mail sent at %s left on %s in Amsterdam', (sentAt, date) => {
+    nextLetter = 1;
+    // Letters earlier the same UTC day and hour, the checked one last: a date remembered for
+    // the day would be wrong, the one remembered for the hour must be right for each.
+    const times = [sentAt.replace(/T.*$/, 'T00:00:00.000Z'), sentAt.replace(/:\d\d:\d\d\.\d+Z$/, ':00:00.000Z'), sentAt];
+    for (const [i, at] of times.entries()) {
+      add({ number: `M${i}` });
+      ledger.db.prepare("INSERT INTO outbox (letter_id, to_address, state, queued_at, sent_at) VALUES (?, 'm@example.nl', 'sent', ?, ?)").run(nextLetter - 1, at, at);
+    }
+    const letters = readHandoverLetters(ledger.db, ['M0', 'M1', 'M2']);
+    expect(letters.get('M2')![0]!.emailSentDate).toBe(date);
+    for (const i of [0, 1]) expect(letters.get(`M${i}`)![0]!.emailSentDate).toBe(amsterdamDate(new Date(times[i]!)));
   });
 });
