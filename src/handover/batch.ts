@@ -147,7 +147,8 @@ export function memberBytes(member: BatchMember): Buffer {
  * and returns it with the file's SHA-256. A ZIP is streamed member by member, each PDF read from
  * the ledger when its turn comes; a csv or json batch is its one member inflated. The SHA-256 of
  * the file and the check of each PDF against its recorded SHA-256 run on a second thread
- * (hash-sink.ts) as the bytes go to the file, so each PDF is read once. A PDF that is gone or
+ * (hash-sink.ts): the bytes go into its ring and from there, a megabyte at a time, to the file
+ * while they are hashed, so each PDF is read once and copied once. A PDF that is gone or
  * differs from its recorded hash stops the write: the temp file is removed, nothing is recorded.
  */
 export function writeBatchTemp(
@@ -158,26 +159,24 @@ export function writeBatchTemp(
   readPdf: (letterId: number) => Buffer | null,
   onProgress?: (done: number, total: number) => void,
 ): { tmp: string; sha256: string } {
-  const hashes = new HashSink();
+  // The bytes go to the file through the hashing ring (hash-sink.ts), a slot at a time.
+  let hashes: HashSink | null = null;
   let sha256 = '';
   try {
     const tmp = writeTempStream(target, (writeFile) => {
+      const sink = (hashes = new HashSink(writeFile));
       if (format !== 'zip') {
-        inflateMember(members[0]!, (chunk) => {
-          hashes.write(chunk);
-          writeFile(chunk);
-        });
+        inflateMember(members[0]!, (chunk) => sink.write(chunk));
       } else {
         // The PDFs on their way through the archive, each with its member's index (to check its hash).
         const checked = new Map<Uint8Array, number>();
         const zip = new ZipStream(today, (chunk) => {
           const index = checked.get(chunk);
-          if (index === undefined) hashes.write(chunk);
+          if (index === undefined) sink.write(chunk);
           else {
             checked.delete(chunk);
-            hashes.writeChecked(chunk, index, members[index]!.sha256);
+            sink.writeChecked(chunk, index, members[index]!.sha256);
           }
-          writeFile(chunk);
         });
         for (const [i, m] of members.entries()) {
           onProgress?.(i, members.length);
@@ -194,13 +193,13 @@ export function writeBatchTemp(
         if (checked.size > 0) throw new Error('a PDF of the handover archive never reached the file');
         onProgress?.(members.length, members.length);
       }
-      const result = hashes.finish();
+      const result = sink.finish();
       if (result.mismatch !== null) throw pdfError(members[result.mismatch]!, 'does not match its recorded SHA-256');
       sha256 = result.sha256;
     });
     return { tmp, sha256 };
   } finally {
-    hashes.close();
+    (hashes as HashSink | null)?.close();
   }
 }
 
