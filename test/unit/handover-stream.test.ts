@@ -13,6 +13,7 @@ import { exportHandover, type HandoverSettings } from '../../src/workflows/expor
 import { buildBatch } from '../../src/handover/batch.js';
 import { selectCaseChunks } from '../../src/handover/select.js';
 import { MemberPacker, packMember } from '../../src/handover/zip.js';
+import { DeflateThread } from '../../src/handover/deflate-thread.js';
 import { readDunningSnapshot } from '../../src/ledger/dunning.js';
 import { readHandoverLetters } from '../../src/ledger/handovers.js';
 import { amsterdamDate } from '../../src/domain/dates.js';
@@ -186,6 +187,40 @@ describe('writing the file', () => {
     const r = exportHandover(ledger.db, settings(), out).result!;
     expect(r.batch).toBe(1);
     expect(Object.keys(unzipSync(fs.readFileSync(r.file)))).toHaveLength(2 + 4 + 1);
+  });
+});
+
+describe('the deflating thread', () => {
+  it('a failure in it stops the export before anything is written: no file, the ledger byte for byte as it was', () => {
+    nextLetter = 1;
+    // handover.json over 1 MB, so a group of it is deflated on the thread; the thread is given a level zlib refuses.
+    for (let i = 0; i < 300; i++) add({ number: `D${String(i).padStart(4, '0')}` });
+    const before = sha(fs.readFileSync(temp.file));
+    const deflate = DeflateThread.prototype.deflate;
+    vi.spyOn(DeflateThread.prototype, 'deflate').mockImplementation(function (this: DeflateThread, plain: Uint8Array, last: boolean) {
+      Object.assign(this, { level: 99 });
+      return deflate.call(this, plain, last);
+    });
+    expect(() => exportHandover(ledger.db, settings(), out)).toThrow(/the deflating thread of the handover failed: .*level/i);
+    vi.restoreAllMocks();
+    expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
+    expect(sha(fs.readFileSync(temp.file))).toBe(before);
+    expect(ledger.db.prepare('SELECT count(*) FROM handovers').pluck().get()).toBe(0);
+    expect(exportHandover(ledger.db, settings(), out).result!.cases).toHaveLength(300);
+  });
+
+  it('gives back each group deflated exactly as on the main thread, in order', () => {
+    const thread = new DeflateThread(6);
+    try {
+      const groups = [Buffer.alloc(3 << 20, 'ab'), Buffer.from('{"x": 1}'), Buffer.alloc(0), Buffer.from('Łukasz '.repeat(9999))];
+      const tickets = groups.map((g, i) => thread.deflate(g, i === groups.length - 1));
+      for (const [i, g] of groups.entries()) {
+        const flush = i === groups.length - 1 ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH;
+        expect(thread.result(tickets[i]!).equals(zlib.deflateRawSync(g, { level: 6, finishFlush: flush }))).toBe(true);
+      }
+    } finally {
+      thread.close();
+    }
   });
 });
 
