@@ -15,8 +15,9 @@ import type { CaseJson, HandoverInput, LetterFile } from './case-types.js';
 import { csvCaseRows, csvHeader } from './csv.js';
 import { caseJsonText, jsonCasePiece, jsonHeadText, JSON_TAIL } from './json.js';
 import { handoverLegal, type HandoverSettings, type Selection, type SkippedClaim } from './select.js';
+import { DeflateThread } from './deflate-thread.js';
 import { HashSink } from './hash-sink.js';
-import { MemberPacker, packMember, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
+import { LEVEL, MemberPacker, packMember, sha256SumsText, SHA256SUMS, ZipStream, type PackedMember } from './zip.js';
 
 export function handoverFileName(today: IsoDate, batch: number, format: HandoverFormat): string {
   return `handover-${today}-${batch}.${format}`;
@@ -55,12 +56,23 @@ const packed = (m: PackedMember): BatchMember => ({ path: m.path, sha256: m.sha2
  * the selection's chunks. The cases are built one at a time and each is kept only as its line in
  * the case list: its JSON and CSV text go into their deflate streams at once and the case record
  * is dropped, so memory holds one chunk's records and the compressed text, not the batch.
+ * The text is deflated on a second thread (deflate-thread.ts) while the cases are built.
  */
 export function buildBatch(chunks: Iterable<Selection>, settings: HandoverSettings, batch: number, options: { preview?: boolean } = {}): BuiltBatch {
-  const preview = options.preview === true;
+  if (options.preview === true) return buildWith(chunks, settings, batch, null);
+  const deflater = new DeflateThread(LEVEL);
+  try {
+    return buildWith(chunks, settings, batch, deflater);
+  } finally {
+    deflater.close();
+  }
+}
+
+function buildWith(chunks: Iterable<Selection>, settings: HandoverSettings, batch: number, deflater: DeflateThread | null): BuiltBatch {
+  const preview = deflater === null;
   const zip = settings.format === 'zip' && !preview;
-  const json = preview || settings.format === 'csv' ? null : new MemberPacker('handover.json', { holdHead: true });
-  const csv = preview || settings.format === 'json' ? null : new MemberPacker('handover.csv');
+  const json = preview || settings.format === 'csv' ? null : new MemberPacker('handover.json', { holdHead: true, deflater });
+  const csv = preview || settings.format === 'json' ? null : new MemberPacker('handover.csv', { deflater });
   csv?.add(csvHeader());
   const totals: HandoverTotals = { cases: 0, claims: 0, openCents: 0, costsCents: 0, interestCents: 0 };
   const built: BuiltBatch = { cases: [], costs: [], skipped: [], warnings: [], members: [] };
@@ -135,7 +147,8 @@ export function memberBytes(member: BatchMember): Buffer {
  * and returns it with the file's SHA-256. A ZIP is streamed member by member, each PDF read from
  * the ledger when its turn comes; a csv or json batch is its one member inflated. The SHA-256 of
  * the file and the check of each PDF against its recorded SHA-256 run on a second thread
- * (hash-sink.ts) as the bytes go to the file, so each PDF is read once. A PDF that is gone or
+ * (hash-sink.ts): the bytes go into its ring and from there, a megabyte at a time, to the file
+ * while they are hashed, so each PDF is read once and copied once. A PDF that is gone or
  * differs from its recorded hash stops the write: the temp file is removed, nothing is recorded.
  */
 export function writeBatchTemp(
@@ -146,26 +159,24 @@ export function writeBatchTemp(
   readPdf: (letterId: number) => Buffer | null,
   onProgress?: (done: number, total: number) => void,
 ): { tmp: string; sha256: string } {
-  const hashes = new HashSink();
+  // The bytes go to the file through the hashing ring (hash-sink.ts), a slot at a time.
+  let hashes: HashSink | null = null;
   let sha256 = '';
   try {
     const tmp = writeTempStream(target, (writeFile) => {
+      const sink = (hashes = new HashSink(writeFile));
       if (format !== 'zip') {
-        inflateMember(members[0]!, (chunk) => {
-          hashes.write(chunk);
-          writeFile(chunk);
-        });
+        inflateMember(members[0]!, (chunk) => sink.write(chunk));
       } else {
         // The PDFs on their way through the archive, each with its member's index (to check its hash).
         const checked = new Map<Uint8Array, number>();
         const zip = new ZipStream(today, (chunk) => {
           const index = checked.get(chunk);
-          if (index === undefined) hashes.write(chunk);
+          if (index === undefined) sink.write(chunk);
           else {
             checked.delete(chunk);
-            hashes.writeChecked(chunk, index, members[index]!.sha256);
+            sink.writeChecked(chunk, index, members[index]!.sha256);
           }
-          writeFile(chunk);
         });
         for (const [i, m] of members.entries()) {
           onProgress?.(i, members.length);
@@ -182,13 +193,13 @@ export function writeBatchTemp(
         if (checked.size > 0) throw new Error('a PDF of the handover archive never reached the file');
         onProgress?.(members.length, members.length);
       }
-      const result = hashes.finish();
+      const result = sink.finish();
       if (result.mismatch !== null) throw pdfError(members[result.mismatch]!, 'does not match its recorded SHA-256');
       sha256 = result.sha256;
     });
     return { tmp, sha256 };
   } finally {
-    hashes.close();
+    (hashes as HashSink | null)?.close();
   }
 }
 

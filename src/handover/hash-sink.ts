@@ -80,7 +80,12 @@ export class HashSink {
   private sent = 0;
   private closed = false;
 
-  constructor() {
+  /**
+   * `out`: where the bytes go once hashed with the rest, a full slot at a time (the file): each
+   * slot is written while the worker hashes it, so the file is exactly the bytes hashed, copied
+   * once on their way and written in large pieces.
+   */
+  constructor(private readonly out: (bytes: Uint8Array) => void = () => {}) {
     const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
     const ring = new SharedArrayBuffer(SLOTS * BLOCK);
     this.counters = new Int32Array(control);
@@ -127,10 +132,14 @@ export class HashSink {
 
   private flush(): void {
     if (this.used === 0) return;
-    this.worker.postMessage({ slot: this.slot(), length: this.used, checks: this.checks });
+    const start = this.slot() * BLOCK;
+    const length = this.used;
+    this.worker.postMessage({ slot: this.slot(), length, checks: this.checks });
     this.sent++;
     this.used = 0;
     this.checks = [];
+    // Written while the worker hashes it; the slot is filled again only after both.
+    this.out(this.ring.subarray(start, start + length));
     // The next slot must be free (hashed) before it is filled: at most SLOTS - 1 wait.
     this.waitFor(() => this.sent - Atomics.load(this.counters, 0) < SLOTS, 0);
   }

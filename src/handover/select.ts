@@ -76,12 +76,12 @@ function caseArrangement(a: ArrangementRow, today: IsoDate): CaseArrangementInpu
 
 /** A ledger letter as the case record lists it; the archive carries its stored PDF (hash checked when read). */
 function caseLetter(l: HandoverLetter, debtor: string, withPdf: boolean, selection: Selection): CaseLetterInput {
-  const { hasPdf, pdfBytes, ...letter } = l;
-  if (!withPdf) return letter;
-  if (hasPdf && l.pdfSha256 !== null) selection.pdfs.set(l.id, { sha256: l.pdfSha256, size: pdfBytes });
-  else if (hasPdf) selection.warnings.push(`letter ${l.id} (debtor ${debtor}, ${l.date}) has a stored PDF but no recorded SHA-256; it is listed without a copy`);
+  // Without the PDFs (no archive) `hasPdf` is not read. The letter itself is passed on, not a copy.
+  if (!withPdf) return l;
+  if (l.hasPdf && l.pdfSha256 !== null) selection.pdfs.set(l.id, { sha256: l.pdfSha256, size: l.pdfBytes });
+  else if (l.hasPdf) selection.warnings.push(`letter ${l.id} (debtor ${debtor}, ${l.date}) has a stored PDF but no recorded SHA-256; it is listed without a copy`);
   else if (l.pdfSha256 !== null) selection.warnings.push(`letter ${l.id} (debtor ${debtor}, ${l.date}) has a recorded SHA-256 but no stored PDF`);
-  return { ...letter, hasPdf: hasPdf && l.pdfSha256 !== null };
+  return l.hasPdf && l.pdfSha256 === null ? { ...l, hasPdf: false } : l;
 }
 
 /** Debtors planned and checked together: a few set-based reads per chunk, the case records of one chunk in memory at a time. */

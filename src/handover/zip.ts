@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import { Zip, type ZipInputFile } from 'fflate';
 import { dateParts, type IsoDate } from '../domain/dates.js';
+import type { DeflateThread } from './deflate-thread.js';
 
 export interface ZipEntry {
   /** Path inside the archive, `/`-separated, no leading slash. */
@@ -30,7 +31,8 @@ export interface PackedMember {
 }
 
 export const SHA256SUMS = 'SHA256SUMS';
-const LEVEL = 6;
+/** The deflate level of the text members (a different level would give other bytes). */
+export const LEVEL = 6;
 
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
@@ -75,9 +77,13 @@ const plainBytes = (piece: string | Uint8Array): Buffer => (typeof piece === 'st
  * front of it; the groups after it are deflated as they fill (each group stands alone, so the
  * order they are deflated in does not matter). Their plain bytes are gone by then, so the CRC-32
  * and SHA-256, which must run over the text in order, are computed by inflating them again.
+ *
+ * `deflater`: the groups are deflated on a second thread (deflate-thread.ts) while the caller
+ * goes on; the same zlib call on the same group, so the same bytes.
  */
 export class MemberPacker {
-  private readonly out: Buffer[] = [];
+  /** Deflated groups, or the deflater's tickets for them. */
+  private readonly out: (Buffer | number)[] = [];
   private group: Buffer[] = [];
   private groupBytes = 0;
   private readonly holdHead: boolean;
@@ -86,12 +92,14 @@ export class MemberPacker {
   private readonly hash = createHash('sha256');
   private crc = 0;
   private size = 0;
+  private readonly deflater: DeflateThread | null;
 
   constructor(
     readonly path: string,
-    options: { holdHead?: boolean } = {},
+    options: { holdHead?: boolean; deflater?: DeflateThread } = {},
   ) {
     this.holdHead = options.holdHead === true;
+    this.deflater = options.deflater ?? null;
   }
 
   add(piece: string | Uint8Array): void {
@@ -111,7 +119,7 @@ export class MemberPacker {
       return;
     }
     if (!this.holdHead) this.take(plain);
-    this.out.push(deflateGroup(plain, last));
+    this.out.push(this.deflater ? this.deflater.deflate(plain, last) : deflateGroup(plain, last));
   }
 
   private take(plain: Buffer): void {
@@ -122,13 +130,13 @@ export class MemberPacker {
   /** The member; `head` (with `holdHead`) goes in front of the text. */
   finish(head = ''): PackedMember {
     this.closeGroup(true);
-    let deflated = this.out;
+    let deflated = this.out.map((g) => (typeof g === 'number' ? this.deflater!.result(g) : g));
     if (this.holdHead) {
       const first = Buffer.concat([Buffer.from(head, 'utf8'), this.held!.plain]);
       this.size += first.length - this.held!.plain.length;
       this.take(first);
-      for (const g of this.out) this.take(zlib.inflateRawSync(g, { finishFlush: zlib.constants.Z_SYNC_FLUSH }));
-      deflated = [deflateGroup(first, this.held!.last), ...this.out];
+      for (const g of deflated) this.take(zlib.inflateRawSync(g, { finishFlush: zlib.constants.Z_SYNC_FLUSH }));
+      deflated = [deflateGroup(first, this.held!.last), ...deflated];
     }
     return { path: this.path, crc: this.crc >>> 0, size: this.size, sha256: this.hash.digest('hex'), deflated: Buffer.concat(deflated) };
   }

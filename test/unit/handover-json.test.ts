@@ -1,6 +1,7 @@
 // handover.json written case by case is exactly the document as one JSON.stringify writes it.
 import { describe, expect, it } from 'vitest';
-import { handoverJsonBytes, handoverJsonChunks } from '../../src/handover/json.js';
+import fc from 'fast-check';
+import { caseJsonText, handoverJsonBytes, handoverJsonChunks } from '../../src/handover/json.js';
 import type { CaseJson, HandoverDocument } from '../../src/handover/case-types.js';
 
 const head = {
@@ -21,5 +22,17 @@ describe('handoverJsonChunks', () => {
     expect([...handoverJsonChunks(doc)].join('')).toBe(expected);
     expect(handoverJsonBytes(doc).toString('utf8')).toBe(expected);
     expect([...handoverJsonChunks(doc)].length).toBe(cases.length + 1);
+  });
+});
+
+describe('caseJsonText', () => {
+  // The case as the document indents it: its own stringify with every line moved four spaces
+  // right (what the code did before it cut the case out of a two-arrays-deep stringify).
+  it('is the case stringified on its own and indented two levels, for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (value) => {
+        expect(caseJsonText(value as unknown as CaseJson)).toBe(JSON.stringify(value, null, 2).replaceAll('\n', '\n    '));
+      }),
+    );
   });
 });

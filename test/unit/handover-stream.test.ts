@@ -13,7 +13,10 @@ import { exportHandover, type HandoverSettings } from '../../src/workflows/expor
 import { buildBatch } from '../../src/handover/batch.js';
 import { selectCaseChunks } from '../../src/handover/select.js';
 import { MemberPacker, packMember } from '../../src/handover/zip.js';
+import { DeflateThread } from '../../src/handover/deflate-thread.js';
 import { readDunningSnapshot } from '../../src/ledger/dunning.js';
+import { readHandoverLetters } from '../../src/ledger/handovers.js';
+import { amsterdamDate } from '../../src/domain/dates.js';
 import { planDebtor, type Policy } from '../../src/domain/plan.js';
 import { creditor, policy as examplePolicy } from '../helpers/builders.js';
 import { addDebtor, addImport, addInvoice, tempLedger, type TempLedger } from '../helpers/ledger.js';
@@ -184,5 +187,79 @@ describe('writing the file', () => {
     const r = exportHandover(ledger.db, settings(), out).result!;
     expect(r.batch).toBe(1);
     expect(Object.keys(unzipSync(fs.readFileSync(r.file)))).toHaveLength(2 + 4 + 1);
+  });
+});
+
+describe('the deflating thread', () => {
+  it('a failure in it stops the export before anything is written: no file, the ledger byte for byte as it was', () => {
+    nextLetter = 1;
+    // handover.json over 1 MB, so a group of it is deflated on the thread; the thread is given a level zlib refuses.
+    for (let i = 0; i < 300; i++) add({ number: `D${String(i).padStart(4, '0')}` });
+    const before = sha(fs.readFileSync(temp.file));
+    const deflate = DeflateThread.prototype.deflate;
+    vi.spyOn(DeflateThread.prototype, 'deflate').mockImplementation(function (this: DeflateThread, plain: Uint8Array, last: boolean) {
+      Object.assign(this, { level: 99 });
+      return deflate.call(this, plain, last);
+    });
+    expect(() => exportHandover(ledger.db, settings(), out)).toThrow(/the deflating thread of the handover failed: .*level/i);
+    vi.restoreAllMocks();
+    expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
+    expect(sha(fs.readFileSync(temp.file))).toBe(before);
+    expect(ledger.db.prepare('SELECT count(*) FROM handovers').pluck().get()).toBe(0);
+    expect(exportHandover(ledger.db, settings(), out).result!.cases).toHaveLength(300);
+  });
+
+  it('gives back each group deflated exactly as on the main thread, in order', () => {
+    const thread = new DeflateThread(6);
+    try {
+      const groups = [Buffer.alloc(3 << 20, 'ab'), Buffer.from('{"x": 1}'), Buffer.alloc(0), Buffer.from('Łukasz '.repeat(9999))];
+      const tickets = groups.map((g, i) => thread.deflate(g, i === groups.length - 1));
+      for (const [i, g] of groups.entries()) {
+        const flush = i === groups.length - 1 ? zlib.constants.Z_FINISH : zlib.constants.Z_SYNC_FLUSH;
+        expect(thread.result(tickets[i]!).equals(zlib.deflateRawSync(g, { level: 6, finishFlush: flush }))).toBe(true);
+      }
+    } finally {
+      thread.close();
+    }
+  });
+});
+
+describe('the bytes of the file', () => {
+  // Recorded from the code before the text members were deflated on a second thread: a new
+  // export of the same ledger must give the same archive, byte for byte (`export --batch` and
+  // the recorded SHA-256 of every earlier batch depend on it). handover.json spans several
+  // deflate groups here.
+  it('a batch of 600 cases is the archive recorded for it', () => {
+    nextLetter = 1;
+    for (let i = 0; i < 600; i++) add({ number: `D${String(i).padStart(4, '0')}`, type: i % 3 === 0 ? 'consumer' : 'business', pdf: Buffer.from(`%PDF-1.7 letter ${i} ${'x'.repeat(i)}`) });
+    const r = exportHandover(ledger.db, settings(), out).result!;
+    const files = unzipSync(fs.readFileSync(r.file));
+    expect(files['handover.json']!.length).toBeGreaterThan(2 << 20);
+    expect(r.cases).toHaveLength(600);
+    expect(sha(fs.readFileSync(r.file))).toBe(r.sha256);
+    expect(r.sha256).toBe('d04d88fd60bd3b915184a5f130a46375c3b584c7661d28a5fcd6b95c71c8cf44');
+  });
+});
+
+describe("the letters' details", () => {
+  it.each([
+    ['2026-10-24T21:59:59.999Z', '2026-10-24'], // 23:59:59 summer time
+    ['2026-10-24T22:00:00.000Z', '2026-10-25'], // midnight summer time
+    ['2026-10-25T00:59:59.000Z', '2026-10-25'], // 02:59:59 summer time, the hour before the clocks go back
+    ['2026-10-25T01:00:00.000Z', '2026-10-25'], // 02:00 winter time
+    ['2026-10-25T22:59:59.000Z', '2026-10-25'], // 23:59:59 winter time
+    ['2026-10-25T23:00:00.000Z', '2026-10-26'], // midnight winter time
+  ])('an e-mail sent at %s left on %s in Amsterdam', (sentAt, date) => {
+    nextLetter = 1;
+    // Letters earlier the same UTC day and hour, the checked one last: a date remembered for
+    // the day would be wrong, the one remembered for the hour must be right for each.
+    const times = [sentAt.replace(/T.*$/, 'T00:00:00.000Z'), sentAt.replace(/:\d\d:\d\d\.\d+Z$/, ':00:00.000Z'), sentAt];
+    for (const [i, at] of times.entries()) {
+      add({ number: `M${i}` });
+      ledger.db.prepare("INSERT INTO outbox (letter_id, to_address, state, queued_at, sent_at) VALUES (?, 'm@example.nl', 'sent', ?, ?)").run(nextLetter - 1, at, at);
+    }
+    const letters = readHandoverLetters(ledger.db, ['M0', 'M1', 'M2']);
+    expect(letters.get('M2')![0]!.emailSentDate).toBe(date);
+    for (const i of [0, 1]) expect(letters.get(`M${i}`)![0]!.emailSentDate).toBe(amsterdamDate(new Date(times[i]!)));
   });
 });
