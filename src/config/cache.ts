@@ -18,7 +18,8 @@ export function writeCache(file: string, text: string | Uint8Array): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text, { mode: 0o600 });
+    // `wx`: never through a link or over a file someone left at the temp name.
+    fs.writeFileSync(tmp, text, { mode: 0o600, flag: 'wx' });
     fs.renameSync(tmp, file);
   } catch {
     // A read-only home is fine: the value is simply derived again next time.

@@ -54,3 +54,24 @@ describe('config cache', () => {
     expect((await loadConfig(file, env)).config.creditor.name).not.toBe('Uit de cache');
   });
 });
+
+describe('cache files', () => {
+  it('a link left at the temp name is not written through: the cache write is skipped, the link target untouched', async () => {
+    const { writeCache } = await import('../../src/config/cache.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-link-'));
+    dirs.push(dir);
+    const target = path.join(dir, 'victim.txt');
+    fs.writeFileSync(target, 'keep me');
+    const file = path.join(dir, 'cache', 'entry.bin');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.symlinkSync(target, `${file}.${process.pid}.tmp`);
+    writeCache(file, 'cached bytes');
+    expect(fs.readFileSync(target, 'utf8')).toBe('keep me');
+    expect(fs.existsSync(file)).toBe(false);
+    // Without the link, the same call writes the entry, 0600.
+    fs.unlinkSync(`${file}.${process.pid}.tmp`);
+    writeCache(file, 'cached bytes');
+    expect(fs.readFileSync(file, 'utf8')).toBe('cached bytes');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
