@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { cacheDir, shortKey, writeCache } from '../config/cache.js';
+import { cacheDir, readKeyedBytes, shortKey, writeKeyedBytes } from '../config/cache.js';
 import type { CliHooks } from './main.js';
 import { quietOnClosedPipe } from './epipe.js';
 
@@ -28,23 +28,6 @@ interface Entry {
 /** What the cached files must carry to be used: the bundle as built and the Node that runs it. */
 function bundleKey(st: fs.Stats): string {
   return `${process.version} ${process.arch} ${st.size} ${st.mtimeMs} ${st.ino}`;
-}
-
-/** A cache file is `key\n` then the data; the data when the key is `key`, else null. */
-function readKeyed(file: string, key: string): Buffer | null {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch {
-    return null;
-  }
-  const nl = bytes.indexOf(10);
-  if (nl < 0 || bytes.subarray(0, nl).toString('utf8') !== key) return null;
-  return bytes.subarray(nl + 1);
-}
-
-function writeKeyed(file: string, key: string, data: Buffer | string): void {
-  writeCache(file, Buffer.concat([Buffer.from(`${key}\n`, 'utf8'), typeof data === 'string' ? Buffer.from(data, 'utf8') : data]));
 }
 
 /** The code cache's name for the command on the line: one per command word, so each keeps its own functions. */
@@ -72,7 +55,7 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const helpFile = base && `${base}-help.txt`;
   const helpKey = `${key} ${width}`;
   if (helpFile && argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
-    const text = readKeyed(helpFile, helpKey);
+    const text = readKeyedBytes(helpFile, helpKey);
     if (text !== null) {
       quietOnClosedPipe();
       process.stdout.write(text);
@@ -80,7 +63,7 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
   }
   const codeFile = base && `${base}-${cacheWord(argv)}.v8`;
-  const cachedData = codeFile ? readKeyed(codeFile, key) ?? undefined : undefined;
+  const cachedData = codeFile ? readKeyedBytes(codeFile, key) ?? undefined : undefined;
   // ASCII only (scripts/bundle.js makes it so): latin1 gives the one-byte string without decoding.
   const script = new vm.Script(fs.readFileSync(BUNDLE, 'latin1'), {
     filename: BUNDLE,
@@ -90,12 +73,12 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
     // Made when the command has run (the cache then holds every function it compiled), and
     // only when it succeeded: a mistyped command word makes no cache file of its own.
     process.once('exit', (code) => {
-      if (code === 0) writeKeyed(codeFile, key, script.createCachedData());
+      if (code === 0) writeKeyedBytes(codeFile, key, script.createCachedData());
     });
   }
   const module = { exports: {} as Entry };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   // The bundle's `import()` of a package (chalk, @inquirer/prompts, …) is this module's.
   wrapper.call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE), (specifier: string) => import(specifier));
-  return module.exports.runCli(argv, helpFile ? { onHelp: (text) => writeKeyed(helpFile, helpKey, text) } : {});
+  return module.exports.runCli(argv, helpFile ? { onHelp: (text) => writeKeyedBytes(helpFile, helpKey, text) } : {});
 }

@@ -50,3 +50,33 @@ export function readKeyed<T>(file: string, key: string): T | undefined {
 export function writeKeyed(file: string, key: string, value: unknown): void {
   writeCache(file, JSON.stringify({ key, value }));
 }
+
+/**
+ * A built file's stamp for a cache key: its size and time (every build writes it again), not a
+ * digest of its bytes; '' when it cannot be read. A cache keyed by it is made again after a build.
+ */
+export function buildStamp(file: URL): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return '';
+  }
+}
+
+/** A binary cache file is `key\n` then the data: the data when its key is `key`, else null. */
+export function readKeyedBytes(file: string, key: string): Buffer | null {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return null;
+  }
+  const nl = bytes.indexOf(10);
+  if (nl < 0 || bytes.subarray(0, nl).toString('utf8') !== key) return null;
+  return bytes.subarray(nl + 1);
+}
+
+export function writeKeyedBytes(file: string, key: string, data: Uint8Array | string): void {
+  writeCache(file, Buffer.concat([Buffer.from(`${key}\n`, 'utf8'), typeof data === 'string' ? Buffer.from(data, 'utf8') : data]));
+}

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 import { packageVersion } from '../version.js';
 import type { Config } from './schema.js';
 import { loadLaw, rememberTermsWith } from './law.js';
-import { cacheDir, readKeyed, shortKey, writeKeyed } from './cache.js';
+import { buildStamp, cacheDir, readKeyed, shortKey, writeKeyed } from './cache.js';
 import type { Law } from '../domain/law.js';
 
 export interface LoadedConfig {
@@ -27,18 +27,6 @@ export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', i
 /** The JSON Schema shipped in the package (`"$schema"` of a config). */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../examples/pre-incasso.schema.json', import.meta.url));
 
-/**
- * The schema's build is part of the cache key: a changed schema (new defaults) is never read from
- * an old cache. Its file's size and time (every build writes it again), not a digest of its bytes.
- */
-function schemaStamp(): string {
-  try {
-    const st = fs.statSync(new URL('./schema.js', import.meta.url));
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return '';
-  }
-}
 
 /**
  * Where the validated form of a config is remembered. Loading the schema library costs more
@@ -50,7 +38,7 @@ function schemaStamp(): string {
 function cacheEntry(text: string, env: NodeJS.ProcessEnv): { file: string; key: string } | null {
   const dir = cacheDir(env);
   if (!dir) return null;
-  const key = `${packageVersion()}\0${schemaStamp()}\0${text}`;
+  const key = `${packageVersion()}\0${buildStamp(new URL('./schema.js', import.meta.url))}\0${text}`;
   return { file: path.join(dir, `config-${shortKey(key)}.json`), key };
 }
 

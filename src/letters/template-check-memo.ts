@@ -7,20 +7,11 @@
 // them checks again. A failing check is never stored: its errors are found and reported every time.
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheDir, readKeyed, shortKey, writeKeyed } from '../config/cache.js';
+import { buildStamp, cacheDir, readKeyed, shortKey, writeKeyed } from '../config/cache.js';
 import { packageVersion } from '../version.js';
 import type { Language } from '../domain/letter.js';
 import { DEBTOR_TYPES, checkTemplates, templateName, type StageRef } from './templates.js';
 
-/** The compiled check itself (size and time of templates.js as built): a new build checks again. */
-function codeStamp(): string {
-  try {
-    const st = fs.statSync(new URL('./templates.js', import.meta.url));
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return '';
-  }
-}
 
 /** Every path resolveTemplate may look at for these stages, each with its bytes or why there are none. */
 function candidateFiles(dirs: string[], stages: StageRef[], languages: Language[]): [string, string][] {
@@ -52,7 +43,7 @@ export function checkTemplatesRemembered(dirs: string[], stages: StageRef[], lan
     checkTemplates(dirs, stages, languages);
     return;
   }
-  const key = JSON.stringify([packageVersion(), codeStamp(), dirs, stages, languages, candidateFiles(dirs, stages, languages)]);
+  const key = JSON.stringify([packageVersion(), buildStamp(new URL('./templates.js', import.meta.url)), dirs, stages, languages, candidateFiles(dirs, stages, languages)]);
   const file = path.join(dir, `templates-${shortKey(key)}.json`);
   if (readKeyed<boolean>(file, key) === true) return;
   checkTemplates(dirs, stages, languages);
