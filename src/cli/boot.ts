@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { cacheDir, readKeyedBytes, shortKey, writeKeyedBytes } from '../config/cache.js';
 import type { CliHooks } from './main.js';
-import { quietOnClosedPipe } from './epipe.js';
+import { stdout } from './stdio.js';
 
 export const BUNDLE = fileURLToPath(new URL('../app/main.vm', import.meta.url));
 
@@ -51,14 +51,13 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const dir = cacheDir(env);
   const key = bundleKey(st);
   const base = dir === null ? null : path.join(dir, `app-${shortKey(BUNDLE)}`);
-  const width = process.stdout.isTTY ? String(process.stdout.columns) : 'pipe';
   const helpFile = base && `${base}-help.txt`;
-  const helpKey = `${key} ${width}`;
+  // The help is laid out for the terminal's width; asked only for a help (a terminal's stream is made to know it).
+  const helpKey = (): string => `${key} ${stdout.columns ?? 'pipe'}`;
   if (helpFile && argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
-    const text = readKeyedBytes(helpFile, helpKey);
+    const text = readKeyedBytes(helpFile, helpKey());
     if (text !== null) {
-      quietOnClosedPipe();
-      process.stdout.write(text);
+      stdout.write(text.toString('utf8'));
       return;
     }
   }
@@ -80,5 +79,5 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   // The bundle's `import()` of a package (chalk, @inquirer/prompts, …) is this module's.
   wrapper.call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE), (specifier: string) => import(specifier));
-  return module.exports.runCli(argv, helpFile ? { onHelp: (text) => writeKeyedBytes(helpFile, helpKey, text) } : {});
+  return module.exports.runCli(argv, helpFile ? { onHelp: (text) => writeKeyedBytes(helpFile, helpKey(), text) } : {});
 }

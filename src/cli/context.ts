@@ -6,6 +6,7 @@ import { dateOption } from './date-option.js';
 import { AppError } from '../errors.js';
 import { Output } from './output.js';
 import type { LoadedConfig } from '../config/load.js';
+import { stdout } from './stdio.js';
 import type { Ledger, OpenLedgerOptions } from '../ledger/ledger.js';
 
 export interface GlobalOptions {
@@ -55,7 +56,7 @@ export function makeContext(globals: GlobalOptions, out: Output, env: NodeJS.Pro
     // Asked only by the commands that may prompt: touching process.stdin builds a stream (and,
     // for a file or /dev/null, loads fs's stream and promise modules) that others never use.
     get interactive() {
-      return process.stdin.isTTY === true && process.stdout.isTTY === true && env.CI !== 'true';
+      return process.stdin.isTTY === true && stdout.isTTY && env.CI !== 'true';
     },
     configFile() {
       // Resolved lazily so commands that need no config (calc) never touch it.

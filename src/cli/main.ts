@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 import { Output, colourWanted, loadColours } from './output.js';
 import { buildProgram } from './program.js';
 import { environmentError } from '../platform/errors.js';
-import { quietOnClosedPipe } from './epipe.js';
+import { stderr, stdout } from './stdio.js';
 
 export interface CliHooks {
   /** Told the text of the top-level `--help` (`-h`) when it was printed, so it can be remembered. */
@@ -17,18 +17,17 @@ export const PLAIN_HELP: readonly string[] = ['--help', '-h'];
 
 /** Runs the command line `argv` (without node and the script) and sets the exit code. */
 export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<void> {
-  quietOnClosedPipe();
   try {
     process.exitCode = await main(argv, hooks);
   } catch (error) {
-    process.stderr.write(`fatal: ${String(error)}\n`);
+    stderr.write(`fatal: ${String(error)}\n`);
     process.exitCode = 1;
   }
 }
 
 async function main(argv: string[], hooks: CliHooks): Promise<number> {
   const json = argv.includes('--json');
-  const color = colourWanted(argv.includes('--no-color') ? false : undefined, process.env, process.stderr.isTTY === true);
+  const color = colourWanted(argv.includes('--no-color') ? false : undefined, process.env, stderr.isTTY);
   const out = new Output(
     { json, quiet: argv.includes('--quiet'), verbose: argv.includes('--verbose'), color },
     undefined,
@@ -41,7 +40,7 @@ async function main(argv: string[], hooks: CliHooks): Promise<number> {
     program.configureOutput({
       writeOut: (s) => {
         helpText += s;
-        process.stdout.write(s);
+        stdout.write(s);
       },
     });
   }

@@ -4,6 +4,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { AppError } from '../errors.js';
 import { escapeControls, TERMINAL_KEEP } from '../domain/control-chars.js';
+import { stderr, stdout } from './stdio.js';
 
 /** The colours the tool uses. Without colour (cron, pipes, NO_COLOR) chalk is not even loaded. */
 export type Colours = Pick<ChalkInstance, 'bold' | 'dim' | 'red' | 'yellow' | 'green' | 'cyan'>;
@@ -24,9 +25,10 @@ export interface OutputOptions {
   color: boolean;
 }
 
+/** Where the text goes: stdio.ts's stdout and stderr, or a test's own. */
 export interface Streams {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  stderr: { write(text: string): unknown; readonly isTTY?: boolean };
 }
 
 export function colourWanted(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
@@ -42,7 +44,7 @@ export class Output {
   private readonly streams: Streams;
   private jsonWritten = false;
 
-  constructor(options: OutputOptions, streams: Streams = { stdout: process.stdout, stderr: process.stderr }, colours: Colours = NO_COLOURS) {
+  constructor(options: OutputOptions, streams: Streams = { stdout, stderr }, colours: Colours = NO_COLOURS) {
     this.options = options;
     this.streams = streams;
     this.c = options.color ? colours : NO_COLOURS;

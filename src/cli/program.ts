@@ -6,6 +6,7 @@ import { packageVersion } from '../version.js';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 import type { Output } from './output.js';
 import { registerCommands } from './commands/index.js';
+import { stderr, stdout } from './stdio.js';
 
 export type Handler<O = Record<string, unknown>> = (ctx: Context, args: string[], options: O) => Promise<void>;
 export type Act = <O>(handler: Handler<O>) => (...args: unknown[]) => Promise<void>;
@@ -28,8 +29,8 @@ export async function buildProgram(out: Output, env: NodeJS.ProcessEnv, argv: re
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => stdout.write(s),
+      writeErr: (s) => stderr.write(s),
       // Errors are printed by main.ts in the tool's own format (and as JSON under --json).
       outputError: () => {},
     });

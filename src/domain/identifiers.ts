@@ -114,17 +114,48 @@ export function normalisePostcode(text: string): PostcodeResult | null {
 // headers, the envelope gets the punycode domain too (see `mail/transport.ts`), and only a
 // non-ASCII local part needs a server that offers SMTPUTF8; one that does not refuses it, and the
 // letter then goes by post like any refused message.
-const EMAIL_LOCAL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
-const EMAIL_LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
+//
+// The rule has two spellings. An address in ASCII (nearly every one) is checked with [A-Za-z] and
+// [0-9], which are \p{L} and \p{N} there; the Unicode spelling is built only for an address
+// outside ASCII, the first time one is checked: its character tables cost a couple of
+// milliseconds, which every command that reads a debtor would pay at its start. A test holds the
+// two spellings to the same verdict on ASCII text.
+interface EmailRules {
+  local: RegExp;
+  label: RegExp;
+}
+
+const ASCII_EMAIL: EmailRules = {
+  local: /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/,
+  label: /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/,
+};
+let unicodeEmail: EmailRules | undefined;
+
+function unicodeRules(): EmailRules {
+  return (unicodeEmail ??= {
+    local: /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u,
+    label: /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u,
+  });
+}
 
 /** One address, exactly as given (no spaces around it, no display name). */
 export function isEmailAddress(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return emailChecked(text, /^[\x00-\x7f]*$/.test(text) ? ASCII_EMAIL : unicodeRules());
+}
+
+/** The Unicode spelling alone, on any text: what the test holds the ASCII spelling to. */
+export function isEmailAddressByUnicodeRule(text: string): boolean {
+  return emailChecked(text, unicodeRules());
+}
+
+function emailChecked(text: string, rules: EmailRules): boolean {
   const at = text.lastIndexOf('@');
   if (at <= 0 || at === text.length - 1 || text.length > 254) return false;
   const local = text.slice(0, at);
   const labels = text.slice(at + 1).split('.');
-  if (local.length > 64 || !EMAIL_LOCAL.test(local)) return false;
-  if (labels.length < 2 || !labels.every((label) => EMAIL_LABEL.test(label))) return false;
+  if (local.length > 64 || !rules.local.test(local)) return false;
+  if (labels.length < 2 || !labels.every((label) => rules.label.test(label))) return false;
   const top = labels[labels.length - 1]!;
   return top.length >= 2 && !/^\d+$/.test(top);
 }

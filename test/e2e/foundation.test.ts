@@ -168,6 +168,20 @@ describe('output', () => {
     expect(r.stdout.split('\n')[0]).toBe('Bakkerij De Korenschoof B.V.: the book on 2026-09-22');
     expect(r.stderr).not.toMatch(/EPIPE|    at /);
   });
+
+  it('a reader gone before the first line (stdout a closed pipe, text or JSON): exit 0, nothing on stderr', async () => {
+    const dir = workspace({ files: ['openstaande-posten-september.csv'] });
+    cli(dir, ['import', 'openstaande-posten-september.csv', ...TODAY]);
+    for (const extra of [[], ['--json']]) {
+      const child = spawn(process.execPath, [BIN, 'status', ...TODAY, ...extra], { cwd: dir, env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    }
+  });
 });
 
 describe('exit codes (SPEC §8)', () => {

@@ -91,7 +91,7 @@ describe('start-up', () => {
     expect([...new Set(listed.loaded.own.filter((m) => !m.startsWith('cli/')))].sort()).toEqual(START);
     expect(listed.loaded.builtins).not.toContain('crypto');
     // From the remembered text, the bundle is not even evaluated: only boot.cjs ran.
-    for (const r of [warm, short]) expect([...new Set(r.loaded.own)].sort()).toEqual(['cli/boot.js', 'cli/epipe.js', 'config/cache.js']);
+    for (const r of [warm, short]) expect([...new Set(r.loaded.own)].sort()).toEqual(['cli/boot.js', 'cli/stdio.js', 'config/cache.js']);
   });
 
   it('a remembered --help text is used only with its build key, and only for the plain --help', () => {
@@ -157,8 +157,9 @@ describe('start-up', () => {
       expect(r.loaded.own.filter((m) => OUR_HEAVY.test(m))).toEqual([]);
       expect(r.loaded.own.filter((m) => m.startsWith('cli/commands/') && m !== 'cli/commands/index.js')).toEqual(['cli/commands/status.js']);
       expect(r.loaded.own).toContain('workflows/status.js');
-      // Neither child_process nor stdin's stream; nor node:crypto, as no share is stored today (no fingerprint needed).
-      for (const builtin of ['child_process', 'internal/fs/promises', 'crypto']) expect(r.loaded.builtins).not.toContain(builtin);
+      // Neither child_process nor stdin's stream; nor node:crypto, as no share is stored today (no
+      // fingerprint needed); nor the stream (net.Socket) Node builds for stdout into a pipe (cli/stdio.ts).
+      for (const builtin of ['child_process', 'internal/fs/promises', 'crypto', 'net', 'stream']) expect(r.loaded.builtins).not.toContain(builtin);
     }
 
     const code = cacheFiles(cache).find((f) => f.endsWith('-status.v8'))!;
@@ -208,7 +209,7 @@ describe('start-up', () => {
     const stale = runCopy(['calc', 'interest', '--help']);
     expect(stale.code).toBe(0);
     expect(stale.stdout).toBe(bundled.stdout);
-    expect(stale.loaded.own.filter((m) => !['cli/boot.js', 'cli/epipe.js', 'config/cache.js'].includes(m))).toEqual([]);
+    expect(stale.loaded.own.filter((m) => !['cli/boot.js', 'cli/stdio.js', 'config/cache.js'].includes(m))).toEqual([]);
     const usage = runCopy(['statsu']);
     expect(usage.code).toBe(2);
 

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { Act } from '../program.js';
 import type { Context } from '../context.js';
 import { ledgerAt } from '../ledger-at.js';
+import { stdout } from '../stdio.js';
 import { AppError } from '../../errors.js';
 import { formatEuro } from '../../domain/money.js';
 import {
@@ -118,7 +119,7 @@ async function loadBook(ctx: Context) {
 
 /** The terminal's width, or $COLUMNS, or 120 for a pipe. */
 function terminalWidth(ctx: Context): number {
-  const cols = process.stdout.isTTY ? process.stdout.columns : Number(ctx.env.COLUMNS);
+  const cols = stdout.columns ?? Number(ctx.env.COLUMNS);
   return Number.isFinite(cols) && cols && cols >= 40 ? cols : 120;
 }
 
@@ -144,7 +145,7 @@ async function writeCsv(ctx: Context, target: string | boolean, header: string[]
     writePrivateFile(file, text);
     ctx.out.info(`${rows.length} row${rows.length === 1 ? '' : 's'} written to ${target}`);
   } else {
-    process.stdout.write(text);
+    stdout.write(text);
   }
 }
 
