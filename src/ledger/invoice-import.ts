@@ -49,6 +49,11 @@ const LOOKUP_BATCH = 256;
 const REIMPORT_CACHE_KB = 16_384;
 /** Rows per multi-row INSERT: fewer statement executions for a million-row import. */
 const BATCH = 64;
+/** New debtors per multi-row INSERT in a first import (15 values each). */
+const DEBTOR_BATCH = 32;
+const DEBTOR_VALUES = 15;
+const DEBTOR_COLUMNS = '(number, name, type, type_known, contact_person, email, phone, street, postcode, city, country, language, kvk, vat_number, import_id)';
+const DEBTOR_PLACEHOLDERS = `(${Array(DEBTOR_VALUES).fill('?').join(', ')})`;
 const INVOICE_COLUMNS = '(number, debtor_number, issue_date, due_date, due_date_derived, amount_cents, open_cents, reference, status, source_file, source_line, import_id, export_open_cents, export_date, import_digest)';
 const INVOICE_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const ROW_VALUES = 15;
@@ -63,6 +68,11 @@ export class InvoiceImportWriter {
   private readonly stmts;
   /** The ledger had no invoices when the import began: every row is new, no lookup needed. */
   private emptyAtStart: boolean;
+  /**
+   * The ledger had no debtors either (a first import): a debtor not met before in this import is
+   * new without asking the ledger, and new debtors are written DEBTOR_BATCH to a statement.
+   */
+  private readonly noDebtorsAtStart: boolean;
 
   /**
    * @param db the ledger, or null for a dry run against a ledger that does not exist yet
@@ -80,6 +90,7 @@ export class InvoiceImportWriter {
     this.importId = options.importId;
     this.today = options.today;
     this.emptyAtStart = db === null || db.prepare('SELECT 1 FROM invoices LIMIT 1').get() === undefined;
+    this.noDebtorsAtStart = this.write && this.emptyAtStart && db!.prepare('SELECT 1 FROM debtors LIMIT 1').get() === undefined;
     // A re-import reads the invoices once, in the order of the file, and writes few: 16 MB of
     // page cache serve it as well as 64 (measured), and the book snapshot's sort, which may use
     // as much memory as the cache, stays as small (the connection is the import's own).
@@ -132,12 +143,8 @@ export class InvoiceImportWriter {
                FROM debtors WHERE number IN (SELECT value FROM json_each(?))`,
             )
             .raw(),
-          insertDebtor: this.write
-            ? db.prepare(
-                `INSERT INTO debtors (number, name, type, type_known, contact_person, email, phone, street, postcode, city, country, language, kvk, vat_number, import_id)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              )
-            : null,
+          insertDebtor: this.write ? db.prepare(`INSERT INTO debtors ${DEBTOR_COLUMNS} VALUES ${DEBTOR_PLACEHOLDERS}`) : null,
+          insertDebtors: this.write ? db.prepare(`INSERT INTO debtors ${DEBTOR_COLUMNS} VALUES ${Array(DEBTOR_BATCH).fill(DEBTOR_PLACEHOLDERS).join(', ')}`) : null,
           updateDebtor: this.write
             ? db.prepare(
                 `UPDATE debtors SET name = ?, type = ?, type_known = ?, contact_person = ?, email = ?, phone = ?, street = ?, postcode = ?, city = ?, country = ?,
@@ -177,13 +184,13 @@ export class InvoiceImportWriter {
    * reads the ledger's rows of a whole batch (a point query per row cost three times as much).
    * `flush()` applies what waits.
    */
-  applyRow(row: InvoiceRow): void {
+  applyRow(row: InvoiceRow, digest?: number): void {
     if (this.stmts && !this.emptyAtStart) {
       this.queue.push(row);
       if (this.queue.length === LOOKUP_BATCH) this.applyQueue();
       return;
     }
-    this.applyOne(row, undefined);
+    this.applyOne(row, undefined, digest ?? invoiceDigest(row));
   }
 
   private applyQueue(): void {
@@ -252,14 +259,28 @@ export class InvoiceImportWriter {
 
   private pending: unknown[] = [];
 
-  /** Writes the buffered new invoices; call before reading the ledger and at the end. */
+  /** New debtors of a first import waiting to be written (their values, row after row). */
+  private pendingDebtors: unknown[] = [];
+
+  /** Writes the buffered new debtors and invoices; call before reading the ledger and at the end. */
   flush(): void {
     this.applyQueue();
     const s = this.stmts;
-    if (!s || this.pending.length === 0) return;
+    if (!s) return;
+    this.flushDebtors();
+    if (this.pending.length === 0) return;
     if (this.pending.length === BATCH * ROW_VALUES) s.insertInvoices!.run(this.pending);
     else for (let i = 0; i < this.pending.length; i += ROW_VALUES) s.insertInvoice!.run(this.pending.slice(i, i + ROW_VALUES));
     this.pending = [];
+  }
+
+  private flushDebtors(): void {
+    const s = this.stmts!;
+    const waiting = this.pendingDebtors;
+    if (waiting.length === 0) return;
+    this.pendingDebtors = [];
+    if (waiting.length === DEBTOR_BATCH * DEBTOR_VALUES) s.insertDebtors!.run(waiting);
+    else for (let i = 0; i < waiting.length; i += DEBTOR_VALUES) s.insertDebtor!.run(waiting.slice(i, i + DEBTOR_VALUES));
   }
 
   /** Called before each file: from the second file on, a number may repeat one of an earlier file. */
@@ -347,6 +368,14 @@ export class InvoiceImportWriter {
     this.debtorsDone.add(d.number);
     const s = this.stmts;
     if (!s) return;
+    if (this.noDebtorsAtStart) {
+      // New, and nothing corrected by hand (corrections belong to existing debtors).
+      this.pendingDebtors.push(
+        d.number, d.name, d.type, d.typeKnown ? 1 : 0, d.contactPerson, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language, d.kvk, d.vatNumber, this.importId,
+      );
+      if (this.pendingDebtors.length === DEBTOR_BATCH * DEBTOR_VALUES) this.flushDebtors();
+      return;
+    }
     const existing = this.debtorsRead ? this.debtorsRead.get(d.number) : (s.getDebtor.get(d.number) as DebtorTuple | undefined);
     // An export without a type column must not turn a known business into a consumer.
     const type = !d.typeKnown && existing && existing[2] === 1 ? existing[1] : d.type;
@@ -397,6 +426,12 @@ export class InvoiceImportWriter {
     }
     this.totals.closed = missing.length;
     return missing.map(([n]) => n);
+  }
+
+  /** Every row applied so far was a new invoice, written as it came: none updated, unchanged or closed. */
+  wroteOnlyNewRows(): boolean {
+    const t = this.totals;
+    return t.updated === 0 && t.unchanged === 0 && t.closed === 0;
   }
 
   openInvoiceCount(): number {

@@ -7,25 +7,18 @@ import { debtorAccount } from '../domain/account.js';
 import type { AccountCorrection, OpenGroup } from '../domain/report/book.js';
 import type { LetterInvoiceFact } from '../domain/report/effectiveness.js';
 import type { InvoiceFact } from '../domain/report/signals.js';
+import type { OpenBookGroup } from '../domain/report/open-book-groups.js';
 import { readAccountFacts } from './account-facts.js';
 
 /**
  * Records what the book looks like now, under `today`: one row of totals, and for an import one
  * row per debtor with money overdue. Call it inside the import's or run's own transaction.
  * One scan of the invoices grouped by debtor (a sort, not a walk of an index with a lookup per
- * invoice) gives both; the handed-over sum comes from its partial index.
+ * invoice) gives both, unless a first load passes the same groups `summed` as it read its rows;
+ * the handed-over sum comes from its partial index.
  */
-export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'run', sourceId: number): number {
-  // `+status`: the partial indexes on status would each cost a primary-key lookup per open invoice.
-  const groups = db
-    .prepare(
-      `SELECT debtor_number, count(*), sum(open_cents), sum(due_date < :today), sum(CASE WHEN due_date < :today THEN open_cents ELSE 0 END),
-              sum(CASE WHEN open_cents > 0 AND due_date < :today THEN open_cents ELSE 0 END),
-              coalesce(CAST(julianday(:today) - julianday(min(CASE WHEN open_cents > 0 AND due_date < :today THEN due_date END)) AS INTEGER), 0)
-       FROM invoices WHERE +status = 'open' AND open_cents <> 0 GROUP BY +debtor_number`,
-    )
-    .raw()
-    .all({ today }) as [string, number, number, number, number, number, number][];
+export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'run', sourceId: number, summed?: OpenBookGroup[]): number {
+  const groups = summed ?? openBookGroups(db, today);
   const handedOver = db.prepare("SELECT coalesce(sum(open_cents), 0) FROM invoices WHERE status = 'handed_over' AND open_cents <> 0").pluck().get() as number;
   const t = { openInvoices: 0, openCents: 0, overdueInvoices: 0, overdueCents: 0, handedOverCents: handedOver };
   for (const [, invoices, open, overdueInvoices, overdueCents] of groups) {
@@ -75,6 +68,24 @@ export function recordBookSnapshot(db: Db, today: IsoDate, source: 'import' | 'r
     }
   }
   return id;
+}
+
+/**
+ * Per debtor with open invoices: [debtor, invoices, open, overdue invoices, overdue, overdue
+ * claims (credit notes left out), days the oldest overdue claim is late]. A first load sums the
+ * same while it reads its rows (domain/report/open-book-groups.ts) and passes them instead.
+ */
+function openBookGroups(db: Db, today: IsoDate): OpenBookGroup[] {
+  // `+status`: the partial indexes on status would each cost a primary-key lookup per open invoice.
+  return db
+    .prepare(
+      `SELECT debtor_number, count(*), sum(open_cents), sum(due_date < :today), sum(CASE WHEN due_date < :today THEN open_cents ELSE 0 END),
+              sum(CASE WHEN open_cents > 0 AND due_date < :today THEN open_cents ELSE 0 END),
+              coalesce(CAST(julianday(:today) - julianday(min(CASE WHEN open_cents > 0 AND due_date < :today THEN due_date END)) AS INTEGER), 0)
+       FROM invoices WHERE +status = 'open' AND open_cents <> 0 GROUP BY +debtor_number`,
+    )
+    .raw()
+    .all({ today }) as OpenBookGroup[];
 }
 
 /**

@@ -4,6 +4,8 @@
 // array in one pass of the serializer (strings, numbers, booleans, null and undefined exactly
 // as they were), where an array of objects costs a property name per field per row.
 import type { InvoiceRow } from '../domain/invoice-row.js';
+import { ownString } from '../domain/own-string.js';
+import { invoiceDigest } from '../ledger/invoice-digest.js';
 
 /**
  * Every field of a row, listed so that a field added to InvoiceRow fails the type check here
@@ -19,10 +21,14 @@ const DEBTOR_FIELDS: Record<keyof InvoiceRow['debtor'], true> = {
 };
 /**
  * Values per row: a flag (the debtor's details follow or not), then every field but `file` (one
- * per batch), `currency` (always EUR) and `debtor` (its fields instead, or only its number).
+ * per batch), `currency` (always EUR) and `debtor` (its fields instead, or only its number), and
+ * last the row's digest: the reading thread has time to spare, the writer thread has none.
  */
-export const VALUES_FIRST_ROW = 1 + Object.keys(ROW_FIELDS).length - 3 + Object.keys(DEBTOR_FIELDS).length;
-export const VALUES_LATER_ROW = 1 + Object.keys(ROW_FIELDS).length - 3 + 1;
+export const VALUES_FIRST_ROW = 1 + Object.keys(ROW_FIELDS).length - 3 + Object.keys(DEBTOR_FIELDS).length + 1;
+export const VALUES_LATER_ROW = 1 + Object.keys(ROW_FIELDS).length - 3 + 1 + 1;
+
+/** A row as the writer thread gets it: with its digest (ledger/invoice-digest.ts), worked out by the sender. */
+export type WireRow = InvoiceRow & { digest: number };
 
 /** A batch on the wire: the rows of one file. */
 export interface WireBatch {
@@ -45,10 +51,10 @@ export class RowEncoder {
     if (this.debtorsSent.has(d.number)) {
       values.push(0, row.line, row.invoiceNumber, d.number);
     } else {
-      this.debtorsSent.add(d.number);
+      this.debtorsSent.add(ownString(d.number));
       values.push(1, row.line, row.invoiceNumber, d.number, d.name, d.type, d.typeKnown, d.contactPerson, d.email, d.phone, d.street, d.postcode, d.city, d.country, d.language, d.kvk, d.vatNumber);
     }
-    values.push(row.issueDate, row.dueDate, row.dueDateDerived, row.amountCents, row.openCents, row.reference, row.termIsFatal, row.consumerClaim);
+    values.push(row.issueDate, row.dueDate, row.dueDateDerived, row.amountCents, row.openCents, row.reference, row.termIsFatal, row.consumerClaim, invoiceDigest(row));
   }
 
   /** After the last row: the memory of the debtors sent goes (a million rows: a hundred thousand debtors). */
@@ -76,7 +82,7 @@ for (const field of Object.keys(DEBTOR_FIELDS)) {
 
 /** The receiving side: the rows of each batch, as they were encoded. */
 export class RowDecoder {
-  *rows(batch: WireBatch): Generator<InvoiceRow> {
+  *rows(batch: WireBatch): Generator<WireRow> {
     const v = batch.values;
     let i = 0;
     while (i < v.length) {
@@ -107,7 +113,7 @@ export class RowDecoder {
         };
         i += 17;
       }
-      const row: InvoiceRow = {
+      const row: WireRow = {
         file: batch.file,
         line,
         invoiceNumber,
@@ -119,11 +125,12 @@ export class RowDecoder {
         openCents: v[i + 4] as number,
         currency: 'EUR',
         reference: v[i + 5] as string | null,
+        digest: v[i + 8] as number,
       };
       // Absent stays absent (not a key holding undefined): the writer tells the two apart.
       if (v[i + 6] !== undefined) row.termIsFatal = v[i + 6] as boolean | null;
       if (v[i + 7] !== undefined) row.consumerClaim = v[i + 7] as 'goods' | 'services' | null;
-      i += 8;
+      i += 9;
       yield row;
     }
   }

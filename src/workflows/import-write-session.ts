@@ -10,6 +10,7 @@ import { InvoiceImportWriter, type ImportTotals } from '../ledger/invoice-import
 import { InvoiceBulkLoad } from '../ledger/invoice-bulk-load.js';
 import { recordBookSnapshot } from '../ledger/report.js';
 import type { InvoiceRow } from '../domain/invoice-row.js';
+import { openBookGroupRows, type OpenBookGroupsWire } from '../domain/report/open-book-groups.js';
 
 export interface WriteSessionOptions {
   /** False for --dry-run: read and compare, never write. */
@@ -27,6 +28,11 @@ export interface SealRequest {
   rejected: number;
   /** --force: a snapshot may close more than half of the open invoices. */
   force: boolean;
+  /**
+   * A first load's open book per debtor, summed by the reading thread as it sent the rows; used
+   * for the book snapshot when every row was indeed written new, else the ledger groups its rows.
+   */
+  groups?: OpenBookGroupsWire;
 }
 
 /** The files read, as the import's record keeps them (their hashes are taken while the ledger seals). */
@@ -78,8 +84,9 @@ export class ImportWriteSession {
     this.writer.startFile(index);
   }
 
-  apply(row: InvoiceRow): void {
-    this.writer.applyRow(row);
+  /** `digest`: the row's digest when the sender worked it out (import-row-wire.ts). */
+  apply(row: InvoiceRow, digest?: number): void {
+    this.writer.applyRow(row, digest);
     this.seen?.add(row.invoiceNumber);
   }
 
@@ -102,8 +109,10 @@ export class ImportWriteSession {
     }
     this.rejected = req.rejected;
     if (this.options.write && this.db) {
-      // The book as this import saw it, for the report's history (same transaction).
-      recordBookSnapshot(this.db, this.options.today, 'import', this.importId);
+      // The book as this import saw it, for the report's history (same transaction). A first
+      // load that wrote every row new stored exactly the rows the reading thread summed.
+      const summed = req.groups && this.bulk && req.groups.today === this.options.today && writer.wroteOnlyNewRows() ? openBookGroupRows(req.groups) : undefined;
+      recordBookSnapshot(this.db, this.options.today, 'import', this.importId, summed);
       this.bulk?.finish();
     }
   }

@@ -10,6 +10,7 @@ import type { Db } from '../ledger/ledger.js';
 import type { ImportTotals } from '../ledger/invoice-import.js';
 import { InvoiceBulkLoad } from '../ledger/invoice-bulk-load.js';
 import type { InvoiceRow } from '../domain/invoice-row.js';
+import { OpenBookGroups } from '../domain/report/open-book-groups.js';
 import { ImportWriteSession, type ImportedFile, type SealRequest, type WriteSessionOptions } from './import-write-session.js';
 import { RowEncoder, type WireBatch } from './import-row-wire.js';
 import type { FromWriter, ToWriter, WireError, WriterData } from './import-writer-worker.js';
@@ -55,7 +56,8 @@ const WORKER_URL = new URL('./import-writer-worker.js', import.meta.url);
  */
 export function openWriteChannel(db: Db | null, ledgerPath: string | null, options: WriteSessionOptions): ImportWriteChannel {
   if (options.write && db && ledgerPath !== null && InvoiceBulkLoad.applies(db) && fs.existsSync(WORKER_URL)) {
-    return new WorkerChannel(new Worker(WORKER_URL, { workerData: { ledgerPath, options } satisfies WriterData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } }));
+    const worker = new Worker(WORKER_URL, { workerData: { ledgerPath, options } satisfies WriterData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    return new WorkerChannel(worker, new OpenBookGroups(options.today));
   }
   return new DirectChannel(new ImportWriteSession(db, options));
 }
@@ -87,6 +89,8 @@ class DirectChannel implements ImportWriteChannel {
 
 class WorkerChannel implements ImportWriteChannel {
   private readonly encoder = new RowEncoder();
+  /** The open book per debtor of the rows sent, for the writer's book snapshot (this thread has time to spare). */
+  private readonly groups: OpenBookGroups;
   private values: unknown[] = [];
   private rows = 0;
   private file = '';
@@ -99,7 +103,11 @@ class WorkerChannel implements ImportWriteChannel {
   /** The one waiter (this thread awaits one thing at a time): woken on every message and on exit. */
   private signal: (() => void) | null = null;
 
-  constructor(private readonly worker: Worker) {
+  constructor(
+    private readonly worker: Worker,
+    groups: OpenBookGroups,
+  ) {
+    this.groups = groups;
     this.exit = new Promise((resolve) => {
       worker.on('exit', (code) => {
         this.exited = true;
@@ -126,17 +134,6 @@ class WorkerChannel implements ImportWriteChannel {
       else this.failure ??= fromWireError(m.error);
       this.notify();
     });
-  }
-
-  static async open(ledgerPath: string, options: WriteSessionOptions): Promise<WorkerChannel> {
-    const data: WriterData = { ledgerPath, options };
-    const channel = new WorkerChannel(new Worker(WORKER_URL, { workerData: data }));
-    while (channel.ready === null && channel.failure === null) await channel.changed();
-    if (channel.failure) {
-      await channel.exit;
-      throw channel.failure;
-    }
-    return channel;
   }
 
   get importId(): number {
@@ -179,6 +176,7 @@ class WorkerChannel implements ImportWriteChannel {
       this.file = row.file;
     }
     this.encoder.encode(row, this.values);
+    this.groups.add(row.debtor.number, row.dueDate, row.openCents);
     if (++this.rows === BATCH_ROWS) this.sendRows();
   }
 
@@ -194,7 +192,7 @@ class WorkerChannel implements ImportWriteChannel {
   async finish(req: SealRequest, files: () => Promise<ImportedFile[]>): Promise<ImportTotals> {
     this.sendRows();
     this.encoder.forget();
-    this.send({ t: 'seal', req });
+    this.send({ t: 'seal', req: { ...req, groups: this.groups.toWire() } });
     const list = await files();
     this.send({ t: 'commit', files: list });
     // 'done' comes after COMMIT, once the connection is closed; then the thread ends.

@@ -107,7 +107,7 @@ function main(): void {
     try {
       if (m.t === 'rows') {
         for (const row of decoder.rows(m.batch)) {
-          session.apply(row);
+          session.apply(row, row.digest);
           if (fault && ++rows === fault.after) {
             if (fault.kind === 'exit') process.exit(70);
             throw new Error(`injected writer fault after ${rows} rows`);

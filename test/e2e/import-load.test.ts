@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CSV_HEADER, cli, cliAsync, ok, workspace, writeCsv } from '../helpers/cli.js';
 import { openLedger } from '../../src/ledger/ledger.js';
+import { recordBookSnapshot } from '../../src/ledger/report.js';
 
 const TODAY = ['--today', '2026-11-23'];
 const dirs: string[] = [];
@@ -76,6 +77,63 @@ describe('import into a ledger without invoices', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('the book snapshot summed while the rows were read is the one the ledger groups; the debtors are written whole', () => {
+    // Claims, credit notes, paid rows, due dates before, on and after today, 101 debtors (the
+    // writer writes new debtors 32 to a statement, and the last few one by one).
+    const lines: string[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const d = (i * 7) % 101;
+      const due = ['01-06-2026', '22-11-2026', '23-11-2026', '15-12-2026', '01-01-2025'][i % 5]!;
+      const amount = i % 13 === 0 ? -(100 + i) : 100 + ((i * 37) % 5000);
+      const open = i % 11 === 0 ? 0 : i % 3 === 0 ? Math.round(amount / 2) : amount;
+      const euro = (c: number): string => `${c < 0 ? '-' : ''}${Math.floor(Math.abs(c) / 100)},${String(Math.abs(c) % 100).padStart(2, '0')}`;
+      lines.push(`F${String(i).padStart(5, '0')};D${d};Klant ${d};${d % 2 ? 'particulier' : 'zakelijk'};klant${d}@example.nl;Dorpsstraat ${d};1234 AB;Utrecht;01-05-2026;${due};${euro(amount)};${euro(open)}`);
+    }
+    const recorded = (dir: string): { stored: unknown; grouped: unknown } => {
+      const db = new Database(path.join(dir, 'pre-incasso.db'));
+      try {
+        const read = (id: number) => ({
+          totals: db.prepare('SELECT open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors FROM book_snapshots WHERE id = ?').raw().get(id),
+          debtors: db.prepare('SELECT debtor_number, open_cents, overdue_cents, max_days_late FROM book_snapshot_debtors WHERE snapshot_id = ? ORDER BY 1').raw().all(id),
+        });
+        const last = db.prepare("SELECT max(id) AS id FROM book_snapshots WHERE source = 'import'").get() as { id: number };
+        const stored = read(last.id);
+        db.exec('BEGIN');
+        try {
+          return { stored, grouped: read(recordBookSnapshot(db, '2026-11-23', 'import', 0)) };
+        } finally {
+          db.exec('ROLLBACK');
+        }
+      } finally {
+        db.close();
+      }
+    };
+    const one = ws();
+    writeCsv(one, 'export.csv', [CSV_HEADER, ...lines]);
+    ok(cli(one, ['import', 'export.csv', ...TODAY]));
+    const a = recorded(one);
+    expect((a.stored as { debtors: unknown[] }).debtors.length).toBeGreaterThan(50);
+    expect(a.stored).toEqual(a.grouped);
+    const db = new Database(path.join(one, 'pre-incasso.db'), { readonly: true });
+    try {
+      expect(db.prepare('SELECT count(*) AS n FROM debtors').get()).toEqual({ n: 101 });
+      expect(db.prepare("SELECT name, type, email, street, postcode, city, country, language FROM debtors WHERE number = 'D100'").get()).toEqual({
+        name: 'Klant 100', type: 'business', email: 'klant100@example.nl', street: 'Dorpsstraat 100', postcode: '1234 AB', city: 'Utrecht', country: 'NL', language: 'nl',
+      });
+    } finally {
+      db.close();
+    }
+    // Two files, the second repeating an invoice of the first: not every row was written new, so
+    // the ledger groups its rows itself; the figures are the same either way.
+    const two = ws();
+    writeCsv(two, 'a.csv', [CSV_HEADER, ...lines.slice(0, 900)]);
+    writeCsv(two, 'b.csv', [CSV_HEADER, ...lines.slice(899)]);
+    ok(cli(two, ['import', 'a.csv', 'b.csv', ...TODAY]));
+    const b = recorded(two);
+    expect(b.stored).toEqual(b.grouped);
+    expect(b.stored).toEqual(a.stored);
   });
 
   it.each([

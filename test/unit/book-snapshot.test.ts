@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
 import type { Db } from '../../src/ledger/ledger.js';
 import { readAccountCorrections, recordBookSnapshot } from '../../src/ledger/report.js';
+import { OpenBookGroups, openBookGroupRows } from '../../src/domain/report/open-book-groups.js';
 
 const TODAY = '2026-11-23';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reimp-book-snapshot-'));
@@ -101,6 +102,49 @@ describe('recordBookSnapshot', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('a first load: the open book the reading thread sums as it sends the rows is the one the ledger groups', () => {
+    // What a first load writes: `open`, or `paid` when nothing is open; claims and credit notes,
+    // due dates on both sides of today (and today itself), debtors met in any order.
+    const firstLoadRow = fc.record({
+      debtor: fc.nat({ max: 7 }),
+      dueOffset: fc.integer({ min: -800, max: 60 }),
+      amount: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 100_000 }) }, { weight: 1, arbitrary: fc.integer({ min: -30_000, max: -1 }) }),
+      openShare: fc.constantFrom(0, 0.5, 1, 1),
+    });
+    fc.assert(
+      fc.property(fc.array(firstLoadRow, { maxLength: 40 }), fc.constantFrom('2026-11-23', '2024-02-29', '2027-01-01'), (rows, today) => {
+        const db = ledger().db;
+        db.exec('BEGIN');
+        try {
+          db.exec("INSERT INTO imports (id, kind, at, today, files) VALUES (1, 'invoices', '2026-11-01T08:00:00Z', '2026-11-01', '[]')");
+          const debtor = db.prepare("INSERT OR IGNORE INTO debtors (number, name, type, language) VALUES (?, ?, 'consumer', 'nl')");
+          const invoice = db.prepare(
+            "INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, status, source_file, source_line, import_id) VALUES (?, ?, ?, ?, ?, ?, 'x.csv', ?, 1)",
+          );
+          const summed = new OpenBookGroups(today);
+          rows.forEach((r, i) => {
+            debtor.run(`D${r.debtor}`, `Debiteur ${r.debtor}`);
+            const due = new Date(Date.parse(`${today}T00:00:00Z`) + r.dueOffset * 86_400_000).toISOString().slice(0, 10);
+            const open = Math.round(r.amount * r.openShare);
+            invoice.run(`F${i}`, `D${r.debtor}`, due, r.amount, open, open === 0 ? 'paid' : 'open', i + 2);
+            summed.add(`D${r.debtor}`, due, open);
+          });
+          const read = (id: number) => ({
+            totals: db.prepare('SELECT open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors FROM book_snapshots WHERE id = ?').raw().get(id),
+            debtors: db.prepare('SELECT debtor_number, open_cents, overdue_cents, max_days_late FROM book_snapshot_debtors WHERE snapshot_id = ? ORDER BY 1').raw().all(id),
+          });
+          const grouped = read(recordBookSnapshot(db, today, 'import', 7));
+          // Through the wire as the writer thread gets it (a structured clone).
+          const wire = structuredClone(summed.toWire());
+          expect(read(recordBookSnapshot(db, today, 'import', 7, openBookGroupRows(wire)))).toEqual(grouped);
+        } finally {
+          db.exec('ROLLBACK');
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });

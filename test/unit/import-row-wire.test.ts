@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { RowDecoder, RowEncoder, VALUES_FIRST_ROW, VALUES_LATER_ROW } from '../../src/workflows/import-row-wire.js';
 import type { InvoiceRow } from '../../src/domain/invoice-row.js';
+import { invoiceDigest } from '../../src/ledger/invoice-digest.js';
 
 const full: InvoiceRow = {
   file: 'export.xlsx:Blad1',
@@ -49,8 +50,9 @@ describe('the wire to the writer thread', () => {
     for (const row of rows) encoder.encode(row, values);
     // Through a real structured clone, as postMessage sends it.
     const decoded = [...new RowDecoder().rows(structuredClone({ file: rows[0]!.file, values }))];
-    expect(decoded).toStrictEqual(rows);
-    for (const [i, row] of decoded.entries()) expect(Object.keys(row).sort()).toEqual(Object.keys(rows[i]!).sort());
+    // Each row with its digest, worked out by the sender.
+    expect(decoded).toStrictEqual(rows.map((row) => ({ ...row, digest: invoiceDigest(row) })));
+    for (const [i, row] of decoded.entries()) expect(Object.keys(row).sort()).toEqual([...Object.keys(rows[i]!), 'digest'].sort());
   });
 
   it('a debtor\'s details travel with its first row only, over batches; a later row carries the number, and reading a detail throws', () => {
@@ -66,7 +68,7 @@ describe('the wire to the writer thread', () => {
     expect([...decoder.rows(structuredClone({ file: 'a.csv', values: batch1 }))][0]!.debtor).toStrictEqual(full.debtor);
     const [later] = [...decoder.rows(structuredClone({ file: 'a.csv', values: batch2 }))];
     const { debtor, ...rest } = later!;
-    const { debtor: _d, ...expected } = { ...second, file: 'a.csv' };
+    const { debtor: _d, ...expected } = { ...second, file: 'a.csv', digest: invoiceDigest(second) };
     expect(rest).toStrictEqual(expected);
     expect(debtor.number).toBe('D1');
     expect(() => debtor.street).toThrow(/the street of debtor D1 travels with the debtor's first row only/);
