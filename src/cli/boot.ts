@@ -79,5 +79,5 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   // The bundle's `import()` of a package (chalk, @inquirer/prompts, …) is this module's.
   wrapper.call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE), (specifier: string) => import(specifier));
-  return module.exports.runCli(argv, helpFile ? { onHelp: (text) => writeKeyedBytes(helpFile, helpKey(), text) } : {});
+  return module.exports.runCli(argv, { buildKey: key, ...(helpFile ? { onHelp: (text: string) => writeKeyedBytes(helpFile, helpKey(), text) } : {}) });
 }

@@ -10,6 +10,8 @@ import { stderr, stdout } from './stdio.js';
 export interface CliHooks {
   /** Told the text of the top-level `--help` (`-h`) when it was printed, so it can be remembered. */
   onHelp?(text: string): void;
+  /** Run from the bundle: its key (boot.ts), which stands for every module in it. */
+  buildKey?: string;
 }
 
 /** The forms of the top-level help whose text boot.ts may remember: nothing else on the line. */
@@ -33,7 +35,7 @@ async function main(argv: string[], hooks: CliHooks): Promise<number> {
     undefined,
     color ? await loadColours() : undefined,
   );
-  const program = await buildProgram(out, process.env, argv);
+  const program = await buildProgram(out, process.env, argv, hooks.buildKey);
   let helpText: string | null = null;
   if (hooks.onHelp && argv.length === 1 && PLAIN_HELP.includes(argv[0]!)) {
     helpText = '';

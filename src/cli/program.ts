@@ -13,7 +13,7 @@ export type Act = <O>(handler: Handler<O>) => (...args: unknown[]) => Promise<vo
 
 
 /** With the command line (`argv`), only the asked-for command's module is loaded; without, every module. */
-export async function buildProgram(out: Output, env: NodeJS.ProcessEnv, argv: readonly string[] | null = null): Promise<Command> {
+export async function buildProgram(out: Output, env: NodeJS.ProcessEnv, argv: readonly string[] | null = null, buildKey?: string): Promise<Command> {
   const program = new Command('pre-incasso');
   program
     .description('Run your own Dutch pre-incasso: reminders, the veertiendagenbrief and the handover to an incassobureau.')
@@ -46,7 +46,7 @@ export async function buildProgram(out: Output, env: NodeJS.ProcessEnv, argv: re
       await handler(ctx, positional, options);
     };
 
-  await registerCommands(program, act, argv, env);
+  await registerCommands(program, act, argv, env, buildKey);
   // Subcommands inherit the error handling (exitOverride is per command in commander).
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();

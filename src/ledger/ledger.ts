@@ -1,10 +1,10 @@
 // Opening the SQLite ledger: file mode 0600, migrations, refusal of newer schemas, and the
 // single-writer lock that keeps two cron runs from both sending letters.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { AppError } from '../errors.js';
+import { openSqlite } from './sqlite.js';
 import { LATEST_VERSION, migrations } from './migrations/index.js';
 import { acquireLock, claimLedger, unclaimLedger, type LockHandle } from './lock.js';
 import { ensureDir, fsyncDir } from '../platform/files.js';
@@ -30,27 +30,6 @@ export interface Ledger {
 }
 
 const BUSY_TIMEOUT_MS = 5_000;
-
-let addon: object | null | undefined;
-
-/**
- * better-sqlite3's native addon, loaded from its own package folder. Left to itself the package
- * finds it through `bindings`, which works out the caller from a stack trace and tries a dozen
- * folders: a third of the time `status` spends in SQLite on a small ledger. Where the file is not
- * there (another build layout), the package's own search is used.
- */
-function sqliteAddon(): Database.Options {
-  if (addon === undefined) {
-    try {
-      const require = createRequire(import.meta.url);
-      addon = require(path.join(path.dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node')) as object;
-    } catch {
-      addon = null;
-    }
-  }
-  // The typings name only the path form; the package takes the loaded addon as well (lib/database.js).
-  return addon ? ({ nativeBinding: addon } as unknown as Database.Options) : {};
-}
 
 export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledger {
   const full = path.resolve(file);
@@ -88,7 +67,7 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
   let claimed = false;
   try {
     // Read-write from the first statement: that is what rolls back a hot journal left by a crash.
-    const db = new Database(full, { fileMustExist: true, ...sqliteAddon() });
+    const db = openSqlite(full, { fileMustExist: true });
     try {
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       const version = checkLedger(db, full);
@@ -140,7 +119,7 @@ export function openLedger(file: string, options: OpenLedgerOptions = {}): Ledge
  * until this one is closed.
  */
 export function openLockedConnection(full: string): Db {
-  const db = new Database(full, { fileMustExist: true });
+  const db = openSqlite(full, { fileMustExist: true });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('foreign_keys = ON');
@@ -154,14 +133,14 @@ export function openLockedConnection(full: string): Db {
 }
 
 function openReader(full: string, options: OpenLedgerOptions): Ledger {
-  let db = new Database(full, { readonly: true, fileMustExist: true, ...sqliteAddon() });
+  let db = openSqlite(full, { readonly: true, fileMustExist: true });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (checkLedger(db, full) < LATEST_VERSION) {
       // A read-only command on an old ledger: migrate once under the lock, then read.
       db.close();
       openLedger(full, { command: options.command ?? 'pre-incasso (migration)' }).close();
-      db = new Database(full, { readonly: true, fileMustExist: true, ...sqliteAddon() });
+      db = openSqlite(full, { readonly: true, fileMustExist: true });
       db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     }
     db.pragma('foreign_keys = ON');

@@ -19,7 +19,8 @@
 // Who holds lock 1 is written, for the message of a waiting command, to `<lock file>.json`.
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from './sqlite.js';
 import { AppError } from '../errors.js';
 import { currentProcess, formatIdentity, isGone, parseIdentity } from '../platform/process-identity.js';
 
@@ -101,7 +102,7 @@ export function acquireLock(ledgerPath: string, command: string, waitForMs: numb
   if (fs.lstatSync(file).isSymbolicLink()) {
     throw new AppError('ledger_locked', `The lock file ${file} is a symbolic link.`, { hint: 'Someone planted it; remove it and check who can write to the ledger folder.' });
   }
-  const db = new Database(file);
+  const db = openSqlite(file);
   try {
     db.pragma(`busy_timeout = ${waitForMs}`);
     db.exec('BEGIN IMMEDIATE');

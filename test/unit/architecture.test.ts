@@ -101,3 +101,15 @@ describe('imports follow the data flow', () => {
       .toEqual(['../cli/x.js', './y.js', '../z.js', '../../w.js']);
   });
 });
+
+describe('SQLite connections', () => {
+  it('are all opened through ledger/sqlite.ts, which loads the native addon itself (from the bundle the package cannot find it)', () => {
+    const direct: string[] = [];
+    for (const file of sourceFiles(SRC)) {
+      if (file === path.join(SRC, 'ledger', 'sqlite.ts')) continue;
+      const text = fs.readFileSync(file, 'utf8');
+      if (/^import (?!type\b)[^;]*from 'better-sqlite3'/m.test(text) || /\bnew Database\(/.test(text)) direct.push(path.relative(ROOT, file));
+    }
+    expect(direct).toEqual([]);
+  });
+});

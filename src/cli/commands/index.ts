@@ -71,12 +71,18 @@ export function requestedCommand(argv: readonly string[]): string | null {
   return words[0] === 'help' ? words[1] ?? null : words[0] ?? null;
 }
 
-/** Where the description is kept (one file per installation folder) and the key it must carry. */
-function manifestPlace(env: NodeJS.ProcessEnv): { file: string; key: string } | null {
+/**
+ * Where the description is kept (one file per installation folder) and the key it must carry.
+ * Run from the bundle, whose own key (boot.ts: its size, time and inode) stands for every command
+ * module in it, that key is used; the modules in dist/ are listed with their sizes and times.
+ */
+function manifestPlace(env: NodeJS.ProcessEnv, buildKey: string | undefined): { file: string; key: string } | null {
   const dir = cacheDir(env);
   if (!dir) return null;
   const here = path.dirname(fileURLToPath(import.meta.url));
   let key = `${packageVersion()}\0${here}`;
+  const file = path.join(dir, `commands-${shortKey(here)}.json`);
+  if (buildKey !== undefined) return { file, key: `${key}\0bundle ${buildKey}` };
   try {
     // `here` is absolute and normalised: the file's path by concatenation (path.join normalises every one again).
     for (const f of fs.readdirSync(here).sort()) {
@@ -86,7 +92,7 @@ function manifestPlace(env: NodeJS.ProcessEnv): { file: string; key: string } | 
   } catch {
     return null;
   }
-  return { file: path.join(dir, `commands-${shortKey(here)}.json`), key };
+  return { file, key };
 }
 
 function listed(c: Command): Listed {
@@ -125,8 +131,8 @@ function stub(program: Command, l: Listed): void {
   });
 }
 
-export async function registerCommands(program: Command, act: Act, argv: readonly string[] | null, env: NodeJS.ProcessEnv): Promise<void> {
-  const place = argv === null ? null : manifestPlace(env);
+export async function registerCommands(program: Command, act: Act, argv: readonly string[] | null, env: NodeJS.ProcessEnv, buildKey?: string): Promise<void> {
+  const place = argv === null ? null : manifestPlace(env, buildKey);
   let manifest: Manifest | null = null;
   if (place) {
     try {
