@@ -68,16 +68,24 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
     filename: BUNDLE,
     ...(cachedData ? { cachedData } : {}),
   });
+  // Set when this run loaded every command module (the first after a build describes them all).
+  let loadedAll = false;
   if (codeFile && (!cachedData || script.cachedDataRejected)) {
     // Made when the command has run (the cache then holds every function it compiled), and
-    // only when it succeeded: a mistyped command word makes no cache file of its own.
+    // only when it succeeded: a mistyped command word makes no cache file of its own. Not after
+    // a run that loaded every command: that cache would hold them all, a third larger, and each
+    // start of the command would read it (the next run makes it).
     process.once('exit', (code) => {
-      if (code === 0) writeKeyedBytes(codeFile, key, script.createCachedData());
+      if (code === 0 && !loadedAll) writeKeyedBytes(codeFile, key, script.createCachedData());
     });
   }
   const module = { exports: {} as Entry };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   // The bundle's `import()` of a package (chalk, @inquirer/prompts, …) is this module's.
   wrapper.call(module.exports, module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE), (specifier: string) => import(specifier));
-  return module.exports.runCli(argv, { buildKey: key, ...(helpFile ? { onHelp: (text: string) => writeKeyedBytes(helpFile, helpKey(), text) } : {}) });
+  return module.exports.runCli(argv, {
+    buildKey: key,
+    onLoadedAll: () => (loadedAll = true),
+    ...(helpFile ? { onHelp: (text: string) => writeKeyedBytes(helpFile, helpKey(), text) } : {}),
+  });
 }

@@ -12,6 +12,11 @@ export interface CliHooks {
   onHelp?(text: string): void;
   /** Run from the bundle: its key (boot.ts), which stands for every module in it. */
   buildKey?: string;
+  /**
+   * Told when this run loaded every command module (to describe them again after a build): its
+   * compiled code is then no picture of the command's own, and boot.ts keeps no code cache of it.
+   */
+  onLoadedAll?(): void;
 }
 
 /** The forms of the top-level help whose text boot.ts may remember: nothing else on the line. */
@@ -35,7 +40,7 @@ async function main(argv: string[], hooks: CliHooks): Promise<number> {
     undefined,
     color ? await loadColours() : undefined,
   );
-  const program = await buildProgram(out, process.env, argv, hooks.buildKey);
+  const program = await buildProgram(out, process.env, argv, hooks);
   let helpText: string | null = null;
   if (hooks.onHelp && argv.length === 1 && PLAIN_HELP.includes(argv[0]!)) {
     helpText = '';

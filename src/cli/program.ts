@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { packageVersion } from '../version.js';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 import type { Output } from './output.js';
+import type { CliHooks } from './main.js';
 import { registerCommands } from './commands/index.js';
 import { stderr, stdout } from './stdio.js';
 
@@ -13,7 +14,12 @@ export type Act = <O>(handler: Handler<O>) => (...args: unknown[]) => Promise<vo
 
 
 /** With the command line (`argv`), only the asked-for command's module is loaded; without, every module. */
-export async function buildProgram(out: Output, env: NodeJS.ProcessEnv, argv: readonly string[] | null = null, buildKey?: string): Promise<Command> {
+export async function buildProgram(
+  out: Output,
+  env: NodeJS.ProcessEnv,
+  argv: readonly string[] | null = null,
+  hooks: Pick<CliHooks, 'buildKey' | 'onLoadedAll'> = {},
+): Promise<Command> {
   const program = new Command('pre-incasso');
   program
     .description('Run your own Dutch pre-incasso: reminders, the veertiendagenbrief and the handover to an incassobureau.')
@@ -46,7 +52,7 @@ export async function buildProgram(out: Output, env: NodeJS.ProcessEnv, argv: re
       await handler(ctx, positional, options);
     };
 
-  await registerCommands(program, act, argv, env, buildKey);
+  await registerCommands(program, act, argv, env, hooks);
   // Subcommands inherit the error handling (exitOverride is per command in commander).
   for (const cmd of allCommands(program)) {
     cmd.exitOverride();

@@ -185,6 +185,20 @@ describe('start-up', () => {
     expect(fs.readFileSync(full).subarray(0, nl + 1).equals(bytes.subarray(0, nl + 1))).toBe(true);
   });
 
+  it('the first run after a build, which describes every command, leaves no code cache; the next run of the command makes it', () => {
+    const cache = path.join(tmp, 'first-run-cache');
+    const ws = workspace({ files: [path.join(EXAMPLES, 'openstaande-posten-september.csv')] });
+    workspaces.push(ws);
+    // A new cache folder is what a new build looks like: no command list, no code cache.
+    const first = run(ws, ['import', 'openstaande-posten-september.csv', '--today', '2026-09-22'], cache);
+    expect(first.code).toBe(0);
+    expect(first.loaded.own).toContain('cli/commands/payments.js');
+    expect(cacheFiles(cache).filter((f) => f.endsWith('.v8'))).toEqual([]);
+    const status = run(ws, ['status', '--today', '2026-09-22'], cache);
+    expect(status.loaded.own).not.toContain('cli/commands/payments.js');
+    expect(cacheFiles(cache).filter((f) => f.endsWith('.v8')).map((f) => f.replace(/^app-[0-9a-f]+-/, ''))).toEqual(['status.v8']);
+  });
+
   it('without the bundle, or with one older than tsc\'s output, the modules in dist/ run', () => {
     // A copy of the installation (dist and bin copied, the rest linked), so this build's files stay untouched.
     const root = path.join(tmp, 'install');

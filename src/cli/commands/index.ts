@@ -131,8 +131,14 @@ function stub(program: Command, l: Listed): void {
   });
 }
 
-export async function registerCommands(program: Command, act: Act, argv: readonly string[] | null, env: NodeJS.ProcessEnv, buildKey?: string): Promise<void> {
-  const place = argv === null ? null : manifestPlace(env, buildKey);
+export async function registerCommands(
+  program: Command,
+  act: Act,
+  argv: readonly string[] | null,
+  env: NodeJS.ProcessEnv,
+  hooks: { buildKey?: string; onLoadedAll?(): void } = {},
+): Promise<void> {
+  const place = argv === null ? null : manifestPlace(env, hooks.buildKey);
   let manifest: Manifest | null = null;
   if (place) {
     try {
@@ -143,6 +149,7 @@ export async function registerCommands(program: Command, act: Act, argv: readonl
   }
   if (argv === null || !place || manifest?.key !== place.key) {
     const made = await registerAll(program, act, place?.key ?? '');
+    hooks.onLoadedAll?.();
     if (place) writeCache(place.file, JSON.stringify(made));
     return;
   }
