@@ -3,12 +3,12 @@
 // `--help`) are used only when they belong to this build, and change no output. Each run is
 // recorded by test/helpers/load-recorder.cjs (files loaded through require, Node's built-in
 // modules, and which of our modules the bundle evaluated). Needs `npm run build` first.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, EXAMPLES, ROOT, baseEnv, workspace } from '../helpers/cli.js';
+import { BIN, EXAMPLES, ROOT, baseEnv, cliIntoClosedPipe, workspace } from '../helpers/cli.js';
 
 const RECORDER = path.join(ROOT, 'test', 'helpers', 'load-recorder.cjs');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'startup-test-'));
@@ -123,13 +123,7 @@ describe('start-up', () => {
     const cache = path.join(tmp, 'epipe-cache');
     const dir = fs.mkdtempSync(path.join(tmp, 'epipe-'));
     run(dir, ['--help'], cache);
-    const child = spawn(process.execPath, [BIN, '--help'], { cwd: dir, env: baseEnv({ XDG_CACHE_HOME: cache }), stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
+    expect(await cliIntoClosedPipe(dir, ['--help'], { env: { XDG_CACHE_HOME: cache } })).toEqual({ code: 0, stderr: '' });
   });
 
   it('status loads better-sqlite3 and its own modules only; the code cache changes nothing and a bad one is made again', () => {

@@ -60,6 +60,19 @@ export function cliAsync(cwd: string, args: string[], options: { env?: NodeJS.Pr
   return promise;
 }
 
+/**
+ * The CLI with its stdout a pipe whose reader is gone before the first line (`| head` at its
+ * quickest): its exit code and what it said on stderr.
+ */
+export async function cliIntoClosedPipe(cwd: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: baseEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stderr };
+}
+
 /** A test file's list of folders: each one pushed onto it is removed after the file's last test. */
 export function removedAfterAll(): string[] {
   const dirs: string[] = [];

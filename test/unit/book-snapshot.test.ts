@@ -69,37 +69,51 @@ const invoiceArb = fc.record({
   openShare: fc.constantFrom(0, 0.3, 1, 1),
 });
 
+/** A book of invoices written by `fill` into the shared ledger, inside a transaction rolled back afterwards. */
+function inBook(fill: (put: (number: string, debtor: string, due: string, amount: number, open: number, status: string, line: number) => void) => void, check: (db: Db) => void): void {
+  const db = ledger().db;
+  db.exec('BEGIN');
+  try {
+    db.exec("INSERT INTO imports (id, kind, at, today, files) VALUES (1, 'invoices', '2026-11-01T08:00:00Z', '2026-11-01', '[]')");
+    const debtor = db.prepare("INSERT OR IGNORE INTO debtors (number, name, type, language) VALUES (?, ?, 'consumer', 'nl')");
+    const invoice = db.prepare(
+      "INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, status, source_file, source_line, import_id) VALUES (?, ?, ?, ?, ?, ?, 'x.csv', ?, 1)",
+    );
+    fill((number, d, due, amount, open, status, line) => {
+      debtor.run(d, `Debiteur ${d}`);
+      invoice.run(number, d, due, amount, open, status, line);
+    });
+    check(db);
+  } finally {
+    db.exec('ROLLBACK');
+  }
+}
+
+/** What recordBookSnapshot stored under `id`. */
+function stored(db: Db, id: number): { totals: unknown; debtors: unknown[] } {
+  return {
+    totals: db.prepare('SELECT open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors FROM book_snapshots WHERE id = ?').raw().get(id),
+    debtors: db.prepare('SELECT debtor_number, open_cents, overdue_cents, max_days_late FROM book_snapshot_debtors WHERE snapshot_id = ? ORDER BY 1').raw().all(id),
+  };
+}
+
+const dayFrom = (today: string, offset: number): string => new Date(Date.parse(`${today}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+
 describe('recordBookSnapshot', () => {
   it('records the figures of the former statements, credit notes set off as the account does', () => {
     fc.assert(
       fc.property(fc.array(invoiceArb, { maxLength: 40 }), fc.constantFrom('import' as const, 'run' as const), (invoices, source) => {
-        // One ledger, each book in a transaction rolled back afterwards.
-        const db = ledger().db;
-        db.exec('BEGIN');
-        try {
-          db.exec("INSERT INTO imports (id, kind, at, today, files) VALUES (1, 'invoices', '2026-11-01T08:00:00Z', '2026-11-01', '[]')");
-          const debtor = db.prepare("INSERT OR IGNORE INTO debtors (number, name, type, language) VALUES (?, ?, 'consumer', 'nl')");
-          const invoice = db.prepare(
-            "INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, status, source_file, source_line, import_id) VALUES (?, ?, ?, ?, ?, ?, 'x.csv', ?, 1)",
-          );
-          invoices.forEach((inv, i) => {
-            debtor.run(`D${inv.debtor}`, `Debiteur ${inv.debtor}`);
-            const due = new Date(Date.parse(`${TODAY}T00:00:00Z`) + inv.dueOffset * 86_400_000).toISOString().slice(0, 10);
-            const open = inv.amount < 0 ? (inv.status === 'paid' ? 0 : inv.amount) : inv.status === 'paid' ? 0 : Math.round(inv.amount * inv.openShare);
-            invoice.run(`F${i}`, `D${inv.debtor}`, due, inv.amount, open, inv.status, i + 2);
-          });
-          const expected = referenceSnapshot(db, TODAY, source);
-          const id = recordBookSnapshot(db, TODAY, source, 7);
-          const totals = db
-            .prepare('SELECT open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors FROM book_snapshots WHERE id = ?')
-            .raw()
-            .get(id);
-          expect(totals).toEqual(expected.totals);
-          const debtors = db.prepare('SELECT debtor_number, open_cents, overdue_cents, max_days_late FROM book_snapshot_debtors WHERE snapshot_id = ? ORDER BY 1').raw().all(id);
-          expect(debtors).toEqual(expected.debtors);
-        } finally {
-          db.exec('ROLLBACK');
-        }
+        inBook(
+          (put) =>
+            invoices.forEach((inv, i) => {
+              const open = inv.amount < 0 ? (inv.status === 'paid' ? 0 : inv.amount) : inv.status === 'paid' ? 0 : Math.round(inv.amount * inv.openShare);
+              put(`F${i}`, `D${inv.debtor}`, dayFrom(TODAY, inv.dueOffset), inv.amount, open, inv.status, i + 2);
+            }),
+          (db) => {
+            const expected = referenceSnapshot(db, TODAY, source);
+            expect(stored(db, recordBookSnapshot(db, TODAY, source, 7))).toEqual(expected);
+          },
+        );
       }),
       { numRuns: 100 },
     );
@@ -116,33 +130,22 @@ describe('recordBookSnapshot', () => {
     });
     fc.assert(
       fc.property(fc.array(firstLoadRow, { maxLength: 40 }), fc.constantFrom('2026-11-23', '2024-02-29', '2027-01-01'), (rows, today) => {
-        const db = ledger().db;
-        db.exec('BEGIN');
-        try {
-          db.exec("INSERT INTO imports (id, kind, at, today, files) VALUES (1, 'invoices', '2026-11-01T08:00:00Z', '2026-11-01', '[]')");
-          const debtor = db.prepare("INSERT OR IGNORE INTO debtors (number, name, type, language) VALUES (?, ?, 'consumer', 'nl')");
-          const invoice = db.prepare(
-            "INSERT INTO invoices (number, debtor_number, due_date, amount_cents, open_cents, status, source_file, source_line, import_id) VALUES (?, ?, ?, ?, ?, ?, 'x.csv', ?, 1)",
-          );
-          const summed = new OpenBookGroups(today);
-          rows.forEach((r, i) => {
-            debtor.run(`D${r.debtor}`, `Debiteur ${r.debtor}`);
-            const due = new Date(Date.parse(`${today}T00:00:00Z`) + r.dueOffset * 86_400_000).toISOString().slice(0, 10);
-            const open = Math.round(r.amount * r.openShare);
-            invoice.run(`F${i}`, `D${r.debtor}`, due, r.amount, open, open === 0 ? 'paid' : 'open', i + 2);
-            summed.add(`D${r.debtor}`, due, open);
-          });
-          const read = (id: number) => ({
-            totals: db.prepare('SELECT open_invoices, open_cents, overdue_invoices, overdue_cents, handed_over_cents, debtors FROM book_snapshots WHERE id = ?').raw().get(id),
-            debtors: db.prepare('SELECT debtor_number, open_cents, overdue_cents, max_days_late FROM book_snapshot_debtors WHERE snapshot_id = ? ORDER BY 1').raw().all(id),
-          });
-          const grouped = read(recordBookSnapshot(db, today, 'import', 7));
-          // Through the wire as the writer thread gets it (a structured clone).
-          const wire = structuredClone(summed.toWire());
-          expect(read(recordBookSnapshot(db, today, 'import', 7, openBookGroupRows(wire)))).toEqual(grouped);
-        } finally {
-          db.exec('ROLLBACK');
-        }
+        const summed = new OpenBookGroups(today);
+        inBook(
+          (put) =>
+            rows.forEach((r, i) => {
+              const due = dayFrom(today, r.dueOffset);
+              const open = Math.round(r.amount * r.openShare);
+              put(`F${i}`, `D${r.debtor}`, due, r.amount, open, open === 0 ? 'paid' : 'open', i + 2);
+              summed.add(`D${r.debtor}`, due, open);
+            }),
+          (db) => {
+            const grouped = stored(db, recordBookSnapshot(db, today, 'import', 7));
+            // Through the wire as the writer thread gets it (a structured clone).
+            const wire = structuredClone(summed.toWire());
+            expect(stored(db, recordBookSnapshot(db, today, 'import', 7, openBookGroupRows(wire)))).toEqual(grouped);
+          },
+        );
       }),
       { numRuns: 150 },
     );
