@@ -73,7 +73,7 @@ export async function boot(argv: string[], env: NodeJS.ProcessEnv = process.env)
   if (codeFile && (!cachedData || script.cachedDataRejected)) {
     // Made when the command has run (the cache then holds every function it compiled), and
     // only when it succeeded: a mistyped command word makes no cache file of its own. Not after
-    // a run that loaded every command: that cache would hold them all, a third larger, and each
+    // a run that loaded every command: that cache would hold them all, about 15% larger, and each
     // start of the command would read it (the next run makes it).
     process.once('exit', (code) => {
       if (code === 0 && !loadedAll) writeKeyedBytes(codeFile, key, script.createCachedData());
