@@ -26,7 +26,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
  * Bundled: commander (every command's start needs it) and better-sqlite3's JavaScript (nearly
  * every command opens the ledger: twelve small files resolved, read and compiled one by one, about
  * 5 ms of `status`, now in the code cache with the rest). Its native addon is loaded from its
- * package folder by ledger/ledger.ts, so `bindings`, which the package would use to find it, stays
+ * package folder by ledger/sqlite.ts, so `bindings`, which the package would use to find it, stays
  * out. Every other package stays external.
  */
 const INLINE = new Set(['commander', 'better-sqlite3']);

@@ -27,7 +27,6 @@ export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', i
 /** The JSON Schema shipped in the package (`"$schema"` of a config). */
 export const SCHEMA_FILE = fileURLToPath(new URL('../../examples/pre-incasso.schema.json', import.meta.url));
 
-
 /**
  * Where the validated form of a config is remembered. Loading the schema library costs more
  * than the rest of `status`; a config whose bytes this version and schema build already validated

@@ -12,7 +12,6 @@ import { packageVersion } from '../version.js';
 import type { Language } from '../domain/letter.js';
 import { DEBTOR_TYPES, checkTemplates, templateName, type StageRef } from './templates.js';
 
-
 /** Every path resolveTemplate may look at for these stages, each with its bytes or why there are none. */
 function candidateFiles(dirs: string[], stages: StageRef[], languages: Language[]): [string, string][] {
   const files: [string, string][] = [];

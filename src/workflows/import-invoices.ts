@@ -183,9 +183,10 @@ export async function importInvoices(req: ImportRequest): Promise<ImportReport> 
         handleRow(step.value);
         if (writer.busy) await writer.drained();
         else if (++sinceTurn === TURN_ROWS) {
-          // A turn of the event loop, where V8 runs the garbage collector's own tasks: while the
-          // writer kept up, this loop ran on promises alone, those tasks waited, and in about
-          // half of the million-row imports the heap grew by 150 MB before it was collected.
+          // A turn of the event loop now and then: while the writer keeps up, this loop runs on
+          // promises alone, and the tasks V8 posts for its garbage collector (and the writer's
+          // acknowledgements) wait for a turn. On its own it did not remove the memory peaks of
+          // a million-row import; the batch size did (import-writer-client.ts).
           sinceTurn = 0;
           await new Promise(setImmediate);
         }
@@ -280,9 +281,9 @@ function collectWarnings(row: InvoiceRow, today: string, limitationHorizon: stri
 }
 
 /**
- * The file's SHA-256, read through one buffer. A read stream hands out a new 64 KB buffer per
- * chunk, and a 150 MB file read that way at the end of a big import (while the writer seals)
- * raised the peak memory by up to 170 MB whenever the buffers were freed later than they came.
+ * The file's SHA-256, read through one reused 1 MB buffer: a read stream would hand out a new
+ * 64 KB buffer per chunk (2,400 of them for a 150 MB file, read at the end of a big import while
+ * the writer seals), each freed only when the garbage collector gets to it.
  */
 async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');

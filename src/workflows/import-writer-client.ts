@@ -96,8 +96,6 @@ class DirectChannel implements ImportWriteChannel {
 
 class WorkerChannel implements ImportWriteChannel {
   private readonly encoder = new RowEncoder();
-  /** The open book per debtor of the rows sent, for the writer's book snapshot (this thread has time to spare). */
-  private readonly groups: OpenBookGroups;
   private values: unknown[] = [];
   private rows = 0;
   private file = '';
@@ -110,11 +108,11 @@ class WorkerChannel implements ImportWriteChannel {
   /** The one waiter (this thread awaits one thing at a time): woken on every message and on exit. */
   private signal: (() => void) | null = null;
 
+  /** @param groups the open book per debtor of the rows sent, for the writer's book snapshot (this thread has time to spare) */
   constructor(
     private readonly worker: Worker,
-    groups: OpenBookGroups,
+    private readonly groups: OpenBookGroups,
   ) {
-    this.groups = groups;
     this.exit = new Promise((resolve) => {
       worker.on('exit', (code) => {
         this.exited = true;

@@ -41,7 +41,8 @@ export class OpenBookGroups {
 
   private day(iso: string): number {
     let day = this.days.get(iso);
-    if (day === undefined) this.days.set(ownString(iso), (day = epochDay(iso)));
+    // An ISO date is 10 characters: too short to be a slice that pins its chunk (own-string.ts).
+    if (day === undefined) this.days.set(iso, (day = epochDay(iso)));
     return day;
   }
 
